@@ -1,0 +1,128 @@
+//! Attribute lookup: module members, array attributes and methods, scalar
+//! and dtype attributes, and methods of Python objects.
+
+use std::rc::Rc;
+
+use super::{closest_name, lookup, numpy, Owner};
+use crate::interp::error::{ExcType, PyErr, PyResult};
+use crate::value::{DType, Module, Scalar, TypeObj, Value};
+
+fn no_attr(v: &Value, name: &str, candidates: Vec<&str>) -> PyErr {
+    let msg = match v {
+        Value::Module(m) => format!("module '{}' has no attribute '{name}'", m.name()),
+        other => format!("'{}' object has no attribute '{name}'", other.type_name()),
+    };
+    let mut err = PyErr::new(ExcType::AttributeError, msg);
+    if let Some(s) = closest_name(name, candidates.into_iter()) {
+        err = err.with_hint(format!("did you mean '{s}'?"));
+    }
+    err
+}
+
+/// Names of a module's members, for completion and suggestions.
+pub fn module_members(m: Module) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = super::table().filter(|b| b.owner == Owner::Module(m)).map(|b| b.name).collect();
+    if m == Module::Numpy {
+        names.extend(["pi", "e", "inf", "nan", "newaxis", "float64", "int64", "bool_", "ndarray", "random", "linalg", "set_printoptions", "get_printoptions", "dtype"]);
+    }
+    names.sort_unstable();
+    names
+}
+
+/// Array attributes that are not methods.
+pub const ARRAY_ATTRS: &[&str] = &["T", "shape", "ndim", "size", "dtype", "nbytes", "itemsize"];
+
+/// `v.name`.
+pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
+    match v {
+        Value::Module(m) => module_attr(*m, name),
+        Value::Array(a) => match name {
+            "T" => numpy::transpose_value(a, None),
+            "shape" => Ok(Value::shape_tuple(&a.shape())),
+            "ndim" => Ok(Value::Int(a.ndim() as i128)),
+            "size" => Ok(Value::Int(a.size() as i128)),
+            "dtype" => Ok(Value::DType(a.dtype())),
+            "itemsize" => Ok(Value::Int(a.dtype().itemsize() as i128)),
+            "nbytes" => Ok(Value::Int((a.size() * a.dtype().itemsize()) as i128)),
+            _ => match lookup(Owner::ArrayMethod, name) {
+                Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
+                None => {
+                    let mut c: Vec<&str> = super::numpy::METHODS.iter().map(|b| b.name).collect();
+                    c.extend(ARRAY_ATTRS);
+                    Err(no_attr(v, name, c))
+                }
+            },
+        },
+        Value::Scalar(s) => match name {
+            "shape" => Ok(Value::tuple(Vec::new())),
+            "ndim" => Ok(Value::Int(0)),
+            "size" => Ok(Value::Int(1)),
+            "dtype" => Ok(Value::DType(s.dtype())),
+            "itemsize" | "nbytes" => Ok(Value::Int(s.dtype().itemsize() as i128)),
+            "T" => Ok(v.clone()),
+            "real" => Ok(v.clone()),
+            _ => match lookup(Owner::ArrayMethod, name) {
+                Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
+                None => Err(no_attr(v, name, vec!["item", "astype", "dtype", "shape"])),
+            },
+        },
+        Value::DType(d) => match name {
+            "name" => Ok(Value::str(d.name())),
+            "itemsize" => Ok(Value::Int(d.itemsize() as i128)),
+            "kind" => Ok(Value::str(match d {
+                DType::Bool => "b",
+                DType::Int64 => "i",
+                DType::Float64 => "f",
+            })),
+            "type" => Ok(Value::Type(match d {
+                DType::Bool => TypeObj::NpBool,
+                DType::Int64 => TypeObj::NpInt64,
+                DType::Float64 => TypeObj::NpFloat64,
+            })),
+            _ => Err(no_attr(v, name, vec!["name", "itemsize", "kind", "type"])),
+        },
+        Value::Float(x) if name == "real" => Ok(Value::Float(*x)),
+        Value::Float(x) if name == "is_integer" => Ok(Value::Bool(x.fract() == 0.0)),
+        Value::Type(t) if name == "__name__" => Ok(Value::str(t.qualname().rsplit('.').next().unwrap_or(""))),
+        Value::Function(f) if name == "__name__" => Ok(Value::str(&f.name)),
+        Value::Function(f) if name == "__doc__" => Ok(f.doc.as_ref().map(Value::str).unwrap_or(Value::None)),
+        Value::List(_) | Value::Dict(_) | Value::Str(_) => match lookup(Owner::ObjectMethod, name) {
+            Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
+            None => Err(no_attr(v, name, super::python::OBJECT_METHODS.iter().map(|b| b.name).collect())),
+        },
+        other => Err(no_attr(other, name, Vec::new())),
+    }
+}
+
+fn module_attr(m: Module, name: &str) -> PyResult<Value> {
+    if m == Module::Numpy {
+        if let Some(err) = numpy::removed_name(name) {
+            return Err(err);
+        }
+        if let Some(c) = numpy::constant(name) {
+            return Ok(c);
+        }
+    }
+    if m == Module::Math {
+        match name {
+            "pi" => return Ok(Value::Float(std::f64::consts::PI)),
+            "e" => return Ok(Value::Float(std::f64::consts::E)),
+            "inf" => return Ok(Value::Float(f64::INFINITY)),
+            "nan" => return Ok(Value::Float(f64::NAN)),
+            _ => {}
+        }
+    }
+    if let Some(b) = lookup(Owner::Module(m), name) {
+        return Ok(Value::Builtin(b));
+    }
+    if m == Module::Math {
+        // math.log, math.exp, ... behave like np's on Python floats.
+        if let Some(b) = lookup(Owner::Module(Module::Numpy), name) {
+            if matches!(name, "log" | "exp" | "sqrt" | "sin" | "cos" | "tan" | "floor" | "ceil" | "log10" | "log2") {
+                return Ok(Value::Builtin(b));
+            }
+        }
+    }
+    let _ = Scalar::Bool(false);
+    Err(no_attr(&Value::Module(m), name, module_members(m)))
+}

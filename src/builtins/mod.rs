@@ -1,0 +1,146 @@
+//! The builtin table: every function npr provides, with its signature and a
+//! one-line description. Attribute lookup, calls, help and completion all
+//! read this one table.
+
+pub mod attrs;
+pub mod numpy;
+pub mod python;
+pub mod random;
+
+use crate::interp::error::{PyErr, PyResult};
+use crate::interp::eval::{Args, Interp};
+use crate::value::{Module, Value};
+
+/// Who owns a builtin: a module, Python's builtins, or ndarray methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Python,
+    Module(Module),
+    ArrayMethod,
+    /// Methods of lists, dicts and strings.
+    ObjectMethod,
+}
+
+pub type BuiltinFn = fn(&mut Interp, Args) -> PyResult<Value>;
+
+/// One builtin function.
+#[derive(Debug)]
+pub struct Builtin {
+    pub name: &'static str,
+    pub owner: Owner,
+    /// Signature as the user would call it: `np.sum(a, axis=None, keepdims=False)`.
+    pub signature: &'static str,
+    /// One-paragraph description, including the shape rule.
+    pub doc: &'static str,
+    pub func: BuiltinFn,
+}
+
+/// All builtins.
+pub fn table() -> impl Iterator<Item = &'static Builtin> {
+    python::BUILTINS
+        .iter()
+        .chain(numpy::FUNCTIONS.iter())
+        .chain(numpy::METHODS.iter())
+        .chain(random::FUNCTIONS.iter())
+        .chain(python::OBJECT_METHODS.iter())
+}
+
+/// Find a builtin by owner and name.
+pub fn lookup(owner: Owner, name: &str) -> Option<&'static Builtin> {
+    table().find(|b| b.owner == owner && b.name == name)
+}
+
+/// A Python builtin (`print`, `len`...) or class (`int`, `float`...) by name.
+pub fn python_builtin(name: &str) -> Option<Value> {
+    if let Some(t) = python::builtin_type(name) {
+        return Some(Value::Type(t));
+    }
+    lookup(Owner::Python, name).map(Value::Builtin)
+}
+
+/// Names of Python builtins, for suggestions and completion.
+pub fn python_builtin_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = python::BUILTINS.iter().map(|b| b.name).collect();
+    v.extend(python::TYPE_NAMES.iter().copied());
+    v
+}
+
+/// The closest name by edit distance (for "did you mean" hints).
+pub fn closest_name<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c == name || c.starts_with('_') {
+            continue;
+        }
+        let d = edit_distance(&name.to_lowercase(), &c.to_lowercase());
+        let limit = (name.len() / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Bind call arguments to parameter names. `required` leading parameters
+/// must be given. Returns one slot per parameter.
+pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResult<Vec<Option<Value>>> {
+    let mut slots: Vec<Option<Value>> = vec![None; params.len()];
+    if args.positional.len() > params.len() {
+        return Err(PyErr::type_err(format!(
+            "{fname}() takes {} positional argument{} but {} {} given",
+            if required == params.len() { params.len().to_string() } else { format!("from {required} to {}", params.len()) },
+            if params.len() == 1 { "" } else { "s" },
+            args.positional.len(),
+            if args.positional.len() == 1 { "was" } else { "were" }
+        )));
+    }
+    for (slot, v) in slots.iter_mut().zip(args.positional) {
+        *slot = Some(v);
+    }
+    for (k, v) in args.keywords {
+        match params.iter().position(|p| *p == k) {
+            Some(i) => {
+                if slots[i].is_some() {
+                    return Err(PyErr::type_err(format!("{fname}() got multiple values for argument '{k}'")));
+                }
+                slots[i] = Some(v);
+            }
+            None => {
+                return Err(PyErr::type_err(format!("{fname}() got an unexpected keyword argument '{k}'")));
+            }
+        }
+    }
+    for (i, p) in params.iter().enumerate().take(required) {
+        if slots[i].is_none() {
+            return Err(PyErr::type_err(format!(
+                "{fname}() missing 1 required positional argument: '{p}'"
+            )));
+        }
+    }
+    Ok(slots)
+}
+
+/// Take slot `i` or None.
+pub fn opt(slots: &mut [Option<Value>], i: usize) -> Option<Value> {
+    slots.get_mut(i).and_then(|s| s.take()).filter(|v| !v.is_none())
+}
+
+/// Take a required slot.
+pub fn req(slots: &mut [Option<Value>], i: usize) -> Value {
+    slots.get_mut(i).and_then(|s| s.take()).unwrap_or(Value::None)
+}

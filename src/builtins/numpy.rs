@@ -1,0 +1,1624 @@
+//! NumPy's functions and ndarray methods.
+
+use ndarray::{ArrayD, Dimension, IxDyn};
+
+use super::{bind, opt, req, Builtin, Owner};
+use crate::interp::error::{ExcType, PyErr, PyResult};
+use crate::interp::eval::{Args, Interp};
+use crate::interp::pyops::{self, index_int};
+use crate::ops::broadcast::compact_shape;
+use crate::ops::cast::{as_f64, cast_data, zero_d};
+use crate::ops::linalg;
+use crate::ops::reduce::{self, normalize_axes, Reduction};
+use crate::ops::ufunc::{wrap_result, Ufunc1, Ufunc2};
+use crate::value::alloc::{check_alloc, dims_from_i64};
+use crate::value::convert::{array_from_value, as_array};
+use crate::value::{AView, ArrayData, DType, Module, NdArray, Scalar, TypeObj, Value, ViewOp};
+
+const NP: Owner = Owner::Module(Module::Numpy);
+const LA: Owner = Owner::Module(Module::Linalg);
+const M: Owner = Owner::ArrayMethod;
+
+const fn f(owner: Owner, name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
+    Builtin { name, owner, signature, doc, func }
+}
+
+// ---------------------------------------------------------------- arguments
+
+fn arr(v: &Value) -> PyResult<NdArray> {
+    as_array(v)
+}
+
+fn int_of(v: &Value) -> PyResult<i64> {
+    index_int(v).ok_or_else(|| PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+}
+
+fn float_of(v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(*b as u8 as f64),
+        Value::Scalar(s) => Ok(s.as_f64()),
+        Value::Array(a) if a.size() == 1 => Ok(as_f64(&a.to_data().view()).iter().next().copied().unwrap_or(0.0)),
+        other => Err(PyErr::type_err(format!("must be real number, not {}", other.type_name()))),
+    }
+}
+
+fn bool_of(v: Option<Value>) -> PyResult<bool> {
+    match v {
+        None => Ok(false),
+        Some(v) => pyops::truthy(&v),
+    }
+}
+
+/// `axis=` as a list of axes (None = all).
+pub fn axis_arg(v: Option<Value>) -> PyResult<Option<Vec<i64>>> {
+    match v {
+        None => Ok(None),
+        Some(Value::Tuple(t)) => t.iter().map(int_of).collect::<PyResult<Vec<_>>>().map(Some),
+        Some(v) => Ok(Some(vec![int_of(&v)?])),
+    }
+}
+
+/// `dtype=` as one of npr's dtypes.
+pub fn dtype_arg(v: Option<Value>) -> PyResult<Option<DType>> {
+    let Some(v) = v else { return Ok(None) };
+    Ok(Some(match &v {
+        Value::DType(d) => *d,
+        Value::Type(TypeObj::Float | TypeObj::NpFloat64) => DType::Float64,
+        Value::Type(TypeObj::Int | TypeObj::NpInt64) => DType::Int64,
+        Value::Type(TypeObj::Bool | TypeObj::NpBool) => DType::Bool,
+        Value::Str(s) => match s.as_ref() {
+            "float64" | "float" | "f8" | "d" | "double" => DType::Float64,
+            "int64" | "int" | "i8" | "l" => DType::Int64,
+            "bool" | "?" | "bool_" => DType::Bool,
+            "float32" | "float16" | "int32" | "int8" | "int16" | "uint8" | "uint64" | "complex128" | "object" | "str" => {
+                return Err(PyErr::new(
+                    ExcType::NotImplementedError,
+                    format!("npr supports the dtypes bool, int64 and float64, not {s}"),
+                ))
+            }
+            other => return Err(PyErr::type_err(format!("data type '{other}' not understood"))),
+        },
+        other => return Err(PyErr::type_err(format!("Cannot interpret '{}' as a data type", crate::display::repr_plain(other)))),
+    }))
+}
+
+/// A shape argument: an int or a sequence of ints.
+fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
+    match v {
+        Value::Tuple(_) | Value::List(_) => pyops::iterate(v)?.iter().map(int_of).collect(),
+        other => Ok(vec![int_of(other)?]),
+    }
+}
+
+fn shape_of(v: &Value) -> PyResult<Vec<usize>> {
+    dims_from_i64(&shape_arg(v)?)
+}
+
+/// Varargs or a single tuple: `reshape(2, 3)` or `reshape((2, 3))`.
+fn shape_varargs(vals: &[Value]) -> PyResult<Vec<i64>> {
+    match vals {
+        [single] => shape_arg(single),
+        many => many.iter().map(int_of).collect(),
+    }
+}
+
+fn array_value(d: ArrayData) -> Value {
+    Value::Array(NdArray::new(d))
+}
+
+/// A NumPy scalar value as a 0-d array.
+pub fn scalar_to_array(v: &Value) -> NdArray {
+    match v {
+        Value::Scalar(Scalar::Bool(b)) => NdArray::new(ArrayData::Bool(zero_d(*b))),
+        Value::Scalar(Scalar::Int(i)) => NdArray::new(ArrayData::Int(zero_d(*i))),
+        Value::Scalar(Scalar::Float(x)) => NdArray::new(ArrayData::Float(zero_d(*x))),
+        _ => NdArray::new(ArrayData::Float(zero_d(0.0))),
+    }
+}
+
+fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
+    check_alloc(shape, dt)?;
+    let dim = IxDyn(shape);
+    Ok(match dt {
+        DType::Float64 => ArrayData::Float(ArrayD::from_elem(dim, value)),
+        DType::Int64 => ArrayData::Int(ArrayD::from_elem(dim, crate::ops::cast::float_to_i64(value))),
+        DType::Bool => ArrayData::Bool(ArrayD::from_elem(dim, value != 0.0)),
+    })
+}
+
+// ---------------------------------------------------------------- creation
+
+fn np_array(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("array", args, &["object", "dtype", "copy", "order", "subok", "ndmin"], 1)?;
+    let obj = req(&mut s, 0);
+    let dt = dtype_arg(opt(&mut s, 1))?;
+    let data = array_from_value(&obj, dt)?;
+    let ndmin = opt(&mut s, 5).map(|v| int_of(&v)).transpose()?.unwrap_or(0).max(0) as usize;
+    let shape = data.shape().to_vec();
+    if shape.len() < ndmin {
+        let mut ns = vec![1; ndmin - shape.len()];
+        ns.extend(shape);
+        return Ok(array_value(linalg::reshape_data(data, &ns)?));
+    }
+    Ok(array_value(data))
+}
+
+fn np_asarray(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("asarray", args, &["a", "dtype"], 1)?;
+    let obj = req(&mut s, 0);
+    let dt = dtype_arg(opt(&mut s, 1))?;
+    match (&obj, dt) {
+        (Value::Array(a), None) => Ok(Value::Array(a.clone())),
+        (Value::Array(a), Some(d)) if a.dtype() == d => Ok(Value::Array(a.clone())),
+        _ => Ok(array_value(array_from_value(&obj, dt)?)),
+    }
+}
+
+fn make_filled(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
+    let params: &[&str] = if fill.is_some() { &["shape", "dtype", "order"] } else { &["shape", "fill_value", "dtype", "order"] };
+    let mut s = bind(name, args, params, if fill.is_some() { 1 } else { 2 })?;
+    let shape = shape_of(&req(&mut s, 0))?;
+    let (value, dt) = match fill {
+        Some(v) => (v, dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64)),
+        None => {
+            let fv = req(&mut s, 1);
+            let inferred = match &fv {
+                Value::Bool(_) | Value::Scalar(Scalar::Bool(_)) => DType::Bool,
+                Value::Int(_) | Value::Scalar(Scalar::Int(_)) => DType::Int64,
+                _ => DType::Float64,
+            };
+            (float_of(&fv)?, dtype_arg(opt(&mut s, 2))?.unwrap_or(inferred))
+        }
+    };
+    Ok(array_value(filled(&shape, dt, value)?))
+}
+
+fn np_zeros(_: &mut Interp, args: Args) -> PyResult<Value> {
+    make_filled("zeros", args, Some(0.0))
+}
+fn np_ones(_: &mut Interp, args: Args) -> PyResult<Value> {
+    make_filled("ones", args, Some(1.0))
+}
+fn np_full(_: &mut Interp, args: Args) -> PyResult<Value> {
+    make_filled("full", args, None)
+}
+
+fn like(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
+    let params: &[&str] = if fill.is_some() { &["a", "dtype"] } else { &["a", "fill_value", "dtype"] };
+    let mut s = bind(name, args, params, if fill.is_some() { 1 } else { 2 })?;
+    let a = arr(&req(&mut s, 0))?;
+    let (value, dt) = match fill {
+        Some(v) => (v, dtype_arg(opt(&mut s, 1))?.unwrap_or(a.dtype())),
+        None => (float_of(&req(&mut s, 1))?, dtype_arg(opt(&mut s, 2))?.unwrap_or(a.dtype())),
+    };
+    Ok(array_value(filled(&a.shape(), dt, value)?))
+}
+
+fn np_zeros_like(_: &mut Interp, args: Args) -> PyResult<Value> {
+    like("zeros_like", args, Some(0.0))
+}
+fn np_ones_like(_: &mut Interp, args: Args) -> PyResult<Value> {
+    like("ones_like", args, Some(1.0))
+}
+fn np_full_like(_: &mut Interp, args: Args) -> PyResult<Value> {
+    like("full_like", args, None)
+}
+
+fn np_eye(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("eye", args, &["N", "M", "k", "dtype"], 1)?;
+    let n = int_of(&req(&mut s, 0))?;
+    let m = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(n);
+    let k = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let dt = dtype_arg(opt(&mut s, 3))?.unwrap_or(DType::Float64);
+    let shape = dims_from_i64(&[n, m])?;
+    let mut data = filled(&shape, DType::Float64, 0.0)?;
+    if let ArrayData::Float(a) = &mut data {
+        for i in 0..shape[0] as i64 {
+            let j = i + k;
+            if j >= 0 && (j as usize) < shape[1] {
+                a[[i as usize, j as usize]] = 1.0;
+            }
+        }
+    }
+    Ok(array_value(cast_data(&data.view(), dt)))
+}
+
+fn np_identity(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("identity", args, &["n", "dtype"], 1)?;
+    let mut a = Args::new(vec![req(&mut s, 0)]);
+    if let Some(d) = opt(&mut s, 1) {
+        a.keywords.push(("dtype".into(), d));
+    }
+    np_eye(i, a)
+}
+
+fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("arange", args, &["start", "stop", "step", "dtype"], 1)?;
+    let a = req(&mut s, 0);
+    let b = opt(&mut s, 1);
+    let step = opt(&mut s, 2);
+    let dt_arg = dtype_arg(opt(&mut s, 3))?;
+    let (start, stop) = match b {
+        Some(b) => (a, b),
+        None => (Value::Int(0), a),
+    };
+    let step = step.unwrap_or(Value::Int(1));
+    let all_int = [&start, &stop, &step].iter().all(|v| index_int(v).is_some());
+    if all_int && dt_arg != Some(DType::Float64) {
+        let (s0, s1, st) = (int_of(&start)?, int_of(&stop)?, int_of(&step)?);
+        if st == 0 {
+            return Err(PyErr::new(ExcType::ZeroDivisionError, "division by zero"));
+        }
+        let n = crate::value::convert::range_len(s0, s1, st).unwrap_or(0);
+        check_alloc(&[n], DType::Int64)?;
+        let v: Vec<i64> = (0..n as i64).map(|i| s0 + i * st).collect();
+        let data = ArrayData::Int(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
+        return Ok(array_value(match dt_arg {
+            Some(d) => cast_data(&data.view(), d),
+            None => data,
+        }));
+    }
+    let (s0, s1, st) = (float_of(&start)?, float_of(&stop)?, float_of(&step)?);
+    if st == 0.0 {
+        return Err(PyErr::new(ExcType::ZeroDivisionError, "division by zero"));
+    }
+    let len = ((s1 - s0) / st).ceil();
+    if len.is_nan() {
+        return Err(PyErr::value("arange: cannot compute length"));
+    }
+    let n = if len > 0.0 { len as usize } else { 0 };
+    check_alloc(&[n], DType::Float64)?;
+    let d = (s0 + st) - s0;
+    let v: Vec<f64> = (0..n).map(|i| match i {
+        0 => s0,
+        1 => s0 + st,
+        _ => s0 + i as f64 * d,
+    }).collect();
+    let data = ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
+    Ok(array_value(match dt_arg {
+        Some(dt) => cast_data(&data.view(), dt),
+        None => data,
+    }))
+}
+
+fn np_linspace(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("linspace", args, &["start", "stop", "num", "endpoint", "retstep", "dtype"], 2)?;
+    let start = float_of(&req(&mut s, 0))?;
+    let stop = float_of(&req(&mut s, 1))?;
+    let num = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(50);
+    let endpoint = match opt(&mut s, 3) {
+        Some(v) => pyops::truthy(&v)?,
+        None => true,
+    };
+    if num < 0 {
+        return Err(PyErr::value(format!("Number of samples, {num}, must be non-negative.")));
+    }
+    let n = num as usize;
+    check_alloc(&[n], DType::Float64)?;
+    let div = if endpoint { n.saturating_sub(1) } else { n } as f64;
+    let step = (stop - start) / div;
+    let mut v: Vec<f64> = (0..n).map(|i| if div > 0.0 { i as f64 * step + start } else { start }).collect();
+    if endpoint && n > 1 {
+        v[n - 1] = stop;
+    }
+    let data = ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
+    let dt = dtype_arg(opt(&mut s, 5))?;
+    Ok(array_value(match dt {
+        Some(d) => cast_data(&data.view(), d),
+        None => data,
+    }))
+}
+
+fn np_diag(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("diag", args, &["v", "k"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    match a.ndim() {
+        1 => {
+            let n = a.size() + k.unsigned_abs() as usize;
+            let data = a.to_data();
+            let mut out = filled(&[n, n], data.dtype(), 0.0)?;
+            let (r0, c0) = if k >= 0 { (0, k as usize) } else { ((-k) as usize, 0) };
+            macro_rules! put {
+                ($o:expr, $src:expr) => {
+                    for (i, &x) in $src.iter().enumerate() {
+                        $o[[r0 + i, c0 + i]] = x;
+                    }
+                };
+            }
+            match (&mut out, &data) {
+                (ArrayData::Float(o), ArrayData::Float(src)) => put!(o, src),
+                (ArrayData::Int(o), ArrayData::Int(src)) => put!(o, src),
+                (ArrayData::Bool(o), ArrayData::Bool(src)) => put!(o, src),
+                _ => {}
+            }
+            Ok(array_value(out))
+        }
+        2 => a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value),
+        _ => Err(PyErr::value("Input must be 1- or 2-d.")),
+    }
+}
+
+// ---------------------------------------------------------------- ufuncs
+
+fn ufunc1(name: &str, u: Ufunc1, args: Args) -> PyResult<Value> {
+    let mut s = bind(name, args, &["x", "out", "where", "dtype"], 1)?;
+    pyops::numpy_unary(u, &req(&mut s, 0), false)
+}
+
+fn ufunc2(name: &str, u: Ufunc2, args: Args) -> PyResult<Value> {
+    let mut s = bind(name, args, &["x1", "x2", "out", "where", "dtype"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    pyops::numpy_binary(u, &a, &b, false)
+}
+
+macro_rules! unary_fns {
+    ($($fname:ident => $name:literal, $u:expr;)*) => {
+        $(fn $fname(_: &mut Interp, args: Args) -> PyResult<Value> { ufunc1($name, $u, args) })*
+    };
+}
+macro_rules! binary_fns {
+    ($($fname:ident => $name:literal, $u:expr;)*) => {
+        $(fn $fname(_: &mut Interp, args: Args) -> PyResult<Value> { ufunc2($name, $u, args) })*
+    };
+}
+
+unary_fns! {
+    np_negative => "negative", Ufunc1::Negative;
+    np_positive => "positive", Ufunc1::Positive;
+    np_absolute => "absolute", Ufunc1::Absolute;
+    np_sign => "sign", Ufunc1::Sign;
+    np_sqrt => "sqrt", Ufunc1::Sqrt;
+    np_square => "square", Ufunc1::Square;
+    np_reciprocal => "reciprocal", Ufunc1::Reciprocal;
+    np_exp => "exp", Ufunc1::Exp;
+    np_exp2 => "exp2", Ufunc1::Exp2;
+    np_expm1 => "expm1", Ufunc1::Expm1;
+    np_log => "log", Ufunc1::Log;
+    np_log2 => "log2", Ufunc1::Log2;
+    np_log10 => "log10", Ufunc1::Log10;
+    np_log1p => "log1p", Ufunc1::Log1p;
+    np_sin => "sin", Ufunc1::Sin;
+    np_cos => "cos", Ufunc1::Cos;
+    np_tan => "tan", Ufunc1::Tan;
+    np_arcsin => "arcsin", Ufunc1::Arcsin;
+    np_arccos => "arccos", Ufunc1::Arccos;
+    np_arctan => "arctan", Ufunc1::Arctan;
+    np_sinh => "sinh", Ufunc1::Sinh;
+    np_cosh => "cosh", Ufunc1::Cosh;
+    np_tanh => "tanh", Ufunc1::Tanh;
+    np_floor => "floor", Ufunc1::Floor;
+    np_ceil => "ceil", Ufunc1::Ceil;
+    np_trunc => "trunc", Ufunc1::Trunc;
+    np_rint => "rint", Ufunc1::Rint;
+    np_isnan => "isnan", Ufunc1::IsNan;
+    np_isinf => "isinf", Ufunc1::IsInf;
+    np_isfinite => "isfinite", Ufunc1::IsFinite;
+    np_logical_not => "logical_not", Ufunc1::LogicalNot;
+    np_invert => "invert", Ufunc1::Invert;
+    np_signbit => "signbit", Ufunc1::Signbit;
+}
+
+binary_fns! {
+    np_add => "add", Ufunc2::Add;
+    np_subtract => "subtract", Ufunc2::Subtract;
+    np_multiply => "multiply", Ufunc2::Multiply;
+    np_divide => "divide", Ufunc2::Divide;
+    np_floor_divide => "floor_divide", Ufunc2::FloorDivide;
+    np_remainder => "remainder", Ufunc2::Remainder;
+    np_power => "power", Ufunc2::Power;
+    np_maximum => "maximum", Ufunc2::Maximum;
+    np_minimum => "minimum", Ufunc2::Minimum;
+    np_fmax => "fmax", Ufunc2::Fmax;
+    np_fmin => "fmin", Ufunc2::Fmin;
+    np_equal => "equal", Ufunc2::Equal;
+    np_not_equal => "not_equal", Ufunc2::NotEqual;
+    np_less => "less", Ufunc2::Less;
+    np_less_equal => "less_equal", Ufunc2::LessEqual;
+    np_greater => "greater", Ufunc2::Greater;
+    np_greater_equal => "greater_equal", Ufunc2::GreaterEqual;
+    np_logical_and => "logical_and", Ufunc2::LogicalAnd;
+    np_logical_or => "logical_or", Ufunc2::LogicalOr;
+    np_logical_xor => "logical_xor", Ufunc2::LogicalXor;
+    np_bitwise_and => "bitwise_and", Ufunc2::BitAnd;
+    np_bitwise_or => "bitwise_or", Ufunc2::BitOr;
+    np_bitwise_xor => "bitwise_xor", Ufunc2::BitXor;
+    np_arctan2 => "arctan2", Ufunc2::Arctan2;
+    np_hypot => "hypot", Ufunc2::Hypot;
+}
+
+fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("clip", args, &["a", "a_min", "a_max", "out"], 1)?;
+    let a = req(&mut s, 0);
+    let lo = opt(&mut s, 1);
+    let hi = opt(&mut s, 2);
+    if lo.is_none() && hi.is_none() {
+        return Err(PyErr::value("One of max or min must be given"));
+    }
+    // NumPy: minimum(maximum(a, lo), hi), bool input promotes with the Python ints.
+    let mut v = a;
+    if let Value::Array(x) = &v {
+        if x.dtype() == DType::Bool {
+            v = array_value(cast_data(&x.to_data().view(), DType::Int64));
+        }
+    }
+    if let Some(lo) = lo {
+        v = pyops::numpy_binary(Ufunc2::Maximum, &v, &lo, false)?;
+    }
+    if let Some(hi) = hi {
+        v = pyops::numpy_binary(Ufunc2::Minimum, &v, &hi, false)?;
+    }
+    Ok(v)
+}
+
+/// NumPy's `round` (half to even, with decimals).
+fn round_value(v: &Value, decimals: i64) -> PyResult<Value> {
+    let a = crate::value::convert::to_operand(v)?;
+    let data = a.with_view(|view| match view {
+        AView::Float(x) => {
+            let r = x.mapv(|x| round_decimals(x, decimals));
+            ArrayData::Float(r)
+        }
+        AView::Int(x) => {
+            if decimals >= 0 {
+                ArrayData::Int(x.to_owned())
+            } else {
+                let p = 10i64.saturating_pow((-decimals) as u32);
+                ArrayData::Int(x.mapv(|v| {
+                    let q = v as f64 / p as f64;
+                    (q.round_ties_even() as i64).wrapping_mul(p)
+                }))
+            }
+        }
+        AView::Bool(x) => ArrayData::Bool(x.to_owned()),
+    });
+    Ok(wrap_result(data))
+}
+
+/// NumPy rounds `x * 10**d` half to even, then divides back.
+pub fn round_decimals(x: f64, d: i64) -> f64 {
+    if d == 0 {
+        return x.round_ties_even();
+    }
+    if d > 0 {
+        let p = 10f64.powi(d as i32);
+        let y = (x * p).round_ties_even() / p;
+        if y.is_finite() {
+            y
+        } else {
+            x
+        }
+    } else {
+        let p = 10f64.powi((-d) as i32);
+        (x / p).round_ties_even() * p
+    }
+}
+
+fn np_round(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("round", args, &["a", "decimals", "out"], 1)?;
+    let a = req(&mut s, 0);
+    let d = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let r = round_value(&a, d)?;
+    // Rounding a 0-d array or NumPy scalar keeps the input kind.
+    Ok(match (&a, r) {
+        (Value::Array(x), Value::Scalar(sc)) if x.ndim() == 0 => Value::Array(scalar_to_array(&Value::Scalar(sc))),
+        (_, r) => r,
+    })
+}
+
+// ---------------------------------------------------------------- reductions
+
+fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResult<Value> {
+    let mut s = bind(name, args, params, 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = axis_arg(opt(&mut s, 1))?;
+    let keepdims = params.iter().position(|p| *p == "keepdims").map(|i| bool_of(opt(&mut s, i))).transpose()?.unwrap_or(false);
+    let dtype = params.iter().position(|p| *p == "dtype").map(|i| dtype_arg(opt(&mut s, i))).transpose()?.flatten();
+    let axes = normalize_axes(axis.as_deref(), a.ndim())?;
+    let mut data = a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?;
+    if let Some(dt) = dtype {
+        data = cast_data(&data.view(), dt);
+    }
+    if r == Reduction::Mean && a.size() == 0 || (r == Reduction::Mean && data.shape().iter().product::<usize>() > 0 && axes.iter().any(|&ax| a.shape()[ax] == 0)) {
+        crate::interp::warnings::warn_runtime("Mean of empty slice");
+        crate::interp::warnings::warn_runtime("invalid value encountered in scalar divide");
+    }
+    Ok(wrap_result(data))
+}
+
+const RED_PARAMS: &[&str] = &["a", "axis", "dtype", "out", "keepdims"];
+const MINMAX_PARAMS: &[&str] = &["a", "axis", "out", "keepdims"];
+
+fn np_sum(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("sum", Reduction::Sum, args, RED_PARAMS)
+}
+fn np_prod(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("prod", Reduction::Prod, args, RED_PARAMS)
+}
+fn np_mean(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("mean", Reduction::Mean, args, RED_PARAMS)
+}
+fn np_max(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("max", Reduction::Max, args, MINMAX_PARAMS)
+}
+fn np_min(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("min", Reduction::Min, args, MINMAX_PARAMS)
+}
+fn np_all(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("all", Reduction::All, args, MINMAX_PARAMS)
+}
+fn np_any(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("any", Reduction::Any, args, MINMAX_PARAMS)
+}
+
+/// `np.any` of a value (for `in` on arrays).
+pub fn any_value(v: &Value) -> PyResult<Value> {
+    let a = arr(v)?;
+    let axes = normalize_axes(None, a.ndim())?;
+    a.with_view(|view| reduce::reduce(&view, Reduction::Any, &axes, false)).map(wrap_result)
+}
+
+fn np_count_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("count_nonzero", Reduction::CountNonzero, args, &["a", "axis", "keepdims"])
+}
+
+fn var_call(name: &str, args: Args, sqrt: bool) -> PyResult<Value> {
+    let mut s = bind(name, args, &["a", "axis", "dtype", "out", "ddof", "keepdims"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = axis_arg(opt(&mut s, 1))?;
+    let ddof = opt(&mut s, 4).map(|v| float_of(&v)).transpose()?.unwrap_or(0.0);
+    let keepdims = bool_of(opt(&mut s, 5))?;
+    let axes = normalize_axes(axis.as_deref(), a.ndim())?;
+    let mut r = a.with_view(|v| reduce::variance(&v, &axes, ddof, keepdims))?;
+    if sqrt {
+        r.mapv_inplace(f64::sqrt);
+    }
+    Ok(wrap_result(ArrayData::Float(r)))
+}
+
+fn np_var(_: &mut Interp, args: Args) -> PyResult<Value> {
+    var_call("var", args, false)
+}
+fn np_std(_: &mut Interp, args: Args) -> PyResult<Value> {
+    var_call("std", args, true)
+}
+
+fn arg_call(name: &str, args: Args, max: bool) -> PyResult<Value> {
+    let mut s = bind(name, args, &["a", "axis", "out", "keepdims"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = match opt(&mut s, 1) {
+        None => None,
+        Some(v) => {
+            let ax = int_of(&v)?;
+            Some(normalize_axes(Some(&[ax]), a.ndim())?.first().copied().unwrap_or(0))
+        }
+    };
+    let keepdims = bool_of(opt(&mut s, 3))?;
+    let r = a.with_view(|v| reduce::arg_extreme(&v, axis, max, keepdims))?;
+    Ok(wrap_result(ArrayData::Int(r)))
+}
+
+fn np_argmax(_: &mut Interp, args: Args) -> PyResult<Value> {
+    arg_call("argmax", args, true)
+}
+fn np_argmin(_: &mut Interp, args: Args) -> PyResult<Value> {
+    arg_call("argmin", args, false)
+}
+
+fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
+    let mut s = bind(name, args, &["a", "axis", "dtype", "out"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = match opt(&mut s, 1) {
+        None => None,
+        Some(v) => Some(normalize_axes(Some(&[int_of(&v)?]), a.ndim())?.first().copied().unwrap_or(0)),
+    };
+    a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
+}
+
+fn np_cumsum(_: &mut Interp, args: Args) -> PyResult<Value> {
+    cum_call("cumsum", args, false)
+}
+fn np_cumprod(_: &mut Interp, args: Args) -> PyResult<Value> {
+    cum_call("cumprod", args, true)
+}
+
+// ---------------------------------------------------------------- linear algebra
+
+fn np_dot(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("dot", args, &["a", "b", "out"], 2)?;
+    linalg::dot_values(&req(&mut s, 0), &req(&mut s, 1))
+}
+
+fn np_matmul(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("matmul", args, &["x1", "x2", "out"], 2)?;
+    linalg::matmul_values(&req(&mut s, 0), &req(&mut s, 1))
+}
+
+fn np_inner(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("inner", args, &["a", "b"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    let bt = match &b {
+        Value::Array(x) if x.ndim() >= 2 => transpose_value(x, None)?,
+        _ => b,
+    };
+    linalg::dot_values(&a, &bt)
+}
+
+fn np_outer(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("outer", args, &["a", "b", "out"], 2)?;
+    linalg::outer_values(&req(&mut s, 0), &req(&mut s, 1))
+}
+
+fn np_vdot(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("vdot", args, &["a", "b"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let b = arr(&req(&mut s, 1))?;
+    let fa = array_value(linalg::reshape_data(a.to_data(), &[a.size()])?);
+    let fb = array_value(linalg::reshape_data(b.to_data(), &[b.size()])?);
+    if a.size() != b.size() {
+        return Err(PyErr::value("cannot reshape array of size 3 into shape (2,)".replace("3", &b.size().to_string()).replace("(2,)", &format!("({},)", a.size()))));
+    }
+    linalg::dot_values(&fa, &fb)
+}
+
+fn np_trace(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("trace", args, &["a", "offset"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let d = a.with_view(|v| linalg::diagonal_data(&v, k))?;
+    let d = match d {
+        ArrayData::Bool(x) => ArrayData::Int(x.mapv(|b| b as i64)),
+        other => other,
+    };
+    let axes = vec![0];
+    d.view().shape();
+    reduce::reduce(&d.view(), Reduction::Sum, &axes, false).map(wrap_result)
+}
+
+fn np_diagonal(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("diagonal", args, &["a", "offset"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value)
+}
+
+fn np_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("norm", args, &["x", "ord", "axis", "keepdims"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    if opt(&mut s, 1).is_some() {
+        return Err(PyErr::new(ExcType::NotImplementedError, "npr's norm supports the default ord (2-norm / Frobenius) only"));
+    }
+    let axis = axis_arg(opt(&mut s, 2))?;
+    let keepdims = bool_of(opt(&mut s, 3))?;
+    let f = array_value(cast_data(&a.to_data().view(), DType::Float64));
+    let sq = pyops::numpy_binary(Ufunc2::Multiply, &f, &f, false)?;
+    let sq = arr(&sq)?;
+    let axes = normalize_axes(axis.as_deref(), sq.ndim())?;
+    let sum = sq.with_view(|v| reduce::reduce(&v, Reduction::Sum, &axes, keepdims))?;
+    let sum = match sum {
+        ArrayData::Float(x) => ArrayData::Float(x.mapv(f64::sqrt)),
+        other => other,
+    };
+    Ok(wrap_result(sum))
+}
+
+// ---------------------------------------------------------------- shapes
+
+/// NumPy's text for a requested shape in the reshape error.
+fn requested_shape_text(req: &[i64]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut leading = true;
+    for &d in req {
+        if d == -1 && leading {
+            continue;
+        }
+        leading = false;
+        parts.push(if d == -1 { "newaxis".into() } else { d.to_string() });
+    }
+    if req.len() == 1 && parts.len() == 1 {
+        format!("({},)", parts[0])
+    } else {
+        format!("({})", parts.join(","))
+    }
+}
+
+/// `a.reshape(shape)`: a view when the array is contiguous, else a copy.
+pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
+    let size = a.size();
+    let unknown = req.iter().filter(|&&d| d == -1).count();
+    if unknown > 1 {
+        return Err(PyErr::value("can only specify one unknown dimension"));
+    }
+    if req.iter().any(|&d| d < -1) {
+        return Err(PyErr::value("negative dimensions not allowed"));
+    }
+    let known: usize = req.iter().filter(|&&d| d != -1).map(|&d| d as usize).product();
+    let err = || PyErr::value(format!("cannot reshape array of size {size} into shape {}", requested_shape_text(req)));
+    let shape: Vec<usize> = if unknown == 1 {
+        if known == 0 || size % known != 0 {
+            return Err(err());
+        }
+        req.iter().map(|&d| if d == -1 { size / known } else { d as usize }).collect()
+    } else {
+        if known != size {
+            return Err(err());
+        }
+        req.iter().map(|&d| d as usize).collect()
+    };
+    if a.is_c_contiguous() {
+        return Ok(a.derive(ViewOp::Reshape(shape)));
+    }
+    Ok(NdArray::new(linalg::reshape_data(a.to_data(), &shape)?))
+}
+
+fn np_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("reshape", args, &["a", "shape", "order", "newshape"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let shape = opt(&mut s, 1).or_else(|| opt(&mut s, 3)).ok_or_else(|| PyErr::type_err("reshape() missing 1 required positional argument: 'shape'"))?;
+    Ok(Value::Array(reshape_array(&a, &shape_arg(&shape)?)?))
+}
+
+fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let Some((recv, rest)) = args.positional.split_first() else {
+        return Err(PyErr::type_err("reshape() needs an array"));
+    };
+    let a = arr(recv)?;
+    let shape = if rest.is_empty() {
+        match args.keywords.iter().find(|(k, _)| k == "shape") {
+            Some((_, v)) => shape_arg(v)?,
+            None => return Err(PyErr::type_err("reshape() takes exactly 1 argument (0 given)")),
+        }
+    } else {
+        shape_varargs(rest)?
+    };
+    Ok(Value::Array(reshape_array(&a, &shape)?))
+}
+
+/// `a.T` / `np.transpose(a, axes)`: a view.
+pub fn transpose_value(a: &NdArray, axes: Option<Vec<i64>>) -> PyResult<Value> {
+    let n = a.ndim();
+    let perm: Vec<usize> = match axes {
+        None => (0..n).rev().collect(),
+        Some(ax) => {
+            if ax.len() != n {
+                return Err(PyErr::value("axes don't match array"));
+            }
+            let mut p = Vec::new();
+            for &x in &ax {
+                let j = if x < 0 { x + n as i64 } else { x };
+                if j < 0 || j >= n as i64 {
+                    return Err(PyErr::axis(x, n));
+                }
+                if p.contains(&(j as usize)) {
+                    return Err(PyErr::value("repeated axis in transpose"));
+                }
+                p.push(j as usize);
+            }
+            p
+        }
+    };
+    Ok(Value::Array(a.derive(ViewOp::Permute(perm))))
+}
+
+fn np_transpose(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("transpose", args, &["a", "axes"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axes = opt(&mut s, 1).map(|v| shape_arg(&v)).transpose()?;
+    transpose_value(&a, axes)
+}
+
+fn m_transpose(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let Some((recv, rest)) = args.positional.split_first() else {
+        return Err(PyErr::type_err("transpose() needs an array"));
+    };
+    let a = arr(recv)?;
+    let axes = if rest.is_empty() || matches!(rest, [Value::None]) { None } else { Some(shape_varargs(rest)?) };
+    transpose_value(&a, axes)
+}
+
+fn np_swapaxes(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("swapaxes", args, &["a", "axis1", "axis2"], 3)?;
+    let a = arr(&req(&mut s, 0))?;
+    let n = a.ndim();
+    let norm = |v: Value| -> PyResult<usize> {
+        let x = int_of(&v)?;
+        normalize_axes(Some(&[x]), n).map(|v| v[0])
+    };
+    let (i, j) = (norm(req(&mut s, 1))?, norm(req(&mut s, 2))?);
+    let mut perm: Vec<i64> = (0..n as i64).collect();
+    perm.swap(i, j);
+    transpose_value(&a, Some(perm))
+}
+
+fn squeeze_value(a: &NdArray, axis: Option<Vec<i64>>) -> PyResult<Value> {
+    let shape = a.shape();
+    let axes: Vec<usize> = match axis {
+        None => (0..shape.len()).filter(|&i| shape[i] == 1).collect(),
+        Some(ax) => {
+            let axes = normalize_axes(Some(&ax), shape.len())?;
+            if axes.iter().any(|&i| shape[i] != 1) {
+                return Err(PyErr::value("cannot select an axis to squeeze out which has size not equal to one"));
+            }
+            axes
+        }
+    };
+    let mut view = a.clone();
+    for &ax in axes.iter().rev() {
+        view = view.derive(ViewOp::Index { axis: ax, index: 0 });
+    }
+    Ok(Value::Array(view))
+}
+
+fn np_squeeze(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("squeeze", args, &["a", "axis"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    squeeze_value(&a, axis_arg(opt(&mut s, 1))?)
+}
+
+fn np_expand_dims(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("expand_dims", args, &["a", "axis"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axes = axis_arg(opt(&mut s, 1))?.unwrap_or_default();
+    let out_ndim = a.ndim() + axes.len();
+    let norm = normalize_axes(Some(&axes), out_ndim)?;
+    let mut view = a.clone();
+    for ax in norm {
+        view = view.derive(ViewOp::NewAxis { axis: ax });
+    }
+    Ok(Value::Array(view))
+}
+
+fn flatten_copy(a: &NdArray) -> PyResult<Value> {
+    Ok(array_value(linalg::reshape_data(a.to_data(), &[a.size()])?))
+}
+
+fn np_ravel(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("ravel", args, &["a", "order"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    if a.is_c_contiguous() {
+        return Ok(Value::Array(a.derive(ViewOp::Reshape(vec![a.size()]))));
+    }
+    flatten_copy(&a)
+}
+
+fn m_flatten(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("flatten", args, &["self", "order"], 1)?;
+    flatten_copy(&arr(&req(&mut s, 0))?)
+}
+
+/// Arrays of a sequence argument (`np.concatenate([a, b])`).
+fn array_list(v: &Value) -> PyResult<Vec<NdArray>> {
+    pyops::iterate(v)?.iter().map(arr).collect()
+}
+
+fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
+    if arrays.is_empty() {
+        return Err(PyErr::value("need at least one array to concatenate"));
+    }
+    let arrays: Vec<NdArray> = match axis {
+        None => arrays.iter().map(|a| NdArray::new(linalg::reshape_data(a.to_data(), &[a.size()]).unwrap_or_else(|_| a.to_data()))).collect(),
+        Some(_) => arrays.to_vec(),
+    };
+    let ndim = arrays[0].ndim();
+    if ndim == 0 {
+        return Err(PyErr::value("zero-dimensional arrays cannot be concatenated"));
+    }
+    for (i, a) in arrays.iter().enumerate() {
+        if a.ndim() != ndim {
+            return Err(PyErr::value(format!(
+                "all the input arrays must have same number of dimensions, but the array at index 0 has {ndim} dimension(s) and the array at index {i} has {} dimension(s)",
+                a.ndim()
+            )));
+        }
+    }
+    let ax = normalize_axes(Some(&[axis.unwrap_or(0)]), ndim)?[0];
+    let s0 = arrays[0].shape();
+    for (i, a) in arrays.iter().enumerate().skip(1) {
+        let s = a.shape();
+        for d in 0..ndim {
+            if d != ax && s[d] != s0[d] {
+                return Err(PyErr::value(format!(
+                    "all the input array dimensions except for the concatenation axis must match exactly, but along dimension {d}, the array at index 0 has size {} and the array at index {i} has size {}",
+                    s0[d], s[d]
+                )));
+            }
+        }
+    }
+    let dt = arrays.iter().map(|a| a.dtype()).max().unwrap_or(DType::Float64);
+    let mut shape = s0.clone();
+    shape[ax] = arrays.iter().map(|a| a.shape()[ax]).sum();
+    check_alloc(&shape, dt)?;
+    let datas: Vec<ArrayData> = arrays.iter().map(|a| cast_data(&a.to_data().view(), dt)).collect();
+    macro_rules! cat {
+        ($variant:ident) => {{
+            let views: Vec<_> = datas
+                .iter()
+                .filter_map(|d| match d {
+                    ArrayData::$variant(x) => Some(x.view()),
+                    _ => None,
+                })
+                .collect();
+            ArrayData::$variant(ndarray::concatenate(ndarray::Axis(ax), &views).map_err(|e| PyErr::value(e.to_string()))?)
+        }};
+    }
+    Ok(match dt {
+        DType::Float64 => cat!(Float),
+        DType::Int64 => cat!(Int),
+        DType::Bool => cat!(Bool),
+    })
+}
+
+fn np_concatenate(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("concatenate", args, &["arrays", "axis", "out", "dtype"], 1)?;
+    let arrays = array_list(&req(&mut s, 0))?;
+    let axis = match s.get_mut(1).and_then(|x| x.take()) {
+        None => Some(0),
+        Some(Value::None) => None,
+        Some(v) => Some(int_of(&v)?),
+    };
+    concat(&arrays, axis).map(array_value)
+}
+
+fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData> {
+    if arrays.is_empty() {
+        return Err(PyErr::value("need at least one array to stack"));
+    }
+    let s0 = arrays[0].shape();
+    if arrays.iter().any(|a| a.shape() != s0) {
+        return Err(PyErr::value("all input arrays must have the same shape"));
+    }
+    let ax = normalize_axes(Some(&[axis]), s0.len() + 1)?[0];
+    let expanded: Vec<NdArray> = arrays.iter().map(|a| a.derive(ViewOp::NewAxis { axis: ax })).collect();
+    concat(&expanded, Some(ax as i64))
+}
+
+fn np_stack(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("stack", args, &["arrays", "axis", "out"], 1)?;
+    let arrays = array_list(&req(&mut s, 0))?;
+    let axis = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    stack_arrays(&arrays, axis).map(array_value)
+}
+
+fn atleast_2d(a: &NdArray) -> NdArray {
+    match a.ndim() {
+        0 => a.derive(ViewOp::NewAxis { axis: 0 }).derive(ViewOp::NewAxis { axis: 0 }),
+        1 => a.derive(ViewOp::NewAxis { axis: 0 }),
+        _ => a.clone(),
+    }
+}
+
+fn np_vstack(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("vstack", args, &["tup"], 1)?;
+    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?.iter().map(atleast_2d).collect();
+    concat(&arrays, Some(0)).map(array_value)
+}
+
+fn np_hstack(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("hstack", args, &["tup"], 1)?;
+    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?
+        .iter()
+        .map(|a| if a.ndim() == 0 { a.derive(ViewOp::NewAxis { axis: 0 }) } else { a.clone() })
+        .collect();
+    let axis = if arrays.first().is_some_and(|a| a.ndim() == 1) { 0 } else { 1 };
+    concat(&arrays, Some(axis)).map(array_value)
+}
+
+fn np_atleast_2d(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("atleast_2d", args, &["arys"], 1)?;
+    Ok(Value::Array(atleast_2d(&arr(&req(&mut s, 0))?)))
+}
+
+fn np_broadcast_to(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("broadcast_to", args, &["array", "shape"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let shape = shape_of(&req(&mut s, 1))?;
+    let ash = a.shape();
+    let ok = crate::ops::broadcast::broadcast_shapes(&[&ash, &shape]).is_some_and(|b| b == shape);
+    if !ok {
+        return Err(PyErr::value(format!(
+            "operands could not be broadcast together with remapped shapes [original->remapped]: {} and requested shape {}",
+            compact_shape(&ash),
+            compact_shape(&shape)
+        )));
+    }
+    check_alloc(&shape, a.dtype())?;
+    let data = a.with_view(|v| match v {
+        AView::Bool(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Bool(b.to_owned())),
+        AView::Int(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Int(b.to_owned())),
+        AView::Float(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Float(b.to_owned())),
+    });
+    data.map(array_value).ok_or_else(|| PyErr::value("broadcast failed"))
+}
+
+fn np_shape(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("shape", args, &["a"], 1)?;
+    Ok(Value::shape_tuple(&arr(&req(&mut s, 0))?.shape()))
+}
+fn np_ndim(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("ndim", args, &["a"], 1)?;
+    Ok(Value::Int(arr(&req(&mut s, 0))?.ndim() as i128))
+}
+fn np_size(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("size", args, &["a", "axis"], 1)?;
+    Ok(Value::Int(arr(&req(&mut s, 0))?.size() as i128))
+}
+
+// ---------------------------------------------------------------- selection
+
+fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("where", args, &["condition", "x", "y"], 1)?;
+    let cond = req(&mut s, 0);
+    let x = opt(&mut s, 1);
+    let y = opt(&mut s, 2);
+    match (x, y) {
+        (None, None) => nonzero_value(&arr(&cond)?),
+        (Some(x), Some(y)) => {
+            let c = arr(&cond)?;
+            let (xo, yo) = (crate::value::convert::to_operand(&x)?, crate::value::convert::to_operand(&y)?);
+            let shapes = [c.shape(), xo.shape(), yo.shape()];
+            let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
+            let shape = crate::ops::broadcast::broadcast_shapes(&refs)
+                .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&refs)))?;
+            let dt = crate::ops::ufunc::result_dtype(&xo, &yo);
+            check_alloc(&shape, dt)?;
+            let cb = c.with_view(|v| crate::ops::cast::as_bool(&v).broadcast(IxDyn(&shape)).map(|b| b.to_owned()));
+            let cb = cb.ok_or_else(|| PyErr::value("broadcast"))?;
+            let xd = xo.with_view(|v| cast_data(&v, dt));
+            let yd = yo.with_view(|v| cast_data(&v, dt));
+            macro_rules! pick {
+                ($variant:ident, $a:expr, $b:expr) => {{
+                    let a = $a.broadcast(IxDyn(&shape)).ok_or_else(|| PyErr::value("broadcast"))?;
+                    let b = $b.broadcast(IxDyn(&shape)).ok_or_else(|| PyErr::value("broadcast"))?;
+                    let out = ndarray::Zip::from(&cb).and(&a).and(&b).map_collect(|&c, &p, &q| if c { p } else { q });
+                    ArrayData::$variant(out)
+                }};
+            }
+            let out = match (xd, yd) {
+                (ArrayData::Float(a), ArrayData::Float(b)) => pick!(Float, a, b),
+                (ArrayData::Int(a), ArrayData::Int(b)) => pick!(Int, a, b),
+                (ArrayData::Bool(a), ArrayData::Bool(b)) => pick!(Bool, a, b),
+                _ => return Err(PyErr::value("where: dtype mismatch")),
+            };
+            Ok(array_value(out))
+        }
+        _ => Err(PyErr::value("either both or neither of x and y should be given")),
+    }
+}
+
+fn nonzero_value(a: &NdArray) -> PyResult<Value> {
+    let b = a.with_view(|v| crate::ops::cast::as_bool(&v).into_owned());
+    let ndim = b.ndim().max(1);
+    let mut cols: Vec<Vec<i64>> = vec![Vec::new(); ndim];
+    for (ix, &x) in b.indexed_iter() {
+        if x {
+            for (d, col) in cols.iter_mut().enumerate() {
+                col.push(ix.slice().get(d).copied().unwrap_or(0) as i64);
+            }
+        }
+    }
+    Ok(Value::tuple(
+        cols.into_iter()
+            .map(|c| array_value(ArrayData::Int(ndarray::Array1::from(c).into_dyn())))
+            .collect(),
+    ))
+}
+
+fn np_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("nonzero", args, &["a"], 1)?;
+    nonzero_value(&arr(&req(&mut s, 0))?)
+}
+
+fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayData> {
+    let (data, ax) = match axis {
+        None => (linalg::reshape_data(a.to_data(), &[a.size()])?, 0),
+        Some(x) => (a.to_data(), normalize_axes(Some(&[x]), a.ndim())?.first().copied().unwrap_or(0)),
+    };
+    if data.shape().is_empty() {
+        return Err(PyErr::axis(axis.unwrap_or(0), 0));
+    }
+    macro_rules! sort_lanes {
+        ($x:expr, $cmp:expr) => {{
+            let mut out = $x.clone();
+            let mut idx_out = $x.mapv(|_| 0i64);
+            for (mut lane, mut ilane) in out.lanes_mut(ndarray::Axis(ax)).into_iter().zip(idx_out.lanes_mut(ndarray::Axis(ax))) {
+                let vals: Vec<_> = lane.iter().copied().collect();
+                let mut order: Vec<usize> = (0..vals.len()).collect();
+                order.sort_by(|&i, &j| $cmp(&vals[i], &vals[j]));
+                for (k, &o) in order.iter().enumerate() {
+                    lane[k] = vals[o];
+                    ilane[k] = o as i64;
+                }
+            }
+            (out, idx_out)
+        }};
+    }
+    let fcmp = |a: &f64, b: &f64| a.partial_cmp(b).unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()));
+    Ok(match data {
+        ArrayData::Float(x) => {
+            let (o, i) = sort_lanes!(x, fcmp);
+            if indices { ArrayData::Int(i) } else { ArrayData::Float(o) }
+        }
+        ArrayData::Int(x) => {
+            let (o, i) = sort_lanes!(x, |a: &i64, b: &i64| a.cmp(b));
+            if indices { ArrayData::Int(i) } else { ArrayData::Int(o) }
+        }
+        ArrayData::Bool(x) => {
+            let (o, i) = sort_lanes!(x, |a: &bool, b: &bool| a.cmp(b));
+            if indices { ArrayData::Int(i) } else { ArrayData::Bool(o) }
+        }
+    })
+}
+
+fn sort_axis_arg(v: Option<Option<Value>>) -> PyResult<Option<i64>> {
+    match v {
+        None => Ok(Some(-1)),
+        Some(None) | Some(Some(Value::None)) => Ok(None),
+        Some(Some(v)) => Ok(Some(int_of(&v)?)),
+    }
+}
+
+fn np_sort(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("sort", args, &["a", "axis", "kind", "order"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = sort_axis_arg(s.get_mut(1).map(|x| x.take()))?;
+    sorted_data(&a, axis, false).map(array_value)
+}
+
+fn np_argsort(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("argsort", args, &["a", "axis", "kind", "order"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = sort_axis_arg(s.get_mut(1).map(|x| x.take()))?;
+    sorted_data(&a, axis, true).map(array_value)
+}
+
+fn m_sort(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("sort", args, &["self", "axis", "kind", "order"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = sort_axis_arg(s.get_mut(1).map(|x| x.take()))?;
+    let sorted = sorted_data(&a, axis, false)?;
+    crate::ops::index::assign_into(&a, &crate::ops::ufunc::Operand::owned(sorted, false))?;
+    Ok(Value::None)
+}
+
+fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("unique", args, &["ar", "return_index", "return_inverse", "return_counts", "axis"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let counts = bool_of(opt(&mut s, 3))?;
+    let sorted = sorted_data(&a, None, false)?;
+    macro_rules! uniq {
+        ($x:expr, $variant:ident) => {{
+            let mut vals = Vec::new();
+            let mut cnt: Vec<i64> = Vec::new();
+            for &v in $x.iter() {
+                if vals.last().is_some_and(|l| *l == v || (is_nan_like(l) && is_nan_like(&v))) {
+                    if let Some(c) = cnt.last_mut() {
+                        *c += 1;
+                    }
+                } else {
+                    vals.push(v);
+                    cnt.push(1);
+                }
+            }
+            (ArrayData::$variant(ndarray::Array1::from(vals).into_dyn()), cnt)
+        }};
+    }
+    let (u, c) = match sorted {
+        ArrayData::Float(x) => uniq!(x, Float),
+        ArrayData::Int(x) => uniq!(x, Int),
+        ArrayData::Bool(x) => uniq!(x, Bool),
+    };
+    if counts {
+        return Ok(Value::tuple(vec![array_value(u), array_value(ArrayData::Int(ndarray::Array1::from(c).into_dyn()))]));
+    }
+    Ok(array_value(u))
+}
+
+trait NanLike {
+    fn nan_like(&self) -> bool;
+}
+impl NanLike for f64 {
+    fn nan_like(&self) -> bool {
+        self.is_nan()
+    }
+}
+impl NanLike for i64 {
+    fn nan_like(&self) -> bool {
+        false
+    }
+}
+impl NanLike for bool {
+    fn nan_like(&self) -> bool {
+        false
+    }
+}
+fn is_nan_like<T: NanLike>(x: &T) -> bool {
+    x.nan_like()
+}
+
+fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<Value> {
+    let (x, y) = (crate::value::convert::to_operand(a)?, crate::value::convert::to_operand(b)?);
+    let (sx, sy) = (x.shape(), y.shape());
+    let shape = crate::ops::broadcast::broadcast_shapes(&[&sx, &sy])
+        .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&[&sx, &sy])))?;
+    let r = x.with_view(|vx| {
+        y.with_view(|vy| {
+            let (fx, fy) = (as_f64(&vx), as_f64(&vy));
+            let (bx, by) = (fx.broadcast(IxDyn(&shape)), fy.broadcast(IxDyn(&shape)));
+            match (bx, by) {
+                (Some(bx), Some(by)) => Some(ndarray::Zip::from(&bx).and(&by).map_collect(|&p, &q| {
+                    ((p - q).abs() <= atol + rtol * q.abs() && q.is_finite()) || p == q || (equal_nan && p.is_nan() && q.is_nan())
+                })),
+                _ => None,
+            }
+        })
+    });
+    let r = r.ok_or_else(|| PyErr::value("broadcast"))?;
+    Ok(wrap_result(ArrayData::Bool(r)))
+}
+
+fn np_isclose(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("isclose", args, &["a", "b", "rtol", "atol", "equal_nan"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    let rtol = opt(&mut s, 2).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-5);
+    let atol = opt(&mut s, 3).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-8);
+    let en = bool_of(opt(&mut s, 4))?;
+    isclose_data(&a, &b, rtol, atol, en)
+}
+
+fn np_allclose(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("allclose", args, &["a", "b", "rtol", "atol", "equal_nan"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    let rtol = opt(&mut s, 2).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-5);
+    let atol = opt(&mut s, 3).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-8);
+    let en = bool_of(opt(&mut s, 4))?;
+    let c = isclose_data(&a, &b, rtol, atol, en)?;
+    let all = arr(&c)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x));
+    Ok(Value::Bool(all))
+}
+
+fn np_array_equal(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("array_equal", args, &["a1", "a2", "equal_nan"], 2)?;
+    let (a, b) = (arr(&req(&mut s, 0))?, arr(&req(&mut s, 1))?);
+    if a.shape() != b.shape() {
+        return Ok(Value::Bool(false));
+    }
+    let eq = pyops::numpy_binary(Ufunc2::Equal, &Value::Array(a), &Value::Array(b), false)?;
+    let all = arr(&eq)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x));
+    Ok(Value::Bool(all))
+}
+
+// ---------------------------------------------------------------- methods
+
+fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("copy", args, &["self", "order"], 1)?;
+    Ok(array_value(arr(&req(&mut s, 0))?.to_data()))
+}
+
+fn m_astype(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("astype", args, &["self", "dtype", "order", "casting", "subok", "copy"], 2)?;
+    let recv = req(&mut s, 0);
+    let dt = dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64);
+    let a = arr(&recv)?;
+    let data = a.to_data();
+    if dt == DType::Int64 {
+        if let ArrayData::Float(x) = &data {
+            if x.iter().any(|&v| crate::ops::cast::float_cast_invalid(v)) {
+                crate::interp::warnings::warn_runtime("invalid value encountered in cast");
+            }
+        }
+    }
+    let out = cast_data(&data.view(), dt);
+    if matches!(recv, Value::Scalar(_)) {
+        return Ok(wrap_result(out));
+    }
+    Ok(array_value(out))
+}
+
+fn m_item(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let Some((recv, rest)) = args.positional.split_first() else {
+        return Err(PyErr::type_err("item() needs an array"));
+    };
+    let a = arr(recv)?;
+    let data = linalg::reshape_data(a.to_data(), &[a.size()])?;
+    let i = match rest {
+        [] => {
+            if a.size() != 1 {
+                return Err(PyErr::value("can only convert an array of size 1 to a Python scalar"));
+            }
+            0
+        }
+        [single] => {
+            let i = int_of(single)?;
+            let n = a.size() as i64;
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                return Err(PyErr::index(format!("index {i} is out of bounds for size {n}")));
+            }
+            j as usize
+        }
+        many => {
+            let idx = crate::ops::index::get(&a, &Value::tuple(many.to_vec()))?;
+            return Ok(to_python(&idx));
+        }
+    };
+    Ok(match data {
+        ArrayData::Bool(x) => Value::Bool(x[[i]]),
+        ArrayData::Int(x) => Value::Int(x[[i]] as i128),
+        ArrayData::Float(x) => Value::Float(x[[i]]),
+    })
+}
+
+/// NumPy scalar → Python value (`.item()`, `.tolist()`).
+pub fn to_python(v: &Value) -> Value {
+    match v {
+        Value::Scalar(Scalar::Bool(b)) => Value::Bool(*b),
+        Value::Scalar(Scalar::Int(i)) => Value::Int(*i as i128),
+        Value::Scalar(Scalar::Float(f)) => Value::Float(*f),
+        other => other.clone(),
+    }
+}
+
+fn tolist_data(d: &ArrayData) -> Value {
+    fn rec<T: Copy>(a: ndarray::ArrayViewD<T>, conv: &dyn Fn(T) -> Value) -> Value {
+        if a.ndim() == 0 {
+            return conv(a.iter().next().copied().unwrap_or_else(|| unreachable!()));
+        }
+        Value::list(a.outer_iter().map(|sub| rec(sub, conv)).collect())
+    }
+    match d {
+        ArrayData::Bool(a) => rec(a.view(), &|x| Value::Bool(x)),
+        ArrayData::Int(a) => rec(a.view(), &|x| Value::Int(x as i128)),
+        ArrayData::Float(a) => rec(a.view(), &|x| Value::Float(x)),
+    }
+}
+
+fn m_tolist(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("tolist", args, &["self"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    Ok(tolist_data(&a.to_data()))
+}
+
+fn m_fill(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("fill", args, &["self", "value"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let v = req(&mut s, 1);
+    crate::ops::index::assign_into(&a, &crate::value::convert::to_operand(&v)?)?;
+    Ok(Value::None)
+}
+
+fn m_squeeze(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("squeeze", args, &["self", "axis"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    squeeze_value(&a, axis_arg(opt(&mut s, 1))?)
+}
+
+fn m_round(i: &mut Interp, args: Args) -> PyResult<Value> {
+    np_round(i, args)
+}
+
+fn m_dot(i: &mut Interp, args: Args) -> PyResult<Value> {
+    np_dot(i, args)
+}
+
+fn np_removed(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "NaN" | "NAN" => "`np.NaN` was removed in the NumPy 2.0 release. Use `np.nan` instead.",
+        "Inf" => "`np.Inf` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
+        "Infinity" => "`np.Infinity` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
+        "infty" => "`np.infty` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
+        "PINF" => "`np.PINF` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
+        "NINF" => "`np.NINF` was removed in the NumPy 2.0 release. Use `-np.inf` instead.",
+        "float_" => "`np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.",
+        "alltrue" => "`np.alltrue` was removed in the NumPy 2.0 release. Use `np.all` instead.",
+        "sometrue" => "`np.sometrue` was removed in the NumPy 2.0 release. Use `np.any` instead.",
+        "round_" => "`np.round_` was removed in the NumPy 2.0 release. Use `np.round` instead.",
+        "product" => "`np.product` was removed in the NumPy 2.0 release. Use `np.prod` instead.",
+        "cumproduct" => "`np.cumproduct` was removed in the NumPy 2.0 release. Use `np.cumprod` instead.",
+        _ => return None,
+    })
+}
+
+/// Texts for names NumPy 2 removed (with the hint npr adds).
+pub fn removed_name(name: &str) -> Option<PyErr> {
+    if let Some(msg) = np_removed(name) {
+        return Some(PyErr::new(ExcType::AttributeError, msg));
+    }
+    if name == "asscalar" {
+        return Some(
+            PyErr::new(ExcType::AttributeError, "module 'numpy' has no attribute 'asscalar'")
+                .with_hint("np.asscalar was removed in NumPy 1.23; use a.item() to get a Python scalar"),
+        );
+    }
+    None
+}
+
+/// Constants of the numpy module.
+pub fn constant(name: &str) -> Option<Value> {
+    Some(match name {
+        "pi" => Value::Float(std::f64::consts::PI),
+        "e" => Value::Float(std::f64::consts::E),
+        "inf" => Value::Float(f64::INFINITY),
+        "nan" => Value::Float(f64::NAN),
+        "euler_gamma" => Value::Float(0.577_215_664_901_532_9),
+        "newaxis" => Value::None,
+        "float64" | "double" => Value::Type(TypeObj::NpFloat64),
+        "int64" | "int_" | "intp" => Value::Type(TypeObj::NpInt64),
+        "bool_" | "bool" => Value::Type(TypeObj::NpBool),
+        "ndarray" => Value::Type(TypeObj::NdArray),
+        "random" => Value::Module(Module::Random),
+        "linalg" => Value::Module(Module::Linalg),
+        "__version__" => Value::str("2.4.6"),
+        _ => return None,
+    })
+}
+
+const SUM_DOC: &str = "Sum of array elements over the given axis. axis=None sums everything and returns a NumPy scalar; axis=k removes axis k from the shape ((2,3) with axis=1 gives (2,)); keepdims=True keeps it as length 1 ((2,1)). Float sums use NumPy's pairwise order.";
+const DOT_DOC: &str = "Dot product. 1-D·1-D is the inner product (a NumPy scalar); 2-D·2-D is matrix multiplication, (m,k)·(k,n) → (m,n), so (1,8)·(8,1) gives a (1,1) array, not a scalar; N-d contracts the last axis of a with the second-to-last of b. The contracted lengths must match.";
+const MATMUL_DOC: &str = "Matrix product (the @ operator). (m,k)@(k,n) → (m,n); a 1-D first operand acts as a row and a 1-D second operand as a column, and the added axis is removed again; leading axes broadcast as a stack of matrices. Scalars are not allowed.";
+const MULTIPLY_DOC: &str = "Elementwise product (the * operator). Shapes broadcast: aligned from the right, each pair of lengths equal or 1. (8,1)*(8,1) → (8,1); (3,1)*(1,4) → (3,4).";
+
+/// NumPy module functions.
+pub static FUNCTIONS: &[Builtin] = &[
+    f(NP, "array", "np.array(object, dtype=None)", "Create a new array from nested lists/tuples (always a copy). The shape is the nesting: [[1,2,3]] is (1,3), [1,2,3] is (3,). dtype is inferred: bool < int64 < float64.", np_array),
+    f(NP, "asarray", "np.asarray(a, dtype=None)", "Convert to an array without copying when a already is one.", np_asarray),
+    f(NP, "zeros", "np.zeros(shape, dtype=float)", "Array of zeros. np.zeros(3) is (3,), np.zeros((3,1)) is a (3,1) column.", np_zeros),
+    f(NP, "ones", "np.ones(shape, dtype=float)", "Array of ones with the given shape.", np_ones),
+    f(NP, "full", "np.full(shape, fill_value, dtype=None)", "Array of the given shape filled with fill_value.", np_full),
+    f(NP, "zeros_like", "np.zeros_like(a, dtype=None)", "Zeros with the shape and dtype of a.", np_zeros_like),
+    f(NP, "ones_like", "np.ones_like(a, dtype=None)", "Ones with the shape and dtype of a.", np_ones_like),
+    f(NP, "full_like", "np.full_like(a, fill_value, dtype=None)", "fill_value with the shape and dtype of a.", np_full_like),
+    f(NP, "eye", "np.eye(N, M=None, k=0, dtype=float)", "2-D array with ones on the diagonal (shifted by k): shape (N, M).", np_eye),
+    f(NP, "identity", "np.identity(n, dtype=float)", "The (n,n) identity matrix.", np_identity),
+    f(NP, "arange", "np.arange(start, stop, step)", "Evenly spaced values in [start, stop): a 1-D array of length ceil((stop-start)/step). Integer arguments give int64.", np_arange),
+    f(NP, "linspace", "np.linspace(start, stop, num=50, endpoint=True)", "num evenly spaced floats from start to stop (inclusive unless endpoint=False): shape (num,).", np_linspace),
+    f(NP, "diag", "np.diag(v, k=0)", "1-D input: a 2-D array with v on the diagonal. 2-D input: its diagonal as 1-D.", np_diag),
+    f(NP, "add", "np.add(x1, x2)", "Elementwise sum (the + operator), with broadcasting.", np_add),
+    f(NP, "subtract", "np.subtract(x1, x2)", "Elementwise difference (the - operator), with broadcasting.", np_subtract),
+    f(NP, "multiply", "np.multiply(x1, x2)", MULTIPLY_DOC, np_multiply),
+    f(NP, "divide", "np.divide(x1, x2)", "Elementwise true division (the / operator); always float.", np_divide),
+    f(NP, "true_divide", "np.true_divide(x1, x2)", "Alias of np.divide.", np_divide),
+    f(NP, "floor_divide", "np.floor_divide(x1, x2)", "Elementwise floor division (the // operator).", np_floor_divide),
+    f(NP, "mod", "np.mod(x1, x2)", "Elementwise remainder with the sign of the divisor (the % operator).", np_remainder),
+    f(NP, "remainder", "np.remainder(x1, x2)", "Elementwise remainder with the sign of the divisor (the % operator).", np_remainder),
+    f(NP, "power", "np.power(x1, x2)", "Elementwise power (the ** operator).", np_power),
+    f(NP, "negative", "np.negative(x)", "Elementwise -x.", np_negative),
+    f(NP, "positive", "np.positive(x)", "Elementwise +x.", np_positive),
+    f(NP, "abs", "np.abs(x)", "Elementwise absolute value.", np_absolute),
+    f(NP, "absolute", "np.absolute(x)", "Elementwise absolute value.", np_absolute),
+    f(NP, "sign", "np.sign(x)", "Elementwise sign: -1, 0 or 1.", np_sign),
+    f(NP, "sqrt", "np.sqrt(x)", "Elementwise square root (nan with a warning for negatives).", np_sqrt),
+    f(NP, "square", "np.square(x)", "Elementwise x*x.", np_square),
+    f(NP, "reciprocal", "np.reciprocal(x)", "Elementwise 1/x.", np_reciprocal),
+    f(NP, "exp", "np.exp(x)", "Elementwise e**x; the shape is unchanged.", np_exp),
+    f(NP, "exp2", "np.exp2(x)", "Elementwise 2**x.", np_exp2),
+    f(NP, "expm1", "np.expm1(x)", "Elementwise exp(x) - 1, accurate near 0.", np_expm1),
+    f(NP, "log", "np.log(x)", "Elementwise natural logarithm; the shape is unchanged. log(0) is -inf and log of a negative is nan, each with a RuntimeWarning.", np_log),
+    f(NP, "log2", "np.log2(x)", "Elementwise base-2 logarithm.", np_log2),
+    f(NP, "log10", "np.log10(x)", "Elementwise base-10 logarithm.", np_log10),
+    f(NP, "log1p", "np.log1p(x)", "Elementwise log(1 + x), accurate near 0.", np_log1p),
+    f(NP, "sin", "np.sin(x)", "Elementwise sine.", np_sin),
+    f(NP, "cos", "np.cos(x)", "Elementwise cosine.", np_cos),
+    f(NP, "tan", "np.tan(x)", "Elementwise tangent.", np_tan),
+    f(NP, "arcsin", "np.arcsin(x)", "Elementwise inverse sine.", np_arcsin),
+    f(NP, "arccos", "np.arccos(x)", "Elementwise inverse cosine.", np_arccos),
+    f(NP, "arctan", "np.arctan(x)", "Elementwise inverse tangent.", np_arctan),
+    f(NP, "arctan2", "np.arctan2(x1, x2)", "Elementwise arctan(x1/x2) in the right quadrant.", np_arctan2),
+    f(NP, "hypot", "np.hypot(x1, x2)", "Elementwise sqrt(x1**2 + x2**2).", np_hypot),
+    f(NP, "sinh", "np.sinh(x)", "Elementwise hyperbolic sine.", np_sinh),
+    f(NP, "cosh", "np.cosh(x)", "Elementwise hyperbolic cosine.", np_cosh),
+    f(NP, "tanh", "np.tanh(x)", "Elementwise hyperbolic tangent.", np_tanh),
+    f(NP, "floor", "np.floor(x)", "Elementwise floor.", np_floor),
+    f(NP, "ceil", "np.ceil(x)", "Elementwise ceiling.", np_ceil),
+    f(NP, "trunc", "np.trunc(x)", "Elementwise truncation toward zero.", np_trunc),
+    f(NP, "rint", "np.rint(x)", "Round to the nearest integer (half to even).", np_rint),
+    f(NP, "round", "np.round(a, decimals=0)", "Round half to even to the given number of decimals.", np_round),
+    f(NP, "around", "np.around(a, decimals=0)", "Alias of np.round.", np_round),
+    f(NP, "clip", "np.clip(a, a_min, a_max)", "Limit values to [a_min, a_max]; the shape is unchanged.", np_clip),
+    f(NP, "maximum", "np.maximum(x1, x2)", "Elementwise maximum with broadcasting (nan propagates).", np_maximum),
+    f(NP, "minimum", "np.minimum(x1, x2)", "Elementwise minimum with broadcasting (nan propagates).", np_minimum),
+    f(NP, "fmax", "np.fmax(x1, x2)", "Elementwise maximum ignoring nan.", np_fmax),
+    f(NP, "fmin", "np.fmin(x1, x2)", "Elementwise minimum ignoring nan.", np_fmin),
+    f(NP, "isnan", "np.isnan(x)", "Elementwise test for nan (bool array).", np_isnan),
+    f(NP, "isinf", "np.isinf(x)", "Elementwise test for ±inf.", np_isinf),
+    f(NP, "isfinite", "np.isfinite(x)", "Elementwise test for finite values.", np_isfinite),
+    f(NP, "signbit", "np.signbit(x)", "Elementwise test of the sign bit.", np_signbit),
+    f(NP, "equal", "np.equal(x1, x2)", "Elementwise ==.", np_equal),
+    f(NP, "not_equal", "np.not_equal(x1, x2)", "Elementwise !=.", np_not_equal),
+    f(NP, "less", "np.less(x1, x2)", "Elementwise <.", np_less),
+    f(NP, "less_equal", "np.less_equal(x1, x2)", "Elementwise <=.", np_less_equal),
+    f(NP, "greater", "np.greater(x1, x2)", "Elementwise >.", np_greater),
+    f(NP, "greater_equal", "np.greater_equal(x1, x2)", "Elementwise >=.", np_greater_equal),
+    f(NP, "logical_and", "np.logical_and(x1, x2)", "Elementwise logical and.", np_logical_and),
+    f(NP, "logical_or", "np.logical_or(x1, x2)", "Elementwise logical or.", np_logical_or),
+    f(NP, "logical_xor", "np.logical_xor(x1, x2)", "Elementwise logical xor.", np_logical_xor),
+    f(NP, "logical_not", "np.logical_not(x)", "Elementwise logical not.", np_logical_not),
+    f(NP, "bitwise_and", "np.bitwise_and(x1, x2)", "Elementwise & on ints and bools.", np_bitwise_and),
+    f(NP, "bitwise_or", "np.bitwise_or(x1, x2)", "Elementwise | on ints and bools.", np_bitwise_or),
+    f(NP, "bitwise_xor", "np.bitwise_xor(x1, x2)", "Elementwise ^ on ints and bools.", np_bitwise_xor),
+    f(NP, "invert", "np.invert(x)", "Elementwise ~ (bitwise not).", np_invert),
+    f(NP, "sum", "np.sum(a, axis=None, keepdims=False)", SUM_DOC, np_sum),
+    f(NP, "prod", "np.prod(a, axis=None, keepdims=False)", "Product of elements over an axis (same shape rules as np.sum).", np_prod),
+    f(NP, "mean", "np.mean(a, axis=None, keepdims=False)", "Arithmetic mean over an axis (same shape rules as np.sum); always float.", np_mean),
+    f(NP, "std", "np.std(a, axis=None, ddof=0, keepdims=False)", "Standard deviation over an axis (same shape rules as np.sum).", np_std),
+    f(NP, "var", "np.var(a, axis=None, ddof=0, keepdims=False)", "Variance over an axis (same shape rules as np.sum).", np_var),
+    f(NP, "max", "np.max(a, axis=None, keepdims=False)", "Maximum over an axis (same shape rules as np.sum); nan propagates.", np_max),
+    f(NP, "min", "np.min(a, axis=None, keepdims=False)", "Minimum over an axis (same shape rules as np.sum); nan propagates.", np_min),
+    f(NP, "amax", "np.amax(a, axis=None, keepdims=False)", "Alias of np.max.", np_max),
+    f(NP, "amin", "np.amin(a, axis=None, keepdims=False)", "Alias of np.min.", np_min),
+    f(NP, "argmax", "np.argmax(a, axis=None)", "Index of the maximum; without axis, an index into the flattened array.", np_argmax),
+    f(NP, "argmin", "np.argmin(a, axis=None)", "Index of the minimum; without axis, an index into the flattened array.", np_argmin),
+    f(NP, "all", "np.all(a, axis=None, keepdims=False)", "True when all elements are true.", np_all),
+    f(NP, "any", "np.any(a, axis=None, keepdims=False)", "True when any element is true.", np_any),
+    f(NP, "cumsum", "np.cumsum(a, axis=None)", "Cumulative sum; without axis the result is flattened to 1-D.", np_cumsum),
+    f(NP, "cumprod", "np.cumprod(a, axis=None)", "Cumulative product; without axis the result is flattened to 1-D.", np_cumprod),
+    f(NP, "count_nonzero", "np.count_nonzero(a, axis=None)", "Number of non-zero elements.", np_count_nonzero),
+    f(NP, "dot", "np.dot(a, b)", DOT_DOC, np_dot),
+    f(NP, "matmul", "np.matmul(x1, x2)", MATMUL_DOC, np_matmul),
+    f(NP, "inner", "np.inner(a, b)", "Inner product over the last axes of a and b.", np_inner),
+    f(NP, "outer", "np.outer(a, b)", "Outer product: (m,) and (n,) give (m, n).", np_outer),
+    f(NP, "vdot", "np.vdot(a, b)", "Dot product of the flattened arrays (a scalar).", np_vdot),
+    f(NP, "trace", "np.trace(a, offset=0)", "Sum of the diagonal (a scalar for 2-D input).", np_trace),
+    f(NP, "diagonal", "np.diagonal(a, offset=0)", "The diagonal of a 2-D array as 1-D.", np_diagonal),
+    f(NP, "transpose", "np.transpose(a, axes=None)", "Reverse (or permute) the axes: (2,3) → (3,2). A view, not a copy.", np_transpose),
+    f(NP, "swapaxes", "np.swapaxes(a, axis1, axis2)", "Swap two axes (a view).", np_swapaxes),
+    f(NP, "reshape", "np.reshape(a, shape)", "Give a new shape with the same number of elements; one entry may be -1 (inferred).", np_reshape),
+    f(NP, "ravel", "np.ravel(a)", "Flatten to 1-D (a view when possible).", np_ravel),
+    f(NP, "squeeze", "np.squeeze(a, axis=None)", "Remove length-1 axes: (1,1) → () gives a 0-d array, still an array, not a scalar.", np_squeeze),
+    f(NP, "expand_dims", "np.expand_dims(a, axis)", "Insert a length-1 axis: (3,) with axis=1 → (3,1).", np_expand_dims),
+    f(NP, "concatenate", "np.concatenate(arrays, axis=0)", "Join arrays along an existing axis; other lengths must match.", np_concatenate),
+    f(NP, "stack", "np.stack(arrays, axis=0)", "Join same-shape arrays along a new axis: two (3,) give (2,3).", np_stack),
+    f(NP, "vstack", "np.vstack(tup)", "Stack rows: 1-D (n,) arrays become rows of a (k, n) array.", np_vstack),
+    f(NP, "hstack", "np.hstack(tup)", "Stack horizontally: along axis 1 (axis 0 for 1-D).", np_hstack),
+    f(NP, "atleast_2d", "np.atleast_2d(a)", "View inputs as at least 2-D: (n,) → (1, n).", np_atleast_2d),
+    f(NP, "broadcast_to", "np.broadcast_to(array, shape)", "Broadcast an array to a new shape.", np_broadcast_to),
+    f(NP, "shape", "np.shape(a)", "The shape tuple of a.", np_shape),
+    f(NP, "ndim", "np.ndim(a)", "The number of dimensions of a.", np_ndim),
+    f(NP, "size", "np.size(a)", "The number of elements of a.", np_size),
+    f(NP, "where", "np.where(condition, x, y)", "Pick from x where condition is true, else y (all broadcast together). With one argument: the indices of true elements.", np_where),
+    f(NP, "nonzero", "np.nonzero(a)", "Tuple of index arrays of the non-zero elements, one per axis.", np_nonzero),
+    f(NP, "sort", "np.sort(a, axis=-1)", "Sorted copy along an axis.", np_sort),
+    f(NP, "argsort", "np.argsort(a, axis=-1)", "Indices that sort a along an axis.", np_argsort),
+    f(NP, "unique", "np.unique(ar, return_counts=False)", "Sorted unique values (flattened).", np_unique),
+    f(NP, "isclose", "np.isclose(a, b, rtol=1e-05, atol=1e-08)", "Elementwise |a-b| <= atol + rtol*|b|.", np_isclose),
+    f(NP, "allclose", "np.allclose(a, b, rtol=1e-05, atol=1e-08)", "True when all elements are close (a Python bool).", np_allclose),
+    f(NP, "array_equal", "np.array_equal(a1, a2)", "True when shapes and elements are equal.", np_array_equal),
+    f(LA, "norm", "np.linalg.norm(x, axis=None, keepdims=False)", "Vector 2-norm or matrix Frobenius norm (square root of the sum of squares).", np_norm),
+];
+
+/// ndarray methods (the receiver is the first argument).
+pub static METHODS: &[Builtin] = &[
+    f(M, "sum", "a.sum(axis=None, keepdims=False)", SUM_DOC, np_sum),
+    f(M, "prod", "a.prod(axis=None, keepdims=False)", "Product over an axis.", np_prod),
+    f(M, "mean", "a.mean(axis=None, keepdims=False)", "Mean over an axis.", np_mean),
+    f(M, "std", "a.std(axis=None, ddof=0)", "Standard deviation over an axis.", np_std),
+    f(M, "var", "a.var(axis=None, ddof=0)", "Variance over an axis.", np_var),
+    f(M, "max", "a.max(axis=None, keepdims=False)", "Maximum over an axis.", np_max),
+    f(M, "min", "a.min(axis=None, keepdims=False)", "Minimum over an axis.", np_min),
+    f(M, "argmax", "a.argmax(axis=None)", "Index of the maximum.", np_argmax),
+    f(M, "argmin", "a.argmin(axis=None)", "Index of the minimum.", np_argmin),
+    f(M, "all", "a.all(axis=None)", "True when all elements are true.", np_all),
+    f(M, "any", "a.any(axis=None)", "True when any element is true.", np_any),
+    f(M, "cumsum", "a.cumsum(axis=None)", "Cumulative sum.", np_cumsum),
+    f(M, "cumprod", "a.cumprod(axis=None)", "Cumulative product.", np_cumprod),
+    f(M, "reshape", "a.reshape(*shape)", "New shape, same data (a view when contiguous).", m_reshape),
+    f(M, "transpose", "a.transpose(*axes)", "Reversed or permuted axes (a view).", m_transpose),
+    f(M, "swapaxes", "a.swapaxes(axis1, axis2)", "Swap two axes (a view).", np_swapaxes),
+    f(M, "squeeze", "a.squeeze(axis=None)", "Remove length-1 axes.", m_squeeze),
+    f(M, "flatten", "a.flatten()", "A flattened 1-D copy.", m_flatten),
+    f(M, "ravel", "a.ravel()", "Flattened 1-D (a view when possible).", np_ravel),
+    f(M, "copy", "a.copy()", "A copy that no longer shares memory with a.", m_copy),
+    f(M, "astype", "a.astype(dtype)", "A copy converted to dtype (float → int truncates toward zero).", m_astype),
+    f(M, "item", "a.item(*index)", "The element as a Python scalar; without arguments the array must have size 1. This is how to turn a (1,1) result into a number.", m_item),
+    f(M, "tolist", "a.tolist()", "Nested Python lists of Python scalars.", m_tolist),
+    f(M, "fill", "a.fill(value)", "Fill the array in place.", m_fill),
+    f(M, "dot", "a.dot(b)", DOT_DOC, m_dot),
+    f(M, "clip", "a.clip(min, max)", "Limit values to [min, max].", np_clip),
+    f(M, "round", "a.round(decimals=0)", "Round half to even.", m_round),
+    f(M, "nonzero", "a.nonzero()", "Indices of non-zero elements.", np_nonzero),
+    f(M, "sort", "a.sort(axis=-1)", "Sort in place (returns None).", m_sort),
+    f(M, "argsort", "a.argsort(axis=-1)", "Indices that sort the array.", np_argsort),
+    f(M, "diagonal", "a.diagonal(offset=0)", "The diagonal.", np_diagonal),
+    f(M, "trace", "a.trace(offset=0)", "Sum of the diagonal.", np_trace),
+];

@@ -1,0 +1,807 @@
+//! Python's builtin functions and classes, and methods of lists, dicts and
+//! strings.
+
+use super::{bind, opt, req, Builtin, Owner};
+use crate::interp::error::{ExcType, PyErr, PyResult};
+use crate::interp::eval::{Args, Interp};
+use crate::interp::pyops;
+use crate::value::{Scalar, TypeObj, Value};
+
+const PY: Owner = Owner::Python;
+const OBJ: Owner = Owner::ObjectMethod;
+
+const fn f(owner: Owner, name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
+    Builtin { name, owner, signature, doc, func }
+}
+
+pub const TYPE_NAMES: &[&str] = &["int", "float", "bool", "str", "list", "tuple", "dict", "set", "type", "slice", "ValueError", "TypeError", "IndexError", "KeyError", "ZeroDivisionError", "RuntimeError", "AssertionError", "Exception", "NameError", "AttributeError"];
+
+/// Classes available as builtin names.
+pub fn builtin_type(name: &str) -> Option<TypeObj> {
+    Some(match name {
+        "int" => TypeObj::Int,
+        "float" => TypeObj::Float,
+        "bool" => TypeObj::Bool,
+        "str" => TypeObj::Str,
+        "list" => TypeObj::List,
+        "tuple" => TypeObj::Tuple,
+        "dict" => TypeObj::Dict,
+        "set" => TypeObj::Set,
+        "type" => TypeObj::Type,
+        "slice" => TypeObj::Slice,
+        "range" => TypeObj::Range,
+        other => TypeObj::Exception(ExcType::from_name(other)?),
+    })
+}
+
+/// `repr(v)` as Python prints it.
+pub fn repr_of(i: &mut Interp, v: &Value) -> PyResult<String> {
+    Ok(crate::display::repr_value(v, &i.session.print_options))
+}
+
+/// `str(v)` as Python prints it.
+pub fn str_of(i: &mut Interp, v: &Value) -> PyResult<String> {
+    Ok(crate::display::str_value(v, &i.session.print_options))
+}
+
+/// `format(v, spec)` for f-strings.
+pub fn format_value(i: &mut Interp, v: &Value, spec: &str) -> PyResult<String> {
+    use crate::display::repr as r;
+    if spec.is_empty() {
+        return str_of(i, v);
+    }
+    let res = match v {
+        Value::Float(x) | Value::Scalar(Scalar::Float(x)) => r::format_float_spec(*x, spec),
+        Value::Int(x) => r::format_int_spec(*x, spec),
+        Value::Scalar(Scalar::Int(x)) => r::format_int_spec(*x as i128, spec),
+        Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => r::format_int_spec(*b as i128, spec),
+        Value::Str(s) => r::format_str_spec(s, spec),
+        Value::Array(a) if a.ndim() == 0 => {
+            let item = crate::builtins::numpy::to_python(&crate::ops::ufunc::wrap_result(a.to_data()));
+            return format_value(i, &item, spec);
+        }
+        other => {
+            return Err(PyErr::type_err(format!(
+                "unsupported format string passed to {}.__format__",
+                other.type_name()
+            )))
+        }
+    };
+    res.map_err(PyErr::value)
+}
+
+fn py_print(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut sep = " ".to_string();
+    let mut end = "\n".to_string();
+    for (k, v) in &args.keywords {
+        match (k.as_str(), v) {
+            ("sep", Value::Str(s)) => sep = s.to_string(),
+            ("end", Value::Str(s)) => end = s.to_string(),
+            ("sep" | "end", Value::None) => {}
+            ("file" | "flush", _) => {}
+            (other, _) => return Err(PyErr::type_err(format!("'{other}' is an invalid keyword argument for print()"))),
+        }
+    }
+    let parts: PyResult<Vec<String>> = args.positional.iter().map(|v| str_of(i, v)).collect();
+    crate::interp::warnings::stdout(format!("{}{}", parts?.join(&sep), end));
+    Ok(Value::None)
+}
+
+fn py_len(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("len", args, &["obj"], 1)?;
+    let v = req(&mut s, 0);
+    let n = match &v {
+        Value::Str(s) => s.chars().count(),
+        Value::List(l) => l.borrow().len(),
+        Value::Tuple(t) => t.len(),
+        Value::Dict(d) => d.borrow().entries.len(),
+        Value::Set(x) => x.borrow().len(),
+        Value::Range(a, b, c) => crate::value::convert::range_len(*a, *b, *c).unwrap_or(0),
+        Value::Array(a) => match a.shape().first() {
+            Some(&n) => n,
+            None => return Err(PyErr::type_err("len() of unsized object")),
+        },
+        other => return Err(PyErr::type_err(format!("object of type '{}' has no len()", other.type_name()))),
+    };
+    Ok(Value::Int(n as i128))
+}
+
+fn int_arg(v: &Value) -> PyResult<i64> {
+    pyops::index_int(v).ok_or_else(|| PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+}
+
+fn py_range(_: &mut Interp, args: Args) -> PyResult<Value> {
+    if !args.keywords.is_empty() {
+        return Err(PyErr::type_err("range() takes no keyword arguments"));
+    }
+    let p: PyResult<Vec<i64>> = args.positional.iter().map(int_arg).collect();
+    let p = p?;
+    let (a, b, c) = match p.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        [] => return Err(PyErr::type_err("range expected at least 1 argument, got 0")),
+        _ => return Err(PyErr::type_err(format!("range expected at most 3 arguments, got {}", p.len()))),
+    };
+    if c == 0 {
+        return Err(PyErr::value("range() arg 3 must not be zero"));
+    }
+    Ok(Value::Range(a, b, c))
+}
+
+fn num_abs(v: &Value) -> PyResult<Value> {
+    match v {
+        Value::Int(i) => Ok(Value::Int(i.abs())),
+        Value::Bool(b) => Ok(Value::Int(*b as i128)),
+        Value::Float(x) => Ok(Value::Float(x.abs())),
+        Value::Array(_) | Value::Scalar(_) => pyops::numpy_unary(crate::ops::ufunc::Ufunc1::Absolute, v, matches!(v, Value::Scalar(_))),
+        other => Err(PyErr::type_err(format!("bad operand type for abs(): '{}'", other.type_name()))),
+    }
+}
+
+fn py_abs(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("abs", args, &["x"], 1)?;
+    num_abs(&req(&mut s, 0))
+}
+
+fn py_round(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("round", args, &["number", "ndigits"], 1)?;
+    let v = req(&mut s, 0);
+    let nd = opt(&mut s, 1);
+    match (&v, nd) {
+        (Value::Float(x), None) => Ok(Value::Int(x.round_ties_even() as i128)),
+        (Value::Float(x), Some(n)) => {
+            let n = int_arg(&n)?;
+            // Python rounds the exact decimal value; go through the correctly rounded formatter.
+            let s = crate::display::repr::format_float_spec(*x, &format!(".{}f", n.max(0))).map_err(PyErr::value)?;
+            Ok(Value::Float(if n >= 0 { s.parse().unwrap_or(*x) } else { crate::builtins::numpy::round_decimals(*x, n) }))
+        }
+        (Value::Int(_) | Value::Bool(_), _) => Ok(match v {
+            Value::Bool(b) => Value::Int(b as i128),
+            other => other,
+        }),
+        (Value::Scalar(Scalar::Float(x)), None) => Ok(Value::Int(x.round_ties_even() as i128)),
+        (Value::Scalar(Scalar::Float(x)), Some(n)) => Ok(Value::Scalar(Scalar::Float(crate::builtins::numpy::round_decimals(*x, int_arg(&n)?)))),
+        (Value::Scalar(Scalar::Int(x)), _) => Ok(Value::Int(*x as i128)),
+        (other, _) => Err(PyErr::type_err(format!("type {} doesn't define __round__ method", other.type_name()))),
+    }
+}
+
+fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<Value> {
+    let key = args.keywords.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone());
+    let default = args.keywords.iter().find(|(k, _)| k == "default").map(|(_, v)| v.clone());
+    let items = match args.positional.as_slice() {
+        [single] => pyops::iterate(single)?,
+        many => many.to_vec(),
+    };
+    if items.is_empty() {
+        return default.ok_or_else(|| PyErr::value(format!("{name}() iterable argument is empty")));
+    }
+    let mut best = items[0].clone();
+    let mut best_key = match &key {
+        Some(k) => i.call_value(k, Args::new(vec![best.clone()]))?,
+        None => best.clone(),
+    };
+    for item in items.into_iter().skip(1) {
+        let k = match &key {
+            Some(kf) => i.call_value(kf, Args::new(vec![item.clone()]))?,
+            None => item.clone(),
+        };
+        let op = if want_max { crate::syntax::ast::CmpOp::Gt } else { crate::syntax::ast::CmpOp::Lt };
+        if pyops::truthy(&pyops::compare(op, &k, &best_key)?)? {
+            best = item;
+            best_key = k;
+        }
+    }
+    Ok(best)
+}
+
+fn py_min(i: &mut Interp, args: Args) -> PyResult<Value> {
+    extreme(i, args, "min", false)
+}
+fn py_max(i: &mut Interp, args: Args) -> PyResult<Value> {
+    extreme(i, args, "max", true)
+}
+
+fn py_sum(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("sum", args, &["iterable", "start"], 1)?;
+    let items = pyops::iterate(&req(&mut s, 0))?;
+    let mut acc = opt(&mut s, 1).unwrap_or(Value::Int(0));
+    for item in items {
+        acc = pyops::binary(crate::syntax::ast::BinOp::Add, &acc, &item)?;
+    }
+    Ok(acc)
+}
+
+fn py_zip(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let lists: PyResult<Vec<Vec<Value>>> = args.positional.iter().map(pyops::iterate).collect();
+    let lists = lists?;
+    let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+    Ok(Value::list((0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect()))
+}
+
+fn py_enumerate(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("enumerate", args, &["iterable", "start"], 1)?;
+    let items = pyops::iterate(&req(&mut s, 0))?;
+    let start = opt(&mut s, 1).map(|v| int_arg(&v)).transpose()?.unwrap_or(0) as i128;
+    Ok(Value::list(items.into_iter().enumerate().map(|(k, v)| Value::tuple(vec![Value::Int(start + k as i128), v])).collect()))
+}
+
+fn py_sorted(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("sorted", args, &["iterable", "key", "reverse"], 1)?;
+    let items = pyops::iterate(&req(&mut s, 0))?;
+    let key = opt(&mut s, 1);
+    let reverse = opt(&mut s, 2).map(|v| pyops::truthy(&v)).transpose()?.unwrap_or(false);
+    let mut keyed = Vec::with_capacity(items.len());
+    for item in items {
+        let k = match &key {
+            Some(kf) => i.call_value(kf, Args::new(vec![item.clone()]))?,
+            None => item.clone(),
+        };
+        keyed.push((k, item));
+    }
+    let mut err = None;
+    keyed.sort_by(|a, b| match pyops::python_order("<", &a.0, &b.0) {
+        Ok(o) => o.unwrap_or(std::cmp::Ordering::Equal),
+        Err(e) => {
+            err = Some(e);
+            std::cmp::Ordering::Equal
+        }
+    });
+    if let Some(e) = err {
+        return Err(e);
+    }
+    if reverse {
+        keyed.reverse();
+    }
+    Ok(Value::list(keyed.into_iter().map(|(_, v)| v).collect()))
+}
+
+fn py_reversed(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("reversed", args, &["seq"], 1)?;
+    let mut items = pyops::iterate(&req(&mut s, 0))?;
+    items.reverse();
+    Ok(Value::list(items))
+}
+
+fn py_map(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let Some((func, rest)) = args.positional.split_first() else {
+        return Err(PyErr::type_err("map() must have at least two arguments."));
+    };
+    let lists: PyResult<Vec<Vec<Value>>> = rest.iter().map(pyops::iterate).collect();
+    let lists = lists?;
+    let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        out.push(i.call_value(func, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
+    }
+    Ok(Value::list(out))
+}
+
+fn py_filter(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("filter", args, &["function", "iterable"], 2)?;
+    let func = req(&mut s, 0);
+    let mut out = Vec::new();
+    for item in pyops::iterate(&req(&mut s, 1))? {
+        let keep = if func.is_none() { pyops::truthy(&item)? } else { pyops::truthy(&i.call_value(&func, Args::new(vec![item.clone()]))?)? };
+        if keep {
+            out.push(item);
+        }
+    }
+    Ok(Value::list(out))
+}
+
+fn py_any(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("any", args, &["iterable"], 1)?;
+    for item in pyops::iterate(&req(&mut s, 0))? {
+        if pyops::truthy(&item)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn py_all(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("all", args, &["iterable"], 1)?;
+    for item in pyops::iterate(&req(&mut s, 0))? {
+        if !pyops::truthy(&item)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+fn is_instance_of(v: &Value, t: TypeObj) -> bool {
+    let vt = v.type_obj();
+    vt == t || (t == TypeObj::Int && vt == TypeObj::Bool) || (t == TypeObj::Float && vt == TypeObj::NpFloat64)
+}
+
+fn py_isinstance(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("isinstance", args, &["obj", "class_or_tuple"], 2)?;
+    let v = req(&mut s, 0);
+    let classes = match req(&mut s, 1) {
+        Value::Tuple(t) => t.as_ref().clone(),
+        other => vec![other],
+    };
+    for c in classes {
+        match c {
+            Value::Type(t) => {
+                if is_instance_of(&v, t) {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            _ => return Err(PyErr::type_err("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn py_repr(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("repr", args, &["obj"], 1)?;
+    let v = req(&mut s, 0);
+    Ok(Value::str(repr_of(i, &v)?))
+}
+
+fn py_format(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("format", args, &["value", "format_spec"], 1)?;
+    let v = req(&mut s, 0);
+    let spec = match opt(&mut s, 1) {
+        Some(Value::Str(sp)) => sp.to_string(),
+        _ => String::new(),
+    };
+    Ok(Value::str(format_value(i, &v, &spec)?))
+}
+
+fn py_id(_: &mut Interp, _: Args) -> PyResult<Value> {
+    Err(PyErr::new(ExcType::NotImplementedError, "id() is not available in npr"))
+}
+
+fn py_help(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("help", args, &["obj"], 1)?;
+    let v = req(&mut s, 0);
+    crate::interp::warnings::stdout(crate::display::help_text(&v, &i.session.print_options));
+    Ok(Value::None)
+}
+
+/// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
+pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
+    let first = args.positional.first().cloned();
+    let to_f64 = |v: &Value| -> PyResult<f64> {
+        match v {
+            Value::Float(x) => Ok(*x),
+            Value::Int(n) => Ok(*n as f64),
+            Value::Bool(b) => Ok(*b as u8 as f64),
+            Value::Scalar(s) => Ok(s.as_f64()),
+            Value::Str(s) => {
+                let t = s.trim().to_lowercase();
+                match t.as_str() {
+                    "nan" | "+nan" | "-nan" => Ok(f64::NAN),
+                    "inf" | "+inf" | "infinity" => Ok(f64::INFINITY),
+                    "-inf" | "-infinity" => Ok(f64::NEG_INFINITY),
+                    _ => t.replace('_', "").parse::<f64>().map_err(|_| PyErr::value(format!("could not convert string to float: '{s}'"))),
+                }
+            }
+            Value::Array(a) => {
+                if a.ndim() != 0 {
+                    return Err(PyErr::type_err("only 0-dimensional arrays can be converted to Python scalars"));
+                }
+                Ok(crate::ops::cast::as_f64(&a.to_data().view()).iter().next().copied().unwrap_or(0.0))
+            }
+            other => Err(PyErr::type_err(format!("float() argument must be a string or a real number, not '{}'", other.type_name()))),
+        }
+    };
+    match t {
+        TypeObj::Float => Ok(Value::Float(match &first {
+            None => 0.0,
+            Some(v) => to_f64(v)?,
+        })),
+        TypeObj::NpFloat64 => Ok(Value::Scalar(Scalar::Float(match &first {
+            None => 0.0,
+            Some(v) => to_f64(v)?,
+        }))),
+        TypeObj::Int | TypeObj::NpInt64 => {
+            let v = match &first {
+                None => 0i128,
+                Some(Value::Int(n)) => *n,
+                Some(Value::Bool(b)) => *b as i128,
+                Some(Value::Scalar(Scalar::Int(n))) => *n as i128,
+                Some(Value::Scalar(Scalar::Bool(b))) => *b as i128,
+                Some(Value::Str(s)) => s.trim().replace('_', "").parse::<i128>().map_err(|_| PyErr::value(format!("invalid literal for int() with base 10: '{s}'")))?,
+                Some(Value::Array(a)) if a.ndim() == 0 && a.dtype() != crate::value::DType::Float64 => {
+                    crate::ops::cast::as_i64(&a.to_data().view()).iter().next().copied().unwrap_or(0) as i128
+                }
+                Some(other) => {
+                    let x = to_f64(other)?;
+                    if x.is_nan() {
+                        return Err(PyErr::value("cannot convert float NaN to integer"));
+                    }
+                    if x.is_infinite() {
+                        return Err(PyErr::new(ExcType::OverflowError, "cannot convert float infinity to integer"));
+                    }
+                    x.trunc() as i128
+                }
+            };
+            if t == TypeObj::NpInt64 {
+                let n = i64::try_from(v).map_err(|_| PyErr::new(ExcType::OverflowError, "Python int too large to convert to C long"))?;
+                return Ok(Value::Scalar(Scalar::Int(n)));
+            }
+            Ok(Value::Int(v))
+        }
+        TypeObj::Bool | TypeObj::NpBool => {
+            let b = match &first {
+                None => false,
+                Some(v) => pyops::truthy(v)?,
+            };
+            Ok(if t == TypeObj::NpBool { Value::Scalar(Scalar::Bool(b)) } else { Value::Bool(b) })
+        }
+        TypeObj::Str => Ok(Value::str(match &first {
+            None => String::new(),
+            Some(v) => str_of(i, v)?,
+        })),
+        TypeObj::List => Ok(Value::list(match &first {
+            None => Vec::new(),
+            Some(v) => pyops::iterate(v)?,
+        })),
+        TypeObj::Tuple => Ok(Value::tuple(match &first {
+            None => Vec::new(),
+            Some(v) => pyops::iterate(v)?,
+        })),
+        TypeObj::Set => {
+            let mut out: Vec<Value> = Vec::new();
+            if let Some(v) = &first {
+                for item in pyops::iterate(v)? {
+                    if !out.iter().any(|o| pyops::values_equal(o, &item)) {
+                        out.push(item);
+                    }
+                }
+            }
+            Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(out))))
+        }
+        TypeObj::Dict => {
+            let mut d = crate::value::Dict::default();
+            if let Some(v) = &first {
+                for pair in pyops::iterate(v)? {
+                    let kv = pyops::iterate(&pair)?;
+                    if kv.len() != 2 {
+                        return Err(PyErr::value("dictionary update sequence element has wrong length"));
+                    }
+                    pyops::dict_set(&mut d, kv[0].clone(), kv[1].clone())?;
+                }
+            }
+            for (k, v) in args.keywords {
+                pyops::dict_set(&mut d, Value::str(k), v)?;
+            }
+            Ok(Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(d))))
+        }
+        TypeObj::Type => match (args.positional.len(), first) {
+            (1, Some(v)) => Ok(Value::Type(v.type_obj())),
+            _ => Err(PyErr::type_err("type() takes 1 argument")),
+        },
+        TypeObj::Range => py_range(i, args),
+        TypeObj::Exception(e) => {
+            let msg = match &first {
+                None => String::new(),
+                Some(v) => str_of(i, v)?,
+            };
+            Ok(Value::Exception(e, msg.into()))
+        }
+        TypeObj::NdArray => Err(PyErr::type_err("use np.array(...) to create arrays")),
+        other => Err(PyErr::type_err(format!("cannot create '{}' instances", other.qualname()))),
+    }
+}
+
+// ---------------------------------------------------------------- object methods
+
+fn recv_and_rest(args: &Args) -> PyResult<(Value, Vec<Value>)> {
+    let mut p = args.positional.clone();
+    if p.is_empty() {
+        return Err(PyErr::type_err("method needs a receiver"));
+    }
+    let recv = p.remove(0);
+    Ok((recv, p))
+}
+
+fn m_append(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::List(l), [x]) => {
+            l.borrow_mut().push(x.clone());
+            Ok(Value::None)
+        }
+        _ => Err(PyErr::type_err("list.append() takes exactly one argument")),
+    }
+}
+
+fn m_extend(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::List(l), [x]) => {
+            let items = pyops::iterate(x)?;
+            l.borrow_mut().extend(items);
+            Ok(Value::None)
+        }
+        _ => Err(PyErr::type_err("list.extend() takes exactly one argument")),
+    }
+}
+
+fn m_pop(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match &recv {
+        Value::List(l) => {
+            let mut l = l.borrow_mut();
+            if l.is_empty() {
+                return Err(PyErr::index("pop from empty list"));
+            }
+            let n = l.len() as i64;
+            let i = match rest.first() {
+                Some(v) => int_arg(v)?,
+                None => n - 1,
+            };
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                return Err(PyErr::index("pop index out of range"));
+            }
+            Ok(l.remove(j as usize))
+        }
+        Value::Dict(d) => {
+            let key = rest.first().cloned().unwrap_or(Value::None);
+            let mut d = d.borrow_mut();
+            match d.entries.iter().position(|(k, _)| pyops::values_equal(k, &key)) {
+                Some(p) => Ok(d.entries.remove(p).1),
+                None => rest.get(1).cloned().ok_or_else(|| PyErr::new(ExcType::KeyError, crate::display::repr_plain(&key))),
+            }
+        }
+        _ => Err(PyErr::type_err("pop() not supported")),
+    }
+}
+
+fn m_keys(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, _) = recv_and_rest(&args)?;
+    match &recv {
+        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(k, _)| k.clone()).collect())),
+        _ => Err(PyErr::type_err("keys() needs a dict")),
+    }
+}
+
+fn m_values(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, _) = recv_and_rest(&args)?;
+    match &recv {
+        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(_, v)| v.clone()).collect())),
+        _ => Err(PyErr::type_err("values() needs a dict")),
+    }
+}
+
+fn m_items(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, _) = recv_and_rest(&args)?;
+    match &recv {
+        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect())),
+        _ => Err(PyErr::type_err("items() needs a dict")),
+    }
+}
+
+fn m_get(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::Dict(d), [k, more @ ..]) => Ok(d
+            .borrow()
+            .entries
+            .iter()
+            .find(|(key, _)| pyops::values_equal(key, k))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| more.first().cloned().unwrap_or(Value::None))),
+        _ => Err(PyErr::type_err("get expected at least 1 argument")),
+    }
+}
+
+fn m_join(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::Str(sep), [items]) => {
+            let mut parts = Vec::new();
+            for (k, item) in pyops::iterate(items)?.into_iter().enumerate() {
+                match item {
+                    Value::Str(s) => parts.push(s.to_string()),
+                    other => {
+                        return Err(PyErr::type_err(format!(
+                            "sequence item {k}: expected str instance, {} found",
+                            other.type_name()
+                        )))
+                    }
+                }
+            }
+            let _ = i;
+            Ok(Value::str(parts.join(sep)))
+        }
+        _ => Err(PyErr::type_err("join() takes exactly one argument")),
+    }
+}
+
+fn str_method(args: &Args, f: impl Fn(&str, &[Value]) -> PyResult<Value>) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(args)?;
+    match &recv {
+        Value::Str(s) => f(s, &rest),
+        other => Err(PyErr::type_err(format!("descriptor requires a 'str' object but received a '{}'", other.type_name()))),
+    }
+}
+
+fn m_upper(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, _| Ok(Value::str(s.to_uppercase())))
+}
+fn m_lower(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, _| Ok(Value::str(s.to_lowercase())))
+}
+fn m_strip(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, _| Ok(Value::str(s.trim())))
+}
+fn m_split(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, rest| {
+        let parts: Vec<Value> = match rest.first() {
+            Some(Value::Str(sep)) => s.split(sep.as_ref()).map(Value::str).collect(),
+            _ => s.split_whitespace().map(Value::str).collect(),
+        };
+        Ok(Value::list(parts))
+    })
+}
+fn m_replace(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, rest| match rest {
+        [Value::Str(a), Value::Str(b)] => Ok(Value::str(s.replace(a.as_ref(), b))),
+        _ => Err(PyErr::type_err("replace expected 2 string arguments")),
+    })
+}
+fn m_startswith(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, rest| match rest {
+        [Value::Str(a)] => Ok(Value::Bool(s.starts_with(a.as_ref()))),
+        _ => Err(PyErr::type_err("startswith expected a string")),
+    })
+}
+fn m_endswith(_: &mut Interp, args: Args) -> PyResult<Value> {
+    str_method(&args, |s, rest| match rest {
+        [Value::Str(a)] => Ok(Value::Bool(s.ends_with(a.as_ref()))),
+        _ => Err(PyErr::type_err("endswith expected a string")),
+    })
+}
+
+fn m_count(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    let x = rest.first().cloned().unwrap_or(Value::None);
+    match &recv {
+        Value::Str(s) => match &x {
+            Value::Str(sub) => Ok(Value::Int(s.matches(sub.as_ref()).count() as i128)),
+            _ => Err(PyErr::type_err("must be str")),
+        },
+        other => Ok(Value::Int(pyops::iterate(other)?.iter().filter(|v| pyops::values_equal(v, &x)).count() as i128)),
+    }
+}
+
+fn m_index(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    let x = rest.first().cloned().unwrap_or(Value::None);
+    let items = pyops::iterate(&recv)?;
+    items
+        .iter()
+        .position(|v| pyops::values_equal(v, &x))
+        .map(|p| Value::Int(p as i128))
+        .ok_or_else(|| PyErr::value(format!("{} is not in list", crate::display::repr_plain(&x))))
+}
+
+fn m_insert(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::List(l), [i, x]) => {
+            let mut l = l.borrow_mut();
+            let n = l.len() as i64;
+            let i = int_arg(i)?;
+            let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
+            l.insert(j as usize, x.clone());
+            Ok(Value::None)
+        }
+        _ => Err(PyErr::type_err("insert expected 2 arguments")),
+    }
+}
+
+fn m_list_sort(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, _) = recv_and_rest(&args)?;
+    let Value::List(l) = &recv else {
+        return Err(PyErr::type_err("sort() needs a list"));
+    };
+    let mut a = Args::new(vec![Value::list(l.borrow().clone())]);
+    a.keywords = args.keywords.clone();
+    let sorted = py_sorted(i, a)?;
+    if let Value::List(s) = sorted {
+        *l.borrow_mut() = s.borrow().clone();
+    }
+    Ok(Value::None)
+}
+
+fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    let Value::Str(template) = &recv else {
+        return Err(PyErr::type_err("format() needs a str"));
+    };
+    let mut out = String::new();
+    let mut auto = 0usize;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let mut field = String::new();
+                for d in chars.by_ref() {
+                    if d == '}' {
+                        break;
+                    }
+                    field.push(d);
+                }
+                let (name, spec) = field.split_once(':').unwrap_or((&field, ""));
+                let v = if name.is_empty() {
+                    auto += 1;
+                    rest.get(auto - 1).cloned()
+                } else if let Ok(k) = name.parse::<usize>() {
+                    rest.get(k).cloned()
+                } else {
+                    args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+                };
+                let v = v.ok_or_else(|| PyErr::index(format!("Replacement index {} out of range for positional args tuple", auto.saturating_sub(1))))?;
+                out.push_str(&format_value(i, &v, spec)?);
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(Value::str(out))
+}
+
+/// Python builtin functions.
+pub static BUILTINS: &[Builtin] = &[
+    f(PY, "print", "print(*objects, sep=' ', end='\\n')", "Print objects with str(); arrays print without commas, as NumPy's str.", py_print),
+    f(PY, "len", "len(obj)", "Number of items; for an array, the length of its first axis (a (3,4) array has len 3).", py_len),
+    f(PY, "range", "range(start, stop, step)", "Integers from start up to (not including) stop.", py_range),
+    f(PY, "abs", "abs(x)", "Absolute value.", py_abs),
+    f(PY, "round", "round(number, ndigits=None)", "Round half to even; without ndigits returns an int.", py_round),
+    f(PY, "min", "min(iterable, key=None)", "Smallest item (iterating an array goes along its first axis).", py_min),
+    f(PY, "max", "max(iterable, key=None)", "Largest item.", py_max),
+    f(PY, "sum", "sum(iterable, start=0)", "Left-to-right sum (unlike np.sum, not pairwise).", py_sum),
+    f(PY, "zip", "zip(*iterables)", "Tuples of corresponding items.", py_zip),
+    f(PY, "enumerate", "enumerate(iterable, start=0)", "(index, item) pairs.", py_enumerate),
+    f(PY, "sorted", "sorted(iterable, key=None, reverse=False)", "A sorted list.", py_sorted),
+    f(PY, "reversed", "reversed(seq)", "Items in reverse order.", py_reversed),
+    f(PY, "map", "map(function, iterable)", "function applied to each item.", py_map),
+    f(PY, "filter", "filter(function, iterable)", "Items for which function is true.", py_filter),
+    f(PY, "any", "any(iterable)", "True if any item is true.", py_any),
+    f(PY, "all", "all(iterable)", "True if all items are true.", py_all),
+    f(PY, "isinstance", "isinstance(obj, class_or_tuple)", "Is obj an instance of the class?", py_isinstance),
+    f(PY, "repr", "repr(obj)", "The printable representation.", py_repr),
+    f(PY, "format", "format(value, format_spec='')", "Format with a format spec.", py_format),
+    f(PY, "id", "id(obj)", "Not available in npr.", py_id),
+    f(PY, "help", "help(obj)", "Show help for a function.", py_help),
+];
+
+/// Methods of lists, dicts and strings.
+pub static OBJECT_METHODS: &[Builtin] = &[
+    f(OBJ, "append", "list.append(x)", "Add x at the end.", m_append),
+    f(OBJ, "extend", "list.extend(iterable)", "Add all items.", m_extend),
+    f(OBJ, "pop", "list.pop(index=-1)", "Remove and return an item.", m_pop),
+    f(OBJ, "insert", "list.insert(index, x)", "Insert x before index.", m_insert),
+    f(OBJ, "index", "list.index(x)", "Position of the first x.", m_index),
+    f(OBJ, "count", "list.count(x)", "Number of occurrences of x.", m_count),
+    f(OBJ, "sort", "list.sort(key=None, reverse=False)", "Sort in place.", m_list_sort),
+    f(OBJ, "keys", "dict.keys()", "The keys.", m_keys),
+    f(OBJ, "values", "dict.values()", "The values.", m_values),
+    f(OBJ, "items", "dict.items()", "(key, value) pairs.", m_items),
+    f(OBJ, "get", "dict.get(key, default=None)", "Value for key, or default.", m_get),
+    f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join),
+    f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
+    f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),
+    f(OBJ, "strip", "str.strip()", "Copy without surrounding whitespace.", m_strip),
+    f(OBJ, "split", "str.split(sep=None)", "List of parts.", m_split),
+    f(OBJ, "replace", "str.replace(old, new)", "Copy with old replaced by new.", m_replace),
+    f(OBJ, "startswith", "str.startswith(prefix)", "Does the string start with prefix?", m_startswith),
+    f(OBJ, "endswith", "str.endswith(suffix)", "Does the string end with suffix?", m_endswith),
+    f(OBJ, "format", "str.format(*args, **kwargs)", "Replace {} fields.", m_format),
+];

@@ -1,0 +1,324 @@
+//! Turning values and cell outcomes into text: Python/NumPy reprs, IPython's
+//! pretty printer for containers, and the rendering of errors with their
+//! caret, operand shapes and hint. This is the only place errors become text.
+
+pub mod hints;
+pub mod options;
+pub mod repr;
+pub mod table;
+
+use crate::interp::error::PyErr;
+use crate::interp::{CellOutcome, Event};
+use crate::value::{Scalar, TypeObj, Value};
+use options::PrintOptions;
+
+/// How results are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisplayMode {
+    /// Exactly what IPython + NumPy print.
+    Repr,
+    /// Shape-first tables.
+    Table,
+    /// Both, table first.
+    Both,
+}
+
+impl DisplayMode {
+    pub fn parse(s: &str) -> Option<DisplayMode> {
+        match s {
+            "repr" => Some(DisplayMode::Repr),
+            "table" => Some(DisplayMode::Table),
+            "both" => Some(DisplayMode::Both),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            DisplayMode::Repr => "repr",
+            DisplayMode::Table => "table",
+            DisplayMode::Both => "both",
+        }
+    }
+}
+
+/// Rendering choices for a cell's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub display: DisplayMode,
+    /// Carets, operand notes and hints around errors.
+    pub hints: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { display: DisplayMode::Repr, hints: true }
+    }
+}
+
+/// Python's `repr(str)`.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr(v)` with default print options (for error messages).
+pub fn repr_plain(v: &Value) -> String {
+    repr_value(v, &PrintOptions::default())
+}
+
+fn scalar_repr(s: &Scalar, opts: &PrintOptions) -> String {
+    match s {
+        Scalar::Float(x) => repr::scalar_repr_f64(*x, opts),
+        Scalar::Int(i) => repr::scalar_repr_i64(*i, opts),
+        Scalar::Bool(b) => repr::scalar_repr_bool(*b, opts),
+    }
+}
+
+fn join_items(items: &[Value], opts: &PrintOptions) -> String {
+    items.iter().map(|v| repr_value(v, opts)).collect::<Vec<_>>().join(", ")
+}
+
+/// Python's `repr(v)`.
+pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
+    match v {
+        Value::None => "None".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(x) => repr::py_float_repr(*x),
+        Value::Str(s) => str_repr(s),
+        Value::List(l) => format!("[{}]", join_items(&l.borrow(), opts)),
+        Value::Tuple(t) => match t.len() {
+            1 => format!("({},)", repr_value(&t[0], opts)),
+            _ => format!("({})", join_items(t, opts)),
+        },
+        Value::Set(s) => {
+            let s = s.borrow();
+            if s.is_empty() {
+                "set()".into()
+            } else {
+                format!("{{{}}}", join_items(&s, opts))
+            }
+        }
+        Value::Dict(d) => {
+            let parts: Vec<String> = d
+                .borrow()
+                .entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", repr_value(k, opts), repr_value(v, opts)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Range(a, b, c) => {
+            if *c == 1 {
+                format!("range({a}, {b})")
+            } else {
+                format!("range({a}, {b}, {c})")
+            }
+        }
+        Value::Slice(s) => {
+            let part = |x: Option<i64>| x.map(|v| v.to_string()).unwrap_or_else(|| "None".into());
+            format!("slice({}, {}, {})", part(s.start), part(s.stop), part(s.step))
+        }
+        Value::Ellipsis => "Ellipsis".into(),
+        Value::Array(a) => a.with_view(|view| repr::array_repr(&view, opts)),
+        Value::Scalar(s) => scalar_repr(s, opts),
+        Value::DType(d) => format!("dtype('{}')", d.name()),
+        Value::Type(t) => format!("<class '{}'>", t.qualname()),
+        Value::Module(m) => format!("<module '{}'>", m.name()),
+        Value::Function(f) => format!("<function {}>", f.name),
+        Value::Builtin(b) => format!("<function {}>", b.signature.split('(').next().unwrap_or(b.name)),
+        Value::Method(recv, b) => format!("<built-in method {} of {} object>", b.name, recv.type_name()),
+        Value::Exception(e, m) => format!("{}({})", e.name(), str_repr(m)),
+        Value::Opaque(o) => format!("<{o:?}>"),
+    }
+}
+
+/// Python's `str(v)` (what `print` shows).
+pub fn str_value(v: &Value, opts: &PrintOptions) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Array(a) => a.with_view(|view| repr::array_str(&view, opts)),
+        Value::Scalar(Scalar::Float(x)) => repr::scalar_str_f64(*x, opts),
+        Value::Scalar(Scalar::Int(i)) => i.to_string(),
+        Value::Scalar(Scalar::Bool(b)) => if *b { "True" } else { "False" }.into(),
+        Value::Exception(_, m) => m.to_string(),
+        other => repr_value(other, opts),
+    }
+}
+
+const PRETTY_WIDTH: usize = 79;
+
+/// IPython's pretty printer: containers that do not fit in 79 columns are
+/// broken one item per line; multi-line items are re-indented.
+pub fn pretty(v: &Value, opts: &PrintOptions) -> String {
+    pretty_at(v, opts, 0, 0)
+}
+
+fn reindent(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    text.lines().collect::<Vec<_>>().join(&format!("\n{pad}"))
+}
+
+fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> String {
+    match v {
+        Value::Type(t) => return t.qualname(),
+        Value::Function(f) => return format!("<function __main__.{}>", f.name),
+        _ => {}
+    }
+    let flat = repr_value(v, opts);
+    let (open, close, items): (&str, &str, Vec<PrettyItem>) = match v {
+        Value::List(l) => ("[", "]", l.borrow().iter().map(|x| PrettyItem::One(x.clone())).collect()),
+        Value::Tuple(t) => ("(", if t.len() == 1 { ",)" } else { ")" }, t.iter().map(|x| PrettyItem::One(x.clone())).collect()),
+        Value::Dict(d) => ("{", "}", d.borrow().entries.iter().map(|(k, x)| PrettyItem::Pair(k.clone(), x.clone())).collect()),
+        _ => return reindent(&flat, indent),
+    };
+    let fits = !flat.contains('\n') && indent + flat.len() + trailing <= PRETTY_WIDTH;
+    if fits || items.is_empty() {
+        return flat;
+    }
+    let inner = indent + 1;
+    let n = items.len();
+    let parts: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(k, item)| {
+            let tail = if k + 1 == n { close.len() + trailing } else { 1 };
+            match item {
+                PrettyItem::One(x) => pretty_at(x, opts, inner, tail),
+                PrettyItem::Pair(key, x) => {
+                    let ks = repr_value(key, opts);
+                    let vs = pretty_at(x, opts, inner + ks.len() + 2, tail);
+                    format!("{ks}: {vs}")
+                }
+            }
+        })
+        .collect();
+    format!("{open}{}{close}", parts.join(&format!(",\n{}", " ".repeat(inner))))
+}
+
+enum PrettyItem {
+    One(Value),
+    Pair(Value, Value),
+}
+
+/// Help text for `help(x)` and `x?`.
+pub fn help_text(v: &Value, _opts: &PrintOptions) -> String {
+    match v {
+        Value::Builtin(b) | Value::Method(_, b) => format!("{}\n\n{}\n", b.signature, b.doc),
+        Value::Function(f) => format!("{}(...)\n\n{}\n", f.name, f.doc.clone().unwrap_or_default()),
+        Value::Type(TypeObj::NpFloat64) => "np.float64(x)\n\nA NumPy float64 scalar.\n".into(),
+        other => format!("{}\n", repr_plain(other)),
+    }
+}
+
+/// The output text of one cell in transcript form (no `In` line, no trailing blank line).
+pub fn render_outcome(outcome: &CellOutcome, src: &str, prompt_width: usize, popts: &PrintOptions, ropts: &RenderOptions) -> String {
+    let mut out = String::new();
+    for e in &outcome.events {
+        match e {
+            Event::Stdout(s) => out.push_str(s),
+            Event::Warning(w) => {
+                out.push_str(&format!("{}: {}\n", w.category, w.message));
+            }
+        }
+    }
+    if let Some(v) = &outcome.value {
+        let text = match ropts.display {
+            DisplayMode::Repr => pretty(v, popts),
+            DisplayMode::Table => table::render_value(v, popts),
+            DisplayMode::Both => format!("{}\n{}", table::render_value(v, popts), pretty(v, popts)),
+        };
+        let prompt = format!("Out[{}]: ", outcome.number);
+        if text.contains('\n') {
+            out.push_str(&prompt);
+            out.push('\n');
+        } else {
+            out.push_str(&prompt);
+        }
+        out.push_str(&text);
+        out.push('\n');
+        if ropts.hints && ropts.display != DisplayMode::Repr {
+            if let Some(note) = hints::result_note(v) {
+                out.push_str(&note);
+                out.push('\n');
+            }
+        }
+    }
+    if let Some(err) = &outcome.error {
+        let hint_below = ropts.display != DisplayMode::Repr;
+        out.push_str(&render_error(err, src, prompt_width, ropts.hints, hint_below));
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// An error as text: caret under the failing span (single-line cells),
+/// operand notes, the `ExcType: message` line, and a hint. In repr mode
+/// the hint goes above the error line, so the error line stays last as in
+/// an IPython traceback; the table display puts it below.
+pub fn render_error(err: &PyErr, src: &str, prompt_width: usize, with_hints: bool, hint_below: bool) -> String {
+    let mut out = String::new();
+    if with_hints {
+        if let Some(span) = err.span {
+            if let Some(caret) = caret_line(src, span, prompt_width) {
+                out.push_str(&caret);
+                out.push('\n');
+            }
+        }
+        for op in &err.operands {
+            if let Some(shape) = &op.shape {
+                let text = op.span.text(src);
+                if !text.is_empty() && !text.contains('\n') {
+                    out.push_str(&format!(
+                        "note: {text} has shape {}\n",
+                        crate::ops::broadcast::shape_repr(shape)
+                    ));
+                }
+            }
+        }
+    }
+    let hint_text: String = if with_hints {
+        let hint = err.hint.clone().or_else(|| hints::shape_hint(err, src));
+        hint.map(|h| h.lines().map(|l| format!("hint: {l}\n")).collect()).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    if !hint_below {
+        out.push_str(&hint_text);
+    }
+    out.push_str(&err.line());
+    out.push('\n');
+    if hint_below {
+        out.push_str(&hint_text);
+    }
+    out
+}
+
+/// `^^^^` under `span` of a one-line source, indented past the prompt.
+fn caret_line(src: &str, span: crate::syntax::Span, prompt_width: usize) -> Option<String> {
+    if src.contains('\n') || span.start > src.len() {
+        return None;
+    }
+    let start = src.get(..span.start)?.chars().count();
+    let width = src.get(span.start..span.end.min(src.len()))?.chars().count().max(1);
+    Some(format!("{}{}", " ".repeat(prompt_width + start), "^".repeat(width)))
+}

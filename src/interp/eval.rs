@@ -1,0 +1,492 @@
+//! Expression evaluation. Each arm hands off to `pyops` (operators),
+//! `call` (calls), `builtins::attrs` (attributes) or `ops::index` (indexing).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::error::{ExcType, Operand as ErrOperand, PyErr, PyResult};
+use super::{pyops, Frame, Session};
+use crate::builtins;
+use crate::syntax::ast::{Arg, BoolOp, Comprehension, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp};
+use crate::value::{Dict, Function, FunctionBody, SliceObj, Value};
+
+/// Evaluation state for one cell (and the user functions it calls).
+pub struct Interp<'s> {
+    pub session: &'s mut Session,
+    pub src: &'s str,
+    /// Local scope of the running user function (None at top level).
+    pub locals: Option<Frame>,
+    /// Enclosing function scope of the running closure.
+    pub closure: Option<Frame>,
+    /// Names declared `global` in the running function.
+    pub global_names: Vec<String>,
+    /// Depth of user function calls (Python's recursion limit).
+    pub call_depth: usize,
+}
+
+/// Evaluated call arguments.
+#[derive(Debug, Clone, Default)]
+pub struct Args {
+    pub positional: Vec<Value>,
+    pub keywords: Vec<(String, Value)>,
+    /// Spans of positional arguments (for error messages), when known.
+    pub spans: Vec<Span>,
+}
+
+impl Args {
+    pub fn new(positional: Vec<Value>) -> Args {
+        Args { positional, keywords: Vec::new(), spans: Vec::new() }
+    }
+}
+
+impl<'s> Interp<'s> {
+    pub fn new(session: &'s mut Session, src: &'s str) -> Interp<'s> {
+        Interp { session, src, locals: None, closure: None, global_names: Vec::new(), call_depth: 0 }
+    }
+
+    /// Look a name up: locals, enclosing scope, globals, then builtins.
+    pub fn lookup(&self, name: &str) -> PyResult<Value> {
+        if let Some(locals) = &self.locals {
+            if !self.global_names.iter().any(|g| g == name) {
+                if let Some(v) = locals.borrow().get(name) {
+                    return Ok(v.clone());
+                }
+            }
+        }
+        if let Some(c) = &self.closure {
+            if let Some(v) = c.borrow().get(name) {
+                return Ok(v.clone());
+            }
+        }
+        if let Some(v) = self.session.globals.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = builtins::python_builtin(name) {
+            return Ok(v);
+        }
+        let mut err = PyErr::new(ExcType::NameError, format!("name '{name}' is not defined"));
+        if let Some(s) = self.suggest_name(name) {
+            err = err.with_hint(format!("did you mean '{s}'?"));
+        }
+        Err(err)
+    }
+
+    fn suggest_name(&self, name: &str) -> Option<String> {
+        let mut names: Vec<String> = self.session.globals.keys().cloned().collect();
+        if let Some(l) = &self.locals {
+            names.extend(l.borrow().keys().cloned());
+        }
+        names.extend(builtins::python_builtin_names().iter().map(|s| s.to_string()));
+        crate::builtins::closest_name(name, names.iter().map(|s| s.as_str()))
+    }
+
+    /// Bind a name in the current scope.
+    pub fn assign_name(&mut self, name: &str, v: Value) {
+        match &self.locals {
+            Some(l) if !self.global_names.iter().any(|g| g == name) => {
+                l.borrow_mut().insert(name.to_string(), v);
+            }
+            _ => {
+                self.session.globals.insert(name.to_string(), v);
+            }
+        }
+    }
+
+    /// Remove a name from the current scope.
+    pub fn delete_name(&mut self, name: &str) -> PyResult<()> {
+        let removed = match &self.locals {
+            Some(l) if !self.global_names.iter().any(|g| g == name) => l.borrow_mut().remove(name).is_some(),
+            _ => self.session.globals.remove(name).is_some(),
+        };
+        if removed {
+            Ok(())
+        } else {
+            Err(PyErr::new(ExcType::NameError, format!("name '{name}' is not defined")))
+        }
+    }
+
+    /// Evaluate an expression, growing the stack when nesting is deep.
+    pub fn eval(&mut self, e: &Expr) -> PyResult<Value> {
+        stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e)).map_err(|err| err.at(e.span))
+    }
+
+    fn eval_inner(&mut self, e: &Expr) -> PyResult<Value> {
+        match &e.kind {
+            ExprKind::Int(i) => Ok(Value::Int(*i)),
+            ExprKind::Float(f) => Ok(Value::Float(*f)),
+            ExprKind::Str(s) => Ok(Value::str(s)),
+            ExprKind::FString(parts) => self.eval_fstring(parts),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::None => Ok(Value::None),
+            ExprKind::Ellipsis => Ok(Value::Ellipsis),
+            ExprKind::Name(n) => self.lookup(n),
+            ExprKind::List(items) => Ok(Value::list(self.eval_items(items)?)),
+            ExprKind::Tuple(items) => Ok(Value::tuple(self.eval_items(items)?)),
+            ExprKind::Set(items) => {
+                let vals = self.eval_items(items)?;
+                let mut out: Vec<Value> = Vec::new();
+                for v in vals {
+                    if !out.iter().any(|o| pyops::values_equal(o, &v)) {
+                        out.push(v);
+                    }
+                }
+                Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
+            }
+            ExprKind::Dict(pairs) => {
+                let mut d = Dict::default();
+                for (k, v) in pairs {
+                    let k = self.eval(k)?;
+                    let v = self.eval(v)?;
+                    pyops::dict_set(&mut d, k, v)?;
+                }
+                Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))))
+            }
+            ExprKind::Attribute { value, attr, attr_span } => {
+                let v = self.eval(value)?;
+                builtins::attrs::get_attr(&v, attr).map_err(|err| err.at(*attr_span))
+            }
+            ExprKind::Call { func, args } => self.eval_call(func, args, e.span),
+            ExprKind::Subscript { value, items, tuple } => {
+                let v = self.eval(value)?;
+                let idx = self.eval_index(items, *tuple)?;
+                pyops::get_item(&v, &idx).map_err(|err| self.with_operands(err, &[(value, &v)]))
+            }
+            ExprKind::BinOp { op, op_span, left, right } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                pyops::binary(*op, &l, &r)
+                    .map_err(|err| self.with_operands(err.at(e.span), &[(left, &l), (right, &r)]).at(*op_span))
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.eval(operand)?;
+                match op {
+                    UnaryOp::Not => Ok(Value::Bool(!pyops::truthy(&v)?)),
+                    _ => pyops::unary(*op, &v),
+                }
+            }
+            ExprKind::Compare { left, ops } => self.eval_compare(left, ops),
+            ExprKind::BoolOp { op, values } => self.eval_boolop(*op, values),
+            ExprKind::IfExp { test, body, orelse } => {
+                let t = self.eval(test)?;
+                if pyops::truthy(&t)? {
+                    self.eval(body)
+                } else {
+                    self.eval(orelse)
+                }
+            }
+            ExprKind::Lambda { params, body } => {
+                let (defaults, kw_defaults) = self.eval_defaults(params)?;
+                Ok(Value::Function(Rc::new(Function {
+                    name: "<lambda>".into(),
+                    params: Rc::clone(params),
+                    defaults,
+                    kw_defaults,
+                    body: FunctionBody::Lambda(Rc::clone(body)),
+                    doc: None,
+                    closure: self.locals.clone(),
+                })))
+            }
+            ExprKind::ListComp { elt, generators } | ExprKind::GeneratorExp { elt, generators } => {
+                let mut out = Vec::new();
+                self.comprehension(generators, 0, &mut |me| {
+                    out.push(me.eval(elt)?);
+                    Ok(())
+                })?;
+                Ok(Value::list(out))
+            }
+            ExprKind::DictComp { key, value, generators } => {
+                let mut d = Dict::default();
+                self.comprehension(generators, 0, &mut |me| {
+                    let k = me.eval(key)?;
+                    let v = me.eval(value)?;
+                    pyops::dict_set(&mut d, k, v)
+                })?;
+                Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))))
+            }
+            ExprKind::Starred(_) => Err(PyErr::new(ExcType::SyntaxError, "can't use starred expression here")),
+        }
+    }
+
+    /// Attach operand shapes to a shape error, for the teaching display.
+    pub fn with_operands(&self, mut err: PyErr, operands: &[(&Expr, &Value)]) -> PyErr {
+        if err.operands.is_empty() && is_shape_error(&err) {
+            err.operands = operands
+                .iter()
+                .map(|(e, v)| ErrOperand { span: e.span, shape: value_shape(v) })
+                .collect();
+        }
+        err
+    }
+
+    fn eval_items(&mut self, items: &[Expr]) -> PyResult<Vec<Value>> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if let ExprKind::Starred(inner) = &item.kind {
+                let v = self.eval(inner)?;
+                out.extend(pyops::iterate(&v)?);
+            } else {
+                out.push(self.eval(item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn eval_fstring(&mut self, parts: &[FStringPart]) -> PyResult<Value> {
+        let mut s = String::new();
+        for part in parts {
+            match part {
+                FStringPart::Literal(t) => s.push_str(t),
+                FStringPart::Expr { expr, conversion, spec, debug_text } => {
+                    let v = self.eval(expr)?;
+                    if let Some(d) = debug_text {
+                        s.push_str(d);
+                    }
+                    let conv = conversion.or(if debug_text.is_some() && spec.is_empty() { Some('r') } else { None });
+                    let text = match conv {
+                        Some('r') | Some('a') => builtins::python::repr_of(self, &v)?,
+                        Some(_) => builtins::python::str_of(self, &v)?,
+                        None => builtins::python::format_value(self, &v, spec)?,
+                    };
+                    s.push_str(&text);
+                }
+            }
+        }
+        Ok(Value::str(s))
+    }
+
+    fn eval_compare(&mut self, left: &Expr, ops: &[(crate::syntax::ast::CmpOp, Span, Expr)]) -> PyResult<Value> {
+        let mut l = self.eval(left)?;
+        let mut l_expr = left;
+        let mut result = Value::Bool(true);
+        for (i, (op, op_span, right)) in ops.iter().enumerate() {
+            let r = self.eval(right)?;
+            let v = pyops::compare(*op, &l, &r)
+                .map_err(|err| self.with_operands(err, &[(l_expr, &l), (right, &r)]).at(*op_span))?;
+            if ops.len() == 1 {
+                return Ok(v);
+            }
+            if !pyops::truthy(&v)? {
+                return Ok(v);
+            }
+            result = v;
+            if i + 1 < ops.len() {
+                l = r;
+                l_expr = right;
+            }
+        }
+        Ok(result)
+    }
+
+    fn eval_boolop(&mut self, op: BoolOp, values: &[Expr]) -> PyResult<Value> {
+        let mut last = Value::None;
+        for (i, e) in values.iter().enumerate() {
+            last = self.eval(e)?;
+            if i + 1 == values.len() {
+                break;
+            }
+            let t = pyops::truthy(&last)?;
+            match op {
+                BoolOp::And if !t => return Ok(last),
+                BoolOp::Or if t => return Ok(last),
+                _ => {}
+            }
+        }
+        Ok(last)
+    }
+
+    /// Evaluate `[...]` items into one index value (a tuple when several).
+    fn eval_index(&mut self, items: &[IndexItem], tuple: bool) -> PyResult<Value> {
+        let mut vals = Vec::with_capacity(items.len());
+        for item in items {
+            vals.push(match item {
+                IndexItem::Expr(e) => self.eval(e)?,
+                IndexItem::Slice { lower, upper, step, .. } => {
+                    let mut part = |p: &Option<Box<Expr>>| -> PyResult<Option<i64>> {
+                        match p {
+                            None => Ok(None),
+                            Some(e) => {
+                                let v = self.eval(e)?;
+                                pyops::slice_bound(&v).map_err(|err| err.at(e.span))
+                            }
+                        }
+                    };
+                    let start = part(lower)?;
+                    let stop = part(upper)?;
+                    let step = part(step)?;
+                    Value::Slice(Rc::new(SliceObj { start, stop, step }))
+                }
+            });
+        }
+        Ok(if tuple || vals.len() != 1 { Value::tuple(vals) } else { vals.pop().unwrap_or(Value::None) })
+    }
+
+    pub fn eval_target_index(&mut self, items: &[IndexItem], tuple: bool) -> PyResult<Value> {
+        self.eval_index(items, tuple)
+    }
+
+    fn eval_call(&mut self, func: &Expr, args: &[Arg], span: Span) -> PyResult<Value> {
+        let f = self.eval(func)?;
+        let mut a = Args::default();
+        for arg in args {
+            match arg {
+                Arg::Positional(e) => {
+                    a.positional.push(self.eval(e)?);
+                    a.spans.push(e.span);
+                }
+                Arg::Keyword { name, value, .. } => {
+                    let v = self.eval(value)?;
+                    a.keywords.push((name.clone(), v));
+                }
+                Arg::Star(e) => {
+                    let v = self.eval(e)?;
+                    for item in pyops::iterate(&v)? {
+                        a.positional.push(item);
+                        a.spans.push(e.span);
+                    }
+                }
+                Arg::DoubleStar(e) => {
+                    let v = self.eval(e)?;
+                    let Value::Dict(d) = &v else {
+                        return Err(PyErr::type_err(format!(
+                            "argument after ** must be a mapping, not {}",
+                            v.type_name()
+                        )));
+                    };
+                    for (k, val) in &d.borrow().entries {
+                        let Value::Str(k) = k else {
+                            return Err(PyErr::type_err("keywords must be strings"));
+                        };
+                        a.keywords.push((k.to_string(), val.clone()));
+                    }
+                }
+            }
+        }
+        let arg_exprs: Vec<&Expr> = args
+            .iter()
+            .filter_map(|a| match a {
+                Arg::Positional(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let positional = a.positional.clone();
+        self.call_value(&f, a).map_err(|err| {
+            let pairs: Vec<(&Expr, &Value)> = arg_exprs.iter().copied().zip(positional.iter()).collect();
+            self.with_operands(err, &pairs).at(span)
+        })
+    }
+
+    /// Evaluate default values of parameters at definition time.
+    pub fn eval_defaults(
+        &mut self,
+        params: &crate::syntax::ast::Params,
+    ) -> PyResult<(Vec<Option<Value>>, Vec<Option<Value>>)> {
+        let mut defaults = Vec::new();
+        for (_, d) in &params.positional {
+            defaults.push(match d {
+                Some(e) => Some(self.eval(e)?),
+                None => None,
+            });
+        }
+        let mut kw = Vec::new();
+        for (_, d) in &params.keyword_only {
+            kw.push(match d {
+                Some(e) => Some(self.eval(e)?),
+                None => None,
+            });
+        }
+        Ok((defaults, kw))
+    }
+
+    /// Run nested comprehension loops, calling `body` for each innermost item.
+    fn comprehension(
+        &mut self,
+        gens: &[Comprehension],
+        level: usize,
+        body: &mut dyn FnMut(&mut Self) -> PyResult<()>,
+    ) -> PyResult<()> {
+        let Some(g) = gens.get(level) else {
+            return body(self);
+        };
+        let iterable = self.eval(&g.iter)?;
+        let saved = self.save_target_names(&g.target);
+        let result = (|| {
+            for item in pyops::iterate(&iterable)? {
+                super::interrupt::check()?;
+                self.assign_target(&g.target, item)?;
+                let mut keep = true;
+                for cond in &g.ifs {
+                    let c = self.eval(cond)?;
+                    if !pyops::truthy(&c)? {
+                        keep = false;
+                        break;
+                    }
+                }
+                if keep {
+                    self.comprehension(gens, level + 1, body)?;
+                }
+            }
+            Ok(())
+        })();
+        self.restore_names(saved);
+        result
+    }
+
+    /// Comprehension variables do not leak (Python 3): remember what they shadow.
+    fn save_target_names(&self, t: &crate::syntax::ast::Target) -> Vec<(String, Option<Value>)> {
+        let mut names = Vec::new();
+        collect_target_names(t, &mut names);
+        names
+            .into_iter()
+            .map(|n| {
+                let old = match &self.locals {
+                    Some(l) => l.borrow().get(&n).cloned(),
+                    None => self.session.globals.get(&n).cloned(),
+                };
+                (n, old)
+            })
+            .collect()
+    }
+
+    fn restore_names(&mut self, saved: Vec<(String, Option<Value>)>) {
+        for (n, old) in saved {
+            let scope_has_locals = self.locals.clone();
+            match (old, scope_has_locals) {
+                (Some(v), _) => self.assign_name(&n, v),
+                (None, Some(l)) => {
+                    l.borrow_mut().remove(&n);
+                }
+                (None, None) => {
+                    self.session.globals.remove(&n);
+                }
+            }
+        }
+    }
+
+    /// A fresh local frame for a user function call.
+    pub fn new_frame() -> Frame {
+        Rc::new(std::cell::RefCell::new(BTreeMap::new()))
+    }
+}
+
+fn collect_target_names(t: &crate::syntax::ast::Target, out: &mut Vec<String>) {
+    use crate::syntax::ast::Target;
+    match t {
+        Target::Name(n, _) => out.push(n.clone()),
+        Target::Tuple(ts, _) => ts.iter().for_each(|t| collect_target_names(t, out)),
+        Target::Starred(t, _) => collect_target_names(t, out),
+        _ => {}
+    }
+}
+
+fn is_shape_error(err: &PyErr) -> bool {
+    matches!(err.exc, ExcType::ValueError | ExcType::AxisError | ExcType::IndexError)
+}
+
+/// The shape of an array-like value (None for non-arrays).
+pub fn value_shape(v: &Value) -> Option<Vec<usize>> {
+    match v {
+        Value::Array(a) => Some(a.shape()),
+        Value::Scalar(_) => Some(Vec::new()),
+        _ => None,
+    }
+}

@@ -1,0 +1,33 @@
+//! Ctrl-C. The terminal front end sets the flag from its signal handler;
+//! long loops in the interpreter and kernels poll it and raise
+//! `KeyboardInterrupt`, so the session and its variables survive.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::error::{ExcType, PyErr, PyResult};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Request an interrupt (called from a signal handler).
+pub fn request() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Forget a pending interrupt (at the start of a cell).
+pub fn clear() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// Is an interrupt pending?
+pub fn pending() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Raise `KeyboardInterrupt` if Ctrl-C was pressed.
+pub fn check() -> PyResult<()> {
+    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+        Err(PyErr::new(ExcType::KeyboardInterrupt, ""))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,179 @@
+//! The interpreter: owns the namespace, print options, the random state and
+//! the In/Out history, and turns one cell of source into a [`CellOutcome`].
+//! It never prints: `print()` output and warnings become events.
+
+pub mod call;
+pub mod error;
+pub mod eval;
+pub mod exec;
+pub mod interrupt;
+pub mod pyops;
+pub mod warnings;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::display::options::PrintOptions;
+use crate::display::RenderOptions;
+use crate::random::legacy::LegacyRandom;
+use crate::syntax::{ast, parser};
+use crate::value::{Module, Value};
+use error::{ExcType, PyErr};
+pub use warnings::Event;
+
+/// Python's default recursion limit.
+pub const RECURSION_LIMIT: usize = 1000;
+
+/// What running one cell produced.
+#[derive(Debug, Clone)]
+pub struct CellOutcome {
+    /// The `In [n]` number of this cell.
+    pub number: usize,
+    /// Printed text and warnings, in order.
+    pub events: Vec<Event>,
+    /// The value IPython would show as `Out[n]` (None when hidden).
+    pub value: Option<Value>,
+    pub error: Option<PyErr>,
+}
+
+/// A local scope of a user function call.
+pub type Frame = Rc<RefCell<BTreeMap<String, Value>>>;
+
+/// The interpreter state that lives across cells.
+pub struct Session {
+    pub globals: BTreeMap<String, Value>,
+    pub print_options: PrintOptions,
+    rng: Option<LegacyRandom>,
+    /// Number of the next cell.
+    pub execution_count: usize,
+    /// Sources of executed cells, by number.
+    pub inputs: BTreeMap<usize, String>,
+    /// Values shown as Out[n].
+    pub outputs: BTreeMap<usize, Value>,
+    /// `%precision` for Python floats (None = repr).
+    pub float_precision: Option<usize>,
+    /// How results are rendered (`%display` changes it).
+    pub render: RenderOptions,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        let mut globals = BTreeMap::new();
+        globals.insert("np".to_string(), Value::Module(Module::Numpy));
+        Session {
+            globals,
+            print_options: PrintOptions::default(),
+            rng: None,
+            execution_count: 1,
+            inputs: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+            float_precision: None,
+            render: RenderOptions::default(),
+        }
+    }
+
+    /// The global `np.random` state, seeded from the OS on first use.
+    pub fn rng(&mut self) -> &mut LegacyRandom {
+        self.rng.get_or_insert_with(LegacyRandom::from_entropy)
+    }
+
+    pub fn set_rng(&mut self, rng: LegacyRandom) {
+        self.rng = Some(rng);
+    }
+
+    /// Run one cell: parse, execute, collect output. Never panics outward;
+    /// a panic inside evaluation becomes an internal error.
+    pub fn run_cell(&mut self, src: &str) -> CellOutcome {
+        let number = self.execution_count;
+        self.execution_count += 1;
+        self.inputs.insert(number, src.to_string());
+        warnings::drain();
+        interrupt::clear();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.execute(src)));
+        let (value, error) = match result {
+            Ok(Ok(v)) => (v, None),
+            Ok(Err(e)) => (None, Some(e)),
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "unknown panic".into());
+                let msg = format!("npr hit a bug ({what}) while running: {}", src.lines().next().unwrap_or(""));
+                (None, Some(PyErr::new(ExcType::InternalError, msg)))
+            }
+        };
+        let events = warnings::drain();
+        if let Some(v) = &value {
+            self.record_output(number, v.clone());
+        }
+        CellOutcome { number, events, value, error }
+    }
+
+    fn record_output(&mut self, number: usize, v: Value) {
+        self.outputs.insert(number, v.clone());
+        let prev1 = self.globals.get("_").cloned();
+        let prev2 = self.globals.get("__").cloned();
+        if let Some(p) = prev2 {
+            self.globals.insert("___".into(), p);
+        }
+        if let Some(p) = prev1 {
+            self.globals.insert("__".into(), p);
+        }
+        self.globals.insert("_".into(), v.clone());
+        self.globals.insert(format!("_{number}"), v);
+    }
+
+    fn execute(&mut self, src: &str) -> Result<Option<Value>, PyErr> {
+        let trimmed = src.trim();
+        if trimmed.starts_with('%') {
+            return crate::magic::run_magic(self, trimmed);
+        }
+        if let Some(target) = help_target(trimmed) {
+            let v = self.eval_expr_source(target)?;
+            warnings::stdout(crate::display::help_text(&v, &self.print_options));
+            return Ok(None);
+        }
+        let cell = parser::parse_cell(src).map_err(|e| {
+            let exc = match e.exc_type {
+                "IndentationError" => ExcType::IndentationError,
+                "RecursionError" => ExcType::RecursionError,
+                _ => ExcType::SyntaxError,
+            };
+            PyErr::new(exc, e.message).at(crate::syntax::Span::new(e.offset, e.offset))
+        })?;
+        let mut interp = eval::Interp::new(self, src);
+        interp.run_cell(&cell)
+    }
+
+    /// Evaluate an expression without recording history (for `%explain`
+    /// and hints). Side effects still happen; callers check purity first.
+    pub fn eval_expr_source(&mut self, src: &str) -> Result<Value, PyErr> {
+        let expr = parser::parse_expr(src).map_err(|e| PyErr::new(ExcType::SyntaxError, e.message))?;
+        let mut interp = eval::Interp::new(self, src);
+        interp.eval(&expr)
+    }
+}
+
+/// `np.dot?` / `?np.dot`: the expression to show help for.
+fn help_target(src: &str) -> Option<&str> {
+    if src.contains('\n') || src.starts_with('#') {
+        return None;
+    }
+    let t = src.strip_suffix('?').or_else(|| src.strip_prefix('?'))?;
+    let t = t.trim_end_matches('?').trim();
+    let simple = !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    simple.then_some(t)
+}
+
+/// Is a statement list's last statement an expression whose value IPython shows?
+pub fn shows_value(cell: &ast::Cell) -> bool {
+    !cell.trailing_semicolon && matches!(cell.body.last(), Some(s) if matches!(s.kind, ast::StmtKind::Expr(_)))
+}

@@ -1,0 +1,783 @@
+//! Operators with Python's semantics, handing NumPy operands to `ops`.
+
+use super::error::{ExcType, PyErr, PyResult};
+use crate::ops::ufunc::{self, Ufunc1, Ufunc2};
+use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+use crate::value::convert::{fix_big_int, range_items, to_operand};
+use crate::value::{Dict, NdArray, Scalar, Value};
+
+fn is_numpy(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Scalar(_))
+}
+
+/// Python number view of a value (bool counts as int).
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+fn as_num(v: &Value) -> Option<Num> {
+    match v {
+        Value::Bool(b) => Some(Num::Int(*b as i128)),
+        Value::Int(i) => Some(Num::Int(*i)),
+        Value::Float(f) => Some(Num::Float(*f)),
+        _ => None,
+    }
+}
+
+fn unsupported(op: &str, l: &Value, r: &Value) -> PyErr {
+    PyErr::type_err(format!(
+        "unsupported operand type(s) for {op}: '{}' and '{}'",
+        l.type_name(),
+        r.type_name()
+    ))
+}
+
+fn overflow() -> PyErr {
+    PyErr::new(ExcType::OverflowError, "integer result too large for npr (Python ints are limited to 128 bits here)")
+}
+
+fn ufunc_for(op: BinOp) -> Option<Ufunc2> {
+    Some(match op {
+        BinOp::Add => Ufunc2::Add,
+        BinOp::Sub => Ufunc2::Subtract,
+        BinOp::Mul => Ufunc2::Multiply,
+        BinOp::Div => Ufunc2::Divide,
+        BinOp::FloorDiv => Ufunc2::FloorDivide,
+        BinOp::Mod => Ufunc2::Remainder,
+        BinOp::Pow => Ufunc2::Power,
+        BinOp::BitAnd => Ufunc2::BitAnd,
+        BinOp::BitOr => Ufunc2::BitOr,
+        BinOp::BitXor => Ufunc2::BitXor,
+        BinOp::LShift => Ufunc2::LeftShift,
+        BinOp::RShift => Ufunc2::RightShift,
+        BinOp::MatMul => return None,
+    })
+}
+
+/// A NumPy binary ufunc applied to two values, returning a scalar for 0-d results.
+pub fn numpy_binary(op: Ufunc2, l: &Value, r: &Value, scalar_math: bool) -> PyResult<Value> {
+    let mut a = to_operand(l)?;
+    let mut b = to_operand(r)?;
+    fix_big_int(&mut a, b.dtype());
+    fix_big_int(&mut b, a.dtype());
+    ufunc::binary(op, &a, &b, scalar_math).map(ufunc::wrap_result)
+}
+
+/// A NumPy unary ufunc applied to a value.
+pub fn numpy_unary(op: Ufunc1, v: &Value, scalar_math: bool) -> PyResult<Value> {
+    let a = to_operand(v)?;
+    ufunc::unary(op, &a, scalar_math).map(ufunc::wrap_result)
+}
+
+/// `l op r`.
+pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
+    if is_numpy(l) || is_numpy(r) {
+        return numpy_operator(op, l, r);
+    }
+    if let (Some(a), Some(b)) = (as_num(l), as_num(r)) {
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)
+            && matches!(l, Value::Bool(_))
+            && matches!(r, Value::Bool(_))
+        {
+            let (x, y) = (matches!(l, Value::Bool(true)), matches!(r, Value::Bool(true)));
+            return Ok(Value::Bool(match op {
+                BinOp::BitAnd => x & y,
+                BinOp::BitOr => x | y,
+                _ => x ^ y,
+            }));
+        }
+        return python_arith(op, a, b).ok_or_else(|| unsupported(op.symbol(), l, r))?;
+    }
+    sequence_op(op, l, r)
+}
+
+fn numpy_operator(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
+    if op == BinOp::MatMul {
+        return crate::ops::linalg::matmul_values(l, r);
+    }
+    if matches!(l, Value::Str(_) | Value::None) || matches!(r, Value::Str(_) | Value::None) {
+        return Err(unsupported(op.symbol(), l, r));
+    }
+    // NumPy's fast paths for `array ** python_scalar`.
+    if op == BinOp::Pow {
+        if let Value::Array(a) = l {
+            match r {
+                Value::Int(2) => return numpy_unary(Ufunc1::Square, l, false),
+                Value::Int(-1) if a.dtype() == crate::value::DType::Float64 => {
+                    return numpy_unary(Ufunc1::Reciprocal, l, false)
+                }
+                Value::Float(f) if *f == 0.5 && a.dtype() == crate::value::DType::Float64 => {
+                    return numpy_unary(Ufunc1::Sqrt, l, false)
+                }
+                _ => {}
+            }
+        }
+    }
+    let scalar_math = !matches!(l, Value::Array(_)) && !matches!(r, Value::Array(_));
+    let Some(u) = ufunc_for(op) else {
+        return Err(unsupported(op.symbol(), l, r));
+    };
+    numpy_binary(u, l, r, scalar_math)
+}
+
+fn python_arith(op: BinOp, a: Num, b: Num) -> Option<PyResult<Value>> {
+    use Num::*;
+    Some(match (a, b) {
+        (Int(x), Int(y)) => int_arith(op, x, y),
+        (Int(x), Float(y)) => float_arith(op, x as f64, y),
+        (Float(x), Int(y)) => float_arith(op, x, y as f64),
+        (Float(x), Float(y)) => float_arith(op, x, y),
+    })
+}
+
+fn int_arith(op: BinOp, x: i128, y: i128) -> PyResult<Value> {
+    let zero = || PyErr::new(ExcType::ZeroDivisionError, "integer division or modulo by zero");
+    let v = match op {
+        BinOp::Add => x.checked_add(y).ok_or_else(overflow)?,
+        BinOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
+        BinOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
+        BinOp::Div => {
+            if y == 0 {
+                return Err(PyErr::new(ExcType::ZeroDivisionError, "division by zero"));
+            }
+            return Ok(Value::Float(int_true_divide(x, y)));
+        }
+        BinOp::FloorDiv => {
+            if y == 0 {
+                return Err(zero());
+            }
+            let q = x.checked_div(y).ok_or_else(overflow)?;
+            if (x % y != 0) && ((x < 0) != (y < 0)) {
+                q - 1
+            } else {
+                q
+            }
+        }
+        BinOp::Mod => {
+            if y == 0 {
+                return Err(zero());
+            }
+            let m = x.checked_rem(y).unwrap_or(0);
+            if m != 0 && ((m < 0) != (y < 0)) {
+                m + y
+            } else {
+                m
+            }
+        }
+        BinOp::Pow => {
+            if y < 0 {
+                if x == 0 {
+                    return Err(PyErr::new(
+                        ExcType::ZeroDivisionError,
+                        "0.0 cannot be raised to a negative power",
+                    ));
+                }
+                return Ok(Value::Float((x as f64).powf(y as f64)));
+            }
+            let e = u32::try_from(y).map_err(|_| overflow())?;
+            x.checked_pow(e).ok_or_else(overflow)?
+        }
+        BinOp::BitAnd => x & y,
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+        BinOp::LShift => {
+            if y < 0 {
+                return Err(PyErr::value("negative shift count"));
+            }
+            let s = u32::try_from(y).map_err(|_| overflow())?;
+            let r = x.checked_shl(s).ok_or_else(overflow)?;
+            if r >> s != x {
+                return Err(overflow());
+            }
+            r
+        }
+        BinOp::RShift => {
+            if y < 0 {
+                return Err(PyErr::value("negative shift count"));
+            }
+            x >> y.min(127)
+        }
+        BinOp::MatMul => {
+            return Err(PyErr::type_err("unsupported operand type(s) for @: 'int' and 'int'"));
+        }
+    };
+    Ok(Value::Int(v))
+}
+
+/// Python's correctly rounded int / int.
+fn int_true_divide(x: i128, y: i128) -> f64 {
+    const EXACT: i128 = 1 << 53;
+    if x.abs() <= EXACT && y.abs() <= EXACT {
+        x as f64 / y as f64
+    } else {
+        // Good enough for huge ints: divide in extended steps.
+        let q = x / y;
+        let r = x % y;
+        q as f64 + r as f64 / y as f64
+    }
+}
+
+fn float_arith(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
+    let zdiv = |m: &str| PyErr::new(ExcType::ZeroDivisionError, m.to_string());
+    let v = match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => {
+            if y == 0.0 {
+                return Err(zdiv("float division by zero"));
+            }
+            x / y
+        }
+        BinOp::FloorDiv => {
+            if y == 0.0 {
+                return Err(zdiv("float floor division by zero"));
+            }
+            ufunc::float_divmod(x, y).0
+        }
+        BinOp::Mod => {
+            if y == 0.0 {
+                return Err(zdiv("float modulo"));
+            }
+            ufunc::float_divmod(x, y).1
+        }
+        BinOp::Pow => {
+            if x == 0.0 && y < 0.0 {
+                return Err(zdiv("0.0 cannot be raised to a negative power"));
+            }
+            if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
+                return Err(PyErr::new(
+                    ExcType::NotImplementedError,
+                    "a negative number to a fractional power is complex in Python; npr has no complex numbers",
+                ));
+            }
+            let r = x.powf(y);
+            if r.is_infinite() && x.is_finite() && y.is_finite() {
+                return Err(PyErr::new(ExcType::OverflowError, "(34, 'Numerical result out of range')"));
+            }
+            r
+        }
+        _ => {
+            return Err(PyErr::type_err(format!(
+                "unsupported operand type(s) for {}: 'float' and 'float'",
+                op.symbol()
+            )))
+        }
+    };
+    Ok(Value::Float(v))
+}
+
+fn repeat_count(v: &Value) -> Option<usize> {
+    match v {
+        Value::Int(i) => Some((*i).max(0) as usize),
+        Value::Bool(b) => Some(*b as usize),
+        _ => None,
+    }
+}
+
+fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
+    match (op, l, r) {
+        (BinOp::Add, Value::Str(a), Value::Str(b)) => Ok(Value::str(format!("{a}{b}"))),
+        (BinOp::Add, Value::List(a), Value::List(b)) => {
+            let mut v = a.borrow().clone();
+            v.extend(b.borrow().iter().cloned());
+            Ok(Value::list(v))
+        }
+        (BinOp::Add, Value::Tuple(a), Value::Tuple(b)) => {
+            let mut v = a.as_ref().clone();
+            v.extend(b.iter().cloned());
+            Ok(Value::tuple(v))
+        }
+        (BinOp::Mul, seq, n) | (BinOp::Mul, n, seq) if repeat_count(n).is_some() => {
+            let k = repeat_count(n).unwrap_or(0);
+            match seq {
+                Value::Str(s) => Ok(Value::str(s.repeat(k))),
+                Value::List(items) => {
+                    let items = items.borrow();
+                    check_repeat(items.len(), k)?;
+                    Ok(Value::list(items.iter().cloned().cycle().take(items.len() * k).collect()))
+                }
+                Value::Tuple(items) => {
+                    check_repeat(items.len(), k)?;
+                    Ok(Value::tuple(items.iter().cloned().cycle().take(items.len() * k).collect()))
+                }
+                _ => Err(unsupported("*", l, r)),
+            }
+        }
+        (BinOp::Mod, Value::Str(_), _) => Err(PyErr::new(
+            ExcType::NotImplementedError,
+            "npr does not support %-formatting of strings; use an f-string",
+        )),
+        _ => Err(unsupported(op.symbol(), l, r)),
+    }
+}
+
+fn check_repeat(len: usize, k: usize) -> PyResult<()> {
+    if len.checked_mul(k).is_none_or(|n| n > 100_000_000) {
+        return Err(PyErr::new(ExcType::MemoryError, ""));
+    }
+    Ok(())
+}
+
+/// `x op= y`: arrays are updated in place (so views and aliases see it).
+pub fn inplace(op: BinOp, current: &Value, rhs: &Value) -> PyResult<Value> {
+    let Value::Array(a) = current else {
+        if let (BinOp::Add, Value::List(l)) = (op, current) {
+            let items = iterate(rhs)?;
+            l.borrow_mut().extend(items);
+            return Ok(current.clone());
+        }
+        return binary(op, current, rhs);
+    };
+    let result = binary(op, current, rhs)?;
+    let res_op = to_operand(&result)?;
+    let (dt, rt) = (a.dtype(), res_op.dtype());
+    if rt > dt {
+        let name = ufunc_for(op).map(|u| u.name()).unwrap_or("matmul");
+        return Err(PyErr::new(
+            ExcType::UFuncTypeError,
+            format!(
+                "Cannot cast ufunc '{name}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                rt.name(),
+                dt.name()
+            ),
+        ));
+    }
+    let (shape, rshape) = (a.shape(), res_op.shape());
+    if shape != rshape && crate::ops::broadcast::broadcast_shapes(&[&rshape, &shape]).as_deref() != Some(&shape[..]) {
+        return Err(PyErr::value(format!(
+            "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+            crate::ops::broadcast::compact_shape(&shape),
+            crate::ops::broadcast::compact_shape(&rshape)
+        )));
+    }
+    crate::ops::index::assign_into(a, &res_op)?;
+    Ok(current.clone())
+}
+
+/// Unary `-x`, `+x`, `~x`.
+pub fn unary(op: UnaryOp, v: &Value) -> PyResult<Value> {
+    if is_numpy(v) {
+        let u = match op {
+            UnaryOp::Neg => Ufunc1::Negative,
+            UnaryOp::Pos => Ufunc1::Positive,
+            UnaryOp::Invert => Ufunc1::Invert,
+            UnaryOp::Not => return Ok(Value::Bool(!truthy(v)?)),
+        };
+        let scalar = matches!(v, Value::Scalar(_));
+        if u == Ufunc1::Positive {
+            return Ok(match v {
+                Value::Array(a) => Value::Array(NdArray::new(a.to_data())),
+                other => other.clone(),
+            });
+        }
+        return numpy_unary(u, v, scalar);
+    }
+    let bad = |sym: &str| PyErr::type_err(format!("bad operand type for unary {sym}: '{}'", v.type_name()));
+    match (op, as_num(v)) {
+        (UnaryOp::Neg, Some(Num::Int(i))) => Ok(Value::Int(i.checked_neg().ok_or_else(overflow)?)),
+        (UnaryOp::Neg, Some(Num::Float(f))) => Ok(Value::Float(-f)),
+        (UnaryOp::Pos, Some(Num::Int(i))) => Ok(Value::Int(i)),
+        (UnaryOp::Pos, Some(Num::Float(f))) => Ok(Value::Float(f)),
+        (UnaryOp::Invert, Some(Num::Int(i))) => Ok(Value::Int(!i)),
+        (UnaryOp::Not, _) => Ok(Value::Bool(!truthy(v)?)),
+        (UnaryOp::Neg, _) => Err(bad("-")),
+        (UnaryOp::Pos, _) => Err(bad("+")),
+        (UnaryOp::Invert, _) => Err(bad("~")),
+    }
+}
+
+/// `bool(v)`.
+pub fn truthy(v: &Value) -> PyResult<bool> {
+    Ok(match v {
+        Value::None => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::Str(s) => !s.is_empty(),
+        Value::List(l) => !l.borrow().is_empty(),
+        Value::Tuple(t) => !t.is_empty(),
+        Value::Dict(d) => !d.borrow().entries.is_empty(),
+        Value::Set(s) => !s.borrow().is_empty(),
+        Value::Range(a, b, c) => crate::value::convert::range_len(*a, *b, *c).unwrap_or(0) > 0,
+        Value::Scalar(s) => s.as_f64() != 0.0 || s.as_f64().is_nan(),
+        Value::Array(a) => {
+            let size = a.size();
+            if size == 0 {
+                return Err(PyErr::value(
+                    "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.",
+                ));
+            }
+            if size > 1 {
+                return Err(PyErr::value(
+                    "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()",
+                ));
+            }
+            let d = a.to_data();
+            match d {
+                crate::value::ArrayData::Bool(x) => x.iter().any(|&b| b),
+                crate::value::ArrayData::Int(x) => x.iter().any(|&i| i != 0),
+                crate::value::ArrayData::Float(x) => x.iter().any(|&f| f != 0.0),
+            }
+        }
+        _ => true,
+    })
+}
+
+/// Python `==` on plain values (used for `in`, dict keys, sets).
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) | (Value::Ellipsis, Value::Ellipsis) => true,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| values_equal(p, q))
+        }
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| values_equal(p, q))
+        }
+        (Value::Array(x), Value::Array(y)) => x.shares_memory(y) && x.shape() == y.shape(),
+        (Value::DType(x), Value::DType(y)) => x == y,
+        (Value::Type(x), Value::Type(y)) => x == y,
+        (Value::Module(x), Value::Module(y)) => x == y,
+        _ => match (scalar_num(a), scalar_num(b)) {
+            (Some(x), Some(y)) => num_eq(x, y),
+            _ => false,
+        },
+    }
+}
+
+fn scalar_num(v: &Value) -> Option<Num> {
+    match v {
+        Value::Scalar(Scalar::Float(f)) => Some(Num::Float(*f)),
+        Value::Scalar(Scalar::Int(i)) => Some(Num::Int(*i as i128)),
+        Value::Scalar(Scalar::Bool(b)) => Some(Num::Int(*b as i128)),
+        _ => as_num(v),
+    }
+}
+
+fn num_eq(a: Num, b: Num) -> bool {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => x == y,
+        (Num::Int(x), Num::Float(y)) | (Num::Float(y), Num::Int(x)) => (x as f64) == y && y.fract() == 0.0,
+        (Num::Float(x), Num::Float(y)) => x == y,
+    }
+}
+
+fn num_cmp(a: Num, b: Num) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
+        (Num::Int(x), Num::Float(y)) => (x as f64).partial_cmp(&y),
+        (Num::Float(x), Num::Int(y)) => x.partial_cmp(&(y as f64)),
+        (Num::Float(x), Num::Float(y)) => x.partial_cmp(&y),
+    }
+}
+
+/// Python ordering of plain values, for `<` and `sorted`.
+pub fn python_order(op: &str, a: &Value, b: &Value) -> PyResult<Option<std::cmp::Ordering>> {
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return Ok(num_cmp(x, y));
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Ok(Some(x.cmp(y))),
+        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
+            let (x, y) = (iterate(a)?, iterate(b)?);
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !values_equal(p, q) {
+                    return python_order(op, p, q);
+                }
+            }
+            Ok(Some(x.len().cmp(&y.len())))
+        }
+        _ => Err(PyErr::type_err(format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+/// `l op r` for comparison operators.
+pub fn compare(op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
+    match op {
+        CmpOp::Is => return Ok(Value::Bool(identical(l, r))),
+        CmpOp::IsNot => return Ok(Value::Bool(!identical(l, r))),
+        CmpOp::In => return contains(r, l).map(Value::Bool),
+        CmpOp::NotIn => return contains(r, l).map(|b| Value::Bool(!b)),
+        _ => {}
+    }
+    if is_numpy(l) || is_numpy(r) {
+        let numeric = |v: &Value| matches!(v, Value::Array(_) | Value::Scalar(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::List(_) | Value::Tuple(_));
+        if !numeric(l) || !numeric(r) {
+            return match op {
+                CmpOp::Eq => Ok(Value::Bool(false)),
+                CmpOp::NotEq => Ok(Value::Bool(true)),
+                _ => Err(PyErr::type_err(format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    op.symbol(),
+                    l.type_name(),
+                    r.type_name()
+                ))),
+            };
+        }
+        let u = match op {
+            CmpOp::Eq => Ufunc2::Equal,
+            CmpOp::NotEq => Ufunc2::NotEqual,
+            CmpOp::Lt => Ufunc2::Less,
+            CmpOp::LtE => Ufunc2::LessEqual,
+            CmpOp::Gt => Ufunc2::Greater,
+            _ => Ufunc2::GreaterEqual,
+        };
+        let scalar = !matches!(l, Value::Array(_)) && !matches!(r, Value::Array(_));
+        return numpy_binary(u, l, r, scalar);
+    }
+    let b = match op {
+        CmpOp::Eq => values_equal(l, r),
+        CmpOp::NotEq => !values_equal(l, r),
+        _ => {
+            let ord = python_order(op.symbol(), l, r)?;
+            match (op, ord) {
+                (_, None) => false,
+                (CmpOp::Lt, Some(o)) => o.is_lt(),
+                (CmpOp::LtE, Some(o)) => o.is_le(),
+                (CmpOp::Gt, Some(o)) => o.is_gt(),
+                (_, Some(o)) => o.is_ge(),
+            }
+        }
+    };
+    Ok(Value::Bool(b))
+}
+
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) | (Value::Ellipsis, Value::Ellipsis) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Array(x), Value::Array(y)) => x.shares_memory(y) && x.shape() == y.shape(),
+        (Value::List(x), Value::List(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Type(x), Value::Type(y)) => x == y,
+        (Value::Module(x), Value::Module(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        (Value::Str(x), Value::Str(y)) => std::rc::Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+fn contains(container: &Value, item: &Value) -> PyResult<bool> {
+    match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => Ok(s.contains(sub.as_ref())),
+            _ => Err(PyErr::type_err(format!(
+                "'in <string>' requires string as left operand, not {}",
+                item.type_name()
+            ))),
+        },
+        Value::Dict(d) => Ok(d.borrow().entries.iter().any(|(k, _)| values_equal(k, item))),
+        Value::Array(_) => {
+            let eq = numpy_binary(Ufunc2::Equal, container, item, false)?;
+            truthy(&crate::builtins::numpy::any_value(&eq)?)
+        }
+        _ => Ok(iterate(container)?.iter().any(|x| values_equal(x, item))),
+    }
+}
+
+/// Iterate a value as Python's `for` does.
+pub fn iterate(v: &Value) -> PyResult<Vec<Value>> {
+    Ok(match v {
+        Value::List(l) => l.borrow().clone(),
+        Value::Tuple(t) => t.as_ref().clone(),
+        Value::Set(s) => s.borrow().clone(),
+        Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+        Value::Range(a, b, c) => range_items(*a, *b, *c),
+        Value::Dict(d) => d.borrow().entries.iter().map(|(k, _)| k.clone()).collect(),
+        Value::Array(a) => {
+            let shape = a.shape();
+            if shape.is_empty() {
+                return Err(PyErr::type_err("iteration over a 0-d array"));
+            }
+            let mut out = Vec::with_capacity(shape[0]);
+            for i in 0..shape[0] {
+                out.push(crate::ops::index::get(a, &Value::Int(i as i128))?);
+            }
+            out
+        }
+        other => return Err(PyErr::type_err(format!("'{}' object is not iterable", other.type_name()))),
+    })
+}
+
+/// An integer index from a value (Python int, bool, NumPy int).
+pub fn index_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => i64::try_from(*i).ok(),
+        Value::Bool(b) => Some(*b as i64),
+        Value::Scalar(Scalar::Int(i)) => Some(*i),
+        Value::Scalar(Scalar::Bool(b)) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+/// A slice bound: `None` or an integer.
+pub fn slice_bound(v: &Value) -> PyResult<Option<i64>> {
+    match v {
+        Value::None => Ok(None),
+        other => index_int(other).map(Some).ok_or_else(|| {
+            PyErr::type_err("slice indices must be integers or None or have an __index__ method")
+        }),
+    }
+}
+
+fn seq_index(i: i64, len: usize, what: &str) -> PyResult<usize> {
+    let n = len as i64;
+    let j = if i < 0 { i + n } else { i };
+    if j < 0 || j >= n {
+        return Err(PyErr::index(format!("{what} index out of range")));
+    }
+    Ok(j as usize)
+}
+
+fn slice_of<T: Clone>(items: &[T], s: &crate::value::SliceObj) -> PyResult<Vec<T>> {
+    let (start, step, count) = crate::ops::index::slice_indices(s.start, s.stop, s.step, items.len())?;
+    Ok((0..count).filter_map(|k| items.get((start + k as i64 * step) as usize).cloned()).collect())
+}
+
+/// `v[idx]`.
+pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
+    match v {
+        Value::Array(a) => crate::ops::index::get(a, idx),
+        Value::List(l) => {
+            let l = l.borrow();
+            match idx {
+                Value::Slice(s) => Ok(Value::list(slice_of(&l, s)?)),
+                _ => {
+                    let i = index_int(idx).ok_or_else(|| {
+                        PyErr::type_err(format!("list indices must be integers or slices, not {}", idx.type_name()))
+                    })?;
+                    Ok(l[seq_index(i, l.len(), "list")?].clone())
+                }
+            }
+        }
+        Value::Tuple(t) => match idx {
+            Value::Slice(s) => Ok(Value::tuple(slice_of(t, s)?)),
+            _ => {
+                let i = index_int(idx).ok_or_else(|| {
+                    PyErr::type_err(format!("tuple indices must be integers or slices, not {}", idx.type_name()))
+                })?;
+                Ok(t[seq_index(i, t.len(), "tuple")?].clone())
+            }
+        },
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            match idx {
+                Value::Slice(sl) => Ok(Value::str(slice_of(&chars, sl)?.into_iter().collect::<String>())),
+                _ => {
+                    let i = index_int(idx).ok_or_else(|| {
+                        PyErr::type_err(format!("string indices must be integers, not '{}'", idx.type_name()))
+                    })?;
+                    Ok(Value::str(chars[seq_index(i, chars.len(), "string")?].to_string()))
+                }
+            }
+        }
+        Value::Range(a, b, c) => {
+            let items = range_items(*a, *b, *c);
+            get_item(&Value::list(items), idx).map(|v| match v {
+                Value::List(l) => Value::list(l.borrow().clone()),
+                other => other,
+            })
+        }
+        Value::Dict(d) => d
+            .borrow()
+            .entries
+            .iter()
+            .find(|(k, _)| values_equal(k, idx))
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| PyErr::new(ExcType::KeyError, crate::display::repr_plain(idx))),
+        Value::Scalar(_) => match idx {
+            Value::Tuple(t) if t.is_empty() => Ok(v.clone()),
+            Value::Ellipsis => Ok(Value::Array(crate::builtins::numpy::scalar_to_array(v))),
+            _ => Err(PyErr::index("invalid index to scalar variable.")),
+        },
+        other => Err(PyErr::type_err(format!("'{}' object is not subscriptable", other.type_name()))),
+    }
+}
+
+/// `v[idx] = x`.
+pub fn set_item(v: &Value, idx: &Value, x: &Value) -> PyResult<()> {
+    match v {
+        Value::Array(a) => crate::ops::index::set(a, idx, x),
+        Value::List(l) => {
+            let mut l = l.borrow_mut();
+            if let Value::Slice(s) = idx {
+                let (start, step, count) = crate::ops::index::slice_indices(s.start, s.stop, s.step, l.len())?;
+                let new = iterate(x)?;
+                if step == 1 {
+                    let start = start as usize;
+                    l.splice(start..start + count, new);
+                    return Ok(());
+                }
+                if new.len() != count {
+                    return Err(PyErr::value(format!(
+                        "attempt to assign sequence of size {} to extended slice of size {count}",
+                        new.len()
+                    )));
+                }
+                for (k, item) in new.into_iter().enumerate() {
+                    l[(start + k as i64 * step) as usize] = item;
+                }
+                return Ok(());
+            }
+            let i = index_int(idx).ok_or_else(|| {
+                PyErr::type_err(format!("list indices must be integers or slices, not {}", idx.type_name()))
+            })?;
+            let n = l.len();
+            l[seq_index(i, n, "list assignment")?] = x.clone();
+            Ok(())
+        }
+        Value::Dict(d) => dict_set(&mut d.borrow_mut(), idx.clone(), x.clone()),
+        other => Err(PyErr::type_err(format!(
+            "'{}' object does not support item assignment",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `del v[idx]`.
+pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
+    match v {
+        Value::List(l) => {
+            let mut l = l.borrow_mut();
+            let i = index_int(idx).ok_or_else(|| PyErr::type_err("list indices must be integers or slices"))?;
+            let n = l.len();
+            l.remove(seq_index(i, n, "list assignment")?);
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let mut d = d.borrow_mut();
+            let pos = d.entries.iter().position(|(k, _)| values_equal(k, idx));
+            match pos {
+                Some(p) => {
+                    d.entries.remove(p);
+                    Ok(())
+                }
+                None => Err(PyErr::new(ExcType::KeyError, crate::display::repr_plain(idx))),
+            }
+        }
+        other => Err(PyErr::type_err(format!(
+            "'{}' object doesn't support item deletion",
+            other.type_name()
+        ))),
+    }
+}
+
+/// Insert or replace a dict entry (keys must be hashable).
+pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
+    if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) {
+        return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
+    }
+    if let Some(slot) = d.entries.iter_mut().find(|(key, _)| values_equal(key, &k)) {
+        slot.1 = v;
+    } else {
+        d.entries.push((k, v));
+    }
+    Ok(())
+}

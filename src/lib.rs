@@ -1,0 +1,34 @@
+//! npr: a REPL for a NumPy-like language that makes array shapes visible.
+//!
+//! The pipeline, one module per stage:
+//!
+//! | module | role |
+//! |---|---|
+//! | [`syntax`] | text → AST with spans (nom); cell splitting |
+//! | [`interp`] | evaluates cells; owns the namespace and In/Out history; returns outcomes, never prints |
+//! | [`value`] | the value model: Python values, NumPy scalars, arrays (views share memory) |
+//! | [`ops`] | NumPy semantics: promotion, broadcasting, ufuncs, reductions, linear algebra, indexing |
+//! | [`builtins`] | the one table of functions and methods (`np.*`, Python builtins, array methods) |
+//! | [`random`] | NumPy's legacy MT19937 generator, bit for bit |
+//! | [`display`] | repr / table / error rendering with hints |
+//! | [`session`] | replaying scripts into transcripts |
+//! | [`transcript`] | parsing, checking and blessing transcripts; notebooks |
+//!
+//! The binary (`src/main.rs` and `src/cli/`) adds the terminal: clap and rustyline.
+
+#![forbid(unsafe_code)]
+
+pub mod builtins;
+pub mod display;
+pub mod explain;
+pub mod interp;
+pub mod magic;
+pub mod ops;
+pub mod random;
+pub mod session;
+pub mod syntax;
+pub mod transcript;
+pub mod value;
+
+pub use interp::{CellOutcome, Session};
+pub use session::{check_transcript, run_script, ScriptOptions};

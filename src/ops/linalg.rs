@@ -1,0 +1,287 @@
+//! `np.dot`, `np.matmul`/`@` and friends with NumPy's N-d shape rules and
+//! exact error texts (NUMPY-FACTS §6–§7).
+
+use ndarray::{ArrayD, ArrayViewD, Ix2, IxDyn};
+
+use crate::interp::error::{ExcType, PyErr, PyResult};
+use crate::ops::broadcast::{broadcast_shapes, compact_shape};
+use crate::ops::cast::{as_bool, as_f64, as_i64};
+use crate::ops::ufunc::{wrap_result, Ufunc2};
+use crate::value::alloc::check_alloc;
+use crate::value::convert::{as_array, to_operand};
+use crate::value::{AView, ArrayData, DType, Value};
+
+/// Element types matrix products are computed in.
+trait Dot: Copy + Default + 'static {
+    fn mul_add(acc: Self, a: Self, b: Self) -> Self;
+}
+impl Dot for f64 {
+    fn mul_add(acc: f64, a: f64, b: f64) -> f64 {
+        acc + a * b
+    }
+}
+impl Dot for i64 {
+    fn mul_add(acc: i64, a: i64, b: i64) -> i64 {
+        acc.wrapping_add(a.wrapping_mul(b))
+    }
+}
+impl Dot for bool {
+    fn mul_add(acc: bool, a: bool, b: bool) -> bool {
+        acc || (a && b)
+    }
+}
+
+/// (m,k)·(k,n) for 2-D views.
+fn matmul2<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>) -> ArrayD<T> {
+    let (m, k) = (a.shape()[0], a.shape()[1]);
+    let n = b.shape()[1];
+    let mut out = ArrayD::from_elem(IxDyn(&[m, n]), T::default());
+    let a2 = a.view().into_dimensionality::<Ix2>();
+    let b2 = b.view().into_dimensionality::<Ix2>();
+    if let (Ok(a2), Ok(b2)) = (a2, b2) {
+        for i in 0..m {
+            for j in 0..n {
+                let mut acc = T::default();
+                for p in 0..k {
+                    acc = T::mul_add(acc, a2[[i, p]], b2[[p, j]]);
+                }
+                out[[i, j]] = acc;
+            }
+        }
+    }
+    out
+}
+
+fn f64_matmul2(a: &ArrayViewD<f64>, b: &ArrayViewD<f64>) -> ArrayD<f64> {
+    match (a.view().into_dimensionality::<Ix2>(), b.view().into_dimensionality::<Ix2>()) {
+        (Ok(a2), Ok(b2)) => a2.dot(&b2).into_dyn(),
+        _ => matmul2(a, b),
+    }
+}
+
+/// Stacked matrix product: a (..., m, k), b (..., k, n), batch dims already equal.
+fn batched<T: Dot>(
+    a: &ArrayViewD<T>,
+    b: &ArrayViewD<T>,
+    batch: &[usize],
+    mm: &dyn Fn(&ArrayViewD<T>, &ArrayViewD<T>) -> ArrayD<T>,
+) -> ArrayD<T> {
+    let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
+    let mut shape = batch.to_vec();
+    shape.extend([m, n]);
+    let mut out = ArrayD::from_elem(IxDyn(&shape), T::default());
+    let total: usize = batch.iter().product();
+    let mut idx = vec![0usize; batch.len()];
+    for _ in 0..total {
+        let mut sa = a.view();
+        let mut sb = b.view();
+        let mut so = out.view_mut();
+        for &i in &idx {
+            sa = sa.index_axis_move(ndarray::Axis(0), i);
+            sb = sb.index_axis_move(ndarray::Axis(0), i);
+            so = so.index_axis_move(ndarray::Axis(0), i);
+        }
+        so.assign(&mm(&sa, &sb));
+        for d in (0..idx.len()).rev() {
+            idx[d] += 1;
+            if idx[d] < batch[d] {
+                break;
+            }
+            idx[d] = 0;
+        }
+    }
+    out
+}
+
+fn matmul_error(operand: usize, core: usize, size: usize, from: usize) -> PyErr {
+    let _ = core;
+    PyErr::value(format!(
+        "matmul: Input operand {operand} has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size {size} is different from {from})"
+    ))
+}
+
+/// `np.matmul(a, b)` / `a @ b`.
+pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
+    let (a, b) = (to_operand(l)?, to_operand(r)?);
+    let (sa, sb) = (a.shape(), b.shape());
+    for (i, s) in [&sa, &sb].iter().enumerate() {
+        if s.is_empty() {
+            return Err(PyErr::value(format!(
+                "matmul: Input operand {i} does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
+            )));
+        }
+    }
+    let dt = a.dtype().max(b.dtype());
+    // Promote 1-D operands: a row for the first, a column for the second.
+    let a_shape: Vec<usize> = if sa.len() == 1 { vec![1, sa[0]] } else { sa.clone() };
+    let b_shape: Vec<usize> = if sb.len() == 1 { vec![sb[0], 1] } else { sb.clone() };
+    let k_a = a_shape[a_shape.len() - 1];
+    let k_b = b_shape[b_shape.len() - 2];
+    if k_a != k_b {
+        return Err(matmul_error(1, 0, k_b, k_a));
+    }
+    let ba = &a_shape[..a_shape.len() - 2];
+    let bb = &b_shape[..b_shape.len() - 2];
+    let batch = broadcast_shapes(&[ba, bb]).ok_or_else(|| {
+        let remap = |s: &[usize], core: &[usize]| {
+            format!("{}->{}", compact_shape(s), {
+                let mut r: Vec<String> = s[..s.len() - core.len()].iter().map(|n| n.to_string()).collect();
+                r.extend(core.iter().map(|_| "newaxis".to_string()));
+                format!("({})", r.join(","))
+            })
+        };
+        PyErr::value(format!(
+            "operands could not be broadcast together with remapped shapes [original->remapped]: {} {}  and requested shape ({},{})",
+            remap(&sa, &sa[sa.len().saturating_sub(2)..]),
+            remap(&sb, &sb[sb.len().saturating_sub(2)..]),
+            a_shape[a_shape.len() - 2],
+            b_shape[b_shape.len() - 1]
+        ))
+    })?;
+    let (m, n) = (a_shape[a_shape.len() - 2], b_shape[b_shape.len() - 1]);
+    let mut out_shape = batch.clone();
+    out_shape.extend([m, n]);
+    check_alloc(&out_shape, dt)?;
+    let mut full_a = batch.clone();
+    full_a.extend([m, k_a]);
+    let mut full_b = batch.clone();
+    full_b.extend([k_b, n]);
+    let result = a.with_view(|va| {
+        b.with_view(|vb| -> PyResult<ArrayData> {
+            macro_rules! go {
+                ($conv:ident, $variant:ident, $mm:expr) => {{
+                    let x = $conv(&va);
+                    let y = $conv(&vb);
+                    let x = x.view().into_shape_with_order(IxDyn(&a_shape)).map_err(internal)?.to_owned();
+                    let y = y.view().into_shape_with_order(IxDyn(&b_shape)).map_err(internal)?.to_owned();
+                    let xb = x.broadcast(IxDyn(&full_a)).ok_or_else(|| internal("broadcast"))?;
+                    let yb = y.broadcast(IxDyn(&full_b)).ok_or_else(|| internal("broadcast"))?;
+                    ArrayData::$variant(batched(&xb, &yb, &batch, &$mm))
+                }};
+            }
+            Ok(match dt {
+                DType::Float64 => go!(as_f64, Float, |p: &ArrayViewD<f64>, q: &ArrayViewD<f64>| f64_matmul2(p, q)),
+                DType::Int64 => go!(as_i64, Int, |p: &ArrayViewD<i64>, q: &ArrayViewD<i64>| matmul2(p, q)),
+                DType::Bool => go!(as_bool, Bool, |p: &ArrayViewD<bool>, q: &ArrayViewD<bool>| matmul2(p, q)),
+            })
+        })
+    })?;
+    // Remove the dimensions added for 1-D operands.
+    let mut final_shape = batch;
+    if sa.len() > 1 {
+        final_shape.push(m);
+    }
+    if sb.len() > 1 {
+        final_shape.push(n);
+    }
+    Ok(wrap_result(reshape_data(result, &final_shape)?))
+}
+
+fn internal<E: std::fmt::Debug>(e: E) -> PyErr {
+    PyErr::new(ExcType::InternalError, format!("{e:?}"))
+}
+
+/// Reshape owned data (sizes already checked).
+pub fn reshape_data(d: ArrayData, shape: &[usize]) -> PyResult<ArrayData> {
+    let dim = IxDyn(shape);
+    Ok(match d {
+        ArrayData::Bool(a) => ArrayData::Bool(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?),
+        ArrayData::Int(a) => ArrayData::Int(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?),
+        ArrayData::Float(a) => ArrayData::Float(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?),
+    })
+}
+
+/// `np.dot(a, b)`.
+pub fn dot_values(l: &Value, r: &Value) -> PyResult<Value> {
+    let (a, b) = (to_operand(l)?, to_operand(r)?);
+    let (sa, sb) = (a.shape(), b.shape());
+    if sa.is_empty() || sb.is_empty() {
+        return crate::interp::pyops::numpy_binary(Ufunc2::Multiply, l, r, false);
+    }
+    let k_a = sa[sa.len() - 1];
+    let (k_b, kb_index) = if sb.len() == 1 { (sb[0], 0) } else { (sb[sb.len() - 2], sb.len() - 2) };
+    if k_a != k_b {
+        return Err(PyErr::value(format!(
+            "shapes {} and {} not aligned: {} (dim {}) != {} (dim {})",
+            compact_shape(&sa),
+            compact_shape(&sb),
+            k_a,
+            sa.len() - 1,
+            k_b,
+            kb_index
+        )));
+    }
+    if sa.len() <= 2 && sb.len() <= 2 {
+        return matmul_values(l, r);
+    }
+    // General N-d: out = a.shape[:-1] + b.shape[:-2] + b.shape[-1:].
+    let a_arr = as_array(l)?;
+    let b_arr = as_array(r)?;
+    let dt = a.dtype().max(b.dtype());
+    let m: usize = sa[..sa.len() - 1].iter().product();
+    let mut out_shape: Vec<usize> = sa[..sa.len() - 1].to_vec();
+    out_shape.extend_from_slice(&sb[..sb.len().saturating_sub(2)]);
+    if sb.len() > 1 {
+        out_shape.push(sb[sb.len() - 1]);
+    }
+    check_alloc(&out_shape, dt)?;
+    let a2 = reshape_data(crate::ops::cast::cast_data(&a_arr.to_data().view(), dt), &[m, k_a])?;
+    // Move b's contracted axis to the front: (k, rest...).
+    let bdata = crate::ops::cast::cast_data(&b_arr.to_data().view(), dt);
+    let nb = sb.len();
+    let mut perm: Vec<usize> = vec![kb_index];
+    perm.extend((0..nb).filter(|&i| i != kb_index));
+    let rest: usize = sb.iter().enumerate().filter(|(i, _)| *i != kb_index).map(|(_, &n)| n).product();
+    let b2 = match bdata {
+        ArrayData::Float(x) => ArrayData::Float(x.permuted_axes(IxDyn(&perm))),
+        ArrayData::Int(x) => ArrayData::Int(x.permuted_axes(IxDyn(&perm))),
+        ArrayData::Bool(x) => ArrayData::Bool(x.permuted_axes(IxDyn(&perm))),
+    };
+    let b2 = reshape_data(b2, &[k_a, rest])?;
+    let prod = matmul_values(&Value::Array(crate::value::NdArray::new(a2)), &Value::Array(crate::value::NdArray::new(b2)))?;
+    let data = match prod {
+        Value::Array(p) => p.to_data(),
+        other => return Ok(other),
+    };
+    Ok(wrap_result(reshape_data(data, &out_shape)?))
+}
+
+/// `np.outer(a, b)`: flattened a as column times flattened b as row.
+pub fn outer_values(l: &Value, r: &Value) -> PyResult<Value> {
+    let a = as_array(l)?;
+    let b = as_array(r)?;
+    let (na, nb) = (a.size(), b.size());
+    let a2 = reshape_data(a.to_data(), &[na, 1])?;
+    let b2 = reshape_data(b.to_data(), &[1, nb])?;
+    crate::interp::pyops::numpy_binary(
+        Ufunc2::Multiply,
+        &Value::Array(crate::value::NdArray::new(a2)),
+        &Value::Array(crate::value::NdArray::new(b2)),
+        false,
+    )
+}
+
+/// The main diagonal (offset k) of the last two axes.
+pub fn diagonal_data(v: &AView, offset: i64) -> PyResult<ArrayData> {
+    if v.shape().len() < 2 {
+        return Err(PyErr::value("diag requires an array of at least two dimensions"));
+    }
+    if v.shape().len() > 2 {
+        return Err(PyErr::new(ExcType::NotImplementedError, "npr's diagonal supports 2-D arrays"));
+    }
+    let (r, c) = (v.shape()[0] as i64, v.shape()[1] as i64);
+    let (r0, c0) = if offset >= 0 { (0, offset) } else { (-offset, 0) };
+    let len = (r - r0).min(c - c0).max(0) as usize;
+    macro_rules! diag {
+        ($a:expr, $variant:ident) => {
+            ArrayData::$variant(
+                ndarray::Array1::from_iter((0..len).map(|i| $a[[(r0 as usize + i), (c0 as usize + i)]])).into_dyn(),
+            )
+        };
+    }
+    Ok(match v {
+        AView::Bool(a) => diag!(a, Bool),
+        AView::Int(a) => diag!(a, Int),
+        AView::Float(a) => diag!(a, Float),
+    })
+}

@@ -1,0 +1,3 @@
+//! Random number generation compatible with NumPy's legacy `np.random`.
+
+pub mod legacy;

@@ -1,0 +1,373 @@
+//! The abstract syntax tree. Every node carries the [`Span`] of the source
+//! text it came from, so errors can underline the failing operation and name
+//! each operand by its source text.
+
+use std::rc::Rc;
+
+/// A byte range `start..end` in the cell's source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    /// The text this span covers in `src` (empty if out of range).
+    pub fn text(self, src: &str) -> &str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    MatMul,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LShift,
+    RShift,
+}
+
+impl BinOp {
+    /// The operator as written in source.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::MatMul => "@",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Pos,
+    Invert,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtE,
+    Gt,
+    GtE,
+    Is,
+    IsNot,
+    In,
+    NotIn,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::NotEq => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::LtE => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::GtE => ">=",
+            CmpOp::Is => "is",
+            CmpOp::IsNot => "is not",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+/// One piece of an f-string: literal text, or `{expr}` / `{expr!r:spec}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FStringPart {
+    Literal(String),
+    Expr {
+        expr: Box<Expr>,
+        /// `!r`, `!s` or `!a` conversion, if any.
+        conversion: Option<char>,
+        /// The format spec after `:`, e.g. `.3f` (nested `{}` not supported).
+        spec: String,
+        /// `{x=}` self-documenting form: the source text including `=`.
+        debug_text: Option<String>,
+    },
+}
+
+/// A call argument: positional, `name=value`, `*args` or `**kwargs`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Positional(Expr),
+    Keyword { name: String, name_span: Span, value: Expr },
+    Star(Expr),
+    DoubleStar(Expr),
+}
+
+/// One entry inside `[...]` indexing: a plain expression or a slice `a:b:c`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexItem {
+    Expr(Expr),
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+        span: Span,
+    },
+}
+
+/// A `for target in iter [if cond]...` clause of a comprehension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comprehension {
+    pub target: Target,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// Python int literal (may exceed i64; i128 covers `2**64`-sized literals).
+    Int(i128),
+    Float(f64),
+    /// Imaginary literals are parsed only to give a clear error.
+    Str(String),
+    FString(Vec<FStringPart>),
+    Bool(bool),
+    None,
+    Ellipsis,
+    Name(String),
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    /// `{k: v, ...}`
+    Dict(Vec<(Expr, Expr)>),
+    /// `{a, b}`
+    Set(Vec<Expr>),
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+        attr_span: Span,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    /// `value[items]`; `a[1, 2]` has two items, `a[(1, 2)]` one tuple item.
+    Subscript {
+        value: Box<Expr>,
+        items: Vec<IndexItem>,
+        /// true when written with a trailing comma or several items (`a[1,]`)
+        tuple: bool,
+    },
+    BinOp {
+        op: BinOp,
+        op_span: Span,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    /// Chained comparison `a < b <= c`.
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<(CmpOp, Span, Expr)>,
+    },
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
+    Lambda {
+        params: Rc<Params>,
+        body: Rc<Expr>,
+    },
+    ListComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
+    /// `(x for x in ...)` as a call argument or in parentheses.
+    GeneratorExp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
+    DictComp {
+        key: Box<Expr>,
+        value: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
+    /// `*x` inside a list/tuple display.
+    Starred(Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        Expr { kind, span }
+    }
+}
+
+/// Assignment targets: `x`, `a, b`, `a[0, 1]`, `obj.attr`, `[a, b]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Name(String, Span),
+    Tuple(Vec<Target>, Span),
+    Subscript {
+        value: Box<Expr>,
+        items: Vec<IndexItem>,
+        tuple: bool,
+        span: Span,
+    },
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+        span: Span,
+    },
+    Starred(Box<Target>, Span),
+}
+
+impl Target {
+    pub fn span(&self) -> Span {
+        match self {
+            Target::Name(_, s)
+            | Target::Tuple(_, s)
+            | Target::Subscript { span: s, .. }
+            | Target::Attribute { span: s, .. }
+            | Target::Starred(_, s) => *s,
+        }
+    }
+}
+
+/// Function parameters: `def f(a, b=2, *args, c=3, **kw)`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Params {
+    /// (name, default) in order; positional-or-keyword.
+    pub positional: Vec<(String, Option<Expr>)>,
+    pub star: Option<String>,
+    /// keyword-only after `*` / `*args`.
+    pub keyword_only: Vec<(String, Option<Expr>)>,
+    pub double_star: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub name: String,
+    pub params: Rc<Params>,
+    pub body: Rc<Vec<Stmt>>,
+    pub docstring: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportName {
+    /// dotted module path, e.g. `numpy` or `matplotlib.pyplot`
+    pub module: String,
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// `a = b = value`: one or more targets.
+    Assign {
+        targets: Vec<Target>,
+        value: Expr,
+    },
+    AugAssign {
+        target: Target,
+        op: BinOp,
+        op_span: Span,
+        value: Expr,
+    },
+    /// `x: int = 3` (annotation is parsed and ignored).
+    AnnAssign {
+        target: Target,
+        value: Option<Expr>,
+    },
+    Import(Vec<ImportName>),
+    /// `from module import a as b, c`
+    ImportFrom {
+        module: String,
+        names: Vec<(String, Option<String>)>,
+    },
+    FunctionDef(FunctionDef),
+    Return(Option<Expr>),
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Target,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    Break,
+    Continue,
+    Pass,
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
+    Del(Vec<Target>),
+    Global(Vec<String>),
+    /// `raise` / `raise Exc(...)`
+    Raise(Option<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// A parsed cell: its statements, and whether the cell ended in `;`
+/// (which hides the value, as in IPython).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub body: Vec<Stmt>,
+    pub trailing_semicolon: bool,
+}

@@ -1,0 +1,3090 @@
+//! Cell source → AST.
+//!
+//! Parsing happens in two steps. A hand-written lexer turns the text into
+//! tokens (names, numbers, strings, operators, and the `NEWLINE` / `INDENT` /
+//! `DEDENT` tokens that carry Python's indentation rules); all tokenizer
+//! errors (unclosed brackets, bad literals, bad indentation) come from there.
+//! Then nom parsers over the token slice build the AST, one function per
+//! grammar rule below, named after the rule. Once a branch is certain (a
+//! keyword or an operator has been seen) the rest is wrapped in nom's `cut`,
+//! so errors point at the offending token instead of backtracking.
+//!
+//! Binary operator chains, prefix operators, `**` chains and trailers are
+//! parsed with loops, not recursion, and every node is built only if the
+//! tree stays at most [`MAX_DEPTH`] deep, so no input can overflow the stack
+//! (deeper input is a `RecursionError`, as in CPython's compiler).
+//!
+//! ```text
+//! cell                  := statement* ENDMARKER
+//! statement             := compound_stmt | simple_stmts
+//! compound_stmt         := function_def | if_stmt | for_stmt | while_stmt
+//! simple_stmts          := simple_stmt (';' simple_stmt)* [';'] NEWLINE
+//! simple_stmt           := return_stmt | import_stmt | from_import | raise_stmt | del_stmt
+//!                        | assert_stmt | global_stmt | 'pass' | 'break' | 'continue' | expr_stmt
+//! expr_stmt             := star_expressions [assignment | aug_assignment | annotation]
+//! assignment            := ('=' star_expressions)+
+//! aug_assignment        := ('+=' | '-=' | '*=' | '/=' | '//=' | '%=' | '**=' | '@=' | '&=' | '|=' | '^=' | '<<=' | '>>=') star_expressions
+//! annotation            := ':' expression ['=' star_expressions]
+//! return_stmt           := 'return' [star_expressions]
+//! import_stmt           := 'import' dotted_as_name (',' dotted_as_name)*
+//! dotted_as_name        := dotted_name ['as' NAME]
+//! dotted_name           := NAME ('.' NAME)*
+//! from_import           := 'from' ('.'* dotted_name | '.'+) 'import' ('*' | '(' import_as_names [','] ')' | import_as_names)
+//! import_as_names       := import_as_name (',' import_as_name)*
+//! import_as_name        := NAME ['as' NAME]
+//! raise_stmt            := 'raise' [expression ['from' expression]]
+//! del_stmt              := 'del' target (',' target)* [',']
+//! assert_stmt           := 'assert' expression [',' expression]
+//! global_stmt           := 'global' NAME (',' NAME)*
+//! function_def          := 'def' NAME '(' [params] ')' ['->' expression] ':' block
+//! params                := param (',' param)* [',']
+//! param                 := NAME [':' expression] ['=' expression] | '*' [NAME [':' expression]] | '**' NAME [':' expression] | '/'
+//! if_stmt               := if_branch ('elif' expression ':' block)* [else_block]
+//! if_branch             := 'if' expression ':' block
+//! for_stmt              := 'for' target_list 'in' star_expressions ':' block [else_block]
+//! while_stmt            := 'while' expression ':' block [else_block]
+//! else_block            := 'else' ':' block
+//! block                 := NEWLINE INDENT statement+ DEDENT | simple_stmts
+//! target_list           := target (',' target)* [',']
+//! target                := ['*'] bitwise_or
+//! star_expressions      := star_expression (',' star_expression)* [',']
+//! star_expression       := '*' bitwise_or | expression
+//! expression            := lambdef | conditional
+//! conditional           := disjunction ['if' disjunction 'else' expression]
+//! lambdef               := 'lambda' [lambda_params] ':' expression
+//! lambda_params         := lambda_param (',' lambda_param)* [',']
+//! lambda_param          := NAME ['=' expression] | '*' [NAME] | '**' NAME
+//! disjunction           := conjunction ('or' conjunction)*
+//! conjunction           := inversion ('and' inversion)*
+//! inversion             := 'not'* comparison
+//! comparison            := bitwise_or (comp_op bitwise_or)*
+//! comp_op               := '<' | '>' | '==' | '>=' | '<=' | '!=' | 'in' | 'not' 'in' | 'is' | 'is' 'not'
+//! bitwise_or            := bitwise_xor ('|' bitwise_xor)*
+//! bitwise_xor           := bitwise_and ('^' bitwise_and)*
+//! bitwise_and           := shift_expr ('&' shift_expr)*
+//! shift_expr            := sum (('<<' | '>>') sum)*
+//! sum                   := term (('+' | '-') term)*
+//! term                  := factor (('*' | '/' | '//' | '%' | '@') factor)*
+//! factor                := ('+' | '-' | '~')* power
+//! power                 := primary ['**' factor]
+//! primary               := atom trailer*
+//! trailer               := '.' NAME | '(' [arguments] ')' | '[' slices ']'
+//! arguments             := argument (',' argument)* [',']
+//! argument              := NAME '=' expression | '*' expression | '**' expression | expression [for_if_clauses]
+//! slices                := slice (',' slice)* [',']
+//! slice                 := [expression] ':' [expression] [':' [expression]] | expression
+//! atom                  := NAME | 'True' | 'False' | 'None' | '...' | NUMBER | strings
+//!                        | paren_atom | list_atom | brace_atom
+//! strings               := STRING+
+//! paren_atom            := '(' [star_expression (for_if_clauses | (',' star_expression)* [','])] ')'
+//! list_atom             := '[' [star_expression (for_if_clauses | (',' star_expression)* [','])] ']'
+//! brace_atom            := '{' [dict_items | dict_comp | set_items] '}'
+//! dict_items            := dict_item (',' dict_item)* [',']
+//! dict_item             := expression ':' expression
+//! dict_comp             := expression ':' expression for_if_clauses
+//! set_items             := star_expression (',' star_expression)* [',']
+//! for_if_clauses        := ('for' target_list 'in' disjunction ('if' disjunction)*)+
+//! fstring               := (LITERAL | '{{' | '}}' | replacement_field)*
+//! replacement_field     := '{' star_expressions ['='] ['!' ('s' | 'r' | 'a')] [':' FORMAT_SPEC] '}'
+//! ```
+
+use std::cell::Cell as Counter;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use nom::combinator::{cut, opt};
+use nom::error::{ErrorKind, ParseError};
+use nom::multi::{many0, separated_list1};
+use nom::sequence::preceded;
+use nom::{IResult, Needed, Parser};
+
+use super::ast::*;
+use super::SyntaxError;
+
+/// The deepest expression tree that compiles (deeper is a `RecursionError`).
+pub const MAX_DEPTH: usize = 1000;
+/// Bracket nesting allowed by the tokenizer (CPython's `MAXLEVEL`).
+const MAX_PARENS: usize = 200;
+/// Indentation levels allowed (CPython's `MAXINDENT`).
+const MAX_INDENT: usize = 100;
+/// Recursive-descent entries allowed before giving up; generous, because
+/// parentheses add recursion without adding tree depth.
+const MAX_NESTING: usize = 2 * MAX_DEPTH + 2 * MAX_PARENS + 100;
+/// Grow the stack when less than this is left...
+const RED_ZONE: usize = 64 * 1024;
+/// ...by a new segment of this size.
+const STACK_SEGMENT: usize = 1024 * 1024;
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+fn syntax(message: impl Into<String>, offset: usize) -> SyntaxError {
+    SyntaxError::new("SyntaxError", message, offset)
+}
+
+fn indentation(message: impl Into<String>, offset: usize) -> SyntaxError {
+    SyntaxError::new("IndentationError", message, offset)
+}
+
+fn too_deep(offset: usize) -> SyntaxError {
+    SyntaxError::new(
+        "RecursionError",
+        "maximum recursion depth exceeded during compilation",
+        offset,
+    )
+}
+
+fn unsupported(what: &str, offset: usize) -> SyntaxError {
+    syntax(format!("{what} not supported"), offset)
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    let end = offset.min(src.len());
+    1 + src.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok {
+    /// Identifiers and keywords; the text is the token's span.
+    Name,
+    Int(i128),
+    Float(f64),
+    /// An imaginary literal such as `1j` (rejected by the parser).
+    Imag,
+    Str(StrTok),
+    Op(&'static str),
+    Newline,
+    Indent,
+    Dedent,
+    End,
+}
+
+/// How a string literal was written: prefix letters, then 1 or 3 quotes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct StrTok {
+    prefix_len: usize,
+    quote_len: usize,
+    raw: bool,
+    format: bool,
+    bytes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Token {
+    tok: Tok,
+    span: Span,
+    /// Bracket nesting at this token (1 inside `(...)`).
+    level: usize,
+}
+
+static END_TOKEN: Token = Token {
+    tok: Tok::End,
+    span: Span { start: 0, end: 0 },
+    level: 0,
+};
+
+/// Longest first, so `**=` wins over `**` and `*`.
+const OPERATORS: &[&str] = &[
+    "**=", "//=", ">>=", "<<=", "...", "!=", "**", "//", ">>", "<<", "<=", ">=", "==", "->", ":=",
+    "+=", "-=", "*=", "/=", "%=", "@=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "@", "&", "|",
+    "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "=",
+];
+
+/// Keywords that may directly follow a number (`1if x else 2`).
+const AFTER_NUMBER: &[&str] = &["and", "else", "for", "if", "in", "is", "not", "or"];
+
+fn is_id_start(c: char) -> bool {
+    c == '_' || c.is_alphabetic()
+}
+
+fn is_id_continue(c: char) -> bool {
+    c == '_' || c.is_alphabetic() || c.is_ascii_digit()
+}
+
+fn is_string_prefix(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "r" | "u" | "f" | "b" | "br" | "rb" | "fr" | "rf"
+    )
+}
+
+fn closer_of(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// Leading whitespace of the first non-blank line. Like IPython, a cell
+/// whose first line is indented has that indentation removed from every
+/// line that starts with it.
+fn leading_indent(text: &str) -> &str {
+    let line = text.split('\n').find(|l| !l.trim().is_empty()).unwrap_or("");
+    let rest = line.trim_start_matches([' ', '\t']);
+    &line[..line.len() - rest.len()]
+}
+
+/// Tokenizes a whole cell.
+fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
+    Lexer::new(src, 0, src.len(), false).run()
+}
+
+/// Tokenizes `src[start..end]`, the expression inside an f-string's braces,
+/// as if it were inside parentheses (no NEWLINE or INDENT tokens).
+fn tokenize_nested(src: &str, start: usize, end: usize) -> Result<Vec<Token>, SyntaxError> {
+    Lexer::new(src, start, end, true).run()
+}
+
+struct Lexer<'s> {
+    src: &'s str,
+    pos: usize,
+    end: usize,
+    nested: bool,
+    prefix: &'s str,
+    toks: Vec<Token>,
+    brackets: Vec<(char, usize)>,
+    /// Indentation stack: (column with tabs to multiples of 8, column with tabs as 1).
+    indents: Vec<(usize, usize)>,
+    line_has_tokens: bool,
+}
+
+impl<'s> Lexer<'s> {
+    fn new(src: &'s str, start: usize, end: usize, nested: bool) -> Lexer<'s> {
+        let end = end.min(src.len());
+        let prefix = match (nested, src.get(start..end)) {
+            (false, Some(text)) => leading_indent(text),
+            _ => "",
+        };
+        Lexer {
+            src,
+            pos: start,
+            end,
+            nested,
+            prefix,
+            toks: Vec::new(),
+            brackets: Vec::new(),
+            indents: vec![(0, 0)],
+            line_has_tokens: false,
+        }
+    }
+
+    fn slice(&self, start: usize, end: usize) -> &'s str {
+        self.src.get(start..end).unwrap_or("")
+    }
+
+    fn rest(&self) -> &'s str {
+        self.slice(self.pos, self.end)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<char> {
+        self.rest().chars().nth(n)
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn push(&mut self, tok: Tok, start: usize, end: usize) {
+        let level = self.brackets.len() + usize::from(self.nested);
+        let span = Span::new(start, end);
+        self.toks.push(Token { tok, span, level });
+        self.line_has_tokens = true;
+    }
+
+    fn run(mut self) -> Result<Vec<Token>, SyntaxError> {
+        let mut line_start = !self.nested;
+        loop {
+            if line_start {
+                line_start = false;
+                self.indentation()?;
+            }
+            self.skip_spaces();
+            let Some(c) = self.peek() else {
+                return self.finish();
+            };
+            match c {
+                '#' => self.skip_comment(),
+                '\n' => {
+                    self.pos += 1;
+                    line_start = self.newline();
+                }
+                '\\' => self.continuation()?,
+                _ => self.token(c)?,
+            }
+        }
+    }
+
+    fn skip_spaces(&mut self) {
+        while matches!(self.peek(), Some(' ' | '\t' | '\x0c' | '\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn skip_comment(&mut self) {
+        while !matches!(self.peek(), None | Some('\n')) {
+            self.bump();
+        }
+    }
+
+    /// Handles a line break; returns whether a new logical line starts.
+    fn newline(&mut self) -> bool {
+        if self.nested || !self.brackets.is_empty() {
+            return false;
+        }
+        if self.line_has_tokens {
+            self.push(Tok::Newline, self.pos - 1, self.pos);
+            self.line_has_tokens = false;
+        }
+        true
+    }
+
+    fn continuation(&mut self) -> Result<(), SyntaxError> {
+        let at = self.pos;
+        self.pos += 1;
+        let rest = self.rest();
+        if rest.starts_with("\r\n") {
+            self.pos += 2;
+        } else if rest.starts_with('\n') {
+            self.pos += 1;
+        } else if rest.is_empty() {
+            return Err(syntax("unexpected EOF while parsing", at));
+        } else {
+            let message = "unexpected character after line continuation character";
+            return Err(syntax(message, at + 1));
+        }
+        if self.rest().trim().is_empty() && !self.nested {
+            return Err(syntax("unexpected EOF while parsing", self.end));
+        }
+        Ok(())
+    }
+
+    /// Measures the indentation of a new line and emits INDENT / DEDENT.
+    fn indentation(&mut self) -> Result<(), SyntaxError> {
+        if !self.prefix.is_empty() && self.rest().starts_with(self.prefix) {
+            self.pos += self.prefix.len();
+        }
+        let (mut col, mut alt) = (0, 0);
+        while let Some(c) = self.peek() {
+            match c {
+                ' ' => (col, alt) = (col + 1, alt + 1),
+                '\t' => (col, alt) = ((col / 8 + 1) * 8, alt + 1),
+                '\x0c' => (col, alt) = (0, 0),
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let rest = self.rest();
+        let blank = rest.is_empty() || rest.starts_with(['#', '\n']) || rest.starts_with("\r\n");
+        if blank {
+            return Ok(());
+        }
+        self.indent_to(col, alt)
+    }
+
+    fn indent_to(&mut self, col: usize, alt: usize) -> Result<(), SyntaxError> {
+        let at = self.pos;
+        let tab_error = || {
+            let message = "inconsistent use of tabs and spaces in indentation";
+            SyntaxError::new("TabError", message, at)
+        };
+        let (top, top_alt) = self.indents.last().copied().unwrap_or((0, 0));
+        if col > top {
+            if alt <= top_alt {
+                return Err(tab_error());
+            }
+            if self.indents.len() >= MAX_INDENT {
+                return Err(indentation("too many levels of indentation", at));
+            }
+            self.indents.push((col, alt));
+            self.push(Tok::Indent, at, at);
+            return Ok(());
+        }
+        while self.indents.len() > 1 && col < self.indents.last().map_or(0, |t| t.0) {
+            self.indents.pop();
+            self.push(Tok::Dedent, at, at);
+        }
+        let (top, top_alt) = self.indents.last().copied().unwrap_or((0, 0));
+        if col != top {
+            let message = "unindent does not match any outer indentation level";
+            return Err(indentation(message, at));
+        }
+        if alt != top_alt {
+            return Err(tab_error());
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Vec<Token>, SyntaxError> {
+        if let Some(&(open, at)) = self.brackets.last() {
+            return Err(syntax(format!("'{open}' was never closed"), at));
+        }
+        let end = self.end;
+        if !self.nested {
+            if self.line_has_tokens {
+                self.push(Tok::Newline, end, end);
+            }
+            while self.indents.len() > 1 {
+                self.indents.pop();
+                self.push(Tok::Dedent, end, end);
+            }
+        }
+        self.push(Tok::End, end, end);
+        Ok(self.toks)
+    }
+
+    fn token(&mut self, c: char) -> Result<(), SyntaxError> {
+        let start = self.pos;
+        if is_id_start(c) {
+            return self.name(start);
+        }
+        let digit_follows = self.peek_at(1).is_some_and(|d| d.is_ascii_digit());
+        if c.is_ascii_digit() || (c == '.' && digit_follows) {
+            return self.number(start);
+        }
+        if c == '\'' || c == '"' {
+            return self.string(start);
+        }
+        if let Some(op) = OPERATORS.iter().find(|op| self.rest().starts_with(**op)) {
+            self.pos += op.len();
+            return self.operator(op, start);
+        }
+        Err(invalid_character(c, start))
+    }
+
+    fn name(&mut self, start: usize) -> Result<(), SyntaxError> {
+        while self.peek().is_some_and(is_id_continue) {
+            self.bump();
+        }
+        let quote_follows = matches!(self.peek(), Some('\'' | '"'));
+        if quote_follows && is_string_prefix(self.slice(start, self.pos)) {
+            return self.string(start);
+        }
+        self.push(Tok::Name, start, self.pos);
+        Ok(())
+    }
+
+    fn operator(&mut self, op: &'static str, start: usize) -> Result<(), SyntaxError> {
+        let open = op.chars().next().unwrap_or(' ');
+        match op {
+            "(" | "[" | "{" => {
+                if self.brackets.len() >= MAX_PARENS {
+                    return Err(syntax("too many nested parentheses", start));
+                }
+                self.push(Tok::Op(op), start, self.pos);
+                self.brackets.push((open, start));
+            }
+            ")" | "]" | "}" => {
+                self.close_bracket(open, start)?;
+                self.push(Tok::Op(op), start, self.pos);
+            }
+            _ => self.push(Tok::Op(op), start, self.pos),
+        }
+        Ok(())
+    }
+
+    fn close_bracket(&mut self, close: char, at: usize) -> Result<(), SyntaxError> {
+        let Some((open, open_at)) = self.brackets.pop() else {
+            return Err(syntax(format!("unmatched '{close}'"), at));
+        };
+        if closer_of(open) == close {
+            return Ok(());
+        }
+        let mut message =
+            format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'");
+        let open_line = line_of(self.src, open_at);
+        if open_line != line_of(self.src, at) {
+            message.push_str(&format!(" on line {open_line}"));
+        }
+        Err(syntax(message, at))
+    }
+
+    /// Scans a string literal whose prefix (if any) starts at `start` and
+    /// whose opening quote is at the current position.
+    fn string(&mut self, start: usize) -> Result<(), SyntaxError> {
+        let prefix = self.slice(start, self.pos).to_ascii_lowercase();
+        let quote = self.peek().unwrap_or('"');
+        let triple_quote = if quote == '"' { "\"\"\"" } else { "'''" };
+        let triple = self.rest().starts_with(triple_quote);
+        let quote_len = if triple { 3 } else { 1 };
+        self.pos += quote_len;
+        loop {
+            let Some(c) = self.bump() else {
+                return Err(unterminated(triple, start, line_of(self.src, self.end)));
+            };
+            match c {
+                '\\' => {
+                    if self.rest().starts_with("\r\n") {
+                        self.pos += 1;
+                    }
+                    self.bump();
+                }
+                '\n' if !triple => {
+                    return Err(unterminated(false, start, line_of(self.src, self.pos - 1)));
+                }
+                _ if c == quote && !triple => break,
+                _ if c == quote && self.rest().starts_with(&triple_quote[1..]) => {
+                    self.pos += 2;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let info = StrTok {
+            prefix_len: prefix.len(),
+            quote_len,
+            raw: prefix.contains('r'),
+            format: prefix.contains('f'),
+            bytes: prefix.contains('b'),
+        };
+        self.push(Tok::Str(info), start, self.pos);
+        Ok(())
+    }
+
+    fn number(&mut self, start: usize) -> Result<(), SyntaxError> {
+        let radix = match (self.peek(), self.peek_at(1)) {
+            (Some('0'), Some('x' | 'X')) => 16,
+            (Some('0'), Some('o' | 'O')) => 8,
+            (Some('0'), Some('b' | 'B')) => 2,
+            _ => 10,
+        };
+        if radix != 10 {
+            return self.radix_number(start, radix);
+        }
+        let mut is_float = false;
+        if self.peek() != Some('.') {
+            self.digits(10, "decimal")?;
+        }
+        if self.peek() == Some('.') {
+            self.pos += 1;
+            is_float = true;
+            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.digits(10, "decimal")?;
+            }
+        }
+        if self.exponent_follows() {
+            self.pos += 1;
+            if matches!(self.peek(), Some('+' | '-')) {
+                self.pos += 1;
+            }
+            self.digits(10, "decimal")?;
+            is_float = true;
+        }
+        let imaginary = matches!(self.peek(), Some('j' | 'J'));
+        if imaginary {
+            self.pos += 1;
+        }
+        self.end_of_number("decimal")?;
+        let text: String = self.slice(start, self.pos).chars().filter(|&c| c != '_').collect();
+        let tok = if imaginary {
+            Tok::Imag
+        } else if is_float {
+            let value = text.parse().map_err(|_| literal_error("decimal", start))?;
+            Tok::Float(value)
+        } else {
+            decimal_int(&text, start)?
+        };
+        self.push(tok, start, self.pos);
+        Ok(())
+    }
+
+    fn exponent_follows(&self) -> bool {
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        matches!(self.peek(), Some('e' | 'E'))
+            && (digit(self.peek_at(1))
+                || (matches!(self.peek_at(1), Some('+' | '-')) && digit(self.peek_at(2))))
+    }
+
+    /// Consumes digits of `radix` with single underscores between them.
+    fn digits(&mut self, radix: u32, what: &str) -> Result<usize, SyntaxError> {
+        let mut count = 0;
+        loop {
+            match self.peek() {
+                Some(c) if c.is_digit(radix) => {
+                    self.pos += 1;
+                    count += 1;
+                }
+                Some('_') if self.peek_at(1).is_some_and(|c| c.is_digit(radix)) => self.pos += 1,
+                Some('_') => return Err(literal_error(what, self.pos)),
+                _ => return Ok(count),
+            }
+        }
+    }
+
+    /// A number may not run into a name (`1abc`), except a few keywords.
+    fn end_of_number(&mut self, what: &str) -> Result<(), SyntaxError> {
+        if !self.peek().is_some_and(is_id_continue) {
+            return Ok(());
+        }
+        let word = self.rest();
+        let len = word.find(|c: char| !is_id_continue(c)).unwrap_or(word.len());
+        if AFTER_NUMBER.contains(&&word[..len]) {
+            return Ok(());
+        }
+        Err(literal_error(what, self.pos - 1))
+    }
+
+    fn radix_number(&mut self, start: usize, radix: u32) -> Result<(), SyntaxError> {
+        let what = match radix {
+            16 => "hexadecimal",
+            8 => "octal",
+            _ => "binary",
+        };
+        self.pos += 2;
+        let count = self.digits(radix, what)?;
+        if let Some(c) = self.peek().filter(|c| c.is_ascii_digit()) {
+            return Err(syntax(format!("invalid digit '{c}' in {what} literal"), self.pos));
+        }
+        if count == 0 {
+            return Err(literal_error(what, self.pos - 1));
+        }
+        self.end_of_number(what)?;
+        let digits: String = self.slice(start + 2, self.pos).chars().filter(|&c| c != '_').collect();
+        let value = i128::from_str_radix(&digits, radix)
+            .map_err(|_| syntax("integer literal is too large", start))?;
+        self.push(Tok::Int(value), start, self.pos);
+        Ok(())
+    }
+}
+
+fn decimal_int(text: &str, start: usize) -> Result<Tok, SyntaxError> {
+    if text.starts_with('0') && text.chars().any(|c| c != '0') {
+        let message = "leading zeros in decimal integer literals are not permitted; \
+                       use an 0o prefix for octal integers";
+        return Err(syntax(message, start));
+    }
+    text.parse()
+        .map(Tok::Int)
+        .map_err(|_| syntax("integer literal is too large", start))
+}
+
+fn literal_error(what: &str, offset: usize) -> SyntaxError {
+    syntax(format!("invalid {what} literal"), offset)
+}
+
+fn unterminated(triple: bool, offset: usize, line: usize) -> SyntaxError {
+    let kind = if triple { "triple-quoted string" } else { "string" };
+    syntax(format!("unterminated {kind} literal (detected at line {line})"), offset)
+}
+
+fn invalid_character(c: char, offset: usize) -> SyntaxError {
+    if c.is_ascii_graphic() {
+        syntax("invalid syntax", offset)
+    } else if c.is_control() || c.is_whitespace() {
+        syntax(format!("invalid non-printable character U+{:04X}", c as u32), offset)
+    } else {
+        syntax(format!("invalid character '{c}' (U+{:04X})", c as u32), offset)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parser input and errors
+// ---------------------------------------------------------------------------
+
+/// State shared by all parsers of one token stream.
+struct Ctx<'a> {
+    src: &'a str,
+    /// Offset of the furthest token any parser failed on: where CPython puts
+    /// the caret of a plain "invalid syntax".
+    furthest: Counter<usize>,
+    /// Current recursive-descent nesting (see [`nested`]).
+    nesting: Counter<usize>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(src: &'a str, nesting: usize) -> Ctx<'a> {
+        Ctx {
+            src,
+            furthest: Counter::new(0),
+            nesting: Counter::new(nesting),
+        }
+    }
+
+    fn note_failure(&self, offset: usize) {
+        self.furthest.set(self.furthest.get().max(offset));
+    }
+}
+
+/// The parser input: the remaining tokens (always ending with `End`, which is
+/// never consumed) and the shared context.
+#[derive(Clone, Copy)]
+struct Toks<'a> {
+    toks: &'a [Token],
+    ctx: &'a Ctx<'a>,
+}
+
+impl<'a> Toks<'a> {
+    fn peek(&self) -> &'a Token {
+        self.toks.first().unwrap_or(&END_TOKEN)
+    }
+
+    fn peek2(&self) -> &'a Token {
+        self.toks.get(1).unwrap_or(&END_TOKEN)
+    }
+
+    /// The input after the next token (`End` is never consumed).
+    fn next(self) -> Toks<'a> {
+        match self.peek().tok {
+            Tok::End => self,
+            _ => Toks {
+                toks: self.toks.get(1..).unwrap_or(&[]),
+                ctx: self.ctx,
+            },
+        }
+    }
+
+    fn offset(&self) -> usize {
+        self.peek().span.start
+    }
+
+    fn text(&self, t: &Token) -> &'a str {
+        self.ctx.src.get(t.span.start..t.span.end).unwrap_or("")
+    }
+
+    fn at_op(&self, op: &str) -> bool {
+        matches!(self.peek().tok, Tok::Op(o) if o == op)
+    }
+
+    fn at_kw(&self, word: &str) -> bool {
+        let t = self.peek();
+        matches!(t.tok, Tok::Name) && self.text(t) == word
+    }
+
+    fn at(&self, tok: Tok) -> bool {
+        self.peek().tok == tok
+    }
+
+    /// A recoverable "invalid syntax" at the next token.
+    fn miss<T>(&self) -> PResult<'a, T> {
+        Err(nom::Err::Error(PErr::from_error_kind(*self, ErrorKind::Tag)))
+    }
+
+    /// An unrecoverable "invalid syntax" at the next token.
+    fn fail_here<T>(&self) -> PResult<'a, T> {
+        cut(|i: Toks<'a>| i.miss::<T>()).parse(*self)
+    }
+
+    /// End of the last token consumed between `self` and `later`.
+    fn end_before(&self, later: &Toks<'a>) -> usize {
+        let consumed = self.toks.len().saturating_sub(later.toks.len());
+        match consumed.checked_sub(1).and_then(|k| self.toks.get(k)) {
+            Some(t) => t.span.end,
+            None => self.offset(),
+        }
+    }
+}
+
+/// The span of the tokens consumed between `start` and `end`.
+fn span(start: &Toks, end: &Toks) -> Span {
+    Span::new(start.offset(), start.end_before(end))
+}
+
+impl<'a> nom::Input for Toks<'a> {
+    type Item = &'a Token;
+    type Iter = std::slice::Iter<'a, Token>;
+    type IterIndices = std::iter::Enumerate<std::slice::Iter<'a, Token>>;
+
+    fn input_len(&self) -> usize {
+        self.toks.len()
+    }
+
+    fn take(&self, index: usize) -> Self {
+        let toks = self.toks.get(..index).unwrap_or(self.toks);
+        Toks { toks, ..*self }
+    }
+
+    fn take_from(&self, index: usize) -> Self {
+        let toks = self.toks.get(index..).unwrap_or(&[]);
+        Toks { toks, ..*self }
+    }
+
+    fn take_split(&self, index: usize) -> (Self, Self) {
+        (self.take_from(index), self.take(index))
+    }
+
+    fn position<P>(&self, predicate: P) -> Option<usize>
+    where
+        P: Fn(Self::Item) -> bool,
+    {
+        self.toks.iter().position(predicate)
+    }
+
+    fn iter_elements(&self) -> Self::Iter {
+        self.toks.iter()
+    }
+
+    fn iter_indices(&self) -> Self::IterIndices {
+        self.toks.iter().enumerate()
+    }
+
+    fn slice_index(&self, count: usize) -> Result<usize, Needed> {
+        match count.checked_sub(self.toks.len()) {
+            Some(missing) if missing > 0 => Err(Needed::new(missing)),
+            _ => Ok(count),
+        }
+    }
+}
+
+/// A parse failure: a specific error, or a plain "invalid syntax" at `offset`.
+#[derive(Debug)]
+struct PErr {
+    offset: usize,
+    error: Option<SyntaxError>,
+}
+
+impl<'a> ParseError<Toks<'a>> for PErr {
+    fn from_error_kind(input: Toks<'a>, _: ErrorKind) -> Self {
+        input.ctx.note_failure(input.offset());
+        PErr {
+            offset: input.offset(),
+            error: None,
+        }
+    }
+
+    fn append(_: Toks<'a>, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    fn or(self, other: Self) -> Self {
+        if other.offset >= self.offset {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+type PResult<'a, T> = IResult<Toks<'a>, T, PErr>;
+
+/// An unrecoverable, specific error.
+fn failure(error: SyntaxError) -> nom::Err<PErr> {
+    nom::Err::Failure(PErr {
+        offset: error.offset,
+        error: Some(error),
+    })
+}
+
+fn fail<'a, T>(error: SyntaxError) -> PResult<'a, T> {
+    Err(failure(error))
+}
+
+/// Turns the outcome of a top-level parser into the caller's error type.
+fn finish<T>(ctx: &Ctx, result: PResult<T>) -> Result<T, SyntaxError> {
+    match result {
+        Ok((_, value)) => Ok(value),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e
+            .error
+            .unwrap_or_else(|| SyntaxError::invalid(e.offset.max(ctx.furthest.get())))),
+        Err(nom::Err::Incomplete(_)) => Err(SyntaxError::invalid(ctx.src.len())),
+    }
+}
+
+/// Runs a recursive-descent step: bounded nesting, and a fresh stack
+/// segment when the current one runs low.
+fn nested<'a, T>(i: Toks<'a>, f: impl FnOnce(Toks<'a>) -> PResult<'a, T>) -> PResult<'a, T> {
+    let level = i.ctx.nesting.get() + 1;
+    if level > MAX_NESTING {
+        return fail(too_deep(i.offset()));
+    }
+    i.ctx.nesting.set(level);
+    let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || f(i));
+    i.ctx.nesting.set(level - 1);
+    result
+}
+
+// ---------------------------------------------------------------------------
+// Token parsers
+// ---------------------------------------------------------------------------
+
+fn op<'a>(symbol: &'static str) -> impl Fn(Toks<'a>) -> PResult<'a, Span> {
+    move |i: Toks<'a>| match i.at_op(symbol) {
+        true => Ok((i.next(), i.peek().span)),
+        false => i.miss(),
+    }
+}
+
+fn kw<'a>(word: &'static str) -> impl Fn(Toks<'a>) -> PResult<'a, Span> {
+    move |i: Toks<'a>| match i.at_kw(word) {
+        true => Ok((i.next(), i.peek().span)),
+        false => i.miss(),
+    }
+}
+
+/// An identifier that is not a keyword.
+fn name(i: Toks) -> PResult<(String, Span)> {
+    let t = i.peek();
+    let text = i.text(t);
+    match t.tok {
+        Tok::Name if !is_keyword(text) => Ok((i.next(), (text.to_string(), t.span))),
+        _ => i.miss(),
+    }
+}
+
+fn newline(i: Toks) -> PResult<Span> {
+    match i.peek().tok {
+        Tok::Newline => Ok((i.next(), i.peek().span)),
+        _ => i.miss(),
+    }
+}
+
+/// Whether the next token can begin an expression.
+fn starts_expression(i: &Toks) -> bool {
+    let t = i.peek();
+    match t.tok {
+        Tok::Name => {
+            let text = i.text(t);
+            !is_keyword(text) || matches!(text, "True" | "False" | "None" | "lambda" | "not")
+        }
+        Tok::Int(_) | Tok::Float(_) | Tok::Imag | Tok::Str(_) => true,
+        Tok::Op(o) => matches!(o, "(" | "[" | "{" | "-" | "+" | "~" | "*" | "..."),
+        _ => false,
+    }
+}
+
+/// `item (',' item)* [',']` after `first`; `more` tells whether the token
+/// after a comma starts another item. Returns the items and whether a comma
+/// was seen.
+fn sequence<'a, T>(
+    i: Toks<'a>,
+    first: T,
+    item: impl Fn(Toks<'a>) -> PResult<'a, T>,
+    more: impl Fn(&Toks<'a>) -> bool,
+) -> PResult<'a, (Vec<T>, bool)> {
+    let mut items = vec![first];
+    let mut i = i;
+    let mut comma = false;
+    while i.at_op(",") {
+        comma = true;
+        i = i.next();
+        if !more(&i) {
+            break;
+        }
+        let (j, x) = cut(&item).parse(i)?;
+        items.push(x);
+        i = j;
+    }
+    Ok((i, (items, comma)))
+}
+
+// ---------------------------------------------------------------------------
+// Tree depth
+// ---------------------------------------------------------------------------
+
+fn max_of(depths: impl Iterator<Item = usize>) -> usize {
+    depths.max().unwrap_or(0)
+}
+
+/// Height of an expression tree (a leaf is 1). Only ever called on trees
+/// already known to be at most `MAX_DEPTH + 1` deep.
+fn depth(e: &Expr) -> usize {
+    use ExprKind as K;
+    1 + match &e.kind {
+        K::Int(_) | K::Float(_) | K::Str(_) | K::Bool(_) | K::None | K::Ellipsis | K::Name(_) => 0,
+        K::FString(parts) => max_of(parts.iter().map(|p| match p {
+            FStringPart::Expr { expr, .. } => depth(expr),
+            FStringPart::Literal(_) => 0,
+        })),
+        K::List(v) | K::Tuple(v) | K::Set(v) | K::BoolOp { values: v, .. } => max_of(v.iter().map(depth)),
+        K::Dict(pairs) => max_of(pairs.iter().map(|(k, v)| depth(k).max(depth(v)))),
+        K::Attribute { value, .. } | K::Unary { operand: value, .. } | K::Starred(value) => depth(value),
+        K::Call { func, args } => depth(func).max(max_of(args.iter().map(arg_depth))),
+        K::Subscript { value, items, .. } => depth(value).max(max_of(items.iter().map(item_depth))),
+        K::BinOp { left, right, .. } => depth(left).max(depth(right)),
+        K::Compare { left, ops } => depth(left).max(max_of(ops.iter().map(|(_, _, e)| depth(e)))),
+        K::IfExp { test, body, orelse } => depth(test).max(depth(body)).max(depth(orelse)),
+        K::Lambda { params, body } => depth(body).max(params_depth(params)),
+        K::ListComp { elt, generators } | K::GeneratorExp { elt, generators } => {
+            depth(elt).max(comprehensions_depth(generators))
+        }
+        K::DictComp { key, value, generators } => {
+            depth(key).max(depth(value)).max(comprehensions_depth(generators))
+        }
+    }
+}
+
+fn arg_depth(arg: &Arg) -> usize {
+    match arg {
+        Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Keyword { value: e, .. } => {
+            depth(e)
+        }
+    }
+}
+
+fn item_depth(item: &IndexItem) -> usize {
+    match item {
+        IndexItem::Expr(e) => depth(e),
+        IndexItem::Slice { lower, upper, step, .. } => {
+            1 + max_of([lower, upper, step].into_iter().flatten().map(|e| depth(e)))
+        }
+    }
+}
+
+fn target_depth(t: &Target) -> usize {
+    1 + match t {
+        Target::Name(..) => 0,
+        Target::Tuple(v, _) => max_of(v.iter().map(target_depth)),
+        Target::Subscript { value, items, .. } => depth(value).max(max_of(items.iter().map(item_depth))),
+        Target::Attribute { value, .. } => depth(value),
+        Target::Starred(t, _) => target_depth(t),
+    }
+}
+
+fn comprehensions_depth(generators: &[Comprehension]) -> usize {
+    max_of(generators.iter().map(|g| {
+        let ifs = max_of(g.ifs.iter().map(depth));
+        target_depth(&g.target).max(depth(&g.iter)).max(ifs)
+    }))
+}
+
+fn params_depth(p: &Params) -> usize {
+    let defaults = p.positional.iter().chain(&p.keyword_only);
+    max_of(defaults.filter_map(|(_, d)| d.as_ref()).map(depth))
+}
+
+/// Fails with a `RecursionError` when a tree would be too deep.
+fn check_depth(depth: usize, offset: usize) -> Result<(), nom::Err<PErr>> {
+    match depth > MAX_DEPTH {
+        true => Err(failure(too_deep(offset))),
+        false => Ok(()),
+    }
+}
+
+/// Builds a node whose children are already known to be shallow enough.
+fn node(kind: ExprKind, span: Span) -> Result<Expr, nom::Err<PErr>> {
+    let e = Expr::new(kind, span);
+    check_depth(depth(&e), span.start)?;
+    Ok(e)
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+// ---------------------------------------------------------------------------
+
+fn star_expressions(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let (i, first) = star_expression(i)?;
+    if !i.at_op(",") {
+        return Ok((i, first));
+    }
+    let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
+    Ok((i, node(ExprKind::Tuple(items), span(&start, &i))?))
+}
+
+fn star_expression(i: Toks) -> PResult<Expr> {
+    if !i.at_op("*") {
+        return expression(i);
+    }
+    let start = i;
+    let (i, value) = cut(bitwise_or).parse(i.next())?;
+    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
+}
+
+/// Rejects a lone `*x` where a value is needed.
+fn no_bare_starred(e: &Expr) -> Result<(), nom::Err<PErr>> {
+    match e.kind {
+        ExprKind::Starred(_) => Err(failure(syntax(
+            "can't use starred expression here",
+            e.span.start,
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn expression(i: Toks) -> PResult<Expr> {
+    nested(i, |i| {
+        let (i, e) = match i.at_kw("lambda") {
+            true => lambdef(i)?,
+            false => conditional(i)?,
+        };
+        forgot_comma(&i, &e)?;
+        Ok((i, e))
+    })
+}
+
+/// Inside brackets, an expression directly followed by the start of another
+/// one is CPython's "Perhaps you forgot a comma?".
+fn forgot_comma(i: &Toks, e: &Expr) -> Result<(), nom::Err<PErr>> {
+    let t = i.peek();
+    if t.level == 0 {
+        return Ok(());
+    }
+    let adjacent = match t.tok {
+        Tok::Name => {
+            let text = i.text(t);
+            !is_keyword(text) || matches!(text, "True" | "False" | "None" | "lambda" | "not")
+        }
+        Tok::Int(_) | Tok::Float(_) | Tok::Imag => true,
+        Tok::Str(_) => !matches!(e.kind, ExprKind::Name(_)),
+        Tok::Op(o) => matches!(o, "{" | "..."),
+        _ => false,
+    };
+    match adjacent {
+        true => Err(failure(syntax(
+            "invalid syntax. Perhaps you forgot a comma?",
+            e.span.start,
+        ))),
+        false => Ok(()),
+    }
+}
+
+fn conditional(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let (i, body) = disjunction(i)?;
+    if !i.at_kw("if") {
+        return Ok((i, body));
+    }
+    let (i, test) = cut(disjunction).parse(i.next())?;
+    if !i.at_kw("else") {
+        let message = "expected 'else' after 'if' expression";
+        return fail(syntax(message, start.offset()));
+    }
+    let (i, orelse) = cut(expression).parse(i.next())?;
+    let kind = ExprKind::IfExp {
+        test: Box::new(test),
+        body: Box::new(body),
+        orelse: Box::new(orelse),
+    };
+    Ok((i, node(kind, span(&start, &i))?))
+}
+
+fn lambdef(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let i = i.next();
+    let (i, params) = match i.at_op(":") {
+        true => (i, Params::default()),
+        false => cut(lambda_params).parse(i)?,
+    };
+    let (i, _) = cut(op(":")).parse(i)?;
+    let (i, body) = cut(expression).parse(i)?;
+    let kind = ExprKind::Lambda {
+        params: Rc::new(params),
+        body: Rc::new(body),
+    };
+    Ok((i, node(kind, span(&start, &i))?))
+}
+
+fn disjunction(i: Toks) -> PResult<Expr> {
+    bool_chain(i, "or", BoolOp::Or, conjunction)
+}
+
+fn conjunction(i: Toks) -> PResult<Expr> {
+    bool_chain(i, "and", BoolOp::And, inversion)
+}
+
+fn bool_chain<'a>(
+    i: Toks<'a>,
+    word: &'static str,
+    op: BoolOp,
+    operand: fn(Toks<'a>) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
+    let start = i;
+    let (i, first) = operand(i)?;
+    let (i, rest) = many0(preceded(kw(word), cut(operand))).parse(i)?;
+    if rest.is_empty() {
+        return Ok((i, first));
+    }
+    let values = std::iter::once(first).chain(rest).collect();
+    Ok((i, node(ExprKind::BoolOp { op, values }, span(&start, &i))?))
+}
+
+fn inversion(i: Toks) -> PResult<Expr> {
+    let mut nots = Vec::new();
+    let mut i = i;
+    while i.at_kw("not") {
+        check_depth(nots.len() + 1, i.offset())?;
+        nots.push(i);
+        i = i.next();
+    }
+    if nots.is_empty() {
+        return comparison(i);
+    }
+    let (i, mut e) = cut(comparison).parse(i)?;
+    let mut d = depth(&e);
+    for start in nots.into_iter().rev() {
+        d += 1;
+        check_depth(d, start.offset())?;
+        let kind = ExprKind::Unary {
+            op: UnaryOp::Not,
+            operand: Box::new(e),
+        };
+        e = Expr::new(kind, span(&start, &i));
+    }
+    Ok((i, e))
+}
+
+fn comparison(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let (mut i, left) = bitwise_or(i)?;
+    let mut ops = Vec::new();
+    while let Some((j, op, op_span)) = comp_op(&i) {
+        let (j, right) = cut(bitwise_or).parse(j)?;
+        ops.push((op, op_span, right));
+        i = j;
+    }
+    if ops.is_empty() {
+        return Ok((i, left));
+    }
+    let kind = ExprKind::Compare {
+        left: Box::new(left),
+        ops,
+    };
+    Ok((i, node(kind, span(&start, &i))?))
+}
+
+/// The comparison operator at the input, if any (`not in` and `is not` are
+/// two tokens).
+fn comp_op<'a>(i: &Toks<'a>) -> Option<(Toks<'a>, CmpOp, Span)> {
+    let t = i.peek();
+    let one = |op| Some((i.next(), op, t.span));
+    let two = |op| Some((i.next().next(), op, t.span.to(i.peek2().span)));
+    match t.tok {
+        Tok::Op("<") => one(CmpOp::Lt),
+        Tok::Op(">") => one(CmpOp::Gt),
+        Tok::Op("==") => one(CmpOp::Eq),
+        Tok::Op(">=") => one(CmpOp::GtE),
+        Tok::Op("<=") => one(CmpOp::LtE),
+        Tok::Op("!=") => one(CmpOp::NotEq),
+        Tok::Name => match i.text(t) {
+            "in" => one(CmpOp::In),
+            "not" if i.next().at_kw("in") => two(CmpOp::NotIn),
+            "is" if i.next().at_kw("not") => two(CmpOp::IsNot),
+            "is" => one(CmpOp::Is),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn bitwise_or(i: Toks) -> PResult<Expr> {
+    binary_chain(i, &[("|", BinOp::BitOr)], bitwise_xor)
+}
+
+fn bitwise_xor(i: Toks) -> PResult<Expr> {
+    binary_chain(i, &[("^", BinOp::BitXor)], bitwise_and)
+}
+
+fn bitwise_and(i: Toks) -> PResult<Expr> {
+    binary_chain(i, &[("&", BinOp::BitAnd)], shift_expr)
+}
+
+fn shift_expr(i: Toks) -> PResult<Expr> {
+    binary_chain(i, &[("<<", BinOp::LShift), (">>", BinOp::RShift)], sum)
+}
+
+fn sum(i: Toks) -> PResult<Expr> {
+    binary_chain(i, &[("+", BinOp::Add), ("-", BinOp::Sub)], term)
+}
+
+fn term(i: Toks) -> PResult<Expr> {
+    let ops = &[
+        ("*", BinOp::Mul),
+        ("/", BinOp::Div),
+        ("//", BinOp::FloorDiv),
+        ("%", BinOp::Mod),
+        ("@", BinOp::MatMul),
+    ];
+    binary_chain(i, ops, factor)
+}
+
+/// `operand (op operand)*`, folded to the left in a loop.
+fn binary_chain<'a>(
+    i: Toks<'a>,
+    ops: &[(&str, BinOp)],
+    operand: fn(Toks<'a>) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
+    let start = i;
+    let (mut i, mut left) = operand(i)?;
+    let mut left_depth = None;
+    loop {
+        let t = i.peek();
+        let found = ops.iter().find(|(s, _)| matches!(t.tok, Tok::Op(o) if o == *s));
+        let Some(&(_, op)) = found else {
+            return Ok((i, left));
+        };
+        let (j, right) = cut(operand).parse(i.next())?;
+        let d = 1 + left_depth.unwrap_or_else(|| depth(&left)).max(depth(&right));
+        check_depth(d, t.span.start)?;
+        let kind = ExprKind::BinOp {
+            op,
+            op_span: t.span,
+            left: Box::new(left),
+            right: Box::new(right),
+        };
+        left = Expr::new(kind, span(&start, &j));
+        left_depth = Some(d);
+        i = j;
+    }
+}
+
+/// One `prefix-operators primary` piece of a `**` chain.
+struct PowerPiece<'a> {
+    prefix: Vec<(UnaryOp, Toks<'a>)>,
+    base_start: Toks<'a>,
+    base: Expr,
+    /// The `**` after this piece (unused for the last piece).
+    pow: Span,
+}
+
+/// `factor` and `power` together: `-a ** -b ** c` is read as a list of
+/// pieces in a loop, then folded from the right.
+fn factor(i: Toks) -> PResult<Expr> {
+    let mut pieces = Vec::new();
+    let mut spine = 0;
+    let mut i = i;
+    loop {
+        let (j, prefix) = prefix_ops(i, &mut spine)?;
+        let certain = !pieces.is_empty() || !prefix.is_empty();
+        let base_start = j;
+        let (j, base) = match certain {
+            true => cut(primary).parse(j)?,
+            false => primary(j)?,
+        };
+        let mut piece = PowerPiece {
+            prefix,
+            base_start,
+            base,
+            pow: Span::default(),
+        };
+        if !j.at_op("**") {
+            pieces.push(piece);
+            i = j;
+            break;
+        }
+        spine += 1;
+        check_depth(spine, j.offset())?;
+        piece.pow = j.peek().span;
+        pieces.push(piece);
+        i = j.next();
+    }
+    let e = fold_power(pieces, &i)?;
+    Ok((i, e))
+}
+
+fn prefix_ops<'a>(i: Toks<'a>, spine: &mut usize) -> PResult<'a, Vec<(UnaryOp, Toks<'a>)>> {
+    let mut ops = Vec::new();
+    let mut i = i;
+    loop {
+        let op = match i.peek().tok {
+            Tok::Op("-") => UnaryOp::Neg,
+            Tok::Op("+") => UnaryOp::Pos,
+            Tok::Op("~") => UnaryOp::Invert,
+            _ => return Ok((i, ops)),
+        };
+        *spine += 1;
+        check_depth(*spine, i.offset())?;
+        ops.push((op, i));
+        i = i.next();
+    }
+}
+
+fn fold_power<'a>(pieces: Vec<PowerPiece<'a>>, end: &Toks<'a>) -> Result<Expr, nom::Err<PErr>> {
+    // The folded right-hand side, with its depth once computed.
+    let mut acc: Option<(Expr, Option<usize>)> = None;
+    for piece in pieces.into_iter().rev() {
+        if acc.is_none() && piece.prefix.is_empty() {
+            acc = Some((piece.base, None));
+            continue;
+        }
+        let (mut e, mut d) = match acc.take() {
+            None => {
+                let d = depth(&piece.base);
+                (piece.base, d)
+            }
+            Some((right, right_depth)) => {
+                let right_depth = right_depth.unwrap_or_else(|| depth(&right));
+                let d = 1 + depth(&piece.base).max(right_depth);
+                check_depth(d, piece.pow.start)?;
+                let kind = ExprKind::BinOp {
+                    op: BinOp::Pow,
+                    op_span: piece.pow,
+                    left: Box::new(piece.base),
+                    right: Box::new(right),
+                };
+                (Expr::new(kind, span(&piece.base_start, end)), d)
+            }
+        };
+        for (op, start) in piece.prefix.into_iter().rev() {
+            d += 1;
+            check_depth(d, start.offset())?;
+            let kind = ExprKind::Unary {
+                op,
+                operand: Box::new(e),
+            };
+            e = Expr::new(kind, span(&start, end));
+        }
+        acc = Some((e, Some(d)));
+    }
+    acc.map(|(e, _)| e).ok_or_else(|| failure(SyntaxError::invalid(end.offset())))
+}
+
+/// What follows a primary: `.name`, `(args)` or `[items]`.
+enum Trailer {
+    Attr(String, Span),
+    Call(Vec<Arg>),
+    Index(Vec<IndexItem>, bool),
+}
+
+impl Trailer {
+    fn depth(&self) -> usize {
+        match self {
+            Trailer::Attr(..) => 0,
+            Trailer::Call(args) => max_of(args.iter().map(arg_depth)),
+            Trailer::Index(items, _) => max_of(items.iter().map(item_depth)),
+        }
+    }
+
+    fn apply(self, value: Expr) -> ExprKind {
+        let value = Box::new(value);
+        match self {
+            Trailer::Attr(attr, attr_span) => ExprKind::Attribute {
+                value,
+                attr,
+                attr_span,
+            },
+            Trailer::Call(args) => ExprKind::Call { func: value, args },
+            Trailer::Index(items, tuple) => ExprKind::Subscript {
+                value,
+                items,
+                tuple,
+            },
+        }
+    }
+}
+
+fn primary(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let (mut i, mut e) = atom(i)?;
+    let mut value_depth = None;
+    loop {
+        let (j, trailer) = match trailer(i) {
+            Ok(found) => found,
+            Err(nom::Err::Error(_)) => return Ok((i, e)),
+            Err(err) => return Err(err),
+        };
+        let before = value_depth.unwrap_or_else(|| depth(&e));
+        let d = 1 + before.max(trailer.depth());
+        check_depth(d, i.offset())?;
+        e = Expr::new(trailer.apply(e), span(&start, &j));
+        value_depth = Some(d);
+        i = j;
+    }
+}
+
+fn trailer(i: Toks) -> PResult<Trailer> {
+    match i.peek().tok {
+        Tok::Op(".") => cut(name)
+            .map(|(attr, s)| Trailer::Attr(attr, s))
+            .parse(i.next()),
+        Tok::Op("(") => arguments.map(Trailer::Call).parse(i),
+        Tok::Op("[") => slices.map(|(items, tuple)| Trailer::Index(items, tuple)).parse(i),
+        _ => i.miss(),
+    }
+}
+
+/// A call argument with what is needed to check argument order.
+struct ParsedArg {
+    arg: Arg,
+    span: Span,
+    bare_generator: bool,
+}
+
+/// `'(' [arguments] ')'`.
+fn arguments(i: Toks) -> PResult<Vec<Arg>> {
+    let i = i.next();
+    if i.at_op(")") {
+        return Ok((i.next(), Vec::new()));
+    }
+    let (i, first) = cut(argument).parse(i)?;
+    let more = |i: &Toks| starts_expression(i) || i.at_op("**");
+    let (i, (args, _)) = sequence(i, first, argument, more)?;
+    let (i, _) = cut(op(")")).parse(i)?;
+    check_arguments(&args)?;
+    Ok((i, args.into_iter().map(|a| a.arg).collect()))
+}
+
+fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
+    let start = i;
+    let t = i.peek();
+    let plain = |j: Toks<'a>, arg| {
+        let span = span(&start, &j);
+        Ok((j, ParsedArg { arg, span, bare_generator: false }))
+    };
+    if matches!(t.tok, Tok::Name) && i.next().at_op("=") && !is_keyword(i.text(t)) {
+        let (j, value) = cut(expression).parse(i.next().next())?;
+        let name = i.text(t).to_string();
+        return plain(j, Arg::Keyword { name, name_span: t.span, value });
+    }
+    if i.at_op("*") || i.at_op("**") {
+        let (j, value) = cut(expression).parse(i.next())?;
+        let arg = if i.at_op("*") { Arg::Star(value) } else { Arg::DoubleStar(value) };
+        return plain(j, arg);
+    }
+    let (j, e) = expression(i)?;
+    if j.at_op("=") {
+        let message = "expression cannot contain assignment, perhaps you meant \"==\"?";
+        return fail(syntax(message, e.span.start));
+    }
+    if !j.at_kw("for") {
+        return plain(j, Arg::Positional(e));
+    }
+    let (j, generators) = for_if_clauses(j)?;
+    let kind = ExprKind::GeneratorExp {
+        elt: Box::new(e),
+        generators,
+    };
+    let arg = Arg::Positional(node(kind, span(&start, &j))?);
+    Ok((j, ParsedArg { arg, span: span(&start, &j), bare_generator: true }))
+}
+
+fn check_arguments(args: &[ParsedArg]) -> Result<(), nom::Err<PErr>> {
+    let mut keyword = false;
+    let mut double_star = false;
+    let mut names = HashSet::new();
+    for a in args {
+        let problem = match &a.arg {
+            _ if a.bare_generator && args.len() > 1 => "Generator expression must be parenthesized",
+            Arg::Positional(_) if double_star => {
+                "positional argument follows keyword argument unpacking"
+            }
+            Arg::Positional(_) if keyword => "positional argument follows keyword argument",
+            Arg::Star(_) if double_star => {
+                "iterable argument unpacking follows keyword argument unpacking"
+            }
+            Arg::Keyword { name, name_span, .. } => {
+                keyword = true;
+                if !names.insert(name.as_str()) {
+                    let message = format!("keyword argument repeated: {name}");
+                    return Err(failure(syntax(message, name_span.start)));
+                }
+                continue;
+            }
+            Arg::DoubleStar(_) => {
+                double_star = true;
+                continue;
+            }
+            _ => continue,
+        };
+        return Err(failure(syntax(problem, a.span.start)));
+    }
+    Ok(())
+}
+
+/// `'[' slices ']'`; returns the items and whether they form a tuple.
+fn slices(i: Toks) -> PResult<(Vec<IndexItem>, bool)> {
+    let i = i.next();
+    let (i, first) = cut(slice).parse(i)?;
+    let more = |i: &Toks| starts_expression(i) || i.at_op(":");
+    let (i, (items, comma)) = sequence(i, first, slice, more)?;
+    let (i, _) = cut(op("]")).parse(i)?;
+    let tuple = comma || items.len() > 1;
+    Ok((i, (items, tuple)))
+}
+
+fn slice(i: Toks) -> PResult<IndexItem> {
+    let start = i;
+    let (i, lower) = match i.at_op(":") {
+        true => (i, None),
+        false => {
+            let (j, e) = expression(i)?;
+            if !j.at_op(":") {
+                return Ok((j, IndexItem::Expr(e)));
+            }
+            (j, Some(e))
+        }
+    };
+    let (i, upper) = optional_expression(i.next())?;
+    let (i, step) = match i.at_op(":") {
+        true => optional_expression(i.next())?,
+        false => (i, None),
+    };
+    let item = IndexItem::Slice {
+        lower: lower.map(Box::new),
+        upper: upper.map(Box::new),
+        step: step.map(Box::new),
+        span: span(&start, &i),
+    };
+    check_depth(item_depth(&item), start.offset())?;
+    Ok((i, item))
+}
+
+fn optional_expression(i: Toks) -> PResult<Option<Expr>> {
+    match starts_expression(&i) {
+        true => cut(expression).map(Some).parse(i),
+        false => Ok((i, None)),
+    }
+}
+
+fn atom(i: Toks) -> PResult<Expr> {
+    nested(i, |i| {
+        let t = i.peek();
+        let leaf = |kind| Ok((i.next(), Expr::new(kind, t.span)));
+        match t.tok {
+            Tok::Name => match i.text(t) {
+                "True" => leaf(ExprKind::Bool(true)),
+                "False" => leaf(ExprKind::Bool(false)),
+                "None" => leaf(ExprKind::None),
+                word @ ("yield" | "await") => fail(unsupported(&format!("'{word}' is"), t.span.start)),
+                word if is_keyword(word) => i.miss(),
+                word => leaf(ExprKind::Name(word.to_string())),
+            },
+            Tok::Int(v) => leaf(ExprKind::Int(v)),
+            Tok::Float(v) => leaf(ExprKind::Float(v)),
+            Tok::Imag => fail(unsupported("imaginary numbers are", t.span.start)),
+            Tok::Str(_) => strings(i),
+            Tok::Op("(") => paren_atom(i),
+            Tok::Op("[") => list_atom(i),
+            Tok::Op("{") => brace_atom(i),
+            Tok::Op("...") => leaf(ExprKind::Ellipsis),
+            _ => i.miss(),
+        }
+    })
+}
+
+/// An empty display such as `()`, `[]` or `{}`.
+fn empty<'a>(start: Toks<'a>, kind: ExprKind) -> PResult<'a, Expr> {
+    let end = start.next().next();
+    Ok((end, Expr::new(kind, span(&start, &end))))
+}
+
+fn no_starred_element(e: &Expr) -> Result<(), nom::Err<PErr>> {
+    match e.kind {
+        ExprKind::Starred(_) => Err(failure(syntax(
+            "iterable unpacking cannot be used in comprehension",
+            e.span.start,
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn paren_atom(i: Toks) -> PResult<Expr> {
+    let start = i;
+    if i.next().at_op(")") {
+        return empty(start, ExprKind::Tuple(Vec::new()));
+    }
+    let (i, first) = cut(star_expression).parse(i.next())?;
+    if i.at_kw("for") {
+        no_starred_element(&first)?;
+        let (i, generators) = for_if_clauses(i)?;
+        let (i, _) = cut(op(")")).parse(i)?;
+        let kind = ExprKind::GeneratorExp {
+            elt: Box::new(first),
+            generators,
+        };
+        return Ok((i, node(kind, span(&start, &i))?));
+    }
+    if i.at_op(",") {
+        let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
+        let (i, _) = cut(op(")")).parse(i)?;
+        return Ok((i, node(ExprKind::Tuple(items), span(&start, &i))?));
+    }
+    let (i, _) = cut(op(")")).parse(i)?;
+    if let ExprKind::Starred(_) = first.kind {
+        let message = "cannot use starred expression here";
+        return fail(syntax(message, first.span.start));
+    }
+    Ok((i, first))
+}
+
+fn list_atom(i: Toks) -> PResult<Expr> {
+    let start = i;
+    if i.next().at_op("]") {
+        return empty(start, ExprKind::List(Vec::new()));
+    }
+    let (i, first) = cut(star_expression).parse(i.next())?;
+    if i.at_kw("for") {
+        no_starred_element(&first)?;
+        let (i, generators) = for_if_clauses(i)?;
+        let (i, _) = cut(op("]")).parse(i)?;
+        let kind = ExprKind::ListComp {
+            elt: Box::new(first),
+            generators,
+        };
+        return Ok((i, node(kind, span(&start, &i))?));
+    }
+    let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
+    let (i, _) = cut(op("]")).parse(i)?;
+    Ok((i, node(ExprKind::List(items), span(&start, &i))?))
+}
+
+fn brace_atom(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let i = i.next();
+    if i.at_op("}") {
+        return empty(start, ExprKind::Dict(Vec::new()));
+    }
+    if i.at_op("**") {
+        return fail(unsupported("dict unpacking ('**') is", i.offset()));
+    }
+    let (i, first) = cut(star_expression).parse(i)?;
+    if i.at_op(":") && !matches!(first.kind, ExprKind::Starred(_)) {
+        let (i, value) = cut(expression).parse(i.next())?;
+        return dict_rest(start, i, first, value);
+    }
+    if i.at_kw("for") {
+        return fail(unsupported("set comprehensions are", first.span.start));
+    }
+    let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
+    let (i, _) = cut(op("}")).parse(i)?;
+    Ok((i, node(ExprKind::Set(items), span(&start, &i))?))
+}
+
+/// A dict display or comprehension after its first `key: value`.
+fn dict_rest<'a>(start: Toks<'a>, i: Toks<'a>, key: Expr, value: Expr) -> PResult<'a, Expr> {
+    if i.at_kw("for") {
+        let (i, generators) = for_if_clauses(i)?;
+        let (i, _) = cut(op("}")).parse(i)?;
+        let kind = ExprKind::DictComp {
+            key: Box::new(key),
+            value: Box::new(value),
+            generators,
+        };
+        return Ok((i, node(kind, span(&start, &i))?));
+    }
+    let more = |i: &Toks| starts_expression(i) || i.at_op("**");
+    let (i, (pairs, _)) = sequence(i, (key, value), dict_item, more)?;
+    let (i, _) = cut(op("}")).parse(i)?;
+    Ok((i, node(ExprKind::Dict(pairs), span(&start, &i))?))
+}
+
+fn dict_item(i: Toks) -> PResult<(Expr, Expr)> {
+    if i.at_op("**") {
+        return fail(unsupported("dict unpacking ('**') is", i.offset()));
+    }
+    let (i, key) = expression(i)?;
+    let (i, _) = cut(op(":")).parse(i)?;
+    let (i, value) = cut(expression).parse(i)?;
+    Ok((i, (key, value)))
+}
+
+fn for_if_clauses(i: Toks) -> PResult<Vec<Comprehension>> {
+    let mut generators = Vec::new();
+    let mut i = i;
+    loop {
+        if i.at_kw("async") {
+            return fail(unsupported("asynchronous comprehensions are", i.offset()));
+        }
+        if !i.at_kw("for") {
+            return Ok((i, generators));
+        }
+        let (j, target) = cut(target_list).parse(i.next())?;
+        let (j, _) = cut(kw("in")).parse(j)?;
+        let (j, iter) = cut(disjunction).parse(j)?;
+        let (j, ifs) = many0(preceded(kw("if"), cut(disjunction))).parse(j)?;
+        generators.push(Comprehension { target, iter, ifs });
+        i = j;
+    }
+}
+
+fn target_list(i: Toks) -> PResult<Target> {
+    let start = i;
+    let (i, first) = target(i)?;
+    let (i, e) = match i.at_op(",") {
+        false => (i, first),
+        true => {
+            let (i, (items, _)) = sequence(i, first, target, starts_expression)?;
+            (i, node(ExprKind::Tuple(items), span(&start, &i))?)
+        }
+    };
+    let t = to_target(e, TargetUse::Assign).map_err(failure)?;
+    Ok((i, t))
+}
+
+fn target(i: Toks) -> PResult<Expr> {
+    if !i.at_op("*") {
+        return bitwise_or(i);
+    }
+    let start = i;
+    let (i, value) = cut(bitwise_or).parse(i.next())?;
+    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
+}
+
+// ---------------------------------------------------------------------------
+// Strings and f-strings
+// ---------------------------------------------------------------------------
+
+/// `STRING+`: adjacent literals are concatenated; any f-string among them
+/// makes the whole an f-string.
+fn strings(i: Toks) -> PResult<Expr> {
+    let start = i;
+    let mut i = i;
+    let mut parts = Vec::new();
+    let mut formatted = false;
+    while let Tok::Str(info) = i.peek().tok {
+        string_piece(i.ctx, i.peek(), info, &mut parts).map_err(failure)?;
+        formatted |= info.format;
+        i = i.next();
+    }
+    let span = span(&start, &i);
+    if formatted {
+        return Ok((i, node(ExprKind::FString(parts), span)?));
+    }
+    let text = parts
+        .into_iter()
+        .map(|p| match p {
+            FStringPart::Literal(s) => s,
+            FStringPart::Expr { .. } => String::new(),
+        })
+        .collect();
+    Ok((i, Expr::new(ExprKind::Str(text), span)))
+}
+
+fn string_piece(
+    ctx: &Ctx,
+    t: &Token,
+    info: StrTok,
+    parts: &mut Vec<FStringPart>,
+) -> Result<(), SyntaxError> {
+    if info.bytes {
+        return Err(unsupported("bytes literals are", t.span.start));
+    }
+    let start = t.span.start + info.prefix_len + info.quote_len;
+    let end = t.span.end.saturating_sub(info.quote_len).max(start);
+    if info.format {
+        return fstring(ctx, start, end, info.raw, parts);
+    }
+    let body = ctx.src.get(start..end).unwrap_or("");
+    let text = match info.raw {
+        true => body.to_string(),
+        false => unescape(body, t.span.start)?,
+    };
+    push_literal(parts, text);
+    Ok(())
+}
+
+fn push_literal(parts: &mut Vec<FStringPart>, text: String) {
+    if text.is_empty() {
+        return;
+    }
+    match parts.last_mut() {
+        Some(FStringPart::Literal(last)) => last.push_str(&text),
+        _ => parts.push(FStringPart::Literal(text)),
+    }
+}
+
+/// Decodes backslash escapes. `offset` locates errors (the literal's start).
+fn unescape(body: &str, offset: usize) -> Result<String, SyntaxError> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, e)) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        match e {
+            '\n' => {}
+            '\r' => {
+                chars.next_if(|&(_, c)| c == '\n');
+            }
+            '\\' | '\'' | '"' => out.push(e),
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'f' => out.push('\x0c'),
+            'v' => out.push('\x0b'),
+            '0'..='7' => {
+                let mut value = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.next_if(|&(_, d)| d.is_digit(8)) {
+                        Some((_, d)) => value = value * 8 + d.to_digit(8).unwrap_or(0),
+                        None => break,
+                    }
+                }
+                out.push(char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            'x' | 'u' | 'U' => out.push(hex_escape(&mut chars, e, at, offset)?),
+            'N' => return Err(unsupported("\\N{...} escapes are", offset)),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn hex_escape(
+    chars: &mut std::iter::Peekable<std::str::CharIndices>,
+    kind: char,
+    at: usize,
+    offset: usize,
+) -> Result<char, SyntaxError> {
+    let (count, form) = match kind {
+        'x' => (2, "\\xXX"),
+        'u' => (4, "\\uXXXX"),
+        _ => (8, "\\UXXXXXXXX"),
+    };
+    let digits: String = std::iter::from_fn(|| chars.next_if(|(_, d)| d.is_ascii_hexdigit()))
+        .take(count)
+        .map(|(_, d)| d)
+        .collect();
+    let codec = "(unicode error) 'unicodeescape' codec can't decode bytes in position";
+    let last = at + 1 + digits.len();
+    if digits.len() < count {
+        return Err(syntax(format!("{codec} {at}-{last}: truncated {form} escape"), offset));
+    }
+    u32::from_str_radix(&digits, 16)
+        .ok()
+        .and_then(char::from_u32)
+        .ok_or_else(|| syntax(format!("{codec} {at}-{last}: illegal Unicode character"), offset))
+}
+
+/// Parses the body `src[start..end]` of an f-string into parts.
+fn fstring(
+    ctx: &Ctx,
+    start: usize,
+    end: usize,
+    raw: bool,
+    parts: &mut Vec<FStringPart>,
+) -> Result<(), SyntaxError> {
+    let mut literal = String::new();
+    let mut k = start;
+    while let Some(c) = ctx.src.get(k..end).and_then(|s| s.chars().next()) {
+        let next = ctx.src.get(k + c.len_utf8()..end).and_then(|s| s.chars().next());
+        match (c, next) {
+            ('{', Some('{')) | ('}', Some('}')) => {
+                literal.push(c);
+                k += 2;
+            }
+            ('{', _) => {
+                flush_literal(&mut literal, raw, k, parts)?;
+                let (part, after) = replacement_field(ctx, k + 1, end)?;
+                parts.push(part);
+                k = after;
+            }
+            ('}', _) => return Err(syntax("f-string: single '}' is not allowed", k)),
+            ('\\', Some(n)) if !raw && n != '{' && n != '}' => {
+                literal.push(c);
+                literal.push(n);
+                k += 1 + n.len_utf8();
+            }
+            _ => {
+                literal.push(c);
+                k += c.len_utf8();
+            }
+        }
+    }
+    flush_literal(&mut literal, raw, k, parts)
+}
+
+fn flush_literal(
+    literal: &mut String,
+    raw: bool,
+    offset: usize,
+    parts: &mut Vec<FStringPart>,
+) -> Result<(), SyntaxError> {
+    let text = std::mem::take(literal);
+    let text = match raw {
+        true => text,
+        false => unescape(&text, offset)?,
+    };
+    push_literal(parts, text);
+    Ok(())
+}
+
+/// `{expr[=][!c][:spec]}` starting after the `{`; returns the part and the
+/// offset after the closing `}`.
+fn replacement_field(
+    ctx: &Ctx,
+    start: usize,
+    end: usize,
+) -> Result<(FStringPart, usize), SyntaxError> {
+    let src = ctx.src;
+    let char_at = |k: usize| src.get(k..end).and_then(|s| s.chars().next());
+    let expr_end = expression_end(src, start, end)?;
+    if src.get(start..expr_end).unwrap_or("").trim().is_empty() {
+        return Err(syntax("f-string: empty expression not allowed", expr_end));
+    }
+    let expr = embedded_expression(ctx, start, expr_end)?;
+    let mut k = expr_end;
+    let mut debug_text = None;
+    if char_at(k) == Some('=') {
+        k += 1;
+        while let Some(c) = char_at(k).filter(|c| c.is_whitespace()) {
+            k += c.len_utf8();
+        }
+        debug_text = Some(src.get(start..k).unwrap_or("").to_string());
+    }
+    let mut conversion = None;
+    if char_at(k) == Some('!') {
+        match char_at(k + 1) {
+            Some(c @ ('s' | 'r' | 'a')) => conversion = Some(c),
+            _ => {
+                let message = "f-string: invalid conversion character: expected 's', 'r', or 'a'";
+                return Err(syntax(message, k + 1));
+            }
+        }
+        k += 2;
+    }
+    let mut spec = String::new();
+    if char_at(k) == Some(':') {
+        let spec_start = k + 1;
+        k = spec_end(src, spec_start, end)?;
+        spec = src.get(spec_start..k).unwrap_or("").to_string();
+    }
+    if char_at(k) != Some('}') {
+        return Err(syntax("f-string: expecting '}'", k));
+    }
+    if debug_text.is_some() && conversion.is_none() && spec.is_empty() {
+        conversion = Some('r');
+    }
+    let part = FStringPart::Expr {
+        expr: Box::new(expr),
+        conversion,
+        spec,
+        debug_text,
+    };
+    Ok((part, k + 1))
+}
+
+/// Where the expression of a replacement field ends: at a top-level `}`,
+/// `!`, `:` or self-documenting `=`.
+fn expression_end(src: &str, start: usize, end: usize) -> Result<usize, SyntaxError> {
+    let text = src.get(start..end).unwrap_or("");
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut prev = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((k, c)) = chars.next() {
+        let at = start + k;
+        let next = chars.peek().map(|&(_, n)| n);
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            '}' => return Ok(at),
+            ')' | ']' => return Err(syntax(format!("f-string: unmatched '{c}'"), at)),
+            '#' => return Err(syntax("f-string expression part cannot include '#'", at)),
+            '\\' => {
+                let message = "f-string expression part cannot include a backslash";
+                return Err(syntax(message, at));
+            }
+            '!' if depth == 0 && next != Some('=') => return Ok(at),
+            ':' if depth == 0 => return Ok(at),
+            '=' if depth == 0 && next != Some('=') && !matches!(prev, Some('=' | '!' | '<' | '>')) => {
+                return Ok(at)
+            }
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    Err(syntax("f-string: expecting '}'", end))
+}
+
+/// The end of a format spec (the offset of its closing `}`).
+fn spec_end(src: &str, start: usize, end: usize) -> Result<usize, SyntaxError> {
+    let text = src.get(start..end).unwrap_or("");
+    match text.find(['{', '}']) {
+        Some(k) if text[k..].starts_with('}') => Ok(start + k),
+        Some(k) => Err(unsupported(
+            "nested replacement fields in format specs are",
+            start + k,
+        )),
+        None => Err(syntax("f-string: expecting '}'", end)),
+    }
+}
+
+/// Parses the expression of a replacement field at `src[start..end]`, with
+/// spans into the whole cell.
+fn embedded_expression(ctx: &Ctx, start: usize, end: usize) -> Result<Expr, SyntaxError> {
+    let toks = tokenize_nested(ctx.src, start, end).map_err(in_fstring)?;
+    let inner = Ctx::new(ctx.src, ctx.nesting.get());
+    let input = Toks {
+        toks: &toks,
+        ctx: &inner,
+    };
+    let result = star_expressions(input).and_then(|(i, e)| {
+        no_bare_starred(&e)?;
+        let (i, _) = end_of_input(i)?;
+        Ok((i, e))
+    });
+    finish(&inner, result).map_err(in_fstring)
+}
+
+fn in_fstring(e: SyntaxError) -> SyntaxError {
+    if e.exc_type != "SyntaxError" || e.message.starts_with("f-string") {
+        return e;
+    }
+    SyntaxError {
+        message: format!("f-string: {}", e.message),
+        ..e
+    }
+}
+
+fn end_of_input(i: Toks) -> PResult<()> {
+    let i = if i.at(Tok::Newline) { i.next() } else { i };
+    match i.at(Tok::End) {
+        true => Ok((i, ())),
+        false => i.miss(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------
+
+enum Param {
+    Named {
+        name: String,
+        span: Span,
+        default: Option<Expr>,
+    },
+    Star(Option<String>, Span),
+    DoubleStar(String, Span),
+    Slash(Span),
+}
+
+fn params(i: Toks) -> PResult<Params> {
+    param_list(i, param)
+}
+
+fn lambda_params(i: Toks) -> PResult<Params> {
+    param_list(i, lambda_param)
+}
+
+fn param_list<'a>(i: Toks<'a>, item: fn(Toks<'a>) -> PResult<'a, Param>) -> PResult<'a, Params> {
+    let (i, first) = item(i)?;
+    let more = |i: &Toks| {
+        matches!(i.peek().tok, Tok::Name | Tok::Op("*" | "**" | "/"))
+    };
+    let (i, (items, _)) = sequence(i, first, item, more)?;
+    let params = build_params(items).map_err(failure)?;
+    Ok((i, params))
+}
+
+fn param(i: Toks) -> PResult<Param> {
+    param_with(i, true)
+}
+
+fn lambda_param(i: Toks) -> PResult<Param> {
+    param_with(i, false)
+}
+
+fn param_with<'a>(i: Toks<'a>, annotated: bool) -> PResult<'a, Param> {
+    let annotation = |i: Toks<'a>| match annotated && i.at_op(":") {
+        true => cut(expression).map(|_| ()).parse(i.next()),
+        false => Ok((i, ())),
+    };
+    let t = i.peek();
+    match t.tok {
+        Tok::Op("/") => Ok((i.next(), Param::Slash(t.span))),
+        Tok::Op("**") => {
+            let (j, (name, s)) = cut(name).parse(i.next())?;
+            let (j, _) = annotation(j)?;
+            Ok((j, Param::DoubleStar(name, t.span.to(s))))
+        }
+        Tok::Op("*") if matches!(i.peek2().tok, Tok::Name) => {
+            let (j, (name, s)) = cut(name).parse(i.next())?;
+            let (j, _) = annotation(j)?;
+            Ok((j, Param::Star(Some(name), t.span.to(s))))
+        }
+        Tok::Op("*") => Ok((i.next(), Param::Star(None, t.span))),
+        _ => {
+            let (j, (name, span)) = name(i)?;
+            let (j, _) = annotation(j)?;
+            let (j, default) = opt(preceded(op("="), cut(expression))).parse(j)?;
+            Ok((j, Param::Named { name, span, default }))
+        }
+    }
+}
+
+/// Orders and checks parameters as CPython does.
+fn build_params(items: Vec<Param>) -> Result<Params, SyntaxError> {
+    let mut p = Params::default();
+    let mut seen = HashSet::new();
+    let mut bare_star = None;
+    let mut after_star = false;
+    let mut saw_default = false;
+    let mut unique = |name: &str, span: Span| match seen.insert(name.to_string()) {
+        true => Ok(()),
+        false => Err(syntax(
+            format!("duplicate argument '{name}' in function definition"),
+            span.start,
+        )),
+    };
+    for item in items {
+        if p.double_star.is_some() {
+            let at = match &item {
+                Param::Named { span, .. } | Param::Star(_, span) | Param::DoubleStar(_, span) => *span,
+                Param::Slash(span) => *span,
+            };
+            return Err(syntax("arguments cannot follow var-keyword argument", at.start));
+        }
+        match item {
+            Param::Named { name, span, default } => {
+                unique(&name, span)?;
+                if after_star {
+                    p.keyword_only.push((name, default));
+                    continue;
+                }
+                if default.is_none() && saw_default {
+                    let message = "non-default argument follows default argument";
+                    return Err(syntax(message, span.start));
+                }
+                saw_default |= default.is_some();
+                p.positional.push((name, default));
+            }
+            Param::Star(name, span) => {
+                if after_star {
+                    return Err(syntax("* argument may appear only once", span.start));
+                }
+                after_star = true;
+                match name {
+                    Some(name) => {
+                        unique(&name, span)?;
+                        p.star = Some(name);
+                    }
+                    None => bare_star = Some(span),
+                }
+            }
+            Param::DoubleStar(name, span) => {
+                unique(&name, span)?;
+                p.double_star = Some(name);
+            }
+            Param::Slash(span) => {
+                return Err(unsupported("positional-only parameters ('/') are", span.start))
+            }
+        }
+    }
+    match bare_star {
+        Some(span) if p.keyword_only.is_empty() => {
+            Err(syntax("named arguments must follow bare *", span.start))
+        }
+        _ => Ok(p),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Assignment targets
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq)]
+enum TargetUse {
+    Assign,
+    Delete,
+}
+
+/// How CPython names an expression that cannot be assigned to.
+fn describe(kind: &ExprKind) -> &'static str {
+    use ExprKind as K;
+    match kind {
+        K::Int(_) | K::Float(_) | K::Str(_) => "literal",
+        K::Bool(true) => "True",
+        K::Bool(false) => "False",
+        K::None => "None",
+        K::Ellipsis => "ellipsis",
+        K::FString(_) => "f-string expression",
+        K::Call { .. } => "function call",
+        K::Compare { .. } => "comparison",
+        K::IfExp { .. } => "conditional expression",
+        K::Lambda { .. } => "lambda",
+        K::ListComp { .. } => "list comprehension",
+        K::GeneratorExp { .. } => "generator expression",
+        K::DictComp { .. } => "dict comprehension",
+        K::Dict(_) => "dict literal",
+        K::Set(_) => "set display",
+        K::Tuple(_) => "tuple",
+        K::List(_) => "list",
+        K::Starred(_) => "starred",
+        K::Name(_) => "name",
+        K::Attribute { .. } => "attribute",
+        K::Subscript { .. } => "subscript",
+        K::BinOp { .. } | K::Unary { .. } | K::BoolOp { .. } => "expression",
+    }
+}
+
+fn to_target(e: Expr, usage: TargetUse) -> Result<Target, SyntaxError> {
+    element_target(e, usage, false)
+}
+
+fn element_target(e: Expr, usage: TargetUse, in_sequence: bool) -> Result<Target, SyntaxError> {
+    let span = e.span;
+    match e.kind {
+        ExprKind::Name(name) => Ok(Target::Name(name, span)),
+        ExprKind::Attribute { value, attr, .. } => Ok(Target::Attribute { value, attr, span }),
+        ExprKind::Subscript {
+            value,
+            items,
+            tuple,
+        } => Ok(Target::Subscript {
+            value,
+            items,
+            tuple,
+            span,
+        }),
+        ExprKind::Tuple(items) | ExprKind::List(items) => sequence_target(items, usage, span),
+        ExprKind::Starred(_) if usage == TargetUse::Delete => {
+            Err(syntax("cannot delete starred", span.start))
+        }
+        ExprKind::Starred(_) if !in_sequence => Err(syntax(
+            "starred assignment target must be in a list or tuple",
+            span.start,
+        )),
+        ExprKind::Starred(inner) => {
+            let inner = element_target(*inner, usage, false)?;
+            Ok(Target::Starred(Box::new(inner), span))
+        }
+        other => {
+            let verb = match usage {
+                TargetUse::Assign => "assign to",
+                TargetUse::Delete => "delete",
+            };
+            Err(syntax(format!("cannot {verb} {}", describe(&other)), span.start))
+        }
+    }
+}
+
+fn sequence_target(items: Vec<Expr>, usage: TargetUse, span: Span) -> Result<Target, SyntaxError> {
+    let stars = items.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count();
+    if usage == TargetUse::Assign && stars > 1 {
+        let message = "multiple starred expressions in assignment";
+        return Err(syntax(message, span.start));
+    }
+    let targets = items
+        .into_iter()
+        .map(|e| element_target(e, usage, true))
+        .collect::<Result<_, _>>()?;
+    Ok(Target::Tuple(targets, span))
+}
+
+/// The target of `x += 1`: a name, attribute or subscript.
+fn aug_target(e: Expr) -> Result<Target, SyntaxError> {
+    match e.kind {
+        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
+            to_target(e, TargetUse::Assign)
+        }
+        ref other => Err(syntax(
+            format!("'{}' is an illegal expression for augmented assignment", describe(other)),
+            e.span.start,
+        )),
+    }
+}
+
+/// The target of `x: int = 3`.
+fn annotated_target(e: Expr) -> Result<Target, SyntaxError> {
+    let message = match e.kind {
+        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
+            return to_target(e, TargetUse::Assign)
+        }
+        ExprKind::Tuple(_) => "only single target (not tuple) can be annotated",
+        ExprKind::List(_) => "only single target (not list) can be annotated",
+        _ => "illegal target for annotation",
+    };
+    Err(syntax(message, e.span.start))
+}
+
+// ---------------------------------------------------------------------------
+// Statements
+// ---------------------------------------------------------------------------
+
+fn cell(i: Toks) -> PResult<Vec<Stmt>> {
+    let mut body = Vec::new();
+    let mut i = i;
+    while !i.at(Tok::End) {
+        let (j, stmts) = statement(i)?;
+        body.extend(stmts);
+        i = j;
+    }
+    Ok((i, body))
+}
+
+fn statement<'a>(i: Toks<'a>) -> PResult<'a, Vec<Stmt>> {
+    nested(i, |i| {
+        let t = i.peek();
+        let single = |r: PResult<'a, Stmt>| r.map(|(j, s)| (j, vec![s]));
+        match t.tok {
+            Tok::Indent => fail(indentation("unexpected indent", t.span.start)),
+            Tok::Op("@") => fail(unsupported("decorators are", t.span.start)),
+            Tok::Name => match i.text(t) {
+                "def" => single(function_def(i)),
+                "if" => single(if_stmt(i)),
+                "for" => single(for_stmt(i)),
+                "while" => single(while_stmt(i)),
+                word @ ("class" | "with" | "try" | "async" | "nonlocal") => {
+                    fail(unsupported(&format!("'{word}' statements are"), t.span.start))
+                }
+                _ => simple_stmts(i),
+            },
+            _ => simple_stmts(i),
+        }
+    })
+}
+
+fn simple_stmts(i: Toks) -> PResult<Vec<Stmt>> {
+    let (mut i, first) = simple_stmt(i)?;
+    let mut stmts = vec![first];
+    while i.at_op(";") {
+        i = i.next();
+        if i.at(Tok::Newline) {
+            break;
+        }
+        let (j, s) = cut(simple_stmt).parse(i)?;
+        stmts.push(s);
+        i = j;
+    }
+    let (i, _) = cut(newline).parse(i)?;
+    Ok((i, stmts))
+}
+
+fn simple_stmt(i: Toks) -> PResult<Stmt> {
+    let start = i;
+    let t = i.peek();
+    let word = match t.tok {
+        Tok::Name => i.text(t),
+        _ => "",
+    };
+    let (j, kind) = match word {
+        "return" => return_stmt(i)?,
+        "import" => import_stmt(i)?,
+        "from" => from_import(i)?,
+        "raise" => raise_stmt(i)?,
+        "del" => del_stmt(i)?,
+        "assert" => assert_stmt(i)?,
+        "global" => global_stmt(i)?,
+        "pass" => (i.next(), StmtKind::Pass),
+        "break" => (i.next(), StmtKind::Break),
+        "continue" => (i.next(), StmtKind::Continue),
+        _ => expr_stmt(i)?,
+    };
+    Ok((j, Stmt { kind, span: span(&start, &j) }))
+}
+
+const AUG_OPS: &[(&str, BinOp)] = &[
+    ("+=", BinOp::Add),
+    ("-=", BinOp::Sub),
+    ("*=", BinOp::Mul),
+    ("/=", BinOp::Div),
+    ("//=", BinOp::FloorDiv),
+    ("%=", BinOp::Mod),
+    ("**=", BinOp::Pow),
+    ("@=", BinOp::MatMul),
+    ("&=", BinOp::BitAnd),
+    ("|=", BinOp::BitOr),
+    ("^=", BinOp::BitXor),
+    ("<<=", BinOp::LShift),
+    (">>=", BinOp::RShift),
+];
+
+fn expr_stmt(i: Toks) -> PResult<StmtKind> {
+    let (i, first) = star_expressions(i)?;
+    let t = i.peek();
+    if i.at_op("=") {
+        return assignment(i, first);
+    }
+    if let Some(&(_, op)) = AUG_OPS.iter().find(|(s, _)| i.at_op(s)) {
+        let target = aug_target(first).map_err(failure)?;
+        let (i, value) = cut(star_expressions).parse(i.next())?;
+        no_bare_starred(&value)?;
+        let kind = StmtKind::AugAssign { target, op, op_span: t.span, value };
+        return Ok((i, kind));
+    }
+    if i.at_op(":") {
+        return annotation(i, first);
+    }
+    no_bare_starred(&first)?;
+    Ok((i, StmtKind::Expr(first)))
+}
+
+/// `('=' star_expressions)+` after the first target.
+fn assignment<'a>(i: Toks<'a>, first: Expr) -> PResult<'a, StmtKind> {
+    let (i, rest) = many0(preceded(op("="), cut(star_expressions))).parse(i)?;
+    let mut exprs = vec![first];
+    exprs.extend(rest);
+    let value = exprs.pop().ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
+    no_bare_starred(&value)?;
+    let targets = exprs
+        .into_iter()
+        .map(|e| to_target(e, TargetUse::Assign))
+        .collect::<Result<_, _>>()
+        .map_err(failure)?;
+    Ok((i, StmtKind::Assign { targets, value }))
+}
+
+/// `':' expression ['=' star_expressions]` after the target.
+fn annotation<'a>(i: Toks<'a>, first: Expr) -> PResult<'a, StmtKind> {
+    let target = annotated_target(first).map_err(failure)?;
+    let (i, _) = cut(expression).parse(i.next())?;
+    let (i, value) = opt(preceded(op("="), cut(star_expressions))).parse(i)?;
+    if let Some(v) = &value {
+        no_bare_starred(v)?;
+    }
+    Ok((i, StmtKind::AnnAssign { target, value }))
+}
+
+fn return_stmt(i: Toks) -> PResult<StmtKind> {
+    let i = i.next();
+    if !starts_expression(&i) {
+        return Ok((i, StmtKind::Return(None)));
+    }
+    let (i, value) = star_expressions(i)?;
+    no_bare_starred(&value)?;
+    Ok((i, StmtKind::Return(Some(value))))
+}
+
+fn import_stmt(i: Toks) -> PResult<StmtKind> {
+    separated_list1(op(","), cut(dotted_as_name))
+        .map(StmtKind::Import)
+        .parse(i.next())
+}
+
+fn dotted_as_name(i: Toks) -> PResult<ImportName> {
+    let (i, module) = dotted_name(i)?;
+    let (i, alias) = opt(preceded(kw("as"), cut(name))).parse(i)?;
+    let alias = alias.map(|(a, _)| a);
+    Ok((i, ImportName { module, alias }))
+}
+
+fn dotted_name(i: Toks) -> PResult<String> {
+    separated_list1(op("."), cut(name))
+        .map(|names| names.into_iter().map(|(n, _)| n).collect::<Vec<_>>().join("."))
+        .parse(i)
+}
+
+/// `from [dots]module import names`; the module keeps its leading dots and
+/// `import *` is the single name `*`.
+fn from_import(i: Toks) -> PResult<StmtKind> {
+    let mut i = i.next();
+    let mut module = String::new();
+    while let Tok::Op(dots @ ("." | "...")) = i.peek().tok {
+        module.push_str(dots);
+        i = i.next();
+    }
+    if module.is_empty() || !i.at_kw("import") {
+        let (j, path) = cut(dotted_name).parse(i)?;
+        module.push_str(&path);
+        i = j;
+    }
+    let (i, _) = cut(kw("import")).parse(i)?;
+    if i.at_op("*") {
+        return Ok((i.next(), StmtKind::ImportFrom { module, names: vec![("*".into(), None)] }));
+    }
+    let (i, names) = match i.at_op("(") {
+        true => parenthesized_import_names(i)?,
+        false => import_as_names(i)?,
+    };
+    Ok((i, StmtKind::ImportFrom { module, names }))
+}
+
+fn parenthesized_import_names(i: Toks) -> PResult<Vec<(String, Option<String>)>> {
+    let (i, first) = cut(import_as_name).parse(i.next())?;
+    let more = |i: &Toks| matches!(i.peek().tok, Tok::Name);
+    let (i, (names, _)) = sequence(i, first, import_as_name, more)?;
+    let (i, _) = cut(op(")")).parse(i)?;
+    Ok((i, names))
+}
+
+fn import_as_names(i: Toks) -> PResult<Vec<(String, Option<String>)>> {
+    let (i, names) = separated_list1(op(","), cut(import_as_name)).parse(i)?;
+    if i.at_op(",") {
+        let message = "trailing comma not allowed without surrounding parentheses";
+        return fail(syntax(message, i.peek().span.end));
+    }
+    Ok((i, names))
+}
+
+fn import_as_name(i: Toks) -> PResult<(String, Option<String>)> {
+    let (i, (n, _)) = name(i)?;
+    let (i, alias) = opt(preceded(kw("as"), cut(name))).parse(i)?;
+    Ok((i, (n, alias.map(|(a, _)| a))))
+}
+
+/// `raise [exc [from cause]]`; the cause is parsed and dropped.
+fn raise_stmt(i: Toks) -> PResult<StmtKind> {
+    let i = i.next();
+    if !starts_expression(&i) {
+        return Ok((i, StmtKind::Raise(None)));
+    }
+    let (i, exc) = expression(i)?;
+    let (i, _) = opt(preceded(kw("from"), cut(expression))).parse(i)?;
+    Ok((i, StmtKind::Raise(Some(exc))))
+}
+
+fn del_stmt(i: Toks) -> PResult<StmtKind> {
+    let (i, first) = cut(target).parse(i.next())?;
+    let (i, (items, _)) = sequence(i, first, target, starts_expression)?;
+    let targets = items
+        .into_iter()
+        .map(|e| to_target(e, TargetUse::Delete))
+        .collect::<Result<_, _>>()
+        .map_err(failure)?;
+    Ok((i, StmtKind::Del(targets)))
+}
+
+fn assert_stmt(i: Toks) -> PResult<StmtKind> {
+    let (i, test) = cut(expression).parse(i.next())?;
+    let (i, msg) = opt(preceded(op(","), cut(expression))).parse(i)?;
+    Ok((i, StmtKind::Assert { test, msg }))
+}
+
+fn global_stmt(i: Toks) -> PResult<StmtKind> {
+    separated_list1(op(","), cut(name))
+        .map(|names| StmtKind::Global(names.into_iter().map(|(n, _)| n).collect()))
+        .parse(i.next())
+}
+
+/// The `:` ending a compound statement header. CPython says "expected ':'"
+/// always after `def`/`for`/`else` headers, and after `if`/`elif`/`while`
+/// only at the end of the line.
+fn colon(i: Toks, always: bool) -> PResult<Span> {
+    if i.at_op(":") {
+        return Ok((i.next(), i.peek().span));
+    }
+    if always || i.at(Tok::Newline) {
+        return fail(syntax("expected ':'", i.offset()));
+    }
+    i.fail_here()
+}
+
+/// The body of a compound statement; `what` and `header` describe the
+/// header for "expected an indented block" errors.
+fn block<'a>(i: Toks<'a>, what: &str, header: usize) -> PResult<'a, Vec<Stmt>> {
+    if !i.at(Tok::Newline) {
+        return simple_stmts(i);
+    }
+    let j = i.next();
+    if !j.at(Tok::Indent) {
+        let at = match j.offset() >= i.ctx.src.len() {
+            true => i.offset(),
+            false => j.offset(),
+        };
+        let line = line_of(i.ctx.src, header);
+        let message = format!("expected an indented block after {what} on line {line}");
+        return fail(indentation(message, at));
+    }
+    let mut i = j.next();
+    let mut body = Vec::new();
+    while !i.at(Tok::Dedent) && !i.at(Tok::End) {
+        let (k, stmts) = statement(i)?;
+        body.extend(stmts);
+        i = k;
+    }
+    Ok((i.next(), body))
+}
+
+fn function_def(i: Toks) -> PResult<Stmt> {
+    let start = i;
+    let (i, (name, _)) = cut(name).parse(i.next())?;
+    let (i, _) = cut(op("(")).parse(i)?;
+    let (i, params) = match i.at_op(")") {
+        true => (i, Params::default()),
+        false => cut(params).parse(i)?,
+    };
+    let (i, _) = cut(op(")")).parse(i)?;
+    let (i, _) = opt(preceded(op("->"), cut(expression))).parse(i)?;
+    let (i, _) = colon(i, true)?;
+    let (i, body) = block(i, "function definition", start.offset())?;
+    let docstring = match body.first().map(|s| &s.kind) {
+        Some(StmtKind::Expr(Expr { kind: ExprKind::Str(doc), .. })) => Some(doc.clone()),
+        _ => None,
+    };
+    let span = span(&start, &i);
+    let def = FunctionDef {
+        name,
+        params: Rc::new(params),
+        body: Rc::new(body),
+        docstring,
+        span,
+    };
+    Ok((i, Stmt { kind: StmtKind::FunctionDef(def), span }))
+}
+
+/// One `if`/`elif` test and body, before the elif chain is folded.
+struct Branch<'a> {
+    start: Toks<'a>,
+    test: Expr,
+    body: Vec<Stmt>,
+}
+
+fn if_branch<'a>(i: Toks<'a>, what: &str) -> PResult<'a, Branch<'a>> {
+    let start = i;
+    let (i, test) = cut(expression).parse(i.next())?;
+    let (i, _) = colon(i, false)?;
+    let (i, body) = block(i, what, start.offset())?;
+    Ok((i, Branch { start, test, body }))
+}
+
+fn if_stmt(i: Toks) -> PResult<Stmt> {
+    let (mut i, first) = if_branch(i, "'if' statement")?;
+    let mut branches = vec![first];
+    while i.at_kw("elif") {
+        check_depth(branches.len() + 1, i.offset())?;
+        let (j, branch) = if_branch(i, "'elif' statement")?;
+        branches.push(branch);
+        i = j;
+    }
+    let (i, mut orelse) = else_block(i)?;
+    let mut stmt = None;
+    for branch in branches.into_iter().rev() {
+        let kind = StmtKind::If {
+            test: branch.test,
+            body: branch.body,
+            orelse: std::mem::take(&mut orelse),
+        };
+        let s = Stmt { kind, span: span(&branch.start, &i) };
+        orelse = vec![s.clone()];
+        stmt = Some(s);
+    }
+    let stmt = stmt.ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
+    Ok((i, stmt))
+}
+
+fn else_block(i: Toks) -> PResult<Vec<Stmt>> {
+    if !i.at_kw("else") {
+        return Ok((i, Vec::new()));
+    }
+    let header = i.offset();
+    let (i, _) = colon(i.next(), true)?;
+    block(i, "'else' statement", header)
+}
+
+fn for_stmt(i: Toks) -> PResult<Stmt> {
+    let start = i;
+    let (i, target) = cut(target_list).parse(i.next())?;
+    let (i, _) = cut(kw("in")).parse(i)?;
+    let (i, iter) = cut(star_expressions).parse(i)?;
+    no_bare_starred(&iter)?;
+    let (i, _) = colon(i, true)?;
+    let (i, body) = block(i, "'for' statement", start.offset())?;
+    let (i, orelse) = else_block(i)?;
+    let kind = StmtKind::For { target, iter, body, orelse };
+    Ok((i, Stmt { kind, span: span(&start, &i) }))
+}
+
+fn while_stmt(i: Toks) -> PResult<Stmt> {
+    let start = i;
+    let (i, test) = cut(expression).parse(i.next())?;
+    let (i, _) = colon(i, false)?;
+    let (i, body) = block(i, "'while' statement", start.offset())?;
+    let (i, orelse) = else_block(i)?;
+    let kind = StmtKind::While { test, body, orelse };
+    Ok((i, Stmt { kind, span: span(&start, &i) }))
+}
+
+// ---------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------
+
+/// Parses one cell: one or more statements, possibly multi-line blocks.
+pub fn parse_cell(src: &str) -> Result<Cell, SyntaxError> {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        let toks = tokenize(src)?;
+        let ctx = Ctx::new(src, 0);
+        let body = finish(&ctx, cell(Toks { toks: &toks, ctx: &ctx }))?;
+        check_placement(&body, false, false)?;
+        Ok(Cell {
+            body,
+            trailing_semicolon: ends_with_semicolon(&toks),
+        })
+    })
+}
+
+/// Parses a single expression (a bare tuple `a, b` included) that must be
+/// the whole input.
+pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+        let toks = tokenize(src)?;
+        let ctx = Ctx::new(src, 0);
+        let input = Toks { toks: &toks, ctx: &ctx };
+        let result = star_expressions(input).and_then(|(i, e)| {
+            no_bare_starred(&e)?;
+            let (i, _) = end_of_input(i)?;
+            Ok((i, e))
+        });
+        finish(&ctx, result)
+    })
+}
+
+/// Whether the last token of the cell (comments aside) is `;`.
+fn ends_with_semicolon(toks: &[Token]) -> bool {
+    let layout = |t: &&Token| matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent | Tok::End);
+    toks.iter().rev().find(|t| !layout(t)).is_some_and(|t| t.tok == Tok::Op(";"))
+}
+
+/// Compile-time checks: `return` only in functions, `break`/`continue` only
+/// in loops.
+fn check_placement(stmts: &[Stmt], in_function: bool, in_loop: bool) -> Result<(), SyntaxError> {
+    for s in stmts {
+        let at = s.span.start;
+        match &s.kind {
+            StmtKind::Return(_) if !in_function => {
+                return Err(syntax("'return' outside function", at));
+            }
+            StmtKind::Break if !in_loop => return Err(syntax("'break' outside loop", at)),
+            StmtKind::Continue if !in_loop => {
+                return Err(syntax("'continue' not properly in loop", at));
+            }
+            StmtKind::FunctionDef(def) => check_placement(&def.body, true, false)?,
+            StmtKind::If { body, orelse, .. } => {
+                check_placement(body, in_function, in_loop)?;
+                check_placement(orelse, in_function, in_loop)?;
+            }
+            StmtKind::For { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                check_placement(body, in_function, true)?;
+                check_placement(orelse, in_function, in_loop)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// S-expressions (for tests and debugging)
+// ---------------------------------------------------------------------------
+
+/// A compact S-expression for an expression, e.g. `(@ a (. b T))`.
+pub fn sexpr(e: &Expr) -> String {
+    use ExprKind as K;
+    match &e.kind {
+        K::Int(v) => v.to_string(),
+        K::Float(v) => format!("{v:?}"),
+        K::Str(s) => format!("{s:?}"),
+        K::FString(parts) => list("f", parts.iter().map(fstring_part_sexpr)),
+        K::Bool(true) => "True".into(),
+        K::Bool(false) => "False".into(),
+        K::None => "None".into(),
+        K::Ellipsis => "...".into(),
+        K::Name(n) => n.clone(),
+        K::List(v) => list("list", v.iter().map(sexpr)),
+        K::Tuple(v) => list("tuple", v.iter().map(sexpr)),
+        K::Set(v) => list("set", v.iter().map(sexpr)),
+        K::Dict(pairs) => list(
+            "dict",
+            pairs.iter().map(|(k, v)| format!("({} {})", sexpr(k), sexpr(v))),
+        ),
+        K::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
+        K::Call { func, args } => {
+            let items = std::iter::once(sexpr(func)).chain(args.iter().map(arg_sexpr));
+            list("call", items)
+        }
+        K::Subscript { value, items, tuple } => subscript_sexpr(value, items, *tuple),
+        K::BinOp { op, left, right, .. } => {
+            format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right))
+        }
+        K::Unary { op, operand } => format!("({} {})", unary_symbol(*op), sexpr(operand)),
+        K::Compare { left, ops } => compare_sexpr(left, ops),
+        K::BoolOp { op, values } => {
+            let word = if *op == BoolOp::And { "and" } else { "or" };
+            list(word, values.iter().map(sexpr))
+        }
+        K::IfExp { test, body, orelse } => {
+            format!("(if {} {} {})", sexpr(test), sexpr(body), sexpr(orelse))
+        }
+        K::Lambda { params, body } => {
+            format!("(lambda {} {})", params_sexpr(params), sexpr(body))
+        }
+        K::ListComp { elt, generators } => comprehension_sexpr("listcomp", &[elt], generators),
+        K::GeneratorExp { elt, generators } => comprehension_sexpr("genexp", &[elt], generators),
+        K::DictComp { key, value, generators } => {
+            comprehension_sexpr("dictcomp", &[key, value], generators)
+        }
+        K::Starred(value) => format!("(* {})", sexpr(value)),
+    }
+}
+
+/// A compact S-expression for a statement, e.g. `(= (tuple a b) (. x shape))`.
+pub fn stmt_sexpr(s: &Stmt) -> String {
+    match &s.kind {
+        StmtKind::Expr(e) => sexpr(e),
+        StmtKind::Assign { targets, value } => {
+            let items = targets.iter().map(target_sexpr).chain([sexpr(value)]);
+            list("=", items)
+        }
+        StmtKind::AugAssign { target, op, value, .. } => {
+            format!("({}= {} {})", op.symbol(), target_sexpr(target), sexpr(value))
+        }
+        StmtKind::AnnAssign { target, value } => {
+            list(":", std::iter::once(target_sexpr(target)).chain(value.iter().map(sexpr)))
+        }
+        StmtKind::Import(names) => list(
+            "import",
+            names.iter().map(|n| alias_sexpr(&n.module, &n.alias)),
+        ),
+        StmtKind::ImportFrom { module, names } => list(
+            "from",
+            std::iter::once(module.clone()).chain(names.iter().map(|(n, a)| alias_sexpr(n, a))),
+        ),
+        StmtKind::FunctionDef(def) => {
+            let head = [def.name.clone(), params_sexpr(&def.params)];
+            let doc = def.docstring.iter().map(|d| format!("(doc {d:?})"));
+            list("def", head.into_iter().chain(doc).chain(def.body.iter().map(stmt_sexpr)))
+        }
+        StmtKind::Return(value) => list("return", value.iter().map(sexpr)),
+        StmtKind::If { test, body, orelse } => block_sexpr("if", sexpr(test), body, orelse),
+        StmtKind::For { target, iter, body, orelse } => {
+            let head = format!("{} {}", target_sexpr(target), sexpr(iter));
+            block_sexpr("for", head, body, orelse)
+        }
+        StmtKind::While { test, body, orelse } => block_sexpr("while", sexpr(test), body, orelse),
+        StmtKind::Break => "break".into(),
+        StmtKind::Continue => "continue".into(),
+        StmtKind::Pass => "pass".into(),
+        StmtKind::Assert { test, msg } => {
+            list("assert", std::iter::once(sexpr(test)).chain(msg.iter().map(sexpr)))
+        }
+        StmtKind::Del(targets) => list("del", targets.iter().map(target_sexpr)),
+        StmtKind::Global(names) => list("global", names.iter().cloned()),
+        StmtKind::Raise(value) => list("raise", value.iter().map(sexpr)),
+    }
+}
+
+/// `(head item item ...)`.
+fn list(head: &str, items: impl Iterator<Item = String>) -> String {
+    let mut out = format!("({head}");
+    for item in items {
+        out.push(' ');
+        out.push_str(&item);
+    }
+    out.push(')');
+    out
+}
+
+fn unary_symbol(op: UnaryOp) -> &'static str {
+    match op {
+        UnaryOp::Neg => "-",
+        UnaryOp::Pos => "+",
+        UnaryOp::Invert => "~",
+        UnaryOp::Not => "not",
+    }
+}
+
+fn fstring_part_sexpr(part: &FStringPart) -> String {
+    match part {
+        FStringPart::Literal(s) => format!("{s:?}"),
+        FStringPart::Expr { expr, conversion, spec, debug_text } => {
+            let mut items = vec![sexpr(expr)];
+            items.extend(debug_text.iter().map(|d| format!("= {d:?}")));
+            items.extend(conversion.iter().map(|c| format!("!{c}")));
+            if !spec.is_empty() {
+                items.push(format!(":{spec}"));
+            }
+            list("fmt", items.into_iter())
+        }
+    }
+}
+
+fn arg_sexpr(arg: &Arg) -> String {
+    match arg {
+        Arg::Positional(e) => sexpr(e),
+        Arg::Keyword { name, value, .. } => format!("(kw {name} {})", sexpr(value)),
+        Arg::Star(e) => format!("(* {})", sexpr(e)),
+        Arg::DoubleStar(e) => format!("(** {})", sexpr(e)),
+    }
+}
+
+fn index_sexpr(item: &IndexItem) -> String {
+    let part = |p: &Option<Box<Expr>>| p.as_ref().map_or("_".to_string(), |e| sexpr(e));
+    match item {
+        IndexItem::Expr(e) => sexpr(e),
+        IndexItem::Slice { lower, upper, step: None, .. } => {
+            format!("(: {} {})", part(lower), part(upper))
+        }
+        IndexItem::Slice { lower, upper, step, .. } => {
+            format!("(: {} {} {})", part(lower), part(upper), part(step))
+        }
+    }
+}
+
+fn subscript_sexpr(value: &Expr, items: &[IndexItem], tuple: bool) -> String {
+    let mut parts: Vec<String> = std::iter::once(sexpr(value)).chain(items.iter().map(index_sexpr)).collect();
+    if tuple && items.len() == 1 {
+        parts.push(",".into());
+    }
+    list("[]", parts.into_iter())
+}
+
+fn compare_sexpr(left: &Expr, ops: &[(CmpOp, Span, Expr)]) -> String {
+    let symbol = |op: CmpOp| op.symbol().replace(' ', "-");
+    if let [(op, _, right)] = ops {
+        return format!("({} {} {})", symbol(*op), sexpr(left), sexpr(right));
+    }
+    let rest = ops.iter().flat_map(|(op, _, e)| [symbol(*op), sexpr(e)]);
+    list("cmp", std::iter::once(sexpr(left)).chain(rest))
+}
+
+fn params_sexpr(p: &Params) -> String {
+    let param = |(name, default): &(String, Option<Expr>)| match default {
+        Some(d) => format!("{name}={}", sexpr(d)),
+        None => name.clone(),
+    };
+    let mut items: Vec<String> = p.positional.iter().map(param).collect();
+    match &p.star {
+        Some(star) => items.push(format!("*{star}")),
+        None if !p.keyword_only.is_empty() => items.push("*".into()),
+        None => {}
+    }
+    items.extend(p.keyword_only.iter().map(param));
+    items.extend(p.double_star.iter().map(|d| format!("**{d}")));
+    format!("({})", items.join(" "))
+}
+
+fn comprehension_sexpr(head: &str, elts: &[&Expr], generators: &[Comprehension]) -> String {
+    let clause = |g: &Comprehension| {
+        let ifs = g.ifs.iter().map(|c| format!("(if {})", sexpr(c)));
+        let head = [target_sexpr(&g.target), sexpr(&g.iter)];
+        list("for", head.into_iter().chain(ifs))
+    };
+    list(head, elts.iter().map(|e| sexpr(e)).chain(generators.iter().map(clause)))
+}
+
+fn target_sexpr(t: &Target) -> String {
+    match t {
+        Target::Name(n, _) => n.clone(),
+        Target::Tuple(items, _) => list("tuple", items.iter().map(target_sexpr)),
+        Target::Subscript { value, items, tuple, .. } => subscript_sexpr(value, items, *tuple),
+        Target::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
+        Target::Starred(inner, _) => format!("(* {})", target_sexpr(inner)),
+    }
+}
+
+fn alias_sexpr(name: &str, alias: &Option<String>) -> String {
+    match alias {
+        Some(a) => format!("(as {name} {a})"),
+        None => name.to_string(),
+    }
+}
+
+fn block_sexpr(head: &str, test: String, body: &[Stmt], orelse: &[Stmt]) -> String {
+    let body = list("", body.iter().map(stmt_sexpr)).replacen("( ", "(", 1);
+    let mut out = format!("({head} {test} {body}");
+    if !orelse.is_empty() {
+        out.push(' ');
+        out.push_str(&list("else", orelse.iter().map(stmt_sexpr)));
+    }
+    out.push(')');
+    out
+}

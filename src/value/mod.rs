@@ -1,0 +1,253 @@
+//! The value model: Python values, NumPy scalars and arrays.
+//!
+//! NumPy scalars (`np.float64(1.5)`) are distinct from 0-d arrays
+//! (`array(1.5)`) and from Python floats (`1.5`): they print differently and
+//! operations return whichever NumPy returns, so each has its own variant.
+
+pub mod alloc;
+pub mod array;
+pub mod convert;
+pub mod data;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+pub use array::{AViewMut, NdArray, ViewOp};
+pub use data::{AView, ArrayData, DType};
+
+use crate::builtins::Builtin;
+use crate::syntax::ast::{Expr, Params, Stmt};
+
+/// A NumPy scalar: `np.float64`, `np.int64` or `np.bool`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+}
+
+impl Scalar {
+    pub fn dtype(self) -> DType {
+        match self {
+            Scalar::Bool(_) => DType::Bool,
+            Scalar::Int(_) => DType::Int64,
+            Scalar::Float(_) => DType::Float64,
+        }
+    }
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Scalar::Bool(b) => b as i64 as f64,
+            Scalar::Int(i) => i as f64,
+            Scalar::Float(f) => f,
+        }
+    }
+}
+
+/// Modules reachable as values (`np`, `np.random`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Module {
+    Numpy,
+    Random,
+    Linalg,
+    Math,
+    Pyplot,
+}
+
+impl Module {
+    /// The module's Python name, as in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Numpy => "numpy",
+            Module::Random => "numpy.random",
+            Module::Linalg => "numpy.linalg",
+            Module::Math => "math",
+            Module::Pyplot => "matplotlib.pyplot",
+        }
+    }
+}
+
+/// Classes that `type(x)` can return and that can be called or compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeObj {
+    NoneType,
+    Bool,
+    Int,
+    Float,
+    Str,
+    List,
+    Tuple,
+    Dict,
+    Set,
+    Range,
+    Slice,
+    Ellipsis,
+    Function,
+    BuiltinFunction,
+    Module,
+    NdArray,
+    NpFloat64,
+    NpInt64,
+    NpBool,
+    DType,
+    Type,
+    Exception(crate::interp::error::ExcType),
+}
+
+impl TypeObj {
+    /// How IPython shows the class object (`int`, `numpy.ndarray`).
+    pub fn qualname(self) -> String {
+        match self {
+            TypeObj::NoneType => "NoneType".into(),
+            TypeObj::Bool => "bool".into(),
+            TypeObj::Int => "int".into(),
+            TypeObj::Float => "float".into(),
+            TypeObj::Str => "str".into(),
+            TypeObj::List => "list".into(),
+            TypeObj::Tuple => "tuple".into(),
+            TypeObj::Dict => "dict".into(),
+            TypeObj::Set => "set".into(),
+            TypeObj::Range => "range".into(),
+            TypeObj::Slice => "slice".into(),
+            TypeObj::Ellipsis => "ellipsis".into(),
+            TypeObj::Function => "function".into(),
+            TypeObj::BuiltinFunction => "builtin_function_or_method".into(),
+            TypeObj::Module => "module".into(),
+            TypeObj::NdArray => "numpy.ndarray".into(),
+            TypeObj::NpFloat64 => "numpy.float64".into(),
+            TypeObj::NpInt64 => "numpy.int64".into(),
+            TypeObj::NpBool => "numpy.bool".into(),
+            TypeObj::DType => "numpy.dtype".into(),
+            TypeObj::Type => "type".into(),
+            TypeObj::Exception(e) => e.name().into(),
+        }
+    }
+    /// The short name used in Python error messages (`'int'`, `'numpy.ndarray'`).
+    pub fn short_name(self) -> String {
+        self.qualname()
+    }
+}
+
+/// A user-defined function (`def` or `lambda`).
+#[derive(Debug)]
+pub struct Function {
+    pub name: String,
+    pub params: Rc<Params>,
+    pub defaults: Vec<Option<Value>>,
+    pub kw_defaults: Vec<Option<Value>>,
+    pub body: FunctionBody,
+    pub doc: Option<String>,
+    /// Variables captured from enclosing function scopes (closures).
+    pub closure: Option<Rc<RefCell<BTreeMap<String, Value>>>>,
+}
+
+#[derive(Debug)]
+pub enum FunctionBody {
+    Block(Rc<Vec<Stmt>>),
+    Lambda(Rc<Expr>),
+}
+
+/// `slice(start, stop, step)` objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceObj {
+    pub start: Option<i64>,
+    pub stop: Option<i64>,
+    pub step: Option<i64>,
+}
+
+/// A Python dict, insertion ordered, with hashable keys.
+#[derive(Debug, Clone, Default)]
+pub struct Dict {
+    pub entries: Vec<(Value, Value)>,
+}
+
+/// Every value the interpreter handles.
+#[derive(Debug, Clone)]
+pub enum Value {
+    None,
+    Bool(bool),
+    /// Python int (wide enough for `2**64`-sized literals; wider raises OverflowError).
+    Int(i128),
+    Float(f64),
+    Str(Rc<str>),
+    List(Rc<RefCell<Vec<Value>>>),
+    Tuple(Rc<Vec<Value>>),
+    Dict(Rc<RefCell<Dict>>),
+    Set(Rc<RefCell<Vec<Value>>>),
+    Range(i64, i64, i64),
+    Slice(Rc<SliceObj>),
+    Ellipsis,
+    Array(NdArray),
+    Scalar(Scalar),
+    DType(DType),
+    Type(TypeObj),
+    Module(Module),
+    Function(Rc<Function>),
+    Builtin(&'static Builtin),
+    /// A method bound to its receiver: `a.sum`.
+    Method(Rc<Value>, &'static Builtin),
+    /// An exception instance (from `ValueError("x")`), for `raise`.
+    Exception(crate::interp::error::ExcType, Rc<str>),
+    /// Opaque objects from library functions (npz files, figures...).
+    Opaque(Rc<Opaque>),
+}
+
+/// Library objects with their own attributes.
+#[derive(Debug)]
+pub enum Opaque {
+    /// Placeholder for future library objects.
+    Marker(&'static str),
+}
+
+impl Value {
+    pub fn str(s: impl AsRef<str>) -> Value {
+        Value::Str(Rc::from(s.as_ref()))
+    }
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::new(items))
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+    pub fn shape_tuple(shape: &[usize]) -> Value {
+        Value::tuple(shape.iter().map(|&n| Value::Int(n as i128)).collect())
+    }
+
+    /// The Python class of this value.
+    pub fn type_obj(&self) -> TypeObj {
+        match self {
+            Value::None => TypeObj::NoneType,
+            Value::Bool(_) => TypeObj::Bool,
+            Value::Int(_) => TypeObj::Int,
+            Value::Float(_) => TypeObj::Float,
+            Value::Str(_) => TypeObj::Str,
+            Value::List(_) => TypeObj::List,
+            Value::Tuple(_) => TypeObj::Tuple,
+            Value::Dict(_) => TypeObj::Dict,
+            Value::Set(_) => TypeObj::Set,
+            Value::Range(..) => TypeObj::Range,
+            Value::Slice(_) => TypeObj::Slice,
+            Value::Ellipsis => TypeObj::Ellipsis,
+            Value::Array(_) => TypeObj::NdArray,
+            Value::Scalar(Scalar::Float(_)) => TypeObj::NpFloat64,
+            Value::Scalar(Scalar::Int(_)) => TypeObj::NpInt64,
+            Value::Scalar(Scalar::Bool(_)) => TypeObj::NpBool,
+            Value::DType(_) => TypeObj::DType,
+            Value::Type(_) => TypeObj::Type,
+            Value::Module(_) => TypeObj::Module,
+            Value::Function(_) => TypeObj::Function,
+            Value::Builtin(_) | Value::Method(..) => TypeObj::BuiltinFunction,
+            Value::Exception(e, _) => TypeObj::Exception(*e),
+            Value::Opaque(_) => TypeObj::Type,
+        }
+    }
+
+    /// The type name Python uses in error messages: `'int'`, `'numpy.ndarray'`.
+    pub fn type_name(&self) -> String {
+        self.type_obj().short_name()
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+}
