@@ -12,7 +12,19 @@ use crate::value::Value;
 
 /// Names of the line magics npr provides.
 pub const MAGICS: &[&str] = &[
-    "whos", "who", "reset", "history", "time", "timeit", "precision", "display", "explain", "run", "save", "load", "lsmagic",
+    "whos",
+    "who",
+    "reset",
+    "history",
+    "time",
+    "timeit",
+    "precision",
+    "display",
+    "explain",
+    "run",
+    "save",
+    "load",
+    "lsmagic",
     "quickref",
 ];
 
@@ -27,7 +39,11 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
         "whos" => stdout(whos(session)),
         "who" => {
             let names = user_names(session);
-            stdout(if names.is_empty() { "Interactive namespace is empty.\n".to_string() } else { format!("{}\n", names.join("\t")) });
+            stdout(if names.is_empty() {
+                "Interactive namespace is empty.\n".to_string()
+            } else {
+                format!("{}\n", names.join("\t"))
+            });
         }
         "reset" => {
             if args.split_whitespace().any(|a| a == "-f") {
@@ -39,20 +55,35 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
         }
         "display" => match DisplayMode::parse(args) {
             Some(m) => session.render.display = m,
-            None if args.is_empty() => stdout(format!("display: {}\n", session.render.display.name())),
-            None => return Err(PyErr::new(ExcType::ValueError, format!("unknown display mode '{args}' (use repr, table or both)"))),
+            None if args.is_empty() => {
+                stdout(format!("display: {}\n", session.render.display.name()))
+            }
+            None => {
+                return Err(PyErr::new(
+                    ExcType::ValueError,
+                    format!("unknown display mode '{args}' (use repr, table or both)"),
+                ))
+            }
         },
         "precision" => {
             if args.is_empty() {
                 session.float_precision = None;
             } else {
-                let n: usize = args.parse().map_err(|_| PyErr::value(format!("Precision must be int or format string, not {args}")))?;
+                let n: usize = args.parse().map_err(|_| {
+                    PyErr::value(format!(
+                        "Precision must be int or format string, not {args}"
+                    ))
+                })?;
                 session.float_precision = Some(n);
             }
         }
         "lsmagic" => stdout(format!(
             "Available line magics:\n{}\n",
-            MAGICS.iter().map(|m| format!("%{m}")).collect::<Vec<_>>().join("  ")
+            MAGICS
+                .iter()
+                .map(|m| format!("%{m}"))
+                .collect::<Vec<_>>()
+                .join("  ")
         )),
         "quickref" => stdout(quickref()),
         "history" => stdout(history(session, args)),
@@ -60,19 +91,30 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
             let start = Instant::now();
             let v = session.eval_expr_source(args)?;
             let wall = start.elapsed();
-            stdout(format!("CPU times: user {}, sys: 0 ns, total: {}\nWall time: {}\n", fmt_duration(wall), fmt_duration(wall), fmt_duration(wall)));
+            stdout(format!(
+                "CPU times: user {}, sys: 0 ns, total: {}\nWall time: {}\n",
+                fmt_duration(wall),
+                fmt_duration(wall),
+                fmt_duration(wall)
+            ));
             return Ok((!v.is_none()).then_some(v));
         }
         "timeit" => stdout(timeit(session, args)?),
         "explain" => stdout(crate::explain::explain(session, args)?),
         "run" | "load" => {
             let path = args.trim_matches(|c| c == '"' || c == '\'');
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| PyErr::new(ExcType::FileNotFoundError, format!("[Errno 2] No such file or directory: '{path}' ({e})")))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                PyErr::new(
+                    ExcType::FileNotFoundError,
+                    format!("[Errno 2] No such file or directory: '{path}' ({e})"),
+                )
+            })?;
             if name == "load" {
                 stdout(format!("{text}\n"));
             }
-            let opts = crate::session::ScriptOptions { render: session.render };
+            let opts = crate::session::ScriptOptions {
+                render: session.render,
+            };
             let result = crate::session::run_script_in(session, &text, &opts);
             for c in &result.cells {
                 if !c.output.is_empty() {
@@ -93,10 +135,15 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
                 .collect();
             crate::transcript::atomic_write(std::path::Path::new(path), text.as_bytes())
                 .map_err(|e| PyErr::new(ExcType::OSError, e.to_string()))?;
-            stdout(format!("The following commands were written to file `{path}`:\n{text}"));
+            stdout(format!(
+                "The following commands were written to file `{path}`:\n{text}"
+            ));
         }
         _ => {
-            return Err(PyErr::new(ExcType::UsageError, format!("Line magic function `%{name}` not found.")));
+            return Err(PyErr::new(
+                ExcType::UsageError,
+                format!("Line magic function `%{name}` not found."),
+            ));
         }
     }
     Ok(None)
@@ -122,7 +169,9 @@ pub fn whos(session: &Session) -> String {
     t.force_no_tty();
     t.set_header(vec!["name", "type", "dtype", "shape", "size", "value"]);
     for n in names {
-        let Some(v) = session.globals.get(&n) else { continue };
+        let Some(v) = session.globals.get(&n) else {
+            continue;
+        };
         let (kind, dtype, shape, size) = match v {
             Value::Array(a) => {
                 let s = a.shape();
@@ -134,10 +183,25 @@ pub fn whos(session: &Session) -> String {
                     [_, _] => "matrix".into(),
                     more => format!("{}-D array", more.len()),
                 };
-                (kind, a.dtype().name().to_string(), crate::ops::broadcast::shape_repr(&s), a.size().to_string())
+                (
+                    kind,
+                    a.dtype().name().to_string(),
+                    crate::ops::broadcast::shape_repr(&s),
+                    a.size().to_string(),
+                )
             }
-            Value::Scalar(s) => (format!("np.{} scalar", s.dtype().name()), s.dtype().name().to_string(), "()".into(), "1".into()),
-            other => (other.type_name(), String::new(), String::new(), String::new()),
+            Value::Scalar(s) => (
+                format!("np.{} scalar", s.dtype().name()),
+                s.dtype().name().to_string(),
+                "()".into(),
+                "1".into(),
+            ),
+            other => (
+                other.type_name(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
         };
         let preview = display::repr_value(v, &session.print_options).replace('\n', " ");
         let preview: String = if preview.chars().count() > 40 {
@@ -209,7 +273,10 @@ fn fmt_duration(d: Duration) -> String {
 /// `%timeit EXPR`: automatic loop count (1, 10, 100, ... until 0.2 s), 7 runs.
 fn timeit(session: &mut Session, expr: &str) -> PyResult<String> {
     if expr.trim().is_empty() {
-        return Err(PyErr::new(ExcType::UsageError, "%timeit needs an expression"));
+        return Err(PyErr::new(
+            ExcType::UsageError,
+            "%timeit needs an expression",
+        ));
     }
     let run = |loops: usize, session: &mut Session| -> PyResult<f64> {
         let start = Instant::now();
@@ -232,7 +299,12 @@ fn timeit(session: &mut Session, expr: &str) -> PyResult<String> {
         per_loop.push(run(loops, session)? / loops as f64);
     }
     let mean = per_loop.iter().sum::<f64>() / 7.0;
-    let std = (per_loop.iter().map(|t| (t - mean) * (t - mean)).sum::<f64>() / 7.0).sqrt();
+    let std = (per_loop
+        .iter()
+        .map(|t| (t - mean) * (t - mean))
+        .sum::<f64>()
+        / 7.0)
+        .sqrt();
     Ok(format!(
         "{} ± {} per loop (mean ± std. dev. of 7 runs, {} loop{} each)\n",
         fmt_seconds(mean),

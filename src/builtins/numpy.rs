@@ -19,8 +19,20 @@ const NP: Owner = Owner::Module(Module::Numpy);
 const LA: Owner = Owner::Module(Module::Linalg);
 const M: Owner = Owner::ArrayMethod;
 
-const fn f(owner: Owner, name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner, signature, doc, func }
+const fn f(
+    owner: Owner,
+    name: &'static str,
+    signature: &'static str,
+    doc: &'static str,
+    func: super::BuiltinFn,
+) -> Builtin {
+    Builtin {
+        name,
+        owner,
+        signature,
+        doc,
+        func,
+    }
 }
 
 // ---------------------------------------------------------------- arguments
@@ -30,7 +42,12 @@ fn arr(v: &Value) -> PyResult<NdArray> {
 }
 
 fn int_of(v: &Value) -> PyResult<i64> {
-    index_int(v).ok_or_else(|| PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+    index_int(v).ok_or_else(|| {
+        PyErr::type_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            v.type_name()
+        ))
+    })
 }
 
 fn float_of(v: &Value) -> PyResult<f64> {
@@ -39,8 +56,15 @@ fn float_of(v: &Value) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as u8 as f64),
         Value::Scalar(s) => Ok(s.as_f64()),
-        Value::Array(a) if a.size() == 1 => Ok(as_f64(&a.to_data().view()).iter().next().copied().unwrap_or(0.0)),
-        other => Err(PyErr::type_err(format!("must be real number, not {}", other.type_name()))),
+        Value::Array(a) if a.size() == 1 => Ok(as_f64(&a.to_data().view())
+            .iter()
+            .next()
+            .copied()
+            .unwrap_or(0.0)),
+        other => Err(PyErr::type_err(format!(
+            "must be real number, not {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -72,23 +96,42 @@ pub fn dtype_arg(v: Option<Value>) -> PyResult<Option<DType>> {
             "float64" | "float" | "f8" | "d" | "double" => DType::Float64,
             "int64" | "int" | "i8" | "l" => DType::Int64,
             "bool" | "?" | "bool_" => DType::Bool,
-            "float32" | "float16" | "int32" | "int8" | "int16" | "uint8" | "uint64" | "complex128" | "object" | "str" => {
+            "float32" | "float16" | "int32" | "int8" | "int16" | "uint8" | "uint64"
+            | "complex128" | "object" | "str" => {
                 return Err(PyErr::new(
                     ExcType::NotImplementedError,
                     format!("npr supports the dtypes bool, int64 and float64, not {s}"),
                 ))
             }
-            other => return Err(PyErr::type_err(format!("data type '{other}' not understood"))),
+            other => {
+                return Err(PyErr::type_err(format!(
+                    "data type '{other}' not understood"
+                )))
+            }
         },
-        other => return Err(PyErr::type_err(format!("Cannot interpret '{}' as a data type", crate::display::repr_plain(other)))),
+        other => {
+            return Err(PyErr::type_err(format!(
+                "Cannot interpret '{}' as a data type",
+                crate::display::repr_plain(other)
+            )))
+        }
     }))
 }
 
 /// A shape argument: an int or a sequence of ints.
 fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
+    let bad = |v: &Value| {
+        PyErr::type_err(format!(
+            "expected a sequence of integers or a single integer, got '{}'",
+            crate::display::repr_plain(v)
+        ))
+    };
     match v {
-        Value::Tuple(_) | Value::List(_) => pyops::iterate(v)?.iter().map(int_of).collect(),
-        other => Ok(vec![int_of(other)?]),
+        Value::Tuple(_) | Value::List(_) => pyops::iterate(v)?
+            .iter()
+            .map(|x| index_int(x).ok_or_else(|| bad(x)))
+            .collect(),
+        other => Ok(vec![index_int(other).ok_or_else(|| bad(other))?]),
     }
 }
 
@@ -123,7 +166,10 @@ fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
     let dim = IxDyn(shape);
     Ok(match dt {
         DType::Float64 => ArrayData::Float(ArrayD::from_elem(dim, value)),
-        DType::Int64 => ArrayData::Int(ArrayD::from_elem(dim, crate::ops::cast::float_to_i64(value))),
+        DType::Int64 => ArrayData::Int(ArrayD::from_elem(
+            dim,
+            crate::ops::cast::float_to_i64(value),
+        )),
         DType::Bool => ArrayData::Bool(ArrayD::from_elem(dim, value != 0.0)),
     })
 }
@@ -131,11 +177,20 @@ fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
 // ---------------------------------------------------------------- creation
 
 fn np_array(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("array", args, &["object", "dtype", "copy", "order", "subok", "ndmin"], 1)?;
+    let mut s = bind(
+        "array",
+        args,
+        &["object", "dtype", "copy", "order", "subok", "ndmin"],
+        1,
+    )?;
     let obj = req(&mut s, 0);
     let dt = dtype_arg(opt(&mut s, 1))?;
     let data = array_from_value(&obj, dt)?;
-    let ndmin = opt(&mut s, 5).map(|v| int_of(&v)).transpose()?.unwrap_or(0).max(0) as usize;
+    let ndmin = opt(&mut s, 5)
+        .map(|v| int_of(&v))
+        .transpose()?
+        .unwrap_or(0)
+        .max(0) as usize;
     let shape = data.shape().to_vec();
     if shape.len() < ndmin {
         let mut ns = vec![1; ndmin - shape.len()];
@@ -157,7 +212,11 @@ fn np_asarray(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn make_filled(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
-    let params: &[&str] = if fill.is_some() { &["shape", "dtype", "order"] } else { &["shape", "fill_value", "dtype", "order"] };
+    let params: &[&str] = if fill.is_some() {
+        &["shape", "dtype", "order"]
+    } else {
+        &["shape", "fill_value", "dtype", "order"]
+    };
     let mut s = bind(name, args, params, if fill.is_some() { 1 } else { 2 })?;
     let shape = shape_of(&req(&mut s, 0))?;
     let (value, dt) = match fill {
@@ -169,7 +228,10 @@ fn make_filled(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
                 Value::Int(_) | Value::Scalar(Scalar::Int(_)) => DType::Int64,
                 _ => DType::Float64,
             };
-            (float_of(&fv)?, dtype_arg(opt(&mut s, 2))?.unwrap_or(inferred))
+            (
+                float_of(&fv)?,
+                dtype_arg(opt(&mut s, 2))?.unwrap_or(inferred),
+            )
         }
     };
     Ok(array_value(filled(&shape, dt, value)?))
@@ -186,12 +248,19 @@ fn np_full(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn like(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
-    let params: &[&str] = if fill.is_some() { &["a", "dtype"] } else { &["a", "fill_value", "dtype"] };
+    let params: &[&str] = if fill.is_some() {
+        &["a", "dtype"]
+    } else {
+        &["a", "fill_value", "dtype"]
+    };
     let mut s = bind(name, args, params, if fill.is_some() { 1 } else { 2 })?;
     let a = arr(&req(&mut s, 0))?;
     let (value, dt) = match fill {
         Some(v) => (v, dtype_arg(opt(&mut s, 1))?.unwrap_or(a.dtype())),
-        None => (float_of(&req(&mut s, 1))?, dtype_arg(opt(&mut s, 2))?.unwrap_or(a.dtype())),
+        None => (
+            float_of(&req(&mut s, 1))?,
+            dtype_arg(opt(&mut s, 2))?.unwrap_or(a.dtype()),
+        ),
     };
     Ok(array_value(filled(&a.shape(), dt, value)?))
 }
@@ -245,7 +314,9 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
         None => (Value::Int(0), a),
     };
     let step = step.unwrap_or(Value::Int(1));
-    let all_int = [&start, &stop, &step].iter().all(|v| index_int(v).is_some());
+    let all_int = [&start, &stop, &step]
+        .iter()
+        .all(|v| index_int(v).is_some());
     if all_int && dt_arg != Some(DType::Float64) {
         let (s0, s1, st) = (int_of(&start)?, int_of(&stop)?, int_of(&step)?);
         if st == 0 {
@@ -254,7 +325,9 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
         let n = crate::value::convert::range_len(s0, s1, st).unwrap_or(0);
         check_alloc(&[n], DType::Int64)?;
         let v: Vec<i64> = (0..n as i64).map(|i| s0 + i * st).collect();
-        let data = ArrayData::Int(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
+        let data = ArrayData::Int(
+            ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?,
+        );
         return Ok(array_value(match dt_arg {
             Some(d) => cast_data(&data.view(), d),
             None => data,
@@ -271,12 +344,16 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
     let n = if len > 0.0 { len as usize } else { 0 };
     check_alloc(&[n], DType::Float64)?;
     let d = (s0 + st) - s0;
-    let v: Vec<f64> = (0..n).map(|i| match i {
-        0 => s0,
-        1 => s0 + st,
-        _ => s0 + i as f64 * d,
-    }).collect();
-    let data = ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
+    let v: Vec<f64> = (0..n)
+        .map(|i| match i {
+            0 => s0,
+            1 => s0 + st,
+            _ => s0 + i as f64 * d,
+        })
+        .collect();
+    let data = ArrayData::Float(
+        ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?,
+    );
     Ok(array_value(match dt_arg {
         Some(dt) => cast_data(&data.view(), dt),
         None => data,
@@ -284,26 +361,46 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_linspace(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("linspace", args, &["start", "stop", "num", "endpoint", "retstep", "dtype"], 2)?;
+    let mut s = bind(
+        "linspace",
+        args,
+        &["start", "stop", "num", "endpoint", "retstep", "dtype"],
+        2,
+    )?;
     let start = float_of(&req(&mut s, 0))?;
     let stop = float_of(&req(&mut s, 1))?;
-    let num = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(50);
+    let num = opt(&mut s, 2)
+        .map(|v| int_of(&v))
+        .transpose()?
+        .unwrap_or(50);
     let endpoint = match opt(&mut s, 3) {
         Some(v) => pyops::truthy(&v)?,
         None => true,
     };
     if num < 0 {
-        return Err(PyErr::value(format!("Number of samples, {num}, must be non-negative.")));
+        return Err(PyErr::value(format!(
+            "Number of samples, {num}, must be non-negative."
+        )));
     }
     let n = num as usize;
     check_alloc(&[n], DType::Float64)?;
     let div = if endpoint { n.saturating_sub(1) } else { n } as f64;
     let step = (stop - start) / div;
-    let mut v: Vec<f64> = (0..n).map(|i| if div > 0.0 { i as f64 * step + start } else { start }).collect();
+    let mut v: Vec<f64> = (0..n)
+        .map(|i| {
+            if div > 0.0 {
+                i as f64 * step + start
+            } else {
+                start
+            }
+        })
+        .collect();
     if endpoint && n > 1 {
         v[n - 1] = stop;
     }
-    let data = ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
+    let data = ArrayData::Float(
+        ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?,
+    );
     let dt = dtype_arg(opt(&mut s, 5))?;
     Ok(array_value(match dt {
         Some(d) => cast_data(&data.view(), d),
@@ -320,7 +417,11 @@ fn np_diag(_: &mut Interp, args: Args) -> PyResult<Value> {
             let n = a.size() + k.unsigned_abs() as usize;
             let data = a.to_data();
             let mut out = filled(&[n, n], data.dtype(), 0.0)?;
-            let (r0, c0) = if k >= 0 { (0, k as usize) } else { ((-k) as usize, 0) };
+            let (r0, c0) = if k >= 0 {
+                (0, k as usize)
+            } else {
+                ((-k) as usize, 0)
+            };
             macro_rules! put {
                 ($o:expr, $src:expr) => {
                     for (i, &x) in $src.iter().enumerate() {
@@ -336,19 +437,35 @@ fn np_diag(_: &mut Interp, args: Args) -> PyResult<Value> {
             }
             Ok(array_value(out))
         }
-        2 => a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value),
+        2 => a
+            .with_view(|v| linalg::diagonal_data(&v, k))
+            .map(array_value),
         _ => Err(PyErr::value("Input must be 1- or 2-d.")),
     }
 }
 
 // ---------------------------------------------------------------- ufuncs
 
+/// NumPy's ufunc positional-count error: `sqrt() takes from 1 to 2 positional arguments but 0 were given`.
+fn ufunc_arity(name: &str, nin: usize, given: usize) -> PyResult<()> {
+    if given < nin || given > nin + 1 {
+        return Err(PyErr::type_err(format!(
+            "{name}() takes from {nin} to {} positional arguments but {given} {} given",
+            nin + 1,
+            if given == 1 { "was" } else { "were" }
+        )));
+    }
+    Ok(())
+}
+
 fn ufunc1(name: &str, u: Ufunc1, args: Args) -> PyResult<Value> {
+    ufunc_arity(name, 1, args.positional.len())?;
     let mut s = bind(name, args, &["x", "out", "where", "dtype"], 1)?;
     pyops::numpy_unary(u, &req(&mut s, 0), false)
 }
 
 fn ufunc2(name: &str, u: Ufunc2, args: Args) -> PyResult<Value> {
+    ufunc_arity(name, 2, args.positional.len())?;
     let mut s = bind(name, args, &["x1", "x2", "out", "where", "dtype"], 2)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
     pyops::numpy_binary(u, &a, &b, false)
@@ -434,8 +551,19 @@ fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
     let a = req(&mut s, 0);
     let lo = opt(&mut s, 1);
     let hi = opt(&mut s, 2);
-    if lo.is_none() && hi.is_none() {
-        return Err(PyErr::value("One of max or min must be given"));
+    let shapes: Vec<Vec<usize>> = [Some(&a), lo.as_ref(), hi.as_ref()]
+        .iter()
+        .map(|v| {
+            v.map(|v| crate::value::convert::to_operand(v).map(|o| o.shape()))
+                .transpose()
+                .map(|s| s.unwrap_or_default())
+        })
+        .collect::<PyResult<_>>()?;
+    let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
+    if crate::ops::broadcast::broadcast_shapes(&refs).is_none() {
+        return Err(PyErr::value(
+            crate::ops::broadcast::broadcast_error_message(&refs),
+        ));
     }
     // NumPy: minimum(maximum(a, lo), hi), bool input promotes with the Python ints.
     let mut v = a;
@@ -503,7 +631,9 @@ fn np_round(_: &mut Interp, args: Args) -> PyResult<Value> {
     let r = round_value(&a, d)?;
     // Rounding a 0-d array or NumPy scalar keeps the input kind.
     Ok(match (&a, r) {
-        (Value::Array(x), Value::Scalar(sc)) if x.ndim() == 0 => Value::Array(scalar_to_array(&Value::Scalar(sc))),
+        (Value::Array(x), Value::Scalar(sc)) if x.ndim() == 0 => {
+            Value::Array(scalar_to_array(&Value::Scalar(sc)))
+        }
         (_, r) => r,
     })
 }
@@ -514,14 +644,28 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     let mut s = bind(name, args, params, 1)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = axis_arg(opt(&mut s, 1))?;
-    let keepdims = params.iter().position(|p| *p == "keepdims").map(|i| bool_of(opt(&mut s, i))).transpose()?.unwrap_or(false);
-    let dtype = params.iter().position(|p| *p == "dtype").map(|i| dtype_arg(opt(&mut s, i))).transpose()?.flatten();
+    let keepdims = params
+        .iter()
+        .position(|p| *p == "keepdims")
+        .map(|i| bool_of(opt(&mut s, i)))
+        .transpose()?
+        .unwrap_or(false);
+    let dtype = params
+        .iter()
+        .position(|p| *p == "dtype")
+        .map(|i| dtype_arg(opt(&mut s, i)))
+        .transpose()?
+        .flatten();
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
     let mut data = a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?;
     if let Some(dt) = dtype {
         data = cast_data(&data.view(), dt);
     }
-    if r == Reduction::Mean && a.size() == 0 || (r == Reduction::Mean && data.shape().iter().product::<usize>() > 0 && axes.iter().any(|&ax| a.shape()[ax] == 0)) {
+    if r == Reduction::Mean && a.size() == 0
+        || (r == Reduction::Mean
+            && data.shape().iter().product::<usize>() > 0
+            && axes.iter().any(|&ax| a.shape()[ax] == 0))
+    {
         crate::interp::warnings::warn_runtime("Mean of empty slice");
         crate::interp::warnings::warn_runtime("invalid value encountered in scalar divide");
     }
@@ -557,18 +701,32 @@ fn np_any(_: &mut Interp, args: Args) -> PyResult<Value> {
 pub fn any_value(v: &Value) -> PyResult<Value> {
     let a = arr(v)?;
     let axes = normalize_axes(None, a.ndim())?;
-    a.with_view(|view| reduce::reduce(&view, Reduction::Any, &axes, false)).map(wrap_result)
+    a.with_view(|view| reduce::reduce(&view, Reduction::Any, &axes, false))
+        .map(wrap_result)
 }
 
 fn np_count_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
-    reduce_call("count_nonzero", Reduction::CountNonzero, args, &["a", "axis", "keepdims"])
+    reduce_call(
+        "count_nonzero",
+        Reduction::CountNonzero,
+        args,
+        &["a", "axis", "keepdims"],
+    )
 }
 
 fn var_call(name: &str, args: Args, sqrt: bool) -> PyResult<Value> {
-    let mut s = bind(name, args, &["a", "axis", "dtype", "out", "ddof", "keepdims"], 1)?;
+    let mut s = bind(
+        name,
+        args,
+        &["a", "axis", "dtype", "out", "ddof", "keepdims"],
+        1,
+    )?;
     let a = arr(&req(&mut s, 0))?;
     let axis = axis_arg(opt(&mut s, 1))?;
-    let ddof = opt(&mut s, 4).map(|v| float_of(&v)).transpose()?.unwrap_or(0.0);
+    let ddof = opt(&mut s, 4)
+        .map(|v| float_of(&v))
+        .transpose()?
+        .unwrap_or(0.0);
     let keepdims = bool_of(opt(&mut s, 5))?;
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
     let mut r = a.with_view(|v| reduce::variance(&v, &axes, ddof, keepdims))?;
@@ -592,7 +750,12 @@ fn arg_call(name: &str, args: Args, max: bool) -> PyResult<Value> {
         None => None,
         Some(v) => {
             let ax = int_of(&v)?;
-            Some(normalize_axes(Some(&[ax]), a.ndim())?.first().copied().unwrap_or(0))
+            Some(
+                normalize_axes(Some(&[ax]), a.ndim())?
+                    .first()
+                    .copied()
+                    .unwrap_or(0),
+            )
         }
     };
     let keepdims = bool_of(opt(&mut s, 3))?;
@@ -612,9 +775,15 @@ fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
     let a = arr(&req(&mut s, 0))?;
     let axis = match opt(&mut s, 1) {
         None => None,
-        Some(v) => Some(normalize_axes(Some(&[int_of(&v)?]), a.ndim())?.first().copied().unwrap_or(0)),
+        Some(v) => Some(
+            normalize_axes(Some(&[int_of(&v)?]), a.ndim())?
+                .first()
+                .copied()
+                .unwrap_or(0),
+        ),
     };
-    a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
+    a.with_view(|v| reduce::cumulative(&v, axis, product))
+        .map(array_value)
 }
 
 fn np_cumsum(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -658,7 +827,11 @@ fn np_vdot(_: &mut Interp, args: Args) -> PyResult<Value> {
     let fa = array_value(linalg::reshape_data(a.to_data(), &[a.size()])?);
     let fb = array_value(linalg::reshape_data(b.to_data(), &[b.size()])?);
     if a.size() != b.size() {
-        return Err(PyErr::value("cannot reshape array of size 3 into shape (2,)".replace("3", &b.size().to_string()).replace("(2,)", &format!("({},)", a.size()))));
+        return Err(PyErr::value(
+            "cannot reshape array of size 3 into shape (2,)"
+                .replace("3", &b.size().to_string())
+                .replace("(2,)", &format!("({},)", a.size())),
+        ));
     }
     linalg::dot_values(&fa, &fb)
 }
@@ -681,14 +854,18 @@ fn np_diagonal(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("diagonal", args, &["a", "offset"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
-    a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value)
+    a.with_view(|v| linalg::diagonal_data(&v, k))
+        .map(array_value)
 }
 
 fn np_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("norm", args, &["x", "ord", "axis", "keepdims"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     if opt(&mut s, 1).is_some() {
-        return Err(PyErr::new(ExcType::NotImplementedError, "npr's norm supports the default ord (2-norm / Frobenius) only"));
+        return Err(PyErr::new(
+            ExcType::NotImplementedError,
+            "npr's norm supports the default ord (2-norm / Frobenius) only",
+        ));
     }
     let axis = axis_arg(opt(&mut s, 2))?;
     let keepdims = bool_of(opt(&mut s, 3))?;
@@ -715,7 +892,11 @@ fn requested_shape_text(req: &[i64]) -> String {
             continue;
         }
         leading = false;
-        parts.push(if d == -1 { "newaxis".into() } else { d.to_string() });
+        parts.push(if d == -1 {
+            "newaxis".into()
+        } else {
+            d.to_string()
+        });
     }
     if req.len() == 1 && parts.len() == 1 {
         format!("({},)", parts[0])
@@ -734,13 +915,24 @@ pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
     if req.iter().any(|&d| d < -1) {
         return Err(PyErr::value("negative dimensions not allowed"));
     }
-    let known: usize = req.iter().filter(|&&d| d != -1).map(|&d| d as usize).product();
-    let err = || PyErr::value(format!("cannot reshape array of size {size} into shape {}", requested_shape_text(req)));
+    let known: usize = req
+        .iter()
+        .filter(|&&d| d != -1)
+        .map(|&d| d as usize)
+        .product();
+    let err = || {
+        PyErr::value(format!(
+            "cannot reshape array of size {size} into shape {}",
+            requested_shape_text(req)
+        ))
+    };
     let shape: Vec<usize> = if unknown == 1 {
         if known == 0 || size % known != 0 {
             return Err(err());
         }
-        req.iter().map(|&d| if d == -1 { size / known } else { d as usize }).collect()
+        req.iter()
+            .map(|&d| if d == -1 { size / known } else { d as usize })
+            .collect()
     } else {
         if known != size {
             return Err(err());
@@ -756,7 +948,9 @@ pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
 fn np_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("reshape", args, &["a", "shape", "order", "newshape"], 1)?;
     let a = arr(&req(&mut s, 0))?;
-    let shape = opt(&mut s, 1).or_else(|| opt(&mut s, 3)).ok_or_else(|| PyErr::type_err("reshape() missing 1 required positional argument: 'shape'"))?;
+    let shape = opt(&mut s, 1).or_else(|| opt(&mut s, 3)).ok_or_else(|| {
+        PyErr::type_err("reshape() missing 1 required positional argument: 'shape'")
+    })?;
     Ok(Value::Array(reshape_array(&a, &shape_arg(&shape)?)?))
 }
 
@@ -768,7 +962,11 @@ fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
     let shape = if rest.is_empty() {
         match args.keywords.iter().find(|(k, _)| k == "shape") {
             Some((_, v)) => shape_arg(v)?,
-            None => return Err(PyErr::type_err("reshape() takes exactly 1 argument (0 given)")),
+            None => {
+                return Err(PyErr::type_err(
+                    "reshape() takes exactly 1 argument (0 given)",
+                ))
+            }
         }
     } else {
         shape_varargs(rest)?
@@ -814,7 +1012,11 @@ fn m_transpose(_: &mut Interp, args: Args) -> PyResult<Value> {
         return Err(PyErr::type_err("transpose() needs an array"));
     };
     let a = arr(recv)?;
-    let axes = if rest.is_empty() || matches!(rest, [Value::None]) { None } else { Some(shape_varargs(rest)?) };
+    let axes = if rest.is_empty() || matches!(rest, [Value::None]) {
+        None
+    } else {
+        Some(shape_varargs(rest)?)
+    };
     transpose_value(&a, axes)
 }
 
@@ -839,7 +1041,9 @@ fn squeeze_value(a: &NdArray, axis: Option<Vec<i64>>) -> PyResult<Value> {
         Some(ax) => {
             let axes = normalize_axes(Some(&ax), shape.len())?;
             if axes.iter().any(|&i| shape[i] != 1) {
-                return Err(PyErr::value("cannot select an axis to squeeze out which has size not equal to one"));
+                return Err(PyErr::value(
+                    "cannot select an axis to squeeze out which has size not equal to one",
+                ));
             }
             axes
         }
@@ -898,12 +1102,21 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
         return Err(PyErr::value("need at least one array to concatenate"));
     }
     let arrays: Vec<NdArray> = match axis {
-        None => arrays.iter().map(|a| NdArray::new(linalg::reshape_data(a.to_data(), &[a.size()]).unwrap_or_else(|_| a.to_data()))).collect(),
+        None => arrays
+            .iter()
+            .map(|a| {
+                NdArray::new(
+                    linalg::reshape_data(a.to_data(), &[a.size()]).unwrap_or_else(|_| a.to_data()),
+                )
+            })
+            .collect(),
         Some(_) => arrays.to_vec(),
     };
     let ndim = arrays[0].ndim();
     if ndim == 0 {
-        return Err(PyErr::value("zero-dimensional arrays cannot be concatenated"));
+        return Err(PyErr::value(
+            "zero-dimensional arrays cannot be concatenated",
+        ));
     }
     for (i, a) in arrays.iter().enumerate() {
         if a.ndim() != ndim {
@@ -926,11 +1139,18 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
             }
         }
     }
-    let dt = arrays.iter().map(|a| a.dtype()).max().unwrap_or(DType::Float64);
+    let dt = arrays
+        .iter()
+        .map(|a| a.dtype())
+        .max()
+        .unwrap_or(DType::Float64);
     let mut shape = s0.clone();
     shape[ax] = arrays.iter().map(|a| a.shape()[ax]).sum();
     check_alloc(&shape, dt)?;
-    let datas: Vec<ArrayData> = arrays.iter().map(|a| cast_data(&a.to_data().view(), dt)).collect();
+    let datas: Vec<ArrayData> = arrays
+        .iter()
+        .map(|a| cast_data(&a.to_data().view(), dt))
+        .collect();
     macro_rules! cat {
         ($variant:ident) => {{
             let views: Vec<_> = datas
@@ -940,7 +1160,10 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
                     _ => None,
                 })
                 .collect();
-            ArrayData::$variant(ndarray::concatenate(ndarray::Axis(ax), &views).map_err(|e| PyErr::value(e.to_string()))?)
+            ArrayData::$variant(
+                ndarray::concatenate(ndarray::Axis(ax), &views)
+                    .map_err(|e| PyErr::value(e.to_string()))?,
+            )
         }};
     }
     Ok(match dt {
@@ -970,7 +1193,10 @@ fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData> {
         return Err(PyErr::value("all input arrays must have the same shape"));
     }
     let ax = normalize_axes(Some(&[axis]), s0.len() + 1)?[0];
-    let expanded: Vec<NdArray> = arrays.iter().map(|a| a.derive(ViewOp::NewAxis { axis: ax })).collect();
+    let expanded: Vec<NdArray> = arrays
+        .iter()
+        .map(|a| a.derive(ViewOp::NewAxis { axis: ax }))
+        .collect();
     concat(&expanded, Some(ax as i64))
 }
 
@@ -983,7 +1209,9 @@ fn np_stack(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn atleast_2d(a: &NdArray) -> NdArray {
     match a.ndim() {
-        0 => a.derive(ViewOp::NewAxis { axis: 0 }).derive(ViewOp::NewAxis { axis: 0 }),
+        0 => a
+            .derive(ViewOp::NewAxis { axis: 0 })
+            .derive(ViewOp::NewAxis { axis: 0 }),
         1 => a.derive(ViewOp::NewAxis { axis: 0 }),
         _ => a.clone(),
     }
@@ -991,7 +1219,10 @@ fn atleast_2d(a: &NdArray) -> NdArray {
 
 fn np_vstack(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("vstack", args, &["tup"], 1)?;
-    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?.iter().map(atleast_2d).collect();
+    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?
+        .iter()
+        .map(atleast_2d)
+        .collect();
     concat(&arrays, Some(0)).map(array_value)
 }
 
@@ -999,9 +1230,19 @@ fn np_hstack(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("hstack", args, &["tup"], 1)?;
     let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?
         .iter()
-        .map(|a| if a.ndim() == 0 { a.derive(ViewOp::NewAxis { axis: 0 }) } else { a.clone() })
+        .map(|a| {
+            if a.ndim() == 0 {
+                a.derive(ViewOp::NewAxis { axis: 0 })
+            } else {
+                a.clone()
+            }
+        })
         .collect();
-    let axis = if arrays.first().is_some_and(|a| a.ndim() == 1) { 0 } else { 1 };
+    let axis = if arrays.first().is_some_and(|a| a.ndim() == 1) {
+        0
+    } else {
+        1
+    };
     concat(&arrays, Some(axis)).map(array_value)
 }
 
@@ -1025,11 +1266,18 @@ fn np_broadcast_to(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
     check_alloc(&shape, a.dtype())?;
     let data = a.with_view(|v| match v {
-        AView::Bool(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Bool(b.to_owned())),
-        AView::Int(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Int(b.to_owned())),
-        AView::Float(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Float(b.to_owned())),
+        AView::Bool(x) => x
+            .broadcast(IxDyn(&shape))
+            .map(|b| ArrayData::Bool(b.to_owned())),
+        AView::Int(x) => x
+            .broadcast(IxDyn(&shape))
+            .map(|b| ArrayData::Int(b.to_owned())),
+        AView::Float(x) => x
+            .broadcast(IxDyn(&shape))
+            .map(|b| ArrayData::Float(b.to_owned())),
     });
-    data.map(array_value).ok_or_else(|| PyErr::value("broadcast failed"))
+    data.map(array_value)
+        .ok_or_else(|| PyErr::value("broadcast failed"))
 }
 
 fn np_shape(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1056,22 +1304,37 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
         (None, None) => nonzero_value(&arr(&cond)?),
         (Some(x), Some(y)) => {
             let c = arr(&cond)?;
-            let (xo, yo) = (crate::value::convert::to_operand(&x)?, crate::value::convert::to_operand(&y)?);
+            let (xo, yo) = (
+                crate::value::convert::to_operand(&x)?,
+                crate::value::convert::to_operand(&y)?,
+            );
             let shapes = [c.shape(), xo.shape(), yo.shape()];
             let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
-            let shape = crate::ops::broadcast::broadcast_shapes(&refs)
-                .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&refs)))?;
+            let shape = crate::ops::broadcast::broadcast_shapes(&refs).ok_or_else(|| {
+                PyErr::value(crate::ops::broadcast::broadcast_error_message(&refs))
+            })?;
             let dt = crate::ops::ufunc::result_dtype(&xo, &yo);
             check_alloc(&shape, dt)?;
-            let cb = c.with_view(|v| crate::ops::cast::as_bool(&v).broadcast(IxDyn(&shape)).map(|b| b.to_owned()));
+            let cb = c.with_view(|v| {
+                crate::ops::cast::as_bool(&v)
+                    .broadcast(IxDyn(&shape))
+                    .map(|b| b.to_owned())
+            });
             let cb = cb.ok_or_else(|| PyErr::value("broadcast"))?;
             let xd = xo.with_view(|v| cast_data(&v, dt));
             let yd = yo.with_view(|v| cast_data(&v, dt));
             macro_rules! pick {
                 ($variant:ident, $a:expr, $b:expr) => {{
-                    let a = $a.broadcast(IxDyn(&shape)).ok_or_else(|| PyErr::value("broadcast"))?;
-                    let b = $b.broadcast(IxDyn(&shape)).ok_or_else(|| PyErr::value("broadcast"))?;
-                    let out = ndarray::Zip::from(&cb).and(&a).and(&b).map_collect(|&c, &p, &q| if c { p } else { q });
+                    let a = $a
+                        .broadcast(IxDyn(&shape))
+                        .ok_or_else(|| PyErr::value("broadcast"))?;
+                    let b = $b
+                        .broadcast(IxDyn(&shape))
+                        .ok_or_else(|| PyErr::value("broadcast"))?;
+                    let out = ndarray::Zip::from(&cb)
+                        .and(&a)
+                        .and(&b)
+                        .map_collect(|&c, &p, &q| if c { p } else { q });
                     ArrayData::$variant(out)
                 }};
             }
@@ -1083,7 +1346,9 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
             };
             Ok(array_value(out))
         }
-        _ => Err(PyErr::value("either both or neither of x and y should be given")),
+        _ => Err(PyErr::value(
+            "either both or neither of x and y should be given",
+        )),
     }
 }
 
@@ -1113,7 +1378,13 @@ fn np_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayData> {
     let (data, ax) = match axis {
         None => (linalg::reshape_data(a.to_data(), &[a.size()])?, 0),
-        Some(x) => (a.to_data(), normalize_axes(Some(&[x]), a.ndim())?.first().copied().unwrap_or(0)),
+        Some(x) => (
+            a.to_data(),
+            normalize_axes(Some(&[x]), a.ndim())?
+                .first()
+                .copied()
+                .unwrap_or(0),
+        ),
     };
     if data.shape().is_empty() {
         return Err(PyErr::axis(axis.unwrap_or(0), 0));
@@ -1122,7 +1393,11 @@ fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayD
         ($x:expr, $cmp:expr) => {{
             let mut out = $x.clone();
             let mut idx_out = $x.mapv(|_| 0i64);
-            for (mut lane, mut ilane) in out.lanes_mut(ndarray::Axis(ax)).into_iter().zip(idx_out.lanes_mut(ndarray::Axis(ax))) {
+            for (mut lane, mut ilane) in out
+                .lanes_mut(ndarray::Axis(ax))
+                .into_iter()
+                .zip(idx_out.lanes_mut(ndarray::Axis(ax)))
+            {
                 let vals: Vec<_> = lane.iter().copied().collect();
                 let mut order: Vec<usize> = (0..vals.len()).collect();
                 order.sort_by(|&i, &j| $cmp(&vals[i], &vals[j]));
@@ -1134,19 +1409,34 @@ fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayD
             (out, idx_out)
         }};
     }
-    let fcmp = |a: &f64, b: &f64| a.partial_cmp(b).unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()));
+    let fcmp = |a: &f64, b: &f64| {
+        a.partial_cmp(b)
+            .unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()))
+    };
     Ok(match data {
         ArrayData::Float(x) => {
             let (o, i) = sort_lanes!(x, fcmp);
-            if indices { ArrayData::Int(i) } else { ArrayData::Float(o) }
+            if indices {
+                ArrayData::Int(i)
+            } else {
+                ArrayData::Float(o)
+            }
         }
         ArrayData::Int(x) => {
             let (o, i) = sort_lanes!(x, |a: &i64, b: &i64| a.cmp(b));
-            if indices { ArrayData::Int(i) } else { ArrayData::Int(o) }
+            if indices {
+                ArrayData::Int(i)
+            } else {
+                ArrayData::Int(o)
+            }
         }
         ArrayData::Bool(x) => {
             let (o, i) = sort_lanes!(x, |a: &bool, b: &bool| a.cmp(b));
-            if indices { ArrayData::Int(i) } else { ArrayData::Bool(o) }
+            if indices {
+                ArrayData::Int(i)
+            } else {
+                ArrayData::Bool(o)
+            }
         }
     })
 }
@@ -1183,7 +1473,18 @@ fn m_sort(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("unique", args, &["ar", "return_index", "return_inverse", "return_counts", "axis"], 1)?;
+    let mut s = bind(
+        "unique",
+        args,
+        &[
+            "ar",
+            "return_index",
+            "return_inverse",
+            "return_counts",
+            "axis",
+        ],
+        1,
+    )?;
     let a = arr(&req(&mut s, 0))?;
     let counts = bool_of(opt(&mut s, 3))?;
     let sorted = sorted_data(&a, None, false)?;
@@ -1192,7 +1493,10 @@ fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
             let mut vals = Vec::new();
             let mut cnt: Vec<i64> = Vec::new();
             for &v in $x.iter() {
-                if vals.last().is_some_and(|l| *l == v || (is_nan_like(l) && is_nan_like(&v))) {
+                if vals
+                    .last()
+                    .is_some_and(|l| *l == v || (is_nan_like(l) && is_nan_like(&v)))
+                {
                     if let Some(c) = cnt.last_mut() {
                         *c += 1;
                     }
@@ -1201,7 +1505,10 @@ fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
                     cnt.push(1);
                 }
             }
-            (ArrayData::$variant(ndarray::Array1::from(vals).into_dyn()), cnt)
+            (
+                ArrayData::$variant(ndarray::Array1::from(vals).into_dyn()),
+                cnt,
+            )
         }};
     }
     let (u, c) = match sorted {
@@ -1210,7 +1517,10 @@ fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
         ArrayData::Bool(x) => uniq!(x, Bool),
     };
     if counts {
-        return Ok(Value::tuple(vec![array_value(u), array_value(ArrayData::Int(ndarray::Array1::from(c).into_dyn()))]));
+        return Ok(Value::tuple(vec![
+            array_value(u),
+            array_value(ArrayData::Int(ndarray::Array1::from(c).into_dyn())),
+        ]));
     }
     Ok(array_value(u))
 }
@@ -1238,7 +1548,10 @@ fn is_nan_like<T: NanLike>(x: &T) -> bool {
 }
 
 fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<Value> {
-    let (x, y) = (crate::value::convert::to_operand(a)?, crate::value::convert::to_operand(b)?);
+    let (x, y) = (
+        crate::value::convert::to_operand(a)?,
+        crate::value::convert::to_operand(b)?,
+    );
     let (sx, sy) = (x.shape(), y.shape());
     let shape = crate::ops::broadcast::broadcast_shapes(&[&sx, &sy])
         .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&[&sx, &sy])))?;
@@ -1247,9 +1560,13 @@ fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> 
             let (fx, fy) = (as_f64(&vx), as_f64(&vy));
             let (bx, by) = (fx.broadcast(IxDyn(&shape)), fy.broadcast(IxDyn(&shape)));
             match (bx, by) {
-                (Some(bx), Some(by)) => Some(ndarray::Zip::from(&bx).and(&by).map_collect(|&p, &q| {
-                    ((p - q).abs() <= atol + rtol * q.abs() && q.is_finite()) || p == q || (equal_nan && p.is_nan() && q.is_nan())
-                })),
+                (Some(bx), Some(by)) => {
+                    Some(ndarray::Zip::from(&bx).and(&by).map_collect(|&p, &q| {
+                        ((p - q).abs() <= atol + rtol * q.abs() && q.is_finite())
+                            || p == q
+                            || (equal_nan && p.is_nan() && q.is_nan())
+                    }))
+                }
                 _ => None,
             }
         })
@@ -1261,17 +1578,34 @@ fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> 
 fn np_isclose(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("isclose", args, &["a", "b", "rtol", "atol", "equal_nan"], 2)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
-    let rtol = opt(&mut s, 2).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-5);
-    let atol = opt(&mut s, 3).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-8);
+    let rtol = opt(&mut s, 2)
+        .map(|v| float_of(&v))
+        .transpose()?
+        .unwrap_or(1e-5);
+    let atol = opt(&mut s, 3)
+        .map(|v| float_of(&v))
+        .transpose()?
+        .unwrap_or(1e-8);
     let en = bool_of(opt(&mut s, 4))?;
     isclose_data(&a, &b, rtol, atol, en)
 }
 
 fn np_allclose(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("allclose", args, &["a", "b", "rtol", "atol", "equal_nan"], 2)?;
+    let mut s = bind(
+        "allclose",
+        args,
+        &["a", "b", "rtol", "atol", "equal_nan"],
+        2,
+    )?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
-    let rtol = opt(&mut s, 2).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-5);
-    let atol = opt(&mut s, 3).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-8);
+    let rtol = opt(&mut s, 2)
+        .map(|v| float_of(&v))
+        .transpose()?
+        .unwrap_or(1e-5);
+    let atol = opt(&mut s, 3)
+        .map(|v| float_of(&v))
+        .transpose()?
+        .unwrap_or(1e-8);
     let en = bool_of(opt(&mut s, 4))?;
     let c = isclose_data(&a, &b, rtol, atol, en)?;
     let all = arr(&c)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x));
@@ -1297,7 +1631,12 @@ fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn m_astype(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("astype", args, &["self", "dtype", "order", "casting", "subok", "copy"], 2)?;
+    let mut s = bind(
+        "astype",
+        args,
+        &["self", "dtype", "order", "casting", "subok", "copy"],
+        2,
+    )?;
     let recv = req(&mut s, 0);
     let dt = dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64);
     let a = arr(&recv)?;
@@ -1325,7 +1664,9 @@ fn m_item(_: &mut Interp, args: Args) -> PyResult<Value> {
     let i = match rest {
         [] => {
             if a.size() != 1 {
-                return Err(PyErr::value("can only convert an array of size 1 to a Python scalar"));
+                return Err(PyErr::value(
+                    "can only convert an array of size 1 to a Python scalar",
+                ));
             }
             0
         }
@@ -1334,7 +1675,12 @@ fn m_item(_: &mut Interp, args: Args) -> PyResult<Value> {
             let n = a.size() as i64;
             let j = if i < 0 { i + n } else { i };
             if j < 0 || j >= n {
-                return Err(PyErr::index(format!("index {i} is out of bounds for size {n}")));
+                let msg = if a.ndim() == 1 {
+                    format!("index {i} is out of bounds for axis 0 with size {n}")
+                } else {
+                    format!("index {i} is out of bounds for size {n}")
+                };
+                return Err(PyErr::index(msg));
             }
             j as usize
         }
@@ -1402,33 +1748,20 @@ fn m_dot(i: &mut Interp, args: Args) -> PyResult<Value> {
     np_dot(i, args)
 }
 
-fn np_removed(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "NaN" | "NAN" => "`np.NaN` was removed in the NumPy 2.0 release. Use `np.nan` instead.",
-        "Inf" => "`np.Inf` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
-        "Infinity" => "`np.Infinity` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
-        "infty" => "`np.infty` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
-        "PINF" => "`np.PINF` was removed in the NumPy 2.0 release. Use `np.inf` instead.",
-        "NINF" => "`np.NINF` was removed in the NumPy 2.0 release. Use `-np.inf` instead.",
-        "float_" => "`np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.",
-        "alltrue" => "`np.alltrue` was removed in the NumPy 2.0 release. Use `np.all` instead.",
-        "sometrue" => "`np.sometrue` was removed in the NumPy 2.0 release. Use `np.any` instead.",
-        "round_" => "`np.round_` was removed in the NumPy 2.0 release. Use `np.round` instead.",
-        "product" => "`np.product` was removed in the NumPy 2.0 release. Use `np.prod` instead.",
-        "cumproduct" => "`np.cumproduct` was removed in the NumPy 2.0 release. Use `np.cumprod` instead.",
-        _ => return None,
-    })
-}
-
 /// Texts for names NumPy 2 removed (with the hint npr adds).
 pub fn removed_name(name: &str) -> Option<PyErr> {
-    if let Some(msg) = np_removed(name) {
-        return Some(PyErr::new(ExcType::AttributeError, msg));
+    if let Some((_, msg)) = super::removed::REMOVED.iter().find(|(n, _)| *n == name) {
+        return Some(PyErr::new(ExcType::AttributeError, *msg));
     }
     if name == "asscalar" {
         return Some(
-            PyErr::new(ExcType::AttributeError, "module 'numpy' has no attribute 'asscalar'")
-                .with_hint("np.asscalar was removed in NumPy 1.23; use a.item() to get a Python scalar"),
+            PyErr::new(
+                ExcType::AttributeError,
+                "module 'numpy' has no attribute 'asscalar'",
+            )
+            .with_hint(
+                "np.asscalar was removed in NumPy 1.23; use a.item() to get a Python scalar",
+            ),
         );
     }
     None
@@ -1446,6 +1779,8 @@ pub fn constant(name: &str) -> Option<Value> {
         "float64" | "double" => Value::Type(TypeObj::NpFloat64),
         "int64" | "int_" | "intp" => Value::Type(TypeObj::NpInt64),
         "bool_" | "bool" => Value::Type(TypeObj::NpBool),
+        "True_" => Value::Scalar(Scalar::Bool(true)),
+        "False_" => Value::Scalar(Scalar::Bool(false)),
         "ndarray" => Value::Type(TypeObj::NdArray),
         "random" => Value::Module(Module::Random),
         "linalg" => Value::Module(Module::Linalg),
@@ -1621,4 +1956,171 @@ pub static METHODS: &[Builtin] = &[
     f(M, "argsort", "a.argsort(axis=-1)", "Indices that sort the array.", np_argsort),
     f(M, "diagonal", "a.diagonal(offset=0)", "The diagonal.", np_diagonal),
     f(M, "trace", "a.trace(offset=0)", "Sum of the diagonal.", np_trace),
+];
+
+// ---------------------------------------------------------------- print options
+
+fn legacy_value(l: crate::display::options::Legacy) -> Value {
+    use crate::display::options::Legacy;
+    match l {
+        Legacy::Off => Value::Bool(false),
+        Legacy::V113 => Value::str("1.13"),
+        Legacy::V121 => Value::str("1.21"),
+        Legacy::V125 => Value::str("1.25"),
+        Legacy::V21 => Value::str("2.1"),
+        Legacy::V22 => Value::str("2.2"),
+    }
+}
+
+fn np_get_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
+    bind("get_printoptions", args, &[], 0)?;
+    let o = &i.session.print_options;
+    let mut d = crate::value::Dict::default();
+    let entries = vec![
+        ("edgeitems", Value::Int(o.edgeitems as i128)),
+        ("threshold", Value::Int(o.threshold as i128)),
+        ("floatmode", Value::str(o.floatmode.name())),
+        ("precision", Value::Int(o.precision as i128)),
+        ("suppress", Value::Bool(o.suppress)),
+        ("linewidth", Value::Int(o.linewidth as i128)),
+        ("nanstr", Value::str(&o.nanstr)),
+        ("infstr", Value::str(&o.infstr)),
+        ("sign", Value::str(o.sign.to_string())),
+        ("formatter", Value::None),
+        ("legacy", legacy_value(o.legacy)),
+        ("override_repr", Value::None),
+    ];
+    for (k, v) in entries {
+        d.entries.push((Value::str(k), v));
+    }
+    Ok(Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(d))))
+}
+
+fn np_set_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
+    use crate::display::options::{FloatMode, Legacy};
+    let mut s = bind(
+        "set_printoptions",
+        args,
+        &[
+            "precision",
+            "threshold",
+            "edgeitems",
+            "linewidth",
+            "suppress",
+            "nanstr",
+            "infstr",
+            "formatter",
+            "sign",
+            "floatmode",
+            "legacy",
+            "override_repr",
+        ],
+        0,
+    )?;
+    let mut o = i.session.print_options.clone();
+    let nonneg = |v: &Value, what: &str| -> PyResult<usize> {
+        let n =
+            index_int(v).ok_or_else(|| PyErr::type_err(format!("{what} must be an integer")))?;
+        usize::try_from(n).map_err(|_| {
+            PyErr::new(
+                ExcType::NotImplementedError,
+                format!("npr does not support a negative {what}"),
+            )
+        })
+    };
+    if let Some(v) = opt(&mut s, 0) {
+        o.precision = nonneg(&v, "precision")?;
+    }
+    if let Some(v) = opt(&mut s, 1) {
+        o.threshold = match &v {
+            Value::Float(f) if f.is_nan() => {
+                return Err(PyErr::value(
+                    "threshold must be non-NAN, try sys.maxsize for untruncated representation",
+                ))
+            }
+            Value::Float(f) if f.is_infinite() => usize::MAX,
+            _ => nonneg(&v, "threshold")?,
+        };
+    }
+    if let Some(v) = opt(&mut s, 2) {
+        o.edgeitems = nonneg(&v, "edgeitems")?;
+    }
+    if let Some(v) = opt(&mut s, 3) {
+        o.linewidth = nonneg(&v, "linewidth")?;
+    }
+    if let Some(v) = opt(&mut s, 4) {
+        o.suppress = pyops::truthy(&v)?;
+    }
+    let text = |v: Value, what: &str| -> PyResult<String> {
+        match v {
+            Value::Str(t) => Ok(t.to_string()),
+            _ => Err(PyErr::type_err(format!("{what} must be a string"))),
+        }
+    };
+    if let Some(v) = opt(&mut s, 5) {
+        o.nanstr = text(v, "nanstr")?;
+    }
+    if let Some(v) = opt(&mut s, 6) {
+        o.infstr = text(v, "infstr")?;
+    }
+    if opt(&mut s, 7).is_some() {
+        return Err(PyErr::new(
+            ExcType::NotImplementedError,
+            "npr does not support custom formatters",
+        ));
+    }
+    if let Some(v) = opt(&mut s, 8) {
+        o.sign = match &v {
+            Value::Str(t) if ["-", "+", " "].contains(&t.as_ref()) => {
+                t.chars().next().unwrap_or('-')
+            }
+            _ => return Err(PyErr::value("sign option must be one of ' ', '+', or '-'")),
+        };
+    }
+    if let Some(v) = opt(&mut s, 9) {
+        o.floatmode = match &v {
+            Value::Str(t) => match t.as_ref() {
+                "fixed" => FloatMode::Fixed,
+                "unique" => FloatMode::Unique,
+                "maxprec" => FloatMode::MaxPrec,
+                "maxprec_equal" => FloatMode::MaxPrecEqual,
+                _ => return Err(PyErr::value("floatmode option must be one of \"fixed\", \"unique\", \"maxprec\", \"maxprec_equal\"")),
+            },
+            _ => return Err(PyErr::value("floatmode option must be one of \"fixed\", \"unique\", \"maxprec\", \"maxprec_equal\"")),
+        };
+    }
+    if let Some(v) = s.get_mut(10).and_then(|x| x.take()) {
+        o.legacy = match &v {
+            Value::Bool(false) => Legacy::Off,
+            Value::Str(t) => match t.as_ref() {
+                "1.13" => Legacy::V113,
+                "1.21" => Legacy::V121,
+                "1.25" => Legacy::V125,
+                "2.1" => Legacy::V21,
+                "2.2" => Legacy::V22,
+                _ => {
+                    crate::interp::warnings::warn("UserWarning", "legacy printing option can currently only be '1.13', '1.21', '1.25', '2.1', '2.2' or `False`");
+                    return Err(PyErr::new(
+                        ExcType::NotImplementedError,
+                        format!(
+                            "npr does not keep the invalid legacy value {}",
+                            crate::display::repr_plain(&v)
+                        ),
+                    ));
+                }
+            },
+            _ => {
+                crate::interp::warnings::warn("UserWarning", "legacy printing option can currently only be '1.13', '1.21', '1.25', '2.1', '2.2' or `False`");
+                return Ok(Value::None);
+            }
+        };
+    }
+    i.session.print_options = o;
+    Ok(Value::None)
+}
+
+/// Print-option functions (they need the session).
+pub static PRINT_FUNCTIONS: &[Builtin] = &[
+    f(NP, "set_printoptions", "np.set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, suppress=None, nanstr=None, infstr=None, sign=None, floatmode=None, legacy=None)", "Change how arrays print (digits, summarisation, line width, scientific notation).", np_set_printoptions),
+    f(NP, "get_printoptions", "np.get_printoptions()", "The current print options as a dict.", np_get_printoptions),
 ];

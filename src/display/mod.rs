@@ -51,13 +51,20 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { display: DisplayMode::Repr, hints: true }
+        RenderOptions {
+            display: DisplayMode::Repr,
+            hints: true,
+        }
     }
 }
 
 /// Python's `repr(str)`.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -70,7 +77,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -92,7 +101,11 @@ fn scalar_repr(s: &Scalar, opts: &PrintOptions) -> String {
 }
 
 fn join_items(items: &[Value], opts: &PrintOptions) -> String {
-    items.iter().map(|v| repr_value(v, opts)).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|v| repr_value(v, opts))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Python's `repr(v)`.
@@ -109,12 +122,18 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
             _ => format!("({})", join_items(t, opts)),
         },
         Value::Set(s) => {
-            let s = s.borrow();
-            if s.is_empty() {
-                "set()".into()
-            } else {
-                format!("{{{}}}", join_items(&s, opts))
+            let mut items = s.borrow().clone();
+            if items.is_empty() {
+                return "set()".into();
             }
+            // Small ints iterate in value order in CPython sets.
+            if items
+                .iter()
+                .all(|v| matches!(v, Value::Int(i) if (0..1 << 30).contains(i)))
+            {
+                items.sort_by_key(|v| if let Value::Int(i) = v { *i } else { 0 });
+            }
+            format!("{{{}}}", join_items(&items, opts))
         }
         Value::Dict(d) => {
             let parts: Vec<String> = d
@@ -134,7 +153,12 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         }
         Value::Slice(s) => {
             let part = |x: Option<i64>| x.map(|v| v.to_string()).unwrap_or_else(|| "None".into());
-            format!("slice({}, {}, {})", part(s.start), part(s.stop), part(s.step))
+            format!(
+                "slice({}, {}, {})",
+                part(s.start),
+                part(s.stop),
+                part(s.step)
+            )
         }
         Value::Ellipsis => "Ellipsis".into(),
         Value::Array(a) => a.with_view(|view| repr::array_repr(&view, opts)),
@@ -143,8 +167,15 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Type(t) => format!("<class '{}'>", t.qualname()),
         Value::Module(m) => format!("<module '{}'>", m.name()),
         Value::Function(f) => format!("<function {}>", f.name),
-        Value::Builtin(b) => format!("<function {}>", b.signature.split('(').next().unwrap_or(b.name)),
-        Value::Method(recv, b) => format!("<built-in method {} of {} object>", b.name, recv.type_name()),
+        Value::Builtin(b) => format!(
+            "<function {}>",
+            b.signature.split('(').next().unwrap_or(b.name)
+        ),
+        Value::Method(recv, b) => format!(
+            "<built-in method {} of {} object>",
+            b.name,
+            recv.type_name()
+        ),
         Value::Exception(e, m) => format!("{}({})", e.name(), str_repr(m)),
         Value::Opaque(o) => format!("<{o:?}>"),
     }
@@ -184,9 +215,28 @@ fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> 
     }
     let flat = repr_value(v, opts);
     let (open, close, items): (&str, &str, Vec<PrettyItem>) = match v {
-        Value::List(l) => ("[", "]", l.borrow().iter().map(|x| PrettyItem::One(x.clone())).collect()),
-        Value::Tuple(t) => ("(", if t.len() == 1 { ",)" } else { ")" }, t.iter().map(|x| PrettyItem::One(x.clone())).collect()),
-        Value::Dict(d) => ("{", "}", d.borrow().entries.iter().map(|(k, x)| PrettyItem::Pair(k.clone(), x.clone())).collect()),
+        Value::List(l) => (
+            "[",
+            "]",
+            l.borrow()
+                .iter()
+                .map(|x| PrettyItem::One(x.clone()))
+                .collect(),
+        ),
+        Value::Tuple(t) => (
+            "(",
+            if t.len() == 1 { ",)" } else { ")" },
+            t.iter().map(|x| PrettyItem::One(x.clone())).collect(),
+        ),
+        Value::Dict(d) => (
+            "{",
+            "}",
+            d.borrow()
+                .entries
+                .iter()
+                .map(|(k, x)| PrettyItem::Pair(k.clone(), x.clone()))
+                .collect(),
+        ),
         _ => return reindent(&flat, indent),
     };
     let fits = !flat.contains('\n') && indent + flat.len() + trailing <= PRETTY_WIDTH;
@@ -199,18 +249,25 @@ fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> 
         .iter()
         .enumerate()
         .map(|(k, item)| {
-            let tail = if k + 1 == n { close.len() + trailing } else { 1 };
+            let tail = if k + 1 == n {
+                close.len() + trailing
+            } else {
+                1
+            };
             match item {
                 PrettyItem::One(x) => pretty_at(x, opts, inner, tail),
                 PrettyItem::Pair(key, x) => {
                     let ks = repr_value(key, opts);
-                    let vs = pretty_at(x, opts, inner + ks.len() + 2, tail);
+                    let vs = pretty_at(x, opts, inner, tail);
                     format!("{ks}: {vs}")
                 }
             }
         })
         .collect();
-    format!("{open}{}{close}", parts.join(&format!(",\n{}", " ".repeat(inner))))
+    format!(
+        "{open}{}{close}",
+        parts.join(&format!(",\n{}", " ".repeat(inner)))
+    )
 }
 
 enum PrettyItem {
@@ -229,7 +286,13 @@ pub fn help_text(v: &Value, _opts: &PrintOptions) -> String {
 }
 
 /// The output text of one cell in transcript form (no `In` line, no trailing blank line).
-pub fn render_outcome(outcome: &CellOutcome, src: &str, prompt_width: usize, popts: &PrintOptions, ropts: &RenderOptions) -> String {
+pub fn render_outcome(
+    outcome: &CellOutcome,
+    src: &str,
+    prompt_width: usize,
+    popts: &PrintOptions,
+    ropts: &RenderOptions,
+) -> String {
     let mut out = String::new();
     for e in &outcome.events {
         match e {
@@ -263,7 +326,13 @@ pub fn render_outcome(outcome: &CellOutcome, src: &str, prompt_width: usize, pop
     }
     if let Some(err) = &outcome.error {
         let hint_below = ropts.display != DisplayMode::Repr;
-        out.push_str(&render_error(err, src, prompt_width, ropts.hints, hint_below));
+        out.push_str(&render_error(
+            err,
+            src,
+            prompt_width,
+            ropts.hints,
+            hint_below,
+        ));
     }
     while out.ends_with('\n') {
         out.pop();
@@ -275,7 +344,13 @@ pub fn render_outcome(outcome: &CellOutcome, src: &str, prompt_width: usize, pop
 /// operand notes, the `ExcType: message` line, and a hint. In repr mode
 /// the hint goes above the error line, so the error line stays last as in
 /// an IPython traceback; the table display puts it below.
-pub fn render_error(err: &PyErr, src: &str, prompt_width: usize, with_hints: bool, hint_below: bool) -> String {
+pub fn render_error(
+    err: &PyErr,
+    src: &str,
+    prompt_width: usize,
+    with_hints: bool,
+    hint_below: bool,
+) -> String {
     let mut out = String::new();
     if with_hints {
         if let Some(span) = err.span {
@@ -298,7 +373,8 @@ pub fn render_error(err: &PyErr, src: &str, prompt_width: usize, with_hints: boo
     }
     let hint_text: String = if with_hints {
         let hint = err.hint.clone().or_else(|| hints::shape_hint(err, src));
-        hint.map(|h| h.lines().map(|l| format!("hint: {l}\n")).collect()).unwrap_or_default()
+        hint.map(|h| h.lines().map(|l| format!("hint: {l}\n")).collect())
+            .unwrap_or_default()
     } else {
         String::new()
     };
@@ -319,6 +395,14 @@ fn caret_line(src: &str, span: crate::syntax::Span, prompt_width: usize) -> Opti
         return None;
     }
     let start = src.get(..span.start)?.chars().count();
-    let width = src.get(span.start..span.end.min(src.len()))?.chars().count().max(1);
-    Some(format!("{}{}", " ".repeat(prompt_width + start), "^".repeat(width)))
+    let width = src
+        .get(span.start..span.end.min(src.len()))?
+        .chars()
+        .count()
+        .max(1);
+    Some(format!(
+        "{}{}",
+        " ".repeat(prompt_width + start),
+        "^".repeat(width)
+    ))
 }

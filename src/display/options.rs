@@ -39,7 +39,10 @@ impl Legacy {
     }
     /// Summarised arrays get no `shape=(...)` extra.
     pub fn no_shape_extra(self) -> bool {
-        matches!(self, Legacy::V113 | Legacy::V121 | Legacy::V125 | Legacy::V21)
+        matches!(
+            self,
+            Legacy::V113 | Legacy::V121 | Legacy::V125 | Legacy::V21 | Legacy::V22
+        )
     }
 }
 

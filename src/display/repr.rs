@@ -33,9 +33,18 @@
 //!    `dtype=..` for empty arrays, placed on the last line or on a new line
 //!    when they would exceed `linewidth`.
 //!
-//! Digit generation relies on Rust's float formatting: `{:e}` yields the
-//! shortest round-trip digits (like Python's `repr`), `{:.N}` / `{:.Ne}`
-//! round the exact binary value half-to-even (like Dragon4 and `dtoa`).
+//! `legacy='1.13'` is reproduced too (space sign, fixed scientific digits,
+//! its wrapping quirks, `repr` of the item for 0-d arrays, `dtype=bool`,
+//! `%.17g` scalar reprs). Note that NumPy's `set_printoptions` forces
+//! `sign='-'` whenever the legacy mode is `'1.13'`; that belongs to the
+//! caller that stores the options.
+//!
+//! Digit generation relies on Rust's float formatting: `{:.N}` / `{:.Ne}`
+//! round the exact binary value half-to-even (like Dragon4 and `dtoa`), and
+//! `{:e}` yields the shortest round-trip length; its digits are corrected
+//! for exact decimal ties, which Rust rounds up but Python and NumPy round
+//! to even. Only the displayed elements are ever read, so a summarised
+//! `(1000, 1000)` array costs the same as a `(6, 6)` one.
 //!
 //! # Python formatting
 //!
@@ -384,6 +393,10 @@ struct DigitRule {
     keep_zeros: bool,
 }
 
+/// NumPy refuses to print more digits than this ("Float formatting result
+/// too large"); npr caps the precision instead.
+const MAX_PRECISION: usize = 16_000;
+
 /// NumPy's `FloatingFormat`: the common layout of all displayed floats.
 #[derive(Debug, Clone)]
 struct FloatFormat {
@@ -407,7 +420,7 @@ impl FloatFormat {
         let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         let precision = match opts.floatmode {
             FloatMode::Unique => None,
-            _ => Some(opts.precision),
+            _ => Some(opts.precision.min(MAX_PRECISION)),
         };
         let mut f = FloatFormat {
             exp_format: use_scientific(&finite, opts.suppress),
@@ -435,7 +448,7 @@ impl FloatFormat {
             f.pad_left += 1;
         }
         if finite.len() != values.len() {
-            let neg_inf = sign != '-' || values.iter().any(|&x| x == f64::NEG_INFINITY);
+            let neg_inf = sign != '-' || values.contains(&f64::NEG_INFINITY);
             f.widen_for_non_finite(neg_inf);
         }
         f
@@ -584,30 +597,49 @@ fn sign_text(x: f64, sign_plus: bool) -> &'static str {
     }
 }
 
-/// Dragon4 positional output split at the point: (sign + integer, fraction).
-fn positional_parts(x: f64, rule: DigitRule, sign_plus: bool) -> (String, String) {
-    let v = x.abs();
-    let digits = if rule.unique {
+impl DigitRule {
+    /// Fraction digits every value is padded to (`trim='k'`).
+    fn target(&self) -> usize {
+        if self.unique {
+            self.min_digits
+        } else {
+            self.precision.unwrap_or(0)
+        }
+    }
+
+    /// Dragon4's digits of `v >= 0`: the shortest round-trip digits cut at
+    /// `precision` and extended to `min_digits` (both by rounding the exact
+    /// value), or with `unique == false` the exact value rounded to
+    /// `precision`. `count` tells how many digits a result has, `round`
+    /// produces the exact value rounded to that many.
+    fn digits(
+        &self,
+        v: f64,
+        count: impl Fn(&Digits) -> usize,
+        round: impl Fn(f64, usize) -> Digits,
+    ) -> Digits {
+        if !self.unique {
+            return round(v, self.precision.unwrap_or(0));
+        }
         let mut d = Digits::shortest(v);
-        if let Some(p) = rule.precision {
-            if d.frac_len() > p {
-                d = Digits::fractional(v, p);
+        if let Some(p) = self.precision {
+            if count(&d) > p {
+                d = round(v, p);
             }
         }
-        if rule.min_digits > d.frac_len() {
-            d = Digits::fractional(v, rule.min_digits);
+        if self.min_digits > count(&d) {
+            d = round(v, self.min_digits);
         }
         d
-    } else {
-        Digits::fractional(v, rule.precision.unwrap_or(0))
-    };
-    let target = if rule.unique {
-        rule.min_digits
-    } else {
-        rule.precision.unwrap_or(0)
-    };
-    let frac = finish_fraction(digits.fraction(), target, rule.keep_zeros);
-    (format!("{}{}", sign_text(x, sign_plus), digits.integer()), frac)
+    }
+}
+
+/// Dragon4 positional output split at the point: (sign + integer, fraction).
+fn positional_parts(x: f64, rule: DigitRule, sign_plus: bool) -> (String, String) {
+    let digits = rule.digits(x.abs(), Digits::frac_len, Digits::fractional);
+    let frac = finish_fraction(digits.fraction(), rule.target(), rule.keep_zeros);
+    let int = format!("{}{}", sign_text(x, sign_plus), digits.integer());
+    (int, frac)
 }
 
 struct SciParts {
@@ -619,32 +651,20 @@ struct SciParts {
 
 /// Dragon4 scientific output: mantissa parts and decimal exponent.
 fn scientific_parts(x: f64, rule: DigitRule, sign_plus: bool) -> SciParts {
-    let v = x.abs();
-    let digits = if rule.unique {
-        let mut d = Digits::shortest(v);
-        if let Some(p) = rule.precision {
-            if d.len() > p + 1 {
-                d = Digits::significant(v, p + 1);
-            }
-        }
-        if rule.min_digits + 1 > d.len() {
-            d = Digits::significant(v, rule.min_digits + 1);
-        }
-        d
-    } else {
-        Digits::significant(v, rule.precision.unwrap_or(0) + 1)
-    };
-    let target = if rule.unique {
-        rule.min_digits
-    } else {
-        rule.precision.unwrap_or(0)
-    };
-    let (first, rest) = digits.digits.split_at(1.min(digits.digits.len()));
-    let frac = finish_fraction(ascii(rest), target, rule.keep_zeros);
+    let digits = rule.digits(
+        x.abs(),
+        |d| d.len().saturating_sub(1),
+        |v, n| Digits::significant(v, n.saturating_add(1)),
+    );
+    let (first, rest) = digits.digits.split_at(1.min(digits.len()));
     SciParts {
         int: format!("{}{}", sign_text(x, sign_plus), ascii(first)),
-        frac,
-        exp: if digits.is_zero() { 0 } else { digits.point - 1 },
+        frac: finish_fraction(ascii(rest), rule.target(), rule.keep_zeros),
+        exp: if digits.is_zero() {
+            0
+        } else {
+            digits.point - 1
+        },
     }
 }
 
@@ -667,6 +687,10 @@ fn ascii(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------
 // Decimal digits
 // ---------------------------------------------------------------------------
+
+/// Enough digits to write any f64 exactly (at most 767 significant and 1074
+/// fractional digits are ever non-zero).
+const EXACT_DIGITS: usize = 1100;
 
 /// Decimal digits of a non-negative finite value: `0.d1d2d3… × 10^point`.
 /// `digits` is never empty; zero is `"0"` with `point == 1`.
@@ -693,6 +717,11 @@ impl Digits {
     /// it round-trips too.
     fn shortest(v: f64) -> Digits {
         let rust = Digits::from_scientific(&format!("{v:e}"));
+        // With 15 digits or fewer, two candidates half a decimal unit away
+        // cannot both round-trip, so only long outputs can hit a tie.
+        if rust.len() < 16 {
+            return rust;
+        }
         let exact = Digits::significant(v, rust.len());
         if exact != rust && exact.to_f64() == Some(v) {
             exact
@@ -710,12 +739,16 @@ impl Digits {
     /// The exact value rounded half-even to `n >= 1` significant digits,
     /// trailing zeros removed.
     fn significant(v: f64, n: usize) -> Digits {
-        Digits::from_scientific(&format!("{:.*e}", n.saturating_sub(1), v)).trimmed()
+        // Rust's runtime precision is limited to u16; beyond EXACT_DIGITS
+        // every f64 is exact anyway.
+        let n = n.clamp(1, EXACT_DIGITS);
+        Digits::from_scientific(&format!("{:.*e}", n - 1, v)).trimmed()
     }
 
     /// The exact value rounded half-even to `n` fractional digits, trailing
     /// zeros removed.
     fn fractional(v: f64, n: usize) -> Digits {
+        let n = n.min(EXACT_DIGITS);
         Digits::from_fixed(&format!("{v:.n$}")).trimmed()
     }
 
@@ -811,7 +844,7 @@ fn array_to_string(
         return "[]".to_string();
     }
     let legacy = legacy_level(opts.legacy);
-    let mut line_width = opts.linewidth as i64;
+    let mut line_width = i64::try_from(opts.linewidth).unwrap_or(i64::MAX);
     if legacy > 113 {
         line_width -= suffix_len as i64;
     }
@@ -900,12 +933,7 @@ impl Layout<'_, '_> {
         } else {
             width - sep_len.max(1)
         };
-        let mut wrap = Wrapper {
-            text: String::new(),
-            line: hanging.to_string(),
-            hanging,
-            legacy: self.legacy,
-        };
+        let mut wrap = Wrapper::new(hanging, self.legacy);
         let positions = Self::positions(plan);
         let last = positions.len().saturating_sub(1);
         for (k, pos) in positions.into_iter().enumerate() {
@@ -923,11 +951,10 @@ impl Layout<'_, '_> {
             }
             if k != last {
                 let summary_sep = pos.is_none() && self.legacy <= 113;
-                wrap.line.push_str(if summary_sep { ", " } else { self.separator });
+                wrap.append(if summary_sep { ", " } else { self.separator });
             }
         }
-        wrap.text.push_str(&wrap.line);
-        wrap.text
+        wrap.finish()
     }
 
     /// An outer axis: sub-blocks separated by `,` and newlines.
@@ -956,27 +983,56 @@ impl Layout<'_, '_> {
     }
 }
 
-/// Line filling for the last axis (NumPy's `_extendLine`).
+/// Line filling for the last axis (NumPy's `_extendLine`). Lengths are
+/// counted in characters and tracked incrementally, so very long rows
+/// (huge `linewidth`) stay linear.
 struct Wrapper<'h> {
     text: String,
     line: String,
+    line_len: usize,
     hanging: &'h str,
+    hanging_len: usize,
     legacy: u32,
 }
 
-impl Wrapper<'_> {
+impl<'h> Wrapper<'h> {
+    fn new(hanging: &'h str, legacy: u32) -> Wrapper<'h> {
+        let hanging_len = char_len(hanging);
+        Wrapper {
+            text: String::new(),
+            line: hanging.to_string(),
+            line_len: hanging_len,
+            hanging,
+            hanging_len,
+            legacy,
+        }
+    }
+
+    /// Adds a word, first breaking the line if it would exceed `limit`.
     fn push(&mut self, word: &str, limit: i64) {
-        let line_len = char_len(&self.line);
-        let mut wrap = (line_len + char_len(word)) as i64 > limit;
-        if self.legacy > 113 && line_len <= char_len(self.hanging) {
+        let word_len = char_len(word);
+        let mut wrap = (self.line_len + word_len) as i64 > limit;
+        if self.legacy > 113 && self.line_len <= self.hanging_len {
+            // NumPy does not wrap when it would not help.
             wrap = false;
         }
         if wrap {
             self.text.push_str(self.line.trim_end());
             self.text.push('\n');
             self.line = self.hanging.to_string();
+            self.line_len = self.hanging_len;
         }
-        self.line.push_str(word);
+        self.append(word);
+    }
+
+    fn append(&mut self, s: &str) {
+        self.line.push_str(s);
+        self.line_len += char_len(s);
+    }
+
+    fn finish(mut self) -> String {
+        self.text.push_str(&self.line);
+        self.text
     }
 }
 
@@ -1212,7 +1268,12 @@ fn is_align(c: char) -> bool {
 }
 
 /// Parses `[[fill]align][sign][z][#][0][width][,|_][.precision][type]`.
-fn parse_spec(spec: &str, default_align: char, default_type: char, type_name: &str) -> Result<Spec, String> {
+fn parse_spec(
+    spec: &str,
+    default_align: char,
+    default_type: char,
+    type_name: &str,
+) -> Result<Spec, String> {
     let c: Vec<char> = spec.chars().collect();
     let mut s = Spec {
         fill: ' ',
@@ -1322,7 +1383,10 @@ fn check_grouping(s: &mut Spec) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("Cannot specify '{g}' with '{}'.", printable_code(s.ty)))
+        Err(format!(
+            "Cannot specify '{g}' with '{}'.",
+            printable_code(s.ty)
+        ))
     }
 }
 
@@ -1344,7 +1408,14 @@ fn format_float_with(x: f64, s: &Spec) -> Result<String, String> {
     let int_len = body.bytes().take_while(u8::is_ascii_digit).count();
     let (digits, rest) = body.split_at(int_len);
     let group = s.grouping.map(|g| (g, 3));
-    Ok(layout_number(sign_char(negative, s.sign), "", digits, rest, s, group))
+    Ok(layout_number(
+        sign_char(negative, s.sign),
+        "",
+        digits,
+        rest,
+        s,
+        group,
+    ))
 }
 
 /// Whether a rendered finite number shows as zero (for the `z` option).
@@ -1358,24 +1429,24 @@ fn float_body(v: f64, s: &Spec) -> String {
     match s.ty {
         'e' | 'E' => {
             let p = s.precision.unwrap_or(6);
-            let d = Digits::from_scientific(&format!("{v:.p$e}"));
+            let d = Digits::significant(v, p + 1);
             let exp = if d.is_zero() { 0 } else { d.point - 1 };
-            let mut mantissa = ascii(&d.digits[..1]);
-            if p > 0 || s.alternate {
-                mantissa.push('.');
-            }
-            let rest = d.digits.get(1..).map(ascii).unwrap_or_default();
-            mantissa.push_str(&format!("{rest:0<p$}"));
+            let (first, rest) = d.digits.split_at(1.min(d.len()));
+            let frac = finish_fraction(ascii(rest), p, true);
+            let dot = if p > 0 || s.alternate { "." } else { "" };
             let sign = if exp < 0 { '-' } else { '+' };
-            format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
+            format!(
+                "{}{dot}{frac}e{sign}{:02}",
+                ascii(first),
+                exp.unsigned_abs()
+            )
         }
         'f' | 'F' | '%' => {
             let p = s.precision.unwrap_or(6);
-            let mut text = format!("{v:.p$}");
-            if p == 0 && s.alternate {
-                text.push('.');
-            }
-            text
+            let d = Digits::fractional(v, p);
+            let frac = finish_fraction(d.fraction(), p, true);
+            let dot = if p > 0 || s.alternate { "." } else { "" };
+            format!("{}{dot}{frac}", d.integer())
         }
         '\0' if s.precision.is_none() => render_general(
             &Digits::shortest(v),
@@ -1427,8 +1498,17 @@ fn format_int_with(x: i128, s: &Spec) -> Result<String, String> {
         _ => (magnitude.to_string(), "", 3),
     };
     let prefix = if s.alternate { prefix } else { "" };
-    let group = s.grouping.map(|g| (g, if g == '_' { group_size } else { 3 }));
-    Ok(layout_number(sign_char(x < 0, s.sign), prefix, &digits, "", s, group))
+    let group = s
+        .grouping
+        .map(|g| (g, if g == '_' { group_size } else { 3 }));
+    Ok(layout_number(
+        sign_char(x < 0, s.sign),
+        prefix,
+        &digits,
+        "",
+        s,
+        group,
+    ))
 }
 
 fn format_char(x: i128, s: &Spec) -> Result<String, String> {
@@ -1584,6 +1664,7 @@ mod diff_tests {
             match chars.next() {
                 Some('n') => out.push('\n'),
                 Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
                 Some(other) => out.push(other),
                 None => out.push('\\'),
             }
@@ -1626,14 +1707,25 @@ mod diff_tests {
 
     /// Builds the logical array; `edges` data fills only the displayed
     /// positions and everything else gets a value that would show up.
-    fn build<T: Clone>(shape: &[usize], edges: Option<usize>, values: Vec<T>, poison: T) -> ArrayD<T> {
+    fn build<T: Clone>(
+        shape: &[usize],
+        edges: Option<usize>,
+        values: Vec<T>,
+        poison: T,
+    ) -> ArrayD<T> {
         let Some(e) = edges else {
             return ArrayD::from_shape_vec(IxDyn(shape), values).unwrap();
         };
         let mut a = ArrayD::from_elem(IxDyn(shape), poison);
         let axes: Vec<Vec<usize>> = shape
             .iter()
-            .map(|&n| if n > 2 * e { (0..e).chain(n - e..n).collect() } else { (0..n).collect() })
+            .map(|&n| {
+                if n > 2 * e {
+                    (0..e).chain(n - e..n).collect()
+                } else {
+                    (0..n).collect()
+                }
+            })
             .collect();
         let positions = sample(&axes, |i| Some(i.to_vec()));
         assert_eq!(positions.len(), values.len(), "edge value count");
@@ -1650,7 +1742,10 @@ mod diff_tests {
                 ArrayData::Float(build(shape, edges, v, 1e300))
             }
             "i" => {
-                let v = values.split_whitespace().map(|s| s.parse().unwrap()).collect();
+                let v = values
+                    .split_whitespace()
+                    .map(|s| s.parse().unwrap())
+                    .collect();
                 ArrayData::Int(build(shape, edges, v, i64::MIN))
             }
             _ => {
@@ -1704,11 +1799,17 @@ mod diff_tests {
         let [_, dtype, shape, mode, values, repr, text] = fields else {
             panic!("line {line_no}: bad A line");
         };
-        let shape: Vec<usize> = shape.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+        let shape: Vec<usize> = shape
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
         let edges = (*mode == "edges").then_some(opts.edgeitems);
         let a = parse_array(dtype, &shape, edges, values);
         let (repr, text) = (unescape(repr), unescape(text));
-        let context = || format!("line {line_no}: {opts:?} dtype {dtype} shape {shape:?} values {values:.300}");
+        let context = || {
+            format!("line {line_no}: {opts:?} dtype {dtype} shape {shape:?} values {values:.300}")
+        };
         for_each_layout(&a, &mut |v, layout| {
             let ctx = || format!("{} [{layout}]", context());
             r.check("repr", &array_repr(v, opts), &repr, &ctx);
@@ -1774,7 +1875,12 @@ mod diff_tests {
                 "X" => check_scalar(&mut r, &opts, &fields, i + 1),
                 "P" => {
                     let ctx = || format!("line {}: repr(float) {}", i + 1, fields[1]);
-                    r.check("py repr", &py_float_repr(float_bits(fields[1])), fields[2], &ctx);
+                    r.check(
+                        "py repr",
+                        &py_float_repr(float_bits(fields[1])),
+                        fields[2],
+                        &ctx,
+                    );
                 }
                 "F" => check_format(&mut r, &fields, i + 1),
                 _ => {}
@@ -1789,5 +1895,1081 @@ mod diff_tests {
             r.failed_by_kind,
             r.failures.join("\n")
         );
+    }
+}
+
+#[cfg(test)]
+mod fact_sheet_tests {
+    //! Every example of NUMPY-FACTS.md §1–§4, expected text copied verbatim.
+
+    use super::*;
+    use crate::value::data::ArrayData;
+    use ndarray::{ArrayD, IxDyn};
+    use std::f64::consts::{E, PI, SQRT_2};
+
+    fn def() -> PrintOptions {
+        PrintOptions::default()
+    }
+
+    fn with(f: impl FnOnce(&mut PrintOptions)) -> PrintOptions {
+        let mut o = PrintOptions::default();
+        f(&mut o);
+        o
+    }
+
+    fn fm(shape: &[usize], v: &[f64]) -> ArrayData {
+        ArrayData::Float(ArrayD::from_shape_vec(IxDyn(shape), v.to_vec()).unwrap())
+    }
+    fn fv(v: &[f64]) -> ArrayData {
+        fm(&[v.len()], v)
+    }
+    fn f0(x: f64) -> ArrayData {
+        fm(&[], &[x])
+    }
+    fn im(shape: &[usize], v: &[i64]) -> ArrayData {
+        ArrayData::Int(ArrayD::from_shape_vec(IxDyn(shape), v.to_vec()).unwrap())
+    }
+    fn iv(v: &[i64]) -> ArrayData {
+        im(&[v.len()], v)
+    }
+    fn i0(x: i64) -> ArrayData {
+        im(&[], &[x])
+    }
+    fn bm(shape: &[usize], v: &[bool]) -> ArrayData {
+        ArrayData::Bool(ArrayD::from_shape_vec(IxDyn(shape), v.to_vec()).unwrap())
+    }
+    fn bv(v: &[bool]) -> ArrayData {
+        bm(&[v.len()], v)
+    }
+    fn b0(x: bool) -> ArrayData {
+        bm(&[], &[x])
+    }
+    /// `np.arange(n).reshape(shape)`
+    fn ar(shape: &[usize]) -> ArrayData {
+        ar_scaled(shape, 1)
+    }
+    fn ar_scaled(shape: &[usize], k: i64) -> ArrayData {
+        let n: usize = shape.iter().product();
+        im(shape, &(0..n as i64).map(|i| i * k).collect::<Vec<_>>())
+    }
+    /// `np.arange(n.).reshape(shape) * k`
+    fn arf(shape: &[usize], k: f64) -> ArrayData {
+        let n: usize = shape.iter().product();
+        fm(shape, &(0..n).map(|i| i as f64 * k).collect::<Vec<_>>())
+    }
+    fn linspace(a: f64, b: f64, n: usize) -> ArrayData {
+        let step = (b - a) / (n - 1) as f64;
+        fv(&(0..n)
+            .map(|i| if i == n - 1 { b } else { a + i as f64 * step })
+            .collect::<Vec<_>>())
+    }
+    fn zeros_with(n: usize, at: usize, x: f64) -> ArrayData {
+        let mut v = vec![0.0; n];
+        v[at] = x;
+        fv(&v)
+    }
+    fn int_zeros_with(n: usize, at: usize, x: i64) -> ArrayData {
+        let mut v = vec![0; n];
+        v[at] = x;
+        iv(&v)
+    }
+    /// `np.random.RandomState(0).randn(40, 30)`: only the displayed corners
+    /// matter, so they get the printed values and the rest stays zero.
+    fn randn_40_30() -> ArrayData {
+        let corners: [[f64; 6]; 6] = [
+            [
+                1.76405235,
+                0.40015721,
+                0.97873798,
+                -0.18718385,
+                1.53277921,
+                1.46935877,
+            ],
+            [
+                0.15494743,
+                0.37816252,
+                -0.88778575,
+                0.3024719,
+                -0.63432209,
+                -0.36274117,
+            ],
+            [
+                -0.67246045,
+                -0.35955316,
+                -0.81314628,
+                -0.17992484,
+                -1.07075262,
+                1.05445173,
+            ],
+            [
+                -0.06205313,
+                1.25916713,
+                0.70411102,
+                0.07821118,
+                1.40454551,
+                0.14644077,
+            ],
+            [
+                -1.48124596,
+                -1.27255814,
+                1.51875934,
+                0.37775917,
+                0.23986711,
+                0.15895867,
+            ],
+            [
+                0.19286396,
+                -1.15701728,
+                0.77067305,
+                -0.59377745,
+                -2.01188032,
+                0.58970361,
+            ],
+        ];
+        let mut a = ArrayD::zeros(IxDyn(&[40, 30]));
+        let edge = [0, 1, 2, 27, 28, 29];
+        for (r, row) in [0, 1, 2, 37, 38, 39].into_iter().zip(corners) {
+            for (c, x) in edge.into_iter().zip(row) {
+                a[[r, c]] = x;
+            }
+        }
+        ArrayData::Float(a)
+    }
+
+    #[track_caller]
+    fn rep(o: &PrintOptions, a: ArrayData, expected: &[&str]) {
+        assert_eq!(array_repr(&a.view(), o), expected.join("\n"));
+    }
+    #[track_caller]
+    fn st(o: &PrintOptions, a: ArrayData, expected: &[&str]) {
+        assert_eq!(array_str(&a.view(), o), expected.join("\n"));
+    }
+    #[track_caller]
+    fn scalar(got: String, expected: &[&str]) {
+        assert_eq!(got, expected.join("\n"));
+    }
+
+    #[test]
+    fn section_1_layout() {
+        rep(&def(), iv(&[1, 2, 3]), &["array([1, 2, 3])"]);
+        rep(&def(), iv(&[-1, 20, -300]), &["array([  -1,   20, -300])"]);
+        rep(
+            &def(),
+            im(&[2, 2], &[1, -2, 30, 4]),
+            &["array([[ 1, -2],", "       [30,  4]])"],
+        );
+        rep(
+            &def(),
+            bv(&[true, false, true]),
+            &["array([ True, False,  True])"],
+        );
+        rep(&def(), bv(&[true, true]), &["array([ True,  True])"]);
+        rep(
+            &def(),
+            bm(&[2, 2], &[true, false, false, true]),
+            &["array([[ True, False],", "       [False,  True]])"],
+        );
+        rep(&def(), b0(true), &["array(True)"]);
+        rep(&def(), i0(5), &["array(5)"]);
+        rep(&def(), f0(1.0), &["array(1.)"]);
+        rep(&def(), f0(1e-5), &["array(1.e-05)"]);
+        rep(&def(), fv(&[]), &["array([], dtype=float64)"]);
+        rep(&def(), iv(&[]), &["array([], dtype=int64)"]);
+        rep(
+            &def(),
+            fm(&[0, 3], &[]),
+            &["array([], shape=(0, 3), dtype=float64)"],
+        );
+        rep(
+            &def(),
+            bm(&[2, 0, 3], &[]),
+            &["array([], shape=(2, 0, 3), dtype=bool)"],
+        );
+        rep(
+            &def(),
+            fm(&[0, 0], &[]),
+            &["array([], shape=(0, 0), dtype=float64)"],
+        );
+        rep(
+            &def(),
+            ar(&[30]),
+            &[
+                "array([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16,",
+                "       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29])",
+            ],
+        );
+        rep(
+            &def(),
+            arf(&[30], 1.0),
+            &[
+                "array([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12.,",
+                "       13., 14., 15., 16., 17., 18., 19., 20., 21., 22., 23., 24., 25.,",
+                "       26., 27., 28., 29.])",
+            ],
+        );
+        rep(
+            &def(),
+            linspace(0.0, 1.0, 7),
+            &[
+                "array([0.        , 0.16666667, 0.33333333, 0.5       , 0.66666667,",
+                "       0.83333333, 1.        ])",
+            ],
+        );
+        rep(
+            &def(),
+            ar(&[2, 20]),
+            &[
+                "array([[ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15,",
+                "        16, 17, 18, 19],",
+                "       [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,",
+                "        36, 37, 38, 39]])",
+            ],
+        );
+        rep(
+            &def(),
+            arf(&[3, 20], 1.5),
+            &[
+                "array([[ 0. ,  1.5,  3. ,  4.5,  6. ,  7.5,  9. , 10.5, 12. , 13.5, 15. ,",
+                "        16.5, 18. , 19.5, 21. , 22.5, 24. , 25.5, 27. , 28.5],",
+                "       [30. , 31.5, 33. , 34.5, 36. , 37.5, 39. , 40.5, 42. , 43.5, 45. ,",
+                "        46.5, 48. , 49.5, 51. , 52.5, 54. , 55.5, 57. , 58.5],",
+                "       [60. , 61.5, 63. , 64.5, 66. , 67.5, 69. , 70.5, 72. , 73.5, 75. ,",
+                "        76.5, 78. , 79.5, 81. , 82.5, 84. , 85.5, 87. , 88.5]])",
+            ],
+        );
+        rep(
+            &def(),
+            ar_scaled(&[4, 6], 1000000),
+            &[
+                "array([[       0,  1000000,  2000000,  3000000,  4000000,  5000000],",
+                "       [ 6000000,  7000000,  8000000,  9000000, 10000000, 11000000],",
+                "       [12000000, 13000000, 14000000, 15000000, 16000000, 17000000],",
+                "       [18000000, 19000000, 20000000, 21000000, 22000000, 23000000]])",
+            ],
+        );
+        rep(
+            &def(),
+            ar(&[2, 3, 4]),
+            &[
+                "array([[[ 0,  1,  2,  3],",
+                "        [ 4,  5,  6,  7],",
+                "        [ 8,  9, 10, 11]],",
+                "",
+                "       [[12, 13, 14, 15],",
+                "        [16, 17, 18, 19],",
+                "        [20, 21, 22, 23]]])",
+            ],
+        );
+        rep(
+            &def(),
+            ar(&[2, 2, 2, 2]),
+            &[
+                "array([[[[ 0,  1],",
+                "         [ 2,  3]],",
+                "",
+                "        [[ 4,  5],",
+                "         [ 6,  7]]],",
+                "",
+                "",
+                "       [[[ 8,  9],",
+                "         [10, 11]],",
+                "",
+                "        [[12, 13],",
+                "         [14, 15]]]])",
+            ],
+        );
+        rep(
+            &def(),
+            ar(&[2000]),
+            &["array([   0,    1,    2, ..., 1997, 1998, 1999], shape=(2000,))"],
+        );
+        rep(
+            &def(),
+            ar(&[1001]),
+            &["array([   0,    1,    2, ...,  998,  999, 1000], shape=(1001,))"],
+        );
+        rep(
+            &def(),
+            bm(&[1001], &[true; 1001]),
+            &["array([ True,  True,  True, ...,  True,  True,  True], shape=(1001,))"],
+        );
+        rep(
+            &def(),
+            arf(&[2000], 1.0),
+            &[
+                "array([0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03,",
+                "       1.999e+03], shape=(2000,))",
+            ],
+        );
+        rep(
+            &def(),
+            fm(&[2, 3, 200], &[0.0; 1200]),
+            &[
+                "array([[[0., 0., 0., ..., 0., 0., 0.],",
+                "        [0., 0., 0., ..., 0., 0., 0.],",
+                "        [0., 0., 0., ..., 0., 0., 0.]],",
+                "",
+                "       [[0., 0., 0., ..., 0., 0., 0.],",
+                "        [0., 0., 0., ..., 0., 0., 0.],",
+                "        [0., 0., 0., ..., 0., 0., 0.]]], shape=(2, 3, 200))",
+            ],
+        );
+        rep(
+            &def(),
+            ar(&[1000, 1000]),
+            &[
+                "array([[     0,      1,      2, ...,    997,    998,    999],",
+                "       [  1000,   1001,   1002, ...,   1997,   1998,   1999],",
+                "       [  2000,   2001,   2002, ...,   2997,   2998,   2999],",
+                "       ...,",
+                "       [997000, 997001, 997002, ..., 997997, 997998, 997999],",
+                "       [998000, 998001, 998002, ..., 998997, 998998, 998999],",
+                "       [999000, 999001, 999002, ..., 999997, 999998, 999999]],",
+                "      shape=(1000, 1000))",
+            ],
+        );
+        rep(
+            &def(),
+            randn_40_30(),
+            &[
+                "array([[ 1.76405235,  0.40015721,  0.97873798, ..., -0.18718385,",
+                "         1.53277921,  1.46935877],",
+                "       [ 0.15494743,  0.37816252, -0.88778575, ...,  0.3024719 ,",
+                "        -0.63432209, -0.36274117],",
+                "       [-0.67246045, -0.35955316, -0.81314628, ..., -0.17992484,",
+                "        -1.07075262,  1.05445173],",
+                "       ...,",
+                "       [-0.06205313,  1.25916713,  0.70411102, ...,  0.07821118,",
+                "         1.40454551,  0.14644077],",
+                "       [-1.48124596, -1.27255814,  1.51875934, ...,  0.37775917,",
+                "         0.23986711,  0.15895867],",
+                "       [ 0.19286396, -1.15701728,  0.77067305, ..., -0.59377745,",
+                "        -2.01188032,  0.58970361]], shape=(40, 30))",
+            ],
+        );
+        rep(
+            &def(),
+            zeros_with(2000, 1000, 1e10),
+            &["array([0., 0., 0., ..., 0., 0., 0.], shape=(2000,))"],
+        );
+        rep(
+            &def(),
+            zeros_with(2000, 1, 1e10),
+            &["array([0.e+00, 1.e+10, 0.e+00, ..., 0.e+00, 0.e+00, 0.e+00], shape=(2000,))"],
+        );
+        rep(
+            &def(),
+            int_zeros_with(2000, 1000, -123456),
+            &["array([0, 0, 0, ..., 0, 0, 0], shape=(2000,))"],
+        );
+        rep(
+            &with(|o| {
+                o.threshold = 5;
+            }),
+            ar(&[10]),
+            &["array([0, 1, 2, ..., 7, 8, 9], shape=(10,))"],
+        );
+        rep(
+            &with(|o| {
+                o.threshold = 5;
+            }),
+            ar(&[6]),
+            &["array([0, 1, 2, 3, 4, 5], shape=(6,))"],
+        );
+        rep(
+            &with(|o| {
+                o.threshold = 5;
+            }),
+            ar(&[5]),
+            &["array([0, 1, 2, 3, 4])"],
+        );
+        rep(
+            &with(|o| {
+                o.threshold = 5;
+                o.edgeitems = 1;
+            }),
+            ar(&[3, 4]),
+            &[
+                "array([[ 0, ...,  3],",
+                "       ...,",
+                "       [ 8, ..., 11]], shape=(3, 4))",
+            ],
+        );
+        rep(
+            &with(|o| {
+                o.linewidth = 40;
+            }),
+            ar(&[20]),
+            &[
+                "array([ 0,  1,  2,  3,  4,  5,  6,  7,",
+                "        8,  9, 10, 11, 12, 13, 14, 15,",
+                "       16, 17, 18, 19])",
+            ],
+        );
+        rep(
+            &with(|o| {
+                o.linewidth = 40;
+            }),
+            arf(&[2, 10], 1.0),
+            &[
+                "array([[ 0.,  1.,  2.,  3.,  4.,  5.,",
+                "         6.,  7.,  8.,  9.],",
+                "       [10., 11., 12., 13., 14., 15.,",
+                "        16., 17., 18., 19.]])",
+            ],
+        );
+    }
+
+    #[test]
+    fn section_1_4_dimensional_summary() {
+        // Described in prose: hidden 3-D blocks become "...," plus a blank line,
+        // and shape= goes on its own line.
+        let text = array_repr(&ar(&[2, 7, 11, 13]).view(), &def());
+        assert!(text.contains("\n        ...,\n\n"), "{text}");
+        assert!(text.contains("1000]]],\n\n\n       [[[1001,"), "{text}");
+        assert!(
+            text.ends_with("         [1989, 1990, 1991, ..., 1999, 2000, 2001]]]],\n      shape=(2, 7, 11, 13))"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn section_2_floats() {
+        rep(&def(), fv(&[1.0, 2.0]), &["array([1., 2.])"]);
+        rep(&def(), fv(&[1.5, 2.0]), &["array([1.5, 2. ])"]);
+        rep(&def(), fv(&[0.1 + 0.2]), &["array([0.3])"]);
+        rep(
+            &def(),
+            fv(&[1.0 / 3.0, 2.0 / 3.0, 1.0]),
+            &["array([0.33333333, 0.66666667, 1.        ])"],
+        );
+        rep(
+            &def(),
+            fv(&[-1.5, 2.25, 100.0]),
+            &["array([ -1.5 ,   2.25, 100.  ])"],
+        );
+        rep(&def(), fv(&[-0.5, 0.5]), &["array([-0.5,  0.5])"]);
+        rep(&def(), fv(&[0.0, -0.0]), &["array([ 0., -0.])"]);
+        rep(&def(), fv(&[1e-4]), &["array([0.0001])"]);
+        rep(&def(), fv(&[9.9e-5]), &["array([9.9e-05])"]);
+        rep(&def(), fv(&[1e-4, 1.0]), &["array([1.e-04, 1.e+00])"]);
+        rep(&def(), fv(&[1e-4, 0.1]), &["array([0.0001, 0.1   ])"]);
+        rep(&def(), fv(&[1e-4, 0.2]), &["array([1.e-04, 2.e-01])"]);
+        rep(&def(), fv(&[1.0, 1000.0]), &["array([   1., 1000.])"]);
+        rep(
+            &def(),
+            fv(&[1.0, 1000.1]),
+            &["array([1.0000e+00, 1.0001e+03])"],
+        );
+        rep(
+            &def(),
+            fv(&[1.0, 1001.0]),
+            &["array([1.000e+00, 1.001e+03])"],
+        );
+        rep(&def(), fv(&[0.5, 501.0]), &["array([5.00e-01, 5.01e+02])"]);
+        rep(&def(), fv(&[1e8]), &["array([1.e+08])"]);
+        rep(&def(), fv(&[99999999.0]), &["array([99999999.])"]);
+        rep(&def(), fv(&[1e7, 2e7]), &["array([10000000., 20000000.])"]);
+        rep(&def(), fv(&[123456789.0]), &["array([1.23456789e+08])"]);
+        rep(&def(), fv(&[1.5e-10, 1.0]), &["array([1.5e-10, 1.0e+00])"]);
+        rep(&def(), fv(&[0.0, 1e-10]), &["array([0.e+00, 1.e-10])"]);
+        rep(&def(), fv(&[0.0, 1e-3]), &["array([0.   , 0.001])"]);
+        rep(&def(), fv(&[f64::NAN, 1.0]), &["array([nan,  1.])"]);
+        rep(
+            &def(),
+            fv(&[f64::INFINITY, f64::NEG_INFINITY, f64::NAN]),
+            &["array([ inf, -inf,  nan])"],
+        );
+        rep(
+            &def(),
+            fv(&[f64::NEG_INFINITY, 1.5]),
+            &["array([-inf,  1.5])"],
+        );
+        rep(&def(), fv(&[f64::NAN, -1.25]), &["array([  nan, -1.25])"]);
+        rep(&def(), fv(&[f64::NAN, 1e-5]), &["array([   nan, 1.e-05])"]);
+        rep(
+            &def(),
+            fm(&[2, 2], &[f64::NAN, 1.0, f64::NEG_INFINITY, 1e-6]),
+            &["array([[   nan, 1.e+00],", "       [  -inf, 1.e-06]])"],
+        );
+        rep(
+            &def(),
+            fv(&[1.23456789012, 2.0]),
+            &["array([1.23456789, 2.        ])"],
+        );
+        rep(&def(), fv(&[1.000000005]), &["array([1.])"]);
+        rep(&def(), fv(&[0.123456785]), &["array([0.12345678])"]);
+        rep(
+            &def(),
+            fv(&[123456.123456789]),
+            &["array([123456.12345679])"],
+        );
+        rep(&def(), fv(&[0.001953125]), &["array([0.00195312])"]);
+        rep(&def(), fv(&[0.005859375]), &["array([0.00585938])"]);
+        rep(&def(), fv(&[1e-5, -1e5]), &["array([ 1.e-05, -1.e+05])"]);
+        rep(&def(), fv(&[1e-300, 1.0]), &["array([1.e-300, 1.e+000])"]);
+        rep(&def(), fv(&[-1e100, 1.0]), &["array([-1.e+100,  1.e+000])"]);
+        rep(
+            &def(),
+            fv(&[1.5e-5, 2.25e-5]),
+            &["array([1.50e-05, 2.25e-05])"],
+        );
+        rep(
+            &def(),
+            fv(&[12345.678, 0.5]),
+            &["array([1.2345678e+04, 5.0000000e-01])"],
+        );
+        rep(&def(), fv(&[5e-324]), &["array([5.e-324])"]);
+        rep(
+            &def(),
+            fv(&[1.7976931348623157e308]),
+            &["array([1.79769313e+308])"],
+        );
+        rep(
+            &def(),
+            fv(&[PI, E, -SQRT_2]),
+            &["array([ 3.14159265,  2.71828183, -1.41421356])"],
+        );
+        rep(
+            &def(),
+            fm(&[2, 2], &[1.0, -2.5, 1e3, 0.0]),
+            &["array([[   1. ,   -2.5],", "       [1000. ,    0. ]])"],
+        );
+        rep(
+            &def(),
+            fm(&[2, 2], &[1.0, -2.5, 1e4, 0.0]),
+            &[
+                "array([[ 1.0e+00, -2.5e+00],",
+                "       [ 1.0e+04,  0.0e+00]])",
+            ],
+        );
+        rep(
+            &def(),
+            linspace(-1.0, 1.0, 4),
+            &["array([-1.        , -0.33333333,  0.33333333,  1.        ])"],
+        );
+        rep(
+            &def(),
+            fv(&[0.417022005, 0.720324493, 1.14374817e-4]),
+            &["array([4.17022005e-01, 7.20324493e-01, 1.14374817e-04])"],
+        );
+        rep(&def(), f0(f64::NAN), &["array(nan)"]);
+        rep(&def(), f0(-0.0), &["array(-0.)"]);
+        rep(&def(), f0(1.0 / 3.0), &["array(0.33333333)"]);
+        rep(&def(), f0(1e20), &["array(1.e+20)"]);
+        rep(&def(), fv(&[1e-323, 1.0]), &["array([1.e-323, 1.e+000])"]);
+        rep(&def(), fv(&[1e-323, 1.5]), &["array([9.9e-324, 1.5e+000])"]);
+        rep(
+            &def(),
+            fv(&[5e-324, 1.0 / 3.0]),
+            &["array([4.94065646e-324, 3.33333333e-001])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[1e-10, 1.0, 1000.0]),
+            &["array([   0.,    1., 1000.])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[1e-5, 1e5]),
+            &["array([     0.00001, 100000.     ])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[4e-9, 1.0]),
+            &["array([0., 1.])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[6e-9, 1.0]),
+            &["array([0.00000001, 1.        ])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[1.5e-5, 2.0]),
+            &["array([0.000015, 2.      ])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[-1e-12, 3.0]),
+            &["array([-0.,  3.])"],
+        );
+        rep(
+            &with(|o| o.suppress = true),
+            fv(&[1e8, 1.0]),
+            &["array([1.e+08, 1.e+00])"],
+        );
+        rep(&with(|o| o.suppress = true), f0(1e-10), &["array(0.)"]);
+        rep(
+            &with(|o| o.precision = 3),
+            fv(&[1.0 / 3.0, 2.0 / 3.0]),
+            &["array([0.333, 0.667])"],
+        );
+        rep(
+            &with(|o| o.precision = 3),
+            fv(&[PI * 1e5, 1.0]),
+            &["array([3.142e+05, 1.000e+00])"],
+        );
+        rep(
+            &with(|o| o.precision = 3),
+            fv(&[1.23456e-5]),
+            &["array([1.235e-05])"],
+        );
+        rep(&with(|o| o.precision = 3), f0(1.0 / 3.0), &["array(0.333)"]);
+        scalar(
+            scalar_repr_f64(1.0 / 3.0, &with(|o| o.precision = 3)),
+            &["np.float64(0.3333333333333333)"],
+        );
+    }
+
+    #[test]
+    fn section_2_print_options_in_prose() {
+        let p0 = with(|o| o.precision = 0);
+        rep(&p0, fv(&[1.5, 2.5, 0.4]), &["array([2., 2., 0.])"]);
+        let fixed = with(|o| {
+            o.floatmode = FloatMode::Fixed;
+            o.precision = 3;
+        });
+        rep(&fixed, fv(&[1.0, 2.5]), &["array([1.000, 2.500])"]);
+        let unique = with(|o| o.floatmode = FloatMode::Unique);
+        rep(
+            &unique,
+            fv(&[1.0 / 3.0, 1.5]),
+            &["array([0.3333333333333333, 1.5               ])"],
+        );
+        let equal = with(|o| o.floatmode = FloatMode::MaxPrecEqual);
+        rep(&equal, fv(&[1.0, 1.5]), &["array([1.0, 1.5])"]);
+        rep(&equal, fv(&[0.1, 0.25]), &["array([0.10, 0.25])"]);
+        rep(
+            &with(|o| o.sign = '+'),
+            fv(&[1.0, -2.0]),
+            &["array([+1., -2.])"],
+        );
+        let words = with(|o| {
+            o.nanstr = "NaN".into();
+            o.infstr = "Inf".into();
+        });
+        rep(
+            &words,
+            fv(&[f64::NAN, f64::INFINITY, 1.0]),
+            &["array([NaN, Inf,  1.])"],
+        );
+        scalar(scalar_repr_f64(f64::NAN, &words), &["np.float64(nan)"]);
+    }
+
+    #[test]
+    fn section_3_scalars() {
+        scalar(scalar_repr_f64(1.0, &def()), &["np.float64(1.0)"]);
+        scalar(scalar_repr_f64(0.1, &def()), &["np.float64(0.1)"]);
+        scalar(
+            scalar_repr_f64(1.0 / 3.0, &def()),
+            &["np.float64(0.3333333333333333)"],
+        );
+        scalar(scalar_repr_f64(1e16, &def()), &["np.float64(1e+16)"]);
+        scalar(
+            scalar_repr_f64(9999999999999998.0, &def()),
+            &["np.float64(9999999999999998.0)"],
+        );
+        scalar(scalar_repr_f64(1e-4, &def()), &["np.float64(0.0001)"]);
+        scalar(scalar_repr_f64(9.99e-5, &def()), &["np.float64(9.99e-05)"]);
+        scalar(
+            scalar_repr_f64(123456789.0, &def()),
+            &["np.float64(123456789.0)"],
+        );
+        scalar(scalar_repr_f64(-0.0, &def()), &["np.float64(-0.0)"]);
+        scalar(scalar_repr_f64(f64::NAN, &def()), &["np.float64(nan)"]);
+        scalar(
+            scalar_repr_f64(f64::NEG_INFINITY, &def()),
+            &["np.float64(-inf)"],
+        );
+        scalar(scalar_repr_f64(1.5e300, &def()), &["np.float64(1.5e+300)"]);
+        scalar(scalar_repr_i64(-7, &def()), &["np.int64(-7)"]);
+        scalar(scalar_repr_bool(true, &def()), &["np.True_"]);
+        scalar(scalar_repr_f64(6.5, &def()), &["np.float64(6.5)"]);
+        scalar(scalar_repr_i64(1, &def()), &["np.int64(1)"]);
+        scalar(scalar_repr_i64(2, &def()), &["np.int64(2)"]);
+        scalar(scalar_repr_bool(true, &def()), &["np.True_"]);
+        scalar(scalar_repr_i64(14, &def()), &["np.int64(14)"]);
+        scalar(scalar_repr_i64(5, &def()), &["np.int64(5)"]);
+        scalar(scalar_repr_i64(6, &def()), &["np.int64(6)"]);
+        scalar(scalar_repr_bool(true, &def()), &["np.True_"]);
+        scalar(scalar_repr_i64(3, &def()), &["np.int64(3)"]);
+        scalar(scalar_repr_bool(true, &def()), &["np.True_"]);
+        scalar(python_repr(Scalar::Bool(true)), &["True"]);
+        rep(&def(), i0(1), &["array(1)"]);
+        rep(&def(), i0(5), &["array(5)"]);
+        scalar(scalar_repr_f64(5.0, &def()), &["np.float64(5.0)"]);
+        rep(&def(), i0(5), &["array(5)"]);
+        rep(&def(), f0(5.0), &["array(5.)"]);
+        rep(&def(), i0(1), &["array(1)"]);
+        rep(&def(), iv(&[5]), &["array([5])"]);
+        scalar(scalar_repr_i64(1, &def()), &["np.int64(1)"]);
+        scalar(py_float_repr(1.5), &["1.5"]);
+        scalar(python_repr(Scalar::Int(7)), &["7"]);
+        scalar(python_repr(Scalar::Bool(true)), &["True"]);
+        scalar(scalar_repr_f64(0.0, &def()), &["np.float64(0.0)"]);
+        scalar(
+            scalar_repr_f64(1.5, &with(|o| o.legacy = Legacy::V125)),
+            &["1.5"],
+        );
+        scalar(
+            scalar_repr_i64(3, &with(|o| o.legacy = Legacy::V125)),
+            &["3"],
+        );
+        scalar(
+            scalar_repr_bool(true, &with(|o| o.legacy = Legacy::V125)),
+            &["True"],
+        );
+        scalar(
+            scalar_repr_i64(6, &with(|o| o.legacy = Legacy::V125)),
+            &["6"],
+        );
+        scalar(
+            scalar_repr_f64(1e16, &with(|o| o.legacy = Legacy::V125)),
+            &["1e+16"],
+        );
+        rep(
+            &with(|o| o.legacy = Legacy::V125),
+            ar(&[2000]),
+            &["array([   0,    1,    2, ..., 1997, 1998, 1999])"],
+        );
+        scalar(
+            scalar_repr_bool(true, &with(|o| o.legacy = Legacy::V125)),
+            &["True"],
+        );
+    }
+
+    #[test]
+    fn section_3_3_legacy_in_prose() {
+        let v125 = with(|o| o.legacy = Legacy::V125);
+        rep(&v125, fv(&[1.0, 2.5]), &["array([1. , 2.5])"]);
+        rep(&v125, i0(5), &["array(5)"]);
+        let v21 = with(|o| o.legacy = Legacy::V21);
+        scalar(scalar_repr_f64(1.5, &v21), &["np.float64(1.5)"]);
+        rep(
+            &v21,
+            ar(&[2000]),
+            &["array([   0,    1,    2, ..., 1997, 1998, 1999])"],
+        );
+        rep(
+            &def(),
+            ar(&[2000]),
+            &["array([   0,    1,    2, ..., 1997, 1998, 1999], shape=(2000,))"],
+        );
+    }
+
+    #[test]
+    fn section_4_str() {
+        st(&def(), iv(&[1, 2, 3]), &["[1 2 3]"]);
+        st(
+            &def(),
+            fm(&[2, 2], &[1.0, 2.5, -3.0, 4.0]),
+            &["[[ 1.   2.5]", " [-3.   4. ]]"],
+        );
+        st(&def(), i0(5), &["5"]);
+        st(&def(), f0(1.0 / 3.0), &["0.3333333333333333"]);
+        st(&def(), fm(&[0, 3], &[]), &["[]"]);
+        st(
+            &def(),
+            ar(&[30]),
+            &[
+                "[ 0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23",
+                " 24 25 26 27 28 29]",
+            ],
+        );
+        st(
+            &def(),
+            ar(&[2000]),
+            &["[   0    1    2 ... 1997 1998 1999]"],
+        );
+        st(
+            &def(),
+            ar(&[2, 3, 4]),
+            &[
+                "[[[ 0  1  2  3]",
+                "  [ 4  5  6  7]",
+                "  [ 8  9 10 11]]",
+                "",
+                " [[12 13 14 15]",
+                "  [16 17 18 19]",
+                "  [20 21 22 23]]]",
+            ],
+        );
+        st(&def(), bv(&[true, false]), &["[ True False]"]);
+        st(
+            &def(),
+            fv(&[f64::NAN, f64::NEG_INFINITY, 1.0]),
+            &["[ nan -inf   1.]"],
+        );
+        st(
+            &def(),
+            linspace(0.0, 1.0, 7),
+            &[
+                "[0.         0.16666667 0.33333333 0.5        0.66666667 0.83333333",
+                " 1.        ]",
+            ],
+        );
+    }
+}
+
+#[cfg(test)]
+mod api_tests {
+    use super::*;
+    use crate::value::data::ArrayData;
+    use ndarray::{ArrayD, Axis, IxDyn};
+    use std::time::Instant;
+
+    fn with(f: impl FnOnce(&mut PrintOptions)) -> PrintOptions {
+        let mut o = PrintOptions::default();
+        f(&mut o);
+        o
+    }
+
+    fn floats(shape: &[usize], f: impl Fn(usize) -> f64) -> ArrayData {
+        let n: usize = shape.iter().product();
+        ArrayData::Float(ArrayD::from_shape_vec(IxDyn(shape), (0..n).map(f).collect()).unwrap())
+    }
+
+    #[track_caller]
+    fn fmt(got: Result<String, String>, expected: &str) {
+        assert_eq!(got, Ok(expected.to_string()));
+    }
+
+    #[track_caller]
+    fn fmt_err(got: Result<String, String>, expected: &str) {
+        assert_eq!(got, Err(expected.to_string()));
+    }
+
+    #[test]
+    fn displayed_indices_follow_summarisation() {
+        let o = PrintOptions::default();
+        assert_eq!(
+            displayed_indices(&[3, 4], &o),
+            (false, vec![vec![0, 1, 2], vec![0, 1, 2, 3]])
+        );
+        let (summarized, axes) = displayed_indices(&[1000, 1000], &o);
+        assert!(summarized);
+        assert_eq!(axes, vec![vec![0, 1, 2, 997, 998, 999]; 2]);
+        let small = with(|o| {
+            o.threshold = 5;
+            o.edgeitems = 1;
+        });
+        assert_eq!(
+            displayed_indices(&[3, 2], &small),
+            (true, vec![vec![0, 2], vec![0, 1]])
+        );
+        let zero = with(|o| {
+            o.threshold = 5;
+            o.edgeitems = 0;
+        });
+        assert_eq!(displayed_indices(&[10], &zero), (true, vec![vec![9]]));
+        assert_eq!(displayed_indices(&[], &o), (false, vec![]));
+        assert!(displayed_indices(&[usize::MAX, 2], &o).0);
+    }
+
+    #[test]
+    fn element_formatter_pads_like_the_array() {
+        let a = floats(&[2, 2], |i| [1.0, -2.5, 1000.0, 0.0][i]);
+        let f = ElementFormatter::new(&a.view(), &PrintOptions::default());
+        assert!(!f.summarized());
+        assert_eq!(f.format(&a.view(), &[0, 0]), "   1. ");
+        assert_eq!(f.format(&a.view(), &[1, 0]), "1000. ");
+        assert_eq!(f.format(&a.view(), &[0, 1]), "  -2.5");
+        assert_eq!(f.format(&a.view(), &[2, 0]), "");
+        assert_eq!(f.format(&a.view(), &[0]), "");
+        let big = floats(&[2000], |i| if i == 1000 { 1e10 } else { i as f64 });
+        let f = ElementFormatter::new(&big.view(), &PrintOptions::default());
+        assert!(f.summarized());
+        assert_eq!(f.format(&big.view(), &[1999]), "1.999e+03");
+        let b = ArrayData::Bool(ArrayD::from_elem(IxDyn(&[]), true));
+        assert_eq!(
+            ElementFormatter::new(&b.view(), &PrintOptions::default()).format(&b.view(), &[]),
+            "True"
+        );
+    }
+
+    #[test]
+    fn strided_views_print_logically() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[2, 3]), (0..6).collect::<Vec<i64>>()).unwrap();
+        let t = a.t();
+        let o = PrintOptions::default();
+        assert_eq!(
+            array_repr(&AView::Int(t), &o),
+            "array([[0, 3],\n       [1, 4],\n       [2, 5]])"
+        );
+        let mut r = a.view();
+        r.invert_axis(Axis(1));
+        assert_eq!(array_str(&AView::Int(r), &o), "[[2 1 0]\n [5 4 3]]");
+    }
+
+    #[test]
+    fn scalars_and_python_repr() {
+        let o = PrintOptions::default();
+        assert_eq!(py_float_repr(1.0), "1.0");
+        assert_eq!(py_float_repr(1e16), "1e+16");
+        assert_eq!(py_float_repr(1e-5), "1e-05");
+        assert_eq!(py_float_repr(f64::INFINITY), "inf");
+        assert_eq!(py_float_repr(-0.0), "-0.0");
+        // exact value 1682947643261978.25: a decimal tie at 17 digits
+        let tie = f64::from_bits(0x4317_ea87_21cf_1069);
+        assert_eq!(py_float_repr(tie), "1682947643261978.2");
+        assert_eq!(scalar_repr_f64(1.5, &o), "np.float64(1.5)");
+        assert_eq!(scalar_repr_i64(3, &o), "np.int64(3)");
+        assert_eq!(scalar_repr_bool(false, &o), "np.False_");
+        let v113 = with(|o| o.legacy = Legacy::V113);
+        assert_eq!(scalar_repr_f64(0.1, &v113), "0.10000000000000001");
+        assert_eq!(scalar_str_f64(1.0 / 3.0, &v113), "0.333333333333");
+        assert_eq!(scalar_repr_f64(1e16, &v113), "10000000000000000.0");
+        let b = ArrayData::Bool(ArrayD::from_elem(IxDyn(&[]), true));
+        assert_eq!(array_repr(&b.view(), &v113), "array(True, dtype=bool)");
+    }
+
+    #[test]
+    fn format_spec_examples() {
+        fmt(format_float_spec(1.23456, ".3f"), "1.235");
+        fmt(format_float_spec(1234.5, ">8.2e"), "1.23e+03");
+        fmt(format_float_spec(1234567.0, ","), "1,234,567.0");
+        fmt(format_float_spec(0.25, ".1%"), "25.0%");
+        fmt(format_float_spec(0.0001, "g"), "0.0001");
+        fmt(format_int_spec(42, "05d"), "00042");
+        fmt(format_int_spec(1234, "0=10,"), "00,001,234");
+        fmt(format_int_spec(255, "#_b"), "0b1111_1111");
+        fmt(format_str_spec("ab", ">10"), "        ab");
+        fmt(format_str_spec("abc", "*^7.2"), "**ab***");
+        fmt_err(
+            format_float_spec(1.5, "d"),
+            "Unknown format code 'd' for object of type 'float'",
+        );
+        fmt_err(
+            format_int_spec(5, ".2f,"),
+            "Invalid format specifier '.2f,' for object of type 'int'",
+        );
+        fmt_err(
+            format_str_spec("x", "+"),
+            "Sign not allowed in string format specifier",
+        );
+        fmt(
+            format_float_spec(1.5, ".100000f"),
+            &format!("1.5{}", "0".repeat(99_999)),
+        );
+        fmt(
+            format_float_spec(5e-324, ".2000e").map(|s| s[..12].to_string()),
+            "4.9406564584",
+        );
+    }
+
+    #[test]
+    fn summarised_float_array_is_fast() {
+        let a = floats(&[1000, 1000], |i| (i as f64).sqrt());
+        let o = PrintOptions::default();
+        let start = Instant::now();
+        for _ in 0..100 {
+            let text = array_repr(&a.view(), &o);
+            assert!(text.ends_with("shape=(1000, 1000))"));
+        }
+        let elapsed = start.elapsed();
+        assert!(elapsed.as_millis() < 1000, "100 reprs took {elapsed:?}");
+    }
+
+    #[test]
+    fn extreme_inputs_do_not_panic() {
+        let deep = floats(&[1; 32], |_| 1.5);
+        let text = array_repr(&deep.view(), &PrintOptions::default());
+        assert_eq!(
+            text,
+            format!("array({}1.5{})", "[".repeat(32), "]".repeat(32))
+        );
+        let wide = floats(&[2; 12], |i| i as f64 * 0.37 - 100.0);
+        let options = [
+            with(|o| o.linewidth = 0),
+            with(|o| o.linewidth = usize::MAX),
+            with(|o| o.threshold = 0),
+            with(|o| o.edgeitems = usize::MAX),
+            with(|o| {
+                o.threshold = 0;
+                o.edgeitems = 0;
+            }),
+            with(|o| o.legacy = Legacy::V113),
+            with(|o| {
+                o.nanstr = String::new();
+                o.sign = '?';
+            }),
+        ];
+        for o in &options {
+            for a in [&deep, &wide] {
+                let _ = array_repr(&a.view(), o);
+                let _ = array_str(&a.view(), o);
+            }
+            let i = ArrayData::Int(ArrayD::from_elem(IxDyn(&[3, 0, 2]), 1));
+            assert_eq!(array_str(&i.view(), o), "[]");
+        }
+        let huge = with(|o| {
+            o.precision = usize::MAX;
+            o.floatmode = FloatMode::Fixed;
+        });
+        let few = floats(&[3], |i| [5e-324, 1.5, f64::NAN][i]);
+        let text = array_str(&few.view(), &huge);
+        assert!(
+            text.starts_with("[4.9406564584124654417656879286822137236505980261432476442558"),
+            "{text:.80}"
+        );
+        assert!(text.contains("e-324\n 1.5000000000") && text.ends_with(" nan]"));
+        let specs = [
+            "",
+            "}",
+            "<",
+            "0",
+            "99999999999999999999999",
+            ".",
+            "=^",
+            "\u{10ffff}^5",
+            ",_,",
+            "z#0,.5%",
+        ];
+        for spec in specs {
+            let _ = format_float_spec(f64::MIN_POSITIVE, spec);
+            let _ = format_int_spec(i128::MIN, spec);
+            let _ = format_str_spec("\u{e9}", spec);
+        }
+        assert!(format_int_spec(i128::MAX, "c").is_err());
+        assert!(format_float_spec(1.0, "999999999").is_err());
+    }
+}
+
+#[cfg(test)]
+mod fuzz_tests {
+    use super::*;
+
+    /// Deterministic pseudo-random specs: nothing may panic.
+    #[test]
+    fn random_specs_never_panic() {
+        let alphabet: Vec<char> = "<>=^+- z#0123456789,_.eEfFgGn%bcdoxXs*\u{e9}"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let floats = [
+            0.0,
+            -0.0,
+            1.5,
+            -1234.5678,
+            1e300,
+            5e-324,
+            f64::NAN,
+            f64::NEG_INFINITY,
+        ];
+        let ints = [0i128, -1, 65, 1 << 70, i128::MIN, i128::MAX];
+        for _ in 0..20_000 {
+            let len = next(9);
+            let spec: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let _ = format_float_spec(floats[next(floats.len())], &spec);
+            let _ = format_int_spec(ints[next(ints.len())], &spec);
+            let _ = format_str_spec("h\u{e9}llo", &spec);
+        }
     }
 }

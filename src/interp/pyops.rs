@@ -34,7 +34,10 @@ fn unsupported(op: &str, l: &Value, r: &Value) -> PyErr {
 }
 
 fn overflow() -> PyErr {
-    PyErr::new(ExcType::OverflowError, "integer result too large for npr (Python ints are limited to 128 bits here)")
+    PyErr::new(
+        ExcType::OverflowError,
+        "integer result too large for npr (Python ints are limited to 128 bits here)",
+    )
 }
 
 fn ufunc_for(op: BinOp) -> Option<Ufunc2> {
@@ -70,6 +73,31 @@ pub fn numpy_unary(op: Ufunc1, v: &Value, scalar_math: bool) -> PyResult<Value> 
     ufunc::unary(op, &a, scalar_math).map(ufunc::wrap_result)
 }
 
+/// Kind rank for NumPy's scalar fast path: bool < int < float.
+fn kind_rank(v: &Value) -> Option<u8> {
+    Some(match v {
+        Value::Bool(_) | Value::Scalar(Scalar::Bool(_)) => 0,
+        Value::Int(_) | Value::Scalar(Scalar::Int(_)) => 1,
+        Value::Float(_) | Value::Scalar(Scalar::Float(_)) => 2,
+        _ => return None,
+    })
+}
+
+/// Does NumPy's scalar math handle `l op r` (warnings say `scalar divide`)?
+/// Only NumPy scalars with NumPy or Python scalars; a Python scalar of a
+/// higher kind than the NumPy scalar defers to the array ufunc.
+fn uses_scalar_math(l: &Value, r: &Value) -> bool {
+    let (Some(kl), Some(kr)) = (kind_rank(l), kind_rank(r)) else {
+        return false;
+    };
+    match (l, r) {
+        (Value::Scalar(_), Value::Scalar(_)) => true,
+        (Value::Scalar(_), _) => kr <= kl,
+        (_, Value::Scalar(_)) => kl <= kr,
+        _ => false,
+    }
+}
+
 /// `l op r`.
 pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
     if is_numpy(l) || is_numpy(r) {
@@ -80,7 +108,10 @@ pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
             && matches!(l, Value::Bool(_))
             && matches!(r, Value::Bool(_))
         {
-            let (x, y) = (matches!(l, Value::Bool(true)), matches!(r, Value::Bool(true)));
+            let (x, y) = (
+                matches!(l, Value::Bool(true)),
+                matches!(r, Value::Bool(true)),
+            );
             return Ok(Value::Bool(match op {
                 BinOp::BitAnd => x & y,
                 BinOp::BitOr => x | y,
@@ -114,7 +145,7 @@ fn numpy_operator(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
             }
         }
     }
-    let scalar_math = !matches!(l, Value::Array(_)) && !matches!(r, Value::Array(_));
+    let scalar_math = uses_scalar_math(l, r);
     let Some(u) = ufunc_for(op) else {
         return Err(unsupported(op.symbol(), l, r));
     };
@@ -132,7 +163,14 @@ fn python_arith(op: BinOp, a: Num, b: Num) -> Option<PyResult<Value>> {
 }
 
 fn int_arith(op: BinOp, x: i128, y: i128) -> PyResult<Value> {
-    let zero = || PyErr::new(ExcType::ZeroDivisionError, "integer division or modulo by zero");
+    let zero = || {
+        let what = if op == BinOp::Mod {
+            "integer modulo by zero"
+        } else {
+            "integer division or modulo by zero"
+        };
+        PyErr::new(ExcType::ZeroDivisionError, what)
+    };
     let v = match op {
         BinOp::Add => x.checked_add(y).ok_or_else(overflow)?,
         BinOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
@@ -199,7 +237,9 @@ fn int_arith(op: BinOp, x: i128, y: i128) -> PyResult<Value> {
             x >> y.min(127)
         }
         BinOp::MatMul => {
-            return Err(PyErr::type_err("unsupported operand type(s) for @: 'int' and 'int'"));
+            return Err(PyErr::type_err(
+                "unsupported operand type(s) for @: 'int' and 'int'",
+            ));
         }
     };
     Ok(Value::Int(v))
@@ -254,7 +294,10 @@ fn float_arith(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
             }
             let r = x.powf(y);
             if r.is_infinite() && x.is_finite() && y.is_finite() {
-                return Err(PyErr::new(ExcType::OverflowError, "(34, 'Numerical result out of range')"));
+                return Err(PyErr::new(
+                    ExcType::OverflowError,
+                    "(34, 'Numerical result out of range')",
+                ));
             }
             r
         }
@@ -296,19 +339,69 @@ fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
                 Value::List(items) => {
                     let items = items.borrow();
                     check_repeat(items.len(), k)?;
-                    Ok(Value::list(items.iter().cloned().cycle().take(items.len() * k).collect()))
+                    Ok(Value::list(
+                        items
+                            .iter()
+                            .cloned()
+                            .cycle()
+                            .take(items.len() * k)
+                            .collect(),
+                    ))
                 }
                 Value::Tuple(items) => {
                     check_repeat(items.len(), k)?;
-                    Ok(Value::tuple(items.iter().cloned().cycle().take(items.len() * k).collect()))
+                    Ok(Value::tuple(
+                        items
+                            .iter()
+                            .cloned()
+                            .cycle()
+                            .take(items.len() * k)
+                            .collect(),
+                    ))
                 }
                 _ => Err(unsupported("*", l, r)),
             }
         }
-        (BinOp::Mod, Value::Str(_), _) => Err(PyErr::new(
-            ExcType::NotImplementedError,
-            "npr does not support %-formatting of strings; use an f-string",
-        )),
+        (BinOp::Mod, Value::Str(f), args) => {
+            crate::builtins::python::percent_format(f, args).map(Value::str)
+        }
+        (BinOp::Add, Value::Str(_), other) => Err(PyErr::type_err(format!(
+            "can only concatenate str (not \"{}\") to str",
+            other.type_name()
+        ))),
+        (BinOp::Add, Value::List(_), other) => Err(PyErr::type_err(format!(
+            "can only concatenate list (not \"{}\") to list",
+            other.type_name()
+        ))),
+        (BinOp::Add, Value::Tuple(_), other) => Err(PyErr::type_err(format!(
+            "can only concatenate tuple (not \"{}\") to tuple",
+            other.type_name()
+        ))),
+        (
+            BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+            Value::Set(a),
+            Value::Set(b),
+        ) => {
+            let (a, b) = (a.borrow(), b.borrow());
+            let in_b = |x: &Value| b.iter().any(|y| values_equal(x, y));
+            let in_a = |x: &Value| a.iter().any(|y| values_equal(x, y));
+            let items: Vec<Value> = match op {
+                BinOp::BitOr => a
+                    .iter()
+                    .cloned()
+                    .chain(b.iter().filter(|x| !in_a(x)).cloned())
+                    .collect(),
+                BinOp::BitAnd => a.iter().filter(|x| in_b(x)).cloned().collect(),
+                BinOp::Sub => a.iter().filter(|x| !in_b(x)).cloned().collect(),
+                _ => a
+                    .iter()
+                    .filter(|x| !in_b(x))
+                    .chain(b.iter().filter(|x| !in_a(x)))
+                    .cloned()
+                    .collect(),
+            };
+            Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(items))))
+        }
         _ => Err(unsupported(op.symbol(), l, r)),
     }
 }
@@ -330,28 +423,41 @@ pub fn inplace(op: BinOp, current: &Value, rhs: &Value) -> PyResult<Value> {
         }
         return binary(op, current, rhs);
     };
-    let result = binary(op, current, rhs)?;
-    let res_op = to_operand(&result)?;
-    let (dt, rt) = (a.dtype(), res_op.dtype());
-    if rt > dt {
+    let rhs_op = to_operand(rhs)?;
+    let (dt, rt) = (a.dtype(), rhs_op.dtype());
+    let result_dt = match op {
+        BinOp::Div => crate::value::DType::Float64,
+        _ => dt.max(rt),
+    };
+    if result_dt > dt {
         let name = ufunc_for(op).map(|u| u.name()).unwrap_or("matmul");
         return Err(PyErr::new(
             ExcType::UFuncTypeError,
             format!(
                 "Cannot cast ufunc '{name}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
-                rt.name(),
+                result_dt.name(),
                 dt.name()
             ),
         ));
     }
-    let (shape, rshape) = (a.shape(), res_op.shape());
-    if shape != rshape && crate::ops::broadcast::broadcast_shapes(&[&rshape, &shape]).as_deref() != Some(&shape[..]) {
-        return Err(PyErr::value(format!(
-            "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
-            crate::ops::broadcast::compact_shape(&shape),
-            crate::ops::broadcast::compact_shape(&rshape)
-        )));
+    let (shape, rshape) = (a.shape(), rhs_op.shape());
+    match crate::ops::broadcast::broadcast_shapes(&[&shape, &rshape]) {
+        None => {
+            return Err(PyErr::value(
+                crate::ops::broadcast::broadcast_error_message(&[&shape, &rshape, &shape]),
+            ));
+        }
+        Some(b) if b != shape => {
+            return Err(PyErr::value(format!(
+                "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                crate::ops::broadcast::compact_shape(&shape),
+                crate::ops::broadcast::compact_shape(&b)
+            )));
+        }
+        _ => {}
     }
+    let result = binary(op, current, rhs)?;
+    let res_op = to_operand(&result)?;
     crate::ops::index::assign_into(a, &res_op)?;
     Ok(current.clone())
 }
@@ -374,7 +480,12 @@ pub fn unary(op: UnaryOp, v: &Value) -> PyResult<Value> {
         }
         return numpy_unary(u, v, scalar);
     }
-    let bad = |sym: &str| PyErr::type_err(format!("bad operand type for unary {sym}: '{}'", v.type_name()));
+    let bad = |sym: &str| {
+        PyErr::type_err(format!(
+            "bad operand type for unary {sym}: '{}'",
+            v.type_name()
+        ))
+    };
     match (op, as_num(v)) {
         (UnaryOp::Neg, Some(Num::Int(i))) => Ok(Value::Int(i.checked_neg().ok_or_else(overflow)?)),
         (UnaryOp::Neg, Some(Num::Float(f))) => Ok(Value::Float(-f)),
@@ -439,6 +550,13 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Array(x), Value::Array(y)) => x.shares_memory(y) && x.shape() == y.shape(),
         (Value::DType(x), Value::DType(y)) => x == y,
+        (Value::DType(d), other) | (other, Value::DType(d)) => {
+            matches!(other, Value::Type(_) | Value::Str(_))
+                && crate::builtins::numpy::dtype_arg(Some(other.clone()))
+                    .ok()
+                    .flatten()
+                    == Some(*d)
+        }
         (Value::Type(x), Value::Type(y)) => x == y,
         (Value::Module(x), Value::Module(y)) => x == y,
         _ => match (scalar_num(a), scalar_num(b)) {
@@ -460,7 +578,9 @@ fn scalar_num(v: &Value) -> Option<Num> {
 fn num_eq(a: Num, b: Num) -> bool {
     match (a, b) {
         (Num::Int(x), Num::Int(y)) => x == y,
-        (Num::Int(x), Num::Float(y)) | (Num::Float(y), Num::Int(x)) => (x as f64) == y && y.fract() == 0.0,
+        (Num::Int(x), Num::Float(y)) | (Num::Float(y), Num::Int(x)) => {
+            (x as f64) == y && y.fract() == 0.0
+        }
         (Num::Float(x), Num::Float(y)) => x == y,
     }
 }
@@ -508,7 +628,18 @@ pub fn compare(op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
         _ => {}
     }
     if is_numpy(l) || is_numpy(r) {
-        let numeric = |v: &Value| matches!(v, Value::Array(_) | Value::Scalar(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::List(_) | Value::Tuple(_));
+        let numeric = |v: &Value| {
+            matches!(
+                v,
+                Value::Array(_)
+                    | Value::Scalar(_)
+                    | Value::Int(_)
+                    | Value::Float(_)
+                    | Value::Bool(_)
+                    | Value::List(_)
+                    | Value::Tuple(_)
+            )
+        };
         if !numeric(l) || !numeric(r) {
             return match op {
                 CmpOp::Eq => Ok(Value::Bool(false)),
@@ -529,8 +660,7 @@ pub fn compare(op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
             CmpOp::Gt => Ufunc2::Greater,
             _ => Ufunc2::GreaterEqual,
         };
-        let scalar = !matches!(l, Value::Array(_)) && !matches!(r, Value::Array(_));
-        return numpy_binary(u, l, r, scalar);
+        return numpy_binary(u, l, r, uses_scalar_math(l, r));
     }
     let b = match op {
         CmpOp::Eq => values_equal(l, r),
@@ -573,7 +703,11 @@ fn contains(container: &Value, item: &Value) -> PyResult<bool> {
                 item.type_name()
             ))),
         },
-        Value::Dict(d) => Ok(d.borrow().entries.iter().any(|(k, _)| values_equal(k, item))),
+        Value::Dict(d) => Ok(d
+            .borrow()
+            .entries
+            .iter()
+            .any(|(k, _)| values_equal(k, item))),
         Value::Array(_) => {
             let eq = numpy_binary(Ufunc2::Equal, container, item, false)?;
             truthy(&crate::builtins::numpy::any_value(&eq)?)
@@ -602,7 +736,12 @@ pub fn iterate(v: &Value) -> PyResult<Vec<Value>> {
             }
             out
         }
-        other => return Err(PyErr::type_err(format!("'{}' object is not iterable", other.type_name()))),
+        other => {
+            return Err(PyErr::type_err(format!(
+                "'{}' object is not iterable",
+                other.type_name()
+            )))
+        }
     })
 }
 
@@ -637,8 +776,11 @@ fn seq_index(i: i64, len: usize, what: &str) -> PyResult<usize> {
 }
 
 fn slice_of<T: Clone>(items: &[T], s: &crate::value::SliceObj) -> PyResult<Vec<T>> {
-    let (start, step, count) = crate::ops::index::slice_indices(s.start, s.stop, s.step, items.len())?;
-    Ok((0..count).filter_map(|k| items.get((start + k as i64 * step) as usize).cloned()).collect())
+    let (start, step, count) =
+        crate::ops::index::slice_indices(s.start, s.stop, s.step, items.len())?;
+    Ok((0..count)
+        .filter_map(|k| items.get((start + k as i64 * step) as usize).cloned())
+        .collect())
 }
 
 /// `v[idx]`.
@@ -651,7 +793,10 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
                 Value::Slice(s) => Ok(Value::list(slice_of(&l, s)?)),
                 _ => {
                     let i = index_int(idx).ok_or_else(|| {
-                        PyErr::type_err(format!("list indices must be integers or slices, not {}", idx.type_name()))
+                        PyErr::type_err(format!(
+                            "list indices must be integers or slices, not {}",
+                            idx.type_name()
+                        ))
                     })?;
                     Ok(l[seq_index(i, l.len(), "list")?].clone())
                 }
@@ -661,7 +806,10 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             Value::Slice(s) => Ok(Value::tuple(slice_of(t, s)?)),
             _ => {
                 let i = index_int(idx).ok_or_else(|| {
-                    PyErr::type_err(format!("tuple indices must be integers or slices, not {}", idx.type_name()))
+                    PyErr::type_err(format!(
+                        "tuple indices must be integers or slices, not {}",
+                        idx.type_name()
+                    ))
                 })?;
                 Ok(t[seq_index(i, t.len(), "tuple")?].clone())
             }
@@ -669,12 +817,19 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
             match idx {
-                Value::Slice(sl) => Ok(Value::str(slice_of(&chars, sl)?.into_iter().collect::<String>())),
+                Value::Slice(sl) => Ok(Value::str(
+                    slice_of(&chars, sl)?.into_iter().collect::<String>(),
+                )),
                 _ => {
                     let i = index_int(idx).ok_or_else(|| {
-                        PyErr::type_err(format!("string indices must be integers, not '{}'", idx.type_name()))
+                        PyErr::type_err(format!(
+                            "string indices must be integers, not '{}'",
+                            idx.type_name()
+                        ))
                     })?;
-                    Ok(Value::str(chars[seq_index(i, chars.len(), "string")?].to_string()))
+                    Ok(Value::str(
+                        chars[seq_index(i, chars.len(), "string")?].to_string(),
+                    ))
                 }
             }
         }
@@ -697,7 +852,10 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             Value::Ellipsis => Ok(Value::Array(crate::builtins::numpy::scalar_to_array(v))),
             _ => Err(PyErr::index("invalid index to scalar variable.")),
         },
-        other => Err(PyErr::type_err(format!("'{}' object is not subscriptable", other.type_name()))),
+        other => Err(PyErr::type_err(format!(
+            "'{}' object is not subscriptable",
+            other.type_name()
+        ))),
     }
 }
 
@@ -708,7 +866,8 @@ pub fn set_item(v: &Value, idx: &Value, x: &Value) -> PyResult<()> {
         Value::List(l) => {
             let mut l = l.borrow_mut();
             if let Value::Slice(s) = idx {
-                let (start, step, count) = crate::ops::index::slice_indices(s.start, s.stop, s.step, l.len())?;
+                let (start, step, count) =
+                    crate::ops::index::slice_indices(s.start, s.stop, s.step, l.len())?;
                 let new = iterate(x)?;
                 if step == 1 {
                     let start = start as usize;
@@ -727,7 +886,10 @@ pub fn set_item(v: &Value, idx: &Value, x: &Value) -> PyResult<()> {
                 return Ok(());
             }
             let i = index_int(idx).ok_or_else(|| {
-                PyErr::type_err(format!("list indices must be integers or slices, not {}", idx.type_name()))
+                PyErr::type_err(format!(
+                    "list indices must be integers or slices, not {}",
+                    idx.type_name()
+                ))
             })?;
             let n = l.len();
             l[seq_index(i, n, "list assignment")?] = x.clone();
@@ -746,7 +908,8 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
     match v {
         Value::List(l) => {
             let mut l = l.borrow_mut();
-            let i = index_int(idx).ok_or_else(|| PyErr::type_err("list indices must be integers or slices"))?;
+            let i = index_int(idx)
+                .ok_or_else(|| PyErr::type_err("list indices must be integers or slices"))?;
             let n = l.len();
             l.remove(seq_index(i, n, "list assignment")?);
             Ok(())
@@ -759,7 +922,10 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
                     d.entries.remove(p);
                     Ok(())
                 }
-                None => Err(PyErr::new(ExcType::KeyError, crate::display::repr_plain(idx))),
+                None => Err(PyErr::new(
+                    ExcType::KeyError,
+                    crate::display::repr_plain(idx),
+                )),
             }
         }
         other => Err(PyErr::type_err(format!(
@@ -771,8 +937,14 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
 
 /// Insert or replace a dict entry (keys must be hashable).
 pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
-    if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) {
-        return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
+    if matches!(
+        k,
+        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)
+    ) {
+        return Err(PyErr::type_err(format!(
+            "unhashable type: '{}'",
+            k.type_name()
+        )));
     }
     if let Some(slot) = d.entries.iter_mut().find(|(key, _)| values_equal(key, &k)) {
         slot.1 = v;

@@ -25,7 +25,10 @@ thread_local! {
 /// Record a warning. Like Python's default filter inside one cell, an
 /// identical warning is kept once.
 pub fn warn(category: &'static str, message: impl Into<String>) {
-    let w = Event::Warning(Warning { category, message: message.into() });
+    let w = Event::Warning(Warning {
+        category,
+        message: message.into(),
+    });
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
         if !p.contains(&w) {

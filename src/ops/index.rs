@@ -61,7 +61,12 @@ fn parse_item(v: &Value) -> PyResult<Item> {
 }
 
 /// Python's `slice.indices(n)`: normalised (start, step, count).
-pub fn slice_indices(start: Option<i64>, stop: Option<i64>, step: Option<i64>, n: usize) -> PyResult<(i64, i64, usize)> {
+pub fn slice_indices(
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: Option<i64>,
+    n: usize,
+) -> PyResult<(i64, i64, usize)> {
     let n = n as i64;
     let step = step.unwrap_or(1);
     if step == 0 {
@@ -80,7 +85,11 @@ pub fn slice_indices(start: Option<i64>, stop: Option<i64>, step: Option<i64>, n
         (clamp(start, n - 1, -1, n - 1), clamp(stop, -1, -1, n - 1))
     };
     let count = if step > 0 {
-        if stop > start { ((stop - start - 1) / step + 1) as usize } else { 0 }
+        if stop > start {
+            ((stop - start - 1) / step + 1) as usize
+        } else {
+            0
+        }
     } else if start > stop {
         ((start - stop - 1) / (-step) + 1) as usize
     } else {
@@ -106,7 +115,9 @@ fn normalize_int(i: i64, axis: usize, size: usize) -> PyResult<usize> {
     let n = size as i64;
     let j = if i < 0 { i + n } else { i };
     if j < 0 || j >= n {
-        return Err(PyErr::index(format!("index {i} is out of bounds for axis {axis} with size {size}")));
+        return Err(PyErr::index(format!(
+            "index {i} is out of bounds for axis {axis} with size {size}"
+        )));
     }
     Ok(j as usize)
 }
@@ -127,7 +138,9 @@ fn expand(items: Vec<Item>, ndim: usize) -> PyResult<Vec<Item>> {
         )));
     }
     if items.iter().filter(|i| matches!(i, Item::Ellipsis)).count() > 1 {
-        return Err(PyErr::index("an index can only have a single ellipsis ('...')"));
+        return Err(PyErr::index(
+            "an index can only have a single ellipsis ('...')",
+        ));
     }
     let mut out = Vec::new();
     for it in items {
@@ -147,7 +160,9 @@ fn has_ellipsis(items: &[Item]) -> bool {
 }
 
 fn is_advanced(items: &[Item]) -> bool {
-    items.iter().any(|i| matches!(i, Item::IntArray(_) | Item::Mask(_)))
+    items
+        .iter()
+        .any(|i| matches!(i, Item::IntArray(_) | Item::Mask(_)))
 }
 
 /// Build the view for basic indexing.
@@ -160,14 +175,20 @@ fn basic_view(a: &NdArray, items: &[Item]) -> PyResult<NdArray> {
         match it {
             Item::Int(i) => {
                 let j = normalize_int(*i, orig, shape[orig])?;
-                view = view.derive(ViewOp::Index { axis: cur, index: j });
+                view = view.derive(ViewOp::Index {
+                    axis: cur,
+                    index: j,
+                });
                 orig += 1;
             }
             Item::Slice(s, e, st) => {
                 let (start, step, count) = slice_indices(*s, *e, *st, shape[orig])?;
                 let full = start == 0 && step == 1 && count == shape[orig];
                 if !full {
-                    view = view.derive(ViewOp::Slice { axis: cur, slice: to_nd_slice(start, step, count) });
+                    view = view.derive(ViewOp::Slice {
+                        axis: cur,
+                        slice: to_nd_slice(start, step, count),
+                    });
                 }
                 cur += 1;
                 orig += 1;
@@ -233,7 +254,11 @@ pub fn assign_into(view: &NdArray, src: &Operand) -> PyResult<()> {
 }
 
 /// The source values broadcast to `shape` and cast to `dtype`.
-fn broadcast_values(src: &Operand, shape: &[usize], dtype: crate::value::DType) -> PyResult<ArrayData> {
+fn broadcast_values(
+    src: &Operand,
+    shape: &[usize],
+    dtype: crate::value::DType,
+) -> PyResult<ArrayData> {
     let sshape = src.shape();
     let ok = broadcast_shapes(&[&sshape, shape]).is_some_and(|b| b == shape);
     if !ok {
@@ -323,7 +348,9 @@ impl AdvancedPlan {
             match it {
                 Item::Int(i) => {
                     let o = o.unwrap_or(0);
-                    arrays.push(crate::ops::cast::zero_d(normalize_int(i, o, shape[o])? as i64));
+                    arrays.push(crate::ops::cast::zero_d(
+                        normalize_int(i, o, shape[o])? as i64
+                    ));
                     adv_axes.push(cur);
                     cur += 1;
                 }
@@ -341,7 +368,10 @@ impl AdvancedPlan {
                 Item::Slice(s, e, st) => {
                     let o = o.unwrap_or(0);
                     let (start, step, count) = slice_indices(s, e, st, shape[o])?;
-                    view = view.derive(ViewOp::Slice { axis: cur, slice: to_nd_slice(start, step, count) });
+                    view = view.derive(ViewOp::Slice {
+                        axis: cur,
+                        slice: to_nd_slice(start, step, count),
+                    });
                     cur += 1;
                 }
                 Item::NewAxis => {
@@ -355,7 +385,11 @@ impl AdvancedPlan {
         let broadcast = broadcast_shapes(&shapes).ok_or_else(|| {
             PyErr::index(format!(
                 "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
-                shapes.iter().map(|s| crate::ops::broadcast::compact_shape(s)).collect::<Vec<_>>().join(" ")
+                shapes
+                    .iter()
+                    .map(|s| crate::ops::broadcast::compact_shape(s))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ))
         })?;
         let index_arrays = arrays
@@ -365,14 +399,32 @@ impl AdvancedPlan {
             .ok_or_else(|| PyErr::index("shape mismatch in indexing arrays"))?;
         let vshape = view.shape();
         let contiguous = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
-        let insert_at = if contiguous { adv_axes.first().copied().unwrap_or(0) } else { 0 };
-        let rest: Vec<usize> = (0..vshape.len()).filter(|ax| !adv_axes.contains(ax)).map(|ax| vshape[ax]).collect();
+        let insert_at = if contiguous {
+            adv_axes.first().copied().unwrap_or(0)
+        } else {
+            0
+        };
+        let rest: Vec<usize> = (0..vshape.len())
+            .filter(|ax| !adv_axes.contains(ax))
+            .map(|ax| vshape[ax])
+            .collect();
         let mut result_shape = rest.clone();
-        let before = if contiguous { (0..insert_at).filter(|ax| !adv_axes.contains(ax)).count() } else { 0 };
+        let before = if contiguous {
+            (0..insert_at).filter(|ax| !adv_axes.contains(ax)).count()
+        } else {
+            0
+        };
         for (k, &d) in broadcast.iter().enumerate() {
             result_shape.insert(before + k, d);
         }
-        Ok(AdvancedPlan { view, adv_axes, index_arrays, broadcast, result_shape, insert_at: before })
+        Ok(AdvancedPlan {
+            view,
+            adv_axes,
+            index_arrays,
+            broadcast,
+            result_shape,
+            insert_at: before,
+        })
     }
 
     /// For each result position (C order), the source index in the view.
@@ -384,7 +436,11 @@ impl AdvancedPlan {
         let mut idx = vec![0usize; self.result_shape.len()];
         for _ in 0..total {
             let bpos = &idx[self.insert_at..self.insert_at + nb];
-            let rest: Vec<usize> = idx[..self.insert_at].iter().chain(idx[self.insert_at + nb..].iter()).copied().collect();
+            let rest: Vec<usize> = idx[..self.insert_at]
+                .iter()
+                .chain(idx[self.insert_at + nb..].iter())
+                .copied()
+                .collect();
             let mut src = vec![0usize; vndim];
             let mut r = rest.into_iter();
             for (ax, slot) in src.iter_mut().enumerate() {

@@ -48,7 +48,11 @@ pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize) -> PyResult<Vec<usize>>
     let mut out = Vec::new();
     for &a in axes {
         // A 0-d array accepts axis 0 and -1 (NumPy quirk).
-        let eff_ndim = ndim.max(if ndim == 0 && (a == 0 || a == -1) { 1 } else { 0 });
+        let eff_ndim = ndim.max(if ndim == 0 && axes.len() == 1 && (a == 0 || a == -1) {
+            1
+        } else {
+            0
+        });
         let n = eff_ndim as i64;
         let j = if a < 0 { a + n } else { a };
         if j < 0 || j >= n {
@@ -113,10 +117,20 @@ pub fn lanes<T: Copy>(a: &ndarray::ArrayViewD<T>, axes: &[usize]) -> Lanes<T> {
     let lanes = if lane_len == 0 {
         vec![Vec::new(); n_out]
     } else {
-        flat.chunks(lane_len).map(|c| c.to_vec()).collect::<Vec<_>>()
+        flat.chunks(lane_len)
+            .map(|c| c.to_vec())
+            .collect::<Vec<_>>()
     };
-    let lanes = if lanes.len() < n_out { vec![Vec::new(); n_out] } else { lanes };
-    Lanes { out_shape, lanes, block: block.max(1) }
+    let lanes = if lanes.len() < n_out {
+        vec![Vec::new(); n_out]
+    } else {
+        lanes
+    };
+    Lanes {
+        out_shape,
+        lanes,
+        block: block.max(1),
+    }
 }
 
 /// NumPy's float sum of one lane.
@@ -128,7 +142,13 @@ pub fn sum_lane_f64(lane: &[f64], block: usize) -> f64 {
     acc
 }
 
-fn finish<T>(out_shape: Vec<usize>, vals: Vec<T>, axes: &[usize], ndim: usize, keepdims: bool) -> PyResult<ArrayD<T>> {
+fn finish<T>(
+    out_shape: Vec<usize>,
+    vals: Vec<T>,
+    axes: &[usize],
+    ndim: usize,
+    keepdims: bool,
+) -> PyResult<ArrayD<T>> {
     let shape = if keepdims {
         let mut s = out_shape.clone();
         for &a in axes {
@@ -139,7 +159,8 @@ fn finish<T>(out_shape: Vec<usize>, vals: Vec<T>, axes: &[usize], ndim: usize, k
     } else {
         out_shape
     };
-    ArrayD::from_shape_vec(IxDyn(&shape), vals).map_err(|e| PyErr::new(ExcType::InternalError, e.to_string()))
+    ArrayD::from_shape_vec(IxDyn(&shape), vals)
+        .map_err(|e| PyErr::new(ExcType::InternalError, e.to_string()))
 }
 
 /// Reduction kinds.
@@ -185,15 +206,37 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
             let vals: Vec<bool> = l
                 .lanes
                 .iter()
-                .map(|lane| if r == Reduction::All { lane.iter().all(|&x| x) } else { lane.iter().any(|&x| x) })
+                .map(|lane| {
+                    if r == Reduction::All {
+                        lane.iter().all(|&x| x)
+                    } else {
+                        lane.iter().any(|&x| x)
+                    }
+                })
                 .collect();
-            Ok(ArrayData::Bool(finish(l.out_shape, vals, axes, ndim, keepdims)?))
+            Ok(ArrayData::Bool(finish(
+                l.out_shape,
+                vals,
+                axes,
+                ndim,
+                keepdims,
+            )?))
         }
         Reduction::CountNonzero => {
             let b = as_bool(v);
             let l = lanes(&b.view(), axes);
-            let vals: Vec<i64> = l.lanes.iter().map(|lane| lane.iter().filter(|&&x| x).count() as i64).collect();
-            Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
+            let vals: Vec<i64> = l
+                .lanes
+                .iter()
+                .map(|lane| lane.iter().filter(|&&x| x).count() as i64)
+                .collect();
+            Ok(ArrayData::Int(finish(
+                l.out_shape,
+                vals,
+                axes,
+                ndim,
+                keepdims,
+            )?))
         }
         Reduction::Mean => {
             let is_float = v.dtype() == DType::Float64;
@@ -203,24 +246,54 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
                 .lanes
                 .iter()
                 .map(|lane| {
-                    let block = if is_float { l.block } else { 8192.min(l.block.max(1)).max(if l.block >= lane.len() { 8192 } else { l.block }) };
+                    let block = if is_float {
+                        l.block
+                    } else {
+                        8192.min(l.block.max(1)).max(if l.block >= lane.len() {
+                            8192
+                        } else {
+                            l.block
+                        })
+                    };
                     sum_lane_f64(lane, block) / lane.len() as f64
                 })
                 .collect();
-            Ok(ArrayData::Float(finish(l.out_shape, vals, axes, ndim, keepdims)?))
+            Ok(ArrayData::Float(finish(
+                l.out_shape,
+                vals,
+                axes,
+                ndim,
+                keepdims,
+            )?))
         }
         _ => match v.dtype() {
             DType::Float64 => {
                 let f = as_f64(v);
                 let l = lanes(&f.view(), axes);
-                let vals: Vec<f64> = l.lanes.iter().map(|lane| reduce_f64(r, lane, l.block)).collect();
-                Ok(ArrayData::Float(finish(l.out_shape, vals, axes, ndim, keepdims)?))
+                let vals: Vec<f64> = l
+                    .lanes
+                    .iter()
+                    .map(|lane| reduce_f64(r, lane, l.block))
+                    .collect();
+                Ok(ArrayData::Float(finish(
+                    l.out_shape,
+                    vals,
+                    axes,
+                    ndim,
+                    keepdims,
+                )?))
             }
             DType::Int64 => {
                 let x = as_i64(v);
                 let l = lanes(&x.view(), axes);
                 let vals: Vec<i64> = l.lanes.iter().map(|lane| reduce_i64(r, lane)).collect();
-                Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
+                Ok(ArrayData::Int(finish(
+                    l.out_shape,
+                    vals,
+                    axes,
+                    ndim,
+                    keepdims,
+                )?))
             }
             DType::Bool => {
                 if matches!(r, Reduction::Max | Reduction::Min) {
@@ -229,14 +302,32 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
                     let vals: Vec<bool> = l
                         .lanes
                         .iter()
-                        .map(|lane| if r == Reduction::Max { lane.iter().any(|&x| x) } else { lane.iter().all(|&x| x) })
+                        .map(|lane| {
+                            if r == Reduction::Max {
+                                lane.iter().any(|&x| x)
+                            } else {
+                                lane.iter().all(|&x| x)
+                            }
+                        })
                         .collect();
-                    return Ok(ArrayData::Bool(finish(l.out_shape, vals, axes, ndim, keepdims)?));
+                    return Ok(ArrayData::Bool(finish(
+                        l.out_shape,
+                        vals,
+                        axes,
+                        ndim,
+                        keepdims,
+                    )?));
                 }
                 let x = as_i64(v);
                 let l = lanes(&x.view(), axes);
                 let vals: Vec<i64> = l.lanes.iter().map(|lane| reduce_i64(r, lane)).collect();
-                Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
+                Ok(ArrayData::Int(finish(
+                    l.out_shape,
+                    vals,
+                    axes,
+                    ndim,
+                    keepdims,
+                )?))
             }
         },
     }
@@ -246,8 +337,20 @@ fn reduce_f64(r: Reduction, lane: &[f64], block: usize) -> f64 {
     match r {
         Reduction::Sum => sum_lane_f64(lane, block),
         Reduction::Prod => lane.iter().fold(1.0, |a, &b| a * b),
-        Reduction::Max => lane.iter().copied().fold(f64::NEG_INFINITY, |a, b| if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) }),
-        Reduction::Min => lane.iter().copied().fold(f64::INFINITY, |a, b| if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) }),
+        Reduction::Max => lane.iter().copied().fold(f64::NEG_INFINITY, |a, b| {
+            if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else {
+                a.max(b)
+            }
+        }),
+        Reduction::Min => lane.iter().copied().fold(f64::INFINITY, |a, b| {
+            if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else {
+                a.min(b)
+            }
+        }),
         _ => 0.0,
     }
 }
@@ -281,7 +384,12 @@ pub fn variance(v: &AView, axes: &[usize], ddof: f64, keepdims: bool) -> PyResul
 }
 
 /// `np.argmax`/`np.argmin` along one axis (None = flattened).
-pub fn arg_extreme(v: &AView, axis: Option<usize>, max: bool, keepdims: bool) -> PyResult<ArrayD<i64>> {
+pub fn arg_extreme(
+    v: &AView,
+    axis: Option<usize>,
+    max: bool,
+    keepdims: bool,
+) -> PyResult<ArrayD<i64>> {
     let name = if max { "argmax" } else { "argmin" };
     let f = as_f64(v);
     let (axes, ndim) = match axis {
@@ -290,7 +398,9 @@ pub fn arg_extreme(v: &AView, axis: Option<usize>, max: bool, keepdims: bool) ->
     };
     let l = lanes(&f.view(), &axes);
     if l.lanes.iter().any(|lane| lane.is_empty()) || v.shape().iter().product::<usize>() == 0 {
-        return Err(PyErr::value(format!("attempt to get {name} of an empty sequence")));
+        return Err(PyErr::value(format!(
+            "attempt to get {name} of an empty sequence"
+        )));
     }
     // Integers compare exactly: use i64 lanes when not float.
     let vals: Vec<i64> = if v.dtype() == DType::Float64 {
@@ -353,29 +463,49 @@ pub fn cumulative(v: &AView, axis: Option<usize>, product: bool) -> PyResult<Arr
             let flat = v.to_owned();
             let n: usize = v.shape().iter().product();
             let reshaped = match flat {
-                ArrayData::Bool(a) => ArrayData::Bool(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn()),
-                ArrayData::Int(a) => ArrayData::Int(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn()),
-                ArrayData::Float(a) => ArrayData::Float(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn()),
+                ArrayData::Bool(a) => {
+                    ArrayData::Bool(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn())
+                }
+                ArrayData::Int(a) => {
+                    ArrayData::Int(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn())
+                }
+                ArrayData::Float(a) => {
+                    ArrayData::Float(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn())
+                }
             };
             let _ = n;
             (reshaped, 0)
         }
     };
     Ok(match data {
-        ArrayData::Float(a) => {
-            ArrayData::Float(along(a, ax, if product { |p: f64, x: f64| p * x } else { |p: f64, x: f64| p + x }))
-        }
+        ArrayData::Float(a) => ArrayData::Float(along(
+            a,
+            ax,
+            if product {
+                |p: f64, x: f64| p * x
+            } else {
+                |p: f64, x: f64| p + x
+            },
+        )),
         ArrayData::Int(a) => ArrayData::Int(along(
             a,
             ax,
-            if product { |p: i64, x: i64| p.wrapping_mul(x) } else { |p: i64, x: i64| p.wrapping_add(x) },
+            if product {
+                |p: i64, x: i64| p.wrapping_mul(x)
+            } else {
+                |p: i64, x: i64| p.wrapping_add(x)
+            },
         )),
         ArrayData::Bool(a) => {
             let a = a.mapv(|b| b as i64);
             ArrayData::Int(along(
                 a,
                 ax,
-                if product { |p: i64, x: i64| p.wrapping_mul(x) } else { |p: i64, x: i64| p.wrapping_add(x) },
+                if product {
+                    |p: i64, x: i64| p.wrapping_mul(x)
+                } else {
+                    |p: i64, x: i64| p.wrapping_add(x)
+                },
             ))
         }
     })

@@ -51,10 +51,20 @@ impl Operand {
         }
     }
     pub fn from_array(a: &NdArray) -> Operand {
-        Operand { data: OperandData::Array(a.clone()), weak: false, big_int: None, np_scalar: false }
+        Operand {
+            data: OperandData::Array(a.clone()),
+            weak: false,
+            big_int: None,
+            np_scalar: false,
+        }
     }
     pub fn owned(d: ArrayData, weak: bool) -> Operand {
-        Operand { data: OperandData::Owned(d), weak, big_int: None, np_scalar: false }
+        Operand {
+            data: OperandData::Owned(d),
+            weak,
+            big_int: None,
+            np_scalar: false,
+        }
     }
 }
 
@@ -126,7 +136,10 @@ impl Ufunc2 {
     }
     fn is_comparison(self) -> bool {
         use Ufunc2::*;
-        matches!(self, Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual)
+        matches!(
+            self,
+            Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual
+        )
     }
 }
 
@@ -199,7 +212,10 @@ pub fn wrap_result(d: ArrayData) -> Value {
 }
 
 fn big_int_overflow() -> PyErr {
-    PyErr::new(ExcType::OverflowError, "Python int too large to convert to C long")
+    PyErr::new(
+        ExcType::OverflowError,
+        "Python int too large to convert to C long",
+    )
 }
 
 /// Apply a binary ufunc. `scalar_math` selects NumPy's scalar wording of
@@ -268,7 +284,9 @@ fn compute_binary(
         }
         Divide | Arctan2 | Hypot => {
             let (x, y) = (as_f64(va), as_f64(vb));
-            let r = zip2(&x.view(), &y.view(), shape, |p, q| float_binary(op, p, q, &raise))?;
+            let r = zip2(&x.view(), &y.view(), shape, |p, q| {
+                float_binary(op, p, q, &raise)
+            })?;
             return Ok(ArrayData::Float(r));
         }
         _ => {}
@@ -282,14 +300,23 @@ fn compute_binary(
                 )));
             }
             let (x, y) = (as_f64(va), as_f64(vb));
-            Ok(ArrayData::Float(zip2(&x.view(), &y.view(), shape, |p, q| float_binary(op, p, q, &raise))?))
+            Ok(ArrayData::Float(zip2(
+                &x.view(),
+                &y.view(),
+                shape,
+                |p, q| float_binary(op, p, q, &raise),
+            )?))
         }
         DType::Int64 => {
             let (x, y) = (as_i64(va), as_i64(vb));
             if op == Power && y.iter().any(|&e| e < 0) {
-                return Err(PyErr::value("Integers to negative integer powers are not allowed."));
+                return Err(PyErr::value(
+                    "Integers to negative integer powers are not allowed.",
+                ));
             }
-            let r = zip2(&x.view(), &y.view(), shape, |p, q| int_binary(op, p, q, scalar_math, &raise))?;
+            let r = zip2(&x.view(), &y.view(), shape, |p, q| {
+                int_binary(op, p, q, scalar_math, &raise)
+            })?;
             Ok(ArrayData::Int(r))
         }
         DType::Bool => {
@@ -314,7 +341,13 @@ fn compute_binary(
     }
 }
 
-fn compare(op: Ufunc2, dt: DType, va: &AView, vb: &AView, shape: &[usize]) -> PyResult<ArrayD<bool>> {
+fn compare(
+    op: Ufunc2,
+    dt: DType,
+    va: &AView,
+    vb: &AView,
+    shape: &[usize],
+) -> PyResult<ArrayD<bool>> {
     fn cmp<T: PartialOrd + Copy>(op: Ufunc2, p: T, q: T) -> bool {
         match op {
             Ufunc2::Equal => p == q,
@@ -326,9 +359,15 @@ fn compare(op: Ufunc2, dt: DType, va: &AView, vb: &AView, shape: &[usize]) -> Py
         }
     }
     match dt {
-        DType::Float64 => zip2(&as_f64(va).view(), &as_f64(vb).view(), shape, |p, q| cmp(op, p, q)),
-        DType::Int64 => zip2(&as_i64(va).view(), &as_i64(vb).view(), shape, |p, q| cmp(op, p, q)),
-        DType::Bool => zip2(&as_bool(va).view(), &as_bool(vb).view(), shape, |p, q| cmp(op, p, q)),
+        DType::Float64 => zip2(&as_f64(va).view(), &as_f64(vb).view(), shape, |p, q| {
+            cmp(op, p, q)
+        }),
+        DType::Int64 => zip2(&as_i64(va).view(), &as_i64(vb).view(), shape, |p, q| {
+            cmp(op, p, q)
+        }),
+        DType::Bool => zip2(&as_bool(va).view(), &as_bool(vb).view(), shape, |p, q| {
+            cmp(op, p, q)
+        }),
     }
 }
 
@@ -370,7 +409,13 @@ fn float_binary(op: Ufunc2, p: f64, q: f64, raise: &impl Fn(u8)) -> f64 {
         Divide => {
             let r = p / q;
             if q == 0.0 && !nan_in {
-                raise(if p == 0.0 { INVALID } else if p.is_finite() { DIVIDE } else { 0 });
+                raise(if p == 0.0 {
+                    INVALID
+                } else if p.is_finite() {
+                    DIVIDE
+                } else {
+                    0
+                });
                 return r;
             }
             r
@@ -378,7 +423,13 @@ fn float_binary(op: Ufunc2, p: f64, q: f64, raise: &impl Fn(u8)) -> f64 {
         FloorDivide => {
             if q == 0.0 {
                 if !nan_in {
-                    raise(if p == 0.0 { INVALID } else if p.is_finite() { DIVIDE } else { 0 });
+                    raise(if p == 0.0 {
+                        INVALID
+                    } else if p.is_finite() {
+                        DIVIDE
+                    } else {
+                        0
+                    });
                 }
                 return p / q;
             }
@@ -406,10 +457,22 @@ fn float_binary(op: Ufunc2, p: f64, q: f64, raise: &impl Fn(u8)) -> f64 {
             r
         }
         Maximum => {
-            return if nan_in { f64::NAN } else if p >= q { p } else { q };
+            return if nan_in {
+                f64::NAN
+            } else if p >= q {
+                p
+            } else {
+                q
+            };
         }
         Minimum => {
-            return if nan_in { f64::NAN } else if p <= q { p } else { q };
+            return if nan_in {
+                f64::NAN
+            } else if p <= q {
+                p
+            } else {
+                q
+            };
         }
         Fmax => return if q.is_nan() || p >= q { p } else { q },
         Fmin => return if q.is_nan() || p <= q { p } else { q },
@@ -582,8 +645,23 @@ impl Ufunc1 {
         use Ufunc1::*;
         matches!(
             self,
-            Sqrt | Exp | Exp2 | Expm1 | Log | Log2 | Log10 | Log1p | Sin | Cos | Tan | Arcsin | Arccos | Arctan | Sinh
-                | Cosh | Tanh | Rint
+            Sqrt | Exp
+                | Exp2
+                | Expm1
+                | Log
+                | Log2
+                | Log10
+                | Log1p
+                | Sin
+                | Cos
+                | Tan
+                | Arcsin
+                | Arccos
+                | Arctan
+                | Sinh
+                | Cosh
+                | Tanh
+                | Rint
         )
     }
 }

@@ -127,7 +127,11 @@ pub enum FStringPart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
     Positional(Expr),
-    Keyword { name: String, name_span: Span, value: Expr },
+    Keyword {
+        name: String,
+        name_span: Span,
+        value: Expr,
+    },
     Star(Expr),
     DoubleStar(Expr),
 }

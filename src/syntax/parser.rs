@@ -14,13 +14,31 @@
 //! tree stays at most [`MAX_DEPTH`] deep, so no input can overflow the stack
 //! (deeper input is a `RecursionError`, as in CPython's compiler).
 //!
+//! Error texts and offsets follow CPython 3.11, with these deliberate
+//! differences:
+//! * tokenizer errors (such as `'(' was never closed`) always win over parser
+//!   errors, as in IPython's completeness check;
+//! * like IPython, the indentation of a cell's first line is removed from
+//!   every line that starts with it;
+//! * indentation errors point at the first token of the offending line;
+//! * constructs the AST cannot represent (`class`, `try`, `with`, decorators,
+//!   `nonlocal`, `yield`, set comprehensions, `{**d}`, imaginary and bytes
+//!   literals, `/` in parameter lists, `\N{...}` escapes, nested format
+//!   specs) are a `SyntaxError` saying they are not supported;
+//! * `cannot assign to literal` and friends omit CPython's
+//!   `here. Maybe you meant '==' instead of '='?` suffix.
+//!
+//! Other conventions: `[a, b] = x` gives a `Target::Tuple`; `from . import x`
+//! keeps the dots in the module name and `import *` is the name `*`; the
+//! cause of `raise X from Y` and annotations are parsed and dropped; `{x=}`
+//! gets conversion `r` when it has no conversion and no spec, as in CPython.
+//!
 //! ```text
 //! cell                  := statement* ENDMARKER
 //! statement             := compound_stmt | simple_stmts
 //! compound_stmt         := function_def | if_stmt | for_stmt | while_stmt
 //! simple_stmts          := simple_stmt (';' simple_stmt)* [';'] NEWLINE
-//! simple_stmt           := return_stmt | import_stmt | from_import | raise_stmt | del_stmt
-//!                        | assert_stmt | global_stmt | 'pass' | 'break' | 'continue' | expr_stmt
+//! simple_stmt           := return_stmt | import_stmt | from_import | raise_stmt | del_stmt | assert_stmt | global_stmt | 'pass' | 'break' | 'continue' | expr_stmt
 //! expr_stmt             := star_expressions [assignment | aug_assignment | annotation]
 //! assignment            := ('=' star_expressions)+
 //! aug_assignment        := ('+=' | '-=' | '*=' | '/=' | '//=' | '%=' | '**=' | '@=' | '&=' | '|=' | '^=' | '<<=' | '>>=') star_expressions
@@ -73,8 +91,7 @@
 //! argument              := NAME '=' expression | '*' expression | '**' expression | expression [for_if_clauses]
 //! slices                := slice (',' slice)* [',']
 //! slice                 := [expression] ':' [expression] [':' [expression]] | expression
-//! atom                  := NAME | 'True' | 'False' | 'None' | '...' | NUMBER | strings
-//!                        | paren_atom | list_atom | brace_atom
+//! atom                  := NAME | 'True' | 'False' | 'None' | '...' | NUMBER | strings | paren_atom | list_atom | brace_atom
 //! strings               := STRING+
 //! paren_atom            := '(' [star_expression (for_if_clauses | (',' star_expression)* [','])] ')'
 //! list_atom             := '[' [star_expression (for_if_clauses | (',' star_expression)* [','])] ']'
@@ -110,10 +127,11 @@ const MAX_INDENT: usize = 100;
 /// Recursive-descent entries allowed before giving up; generous, because
 /// parentheses add recursion without adding tree depth.
 const MAX_NESTING: usize = 2 * MAX_DEPTH + 2 * MAX_PARENS + 100;
-/// Grow the stack when less than this is left...
-const RED_ZONE: usize = 64 * 1024;
+/// Grow the stack when less than this is left (enough to drop or compare a
+/// `MAX_DEPTH`-deep tree even in unoptimized builds)...
+const RED_ZONE: usize = 256 * 1024;
 /// ...by a new segment of this size.
-const STACK_SEGMENT: usize = 1024 * 1024;
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
 const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
@@ -153,7 +171,10 @@ fn unsupported(what: &str, offset: usize) -> SyntaxError {
 /// 1-based line number of a byte offset.
 fn line_of(src: &str, offset: usize) -> usize {
     let end = offset.min(src.len());
-    1 + src.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+    1 + src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 // ---------------------------------------------------------------------------
@@ -207,6 +228,17 @@ const OPERATORS: &[&str] = &[
     "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "=",
 ];
 
+/// The longest operator at the start of `rest`.
+fn operator_at(rest: &str) -> Option<&'static str> {
+    let bytes = rest.as_bytes();
+    let first = *bytes.first()?;
+    OPERATORS
+        .iter()
+        .copied()
+        .filter(|op| op.as_bytes()[0] == first)
+        .find(|op| bytes.starts_with(op.as_bytes()))
+}
+
 /// Keywords that may directly follow a number (`1if x else 2`).
 const AFTER_NUMBER: &[&str] = &["and", "else", "for", "if", "in", "is", "not", "or"];
 
@@ -237,7 +269,10 @@ fn closer_of(open: char) -> char {
 /// whose first line is indented has that indentation removed from every
 /// line that starts with it.
 fn leading_indent(text: &str) -> &str {
-    let line = text.split('\n').find(|l| !l.trim().is_empty()).unwrap_or("");
+    let line = text
+        .split('\n')
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let rest = line.trim_start_matches([' ', '\t']);
     &line[..line.len() - rest.len()]
 }
@@ -371,7 +406,7 @@ impl<'s> Lexer<'s> {
         } else if rest.starts_with('\n') {
             self.pos += 1;
         } else if rest.is_empty() {
-            return Err(syntax("unexpected EOF while parsing", at));
+            return Err(syntax("unexpected EOF while parsing", at + 1));
         } else {
             let message = "unexpected character after line continuation character";
             return Err(syntax(message, at + 1));
@@ -468,7 +503,7 @@ impl<'s> Lexer<'s> {
         if c == '\'' || c == '"' {
             return self.string(start);
         }
-        if let Some(op) = OPERATORS.iter().find(|op| self.rest().starts_with(**op)) {
+        if let Some(op) = operator_at(self.rest()) {
             self.pos += op.len();
             return self.operator(op, start);
         }
@@ -597,8 +632,12 @@ impl<'s> Lexer<'s> {
         if imaginary {
             self.pos += 1;
         }
-        self.end_of_number("decimal")?;
-        let text: String = self.slice(start, self.pos).chars().filter(|&c| c != '_').collect();
+        self.end_of_number(if imaginary { "imaginary" } else { "decimal" })?;
+        let text: String = self
+            .slice(start, self.pos)
+            .chars()
+            .filter(|&c| c != '_')
+            .collect();
         let tok = if imaginary {
             Tok::Imag
         } else if is_float {
@@ -640,7 +679,9 @@ impl<'s> Lexer<'s> {
             return Ok(());
         }
         let word = self.rest();
-        let len = word.find(|c: char| !is_id_continue(c)).unwrap_or(word.len());
+        let len = word
+            .find(|c: char| !is_id_continue(c))
+            .unwrap_or(word.len());
         if AFTER_NUMBER.contains(&&word[..len]) {
             return Ok(());
         }
@@ -656,13 +697,20 @@ impl<'s> Lexer<'s> {
         self.pos += 2;
         let count = self.digits(radix, what)?;
         if let Some(c) = self.peek().filter(|c| c.is_ascii_digit()) {
-            return Err(syntax(format!("invalid digit '{c}' in {what} literal"), self.pos));
+            return Err(syntax(
+                format!("invalid digit '{c}' in {what} literal"),
+                self.pos,
+            ));
         }
         if count == 0 {
             return Err(literal_error(what, self.pos - 1));
         }
         self.end_of_number(what)?;
-        let digits: String = self.slice(start + 2, self.pos).chars().filter(|&c| c != '_').collect();
+        let digits: String = self
+            .slice(start + 2, self.pos)
+            .chars()
+            .filter(|&c| c != '_')
+            .collect();
         let value = i128::from_str_radix(&digits, radix)
             .map_err(|_| syntax("integer literal is too large", start))?;
         self.push(Tok::Int(value), start, self.pos);
@@ -686,17 +734,32 @@ fn literal_error(what: &str, offset: usize) -> SyntaxError {
 }
 
 fn unterminated(triple: bool, offset: usize, line: usize) -> SyntaxError {
-    let kind = if triple { "triple-quoted string" } else { "string" };
-    syntax(format!("unterminated {kind} literal (detected at line {line})"), offset)
+    let kind = if triple {
+        "triple-quoted string"
+    } else {
+        "string"
+    };
+    syntax(
+        format!("unterminated {kind} literal (detected at line {line})"),
+        offset,
+    )
 }
 
 fn invalid_character(c: char, offset: usize) -> SyntaxError {
-    if c.is_ascii_graphic() {
+    if c == '\0' {
+        syntax("source code string cannot contain null bytes", offset)
+    } else if c.is_ascii_graphic() {
         syntax("invalid syntax", offset)
     } else if c.is_control() || c.is_whitespace() {
-        syntax(format!("invalid non-printable character U+{:04X}", c as u32), offset)
+        syntax(
+            format!("invalid non-printable character U+{:04X}", c as u32),
+            offset,
+        )
     } else {
-        syntax(format!("invalid character '{c}' (U+{:04X})", c as u32), offset)
+        syntax(
+            format!("invalid character '{c}' (U+{:04X})", c as u32),
+            offset,
+        )
     }
 }
 
@@ -779,7 +842,10 @@ impl<'a> Toks<'a> {
 
     /// A recoverable "invalid syntax" at the next token.
     fn miss<T>(&self) -> PResult<'a, T> {
-        Err(nom::Err::Error(PErr::from_error_kind(*self, ErrorKind::Tag)))
+        Err(nom::Err::Error(PErr::from_error_kind(
+            *self,
+            ErrorKind::Tag,
+        )))
     }
 
     /// An unrecoverable "invalid syntax" at the next token.
@@ -787,13 +853,16 @@ impl<'a> Toks<'a> {
         cut(|i: Toks<'a>| i.miss::<T>()).parse(*self)
     }
 
-    /// End of the last token consumed between `self` and `later`.
+    /// End of the last token (layout tokens aside) consumed between `self`
+    /// and `later`.
     fn end_before(&self, later: &Toks<'a>) -> usize {
         let consumed = self.toks.len().saturating_sub(later.toks.len());
-        match consumed.checked_sub(1).and_then(|k| self.toks.get(k)) {
-            Some(t) => t.span.end,
-            None => self.offset(),
-        }
+        let layout = |t: &&Token| matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent);
+        let last = self
+            .toks
+            .get(..consumed)
+            .and_then(|ts| ts.iter().rev().find(|t| !layout(t)));
+        last.map_or(self.offset(), |t| t.span.end)
     }
 }
 
@@ -965,8 +1034,8 @@ fn starts_expression(i: &Toks) -> bool {
 }
 
 /// `item (',' item)* [',']` after `first`; `more` tells whether the token
-/// after a comma starts another item. Returns the items and whether a comma
-/// was seen.
+/// after a comma starts another item. Returns the items and whether they
+/// end with a trailing comma.
 fn sequence<'a, T>(
     i: Toks<'a>,
     first: T,
@@ -975,18 +1044,16 @@ fn sequence<'a, T>(
 ) -> PResult<'a, (Vec<T>, bool)> {
     let mut items = vec![first];
     let mut i = i;
-    let mut comma = false;
     while i.at_op(",") {
-        comma = true;
         i = i.next();
         if !more(&i) {
-            break;
+            return Ok((i, (items, true)));
         }
         let (j, x) = cut(&item).parse(i)?;
         items.push(x);
         i = j;
     }
-    Ok((i, (items, comma)))
+    Ok((i, (items, false)))
 }
 
 // ---------------------------------------------------------------------------
@@ -997,71 +1064,133 @@ fn max_of(depths: impl Iterator<Item = usize>) -> usize {
     depths.max().unwrap_or(0)
 }
 
-/// Height of an expression tree (a leaf is 1). Only ever called on trees
-/// already known to be at most `MAX_DEPTH + 1` deep.
+/// Height of an expression tree (a leaf is 1), computed without recursion
+/// so it is safe on any tree and any stack.
 fn depth(e: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(e, 1)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        for_each_child(e, &mut |child, extra| stack.push((child, d + 1 + extra)));
+    }
+    deepest
+}
+
+/// Calls `f(child, extra)` for each sub-expression of `e`; `extra` counts
+/// the non-expression nodes (slices, targets) in between.
+fn for_each_child<'e>(e: &'e Expr, f: &mut impl FnMut(&'e Expr, usize)) {
     use ExprKind as K;
-    1 + match &e.kind {
-        K::Int(_) | K::Float(_) | K::Str(_) | K::Bool(_) | K::None | K::Ellipsis | K::Name(_) => 0,
-        K::FString(parts) => max_of(parts.iter().map(|p| match p {
-            FStringPart::Expr { expr, .. } => depth(expr),
-            FStringPart::Literal(_) => 0,
-        })),
-        K::List(v) | K::Tuple(v) | K::Set(v) | K::BoolOp { values: v, .. } => max_of(v.iter().map(depth)),
-        K::Dict(pairs) => max_of(pairs.iter().map(|(k, v)| depth(k).max(depth(v)))),
-        K::Attribute { value, .. } | K::Unary { operand: value, .. } | K::Starred(value) => depth(value),
-        K::Call { func, args } => depth(func).max(max_of(args.iter().map(arg_depth))),
-        K::Subscript { value, items, .. } => depth(value).max(max_of(items.iter().map(item_depth))),
-        K::BinOp { left, right, .. } => depth(left).max(depth(right)),
-        K::Compare { left, ops } => depth(left).max(max_of(ops.iter().map(|(_, _, e)| depth(e)))),
-        K::IfExp { test, body, orelse } => depth(test).max(depth(body)).max(depth(orelse)),
-        K::Lambda { params, body } => depth(body).max(params_depth(params)),
+    match &e.kind {
+        K::Int(_) | K::Float(_) | K::Str(_) | K::Bool(_) | K::None | K::Ellipsis | K::Name(_) => {}
+        K::FString(parts) => {
+            for part in parts {
+                if let FStringPart::Expr { expr, .. } = part {
+                    f(expr, 0);
+                }
+            }
+        }
+        K::List(v) | K::Tuple(v) | K::Set(v) | K::BoolOp { values: v, .. } => {
+            v.iter().for_each(|c| f(c, 0))
+        }
+        K::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
+            f(k, 0);
+            f(v, 0);
+        }),
+        K::Attribute { value, .. } | K::Unary { operand: value, .. } | K::Starred(value) => {
+            f(value, 0)
+        }
+        K::Call { func, args } => {
+            f(func, 0);
+            args.iter().for_each(|a| f(arg_value(a), 0));
+        }
+        K::Subscript { value, items, .. } => {
+            f(value, 0);
+            items.iter().for_each(|item| for_each_in_item(item, 0, f));
+        }
+        K::BinOp { left, right, .. } => {
+            f(left, 0);
+            f(right, 0);
+        }
+        K::Compare { left, ops } => {
+            f(left, 0);
+            ops.iter().for_each(|(_, _, c)| f(c, 0));
+        }
+        K::IfExp { test, body, orelse } => [test, body, orelse].into_iter().for_each(|c| f(c, 0)),
+        K::Lambda { params, body } => {
+            f(body, 0);
+            let defaults = params.positional.iter().chain(&params.keyword_only);
+            defaults
+                .filter_map(|(_, d)| d.as_ref())
+                .for_each(|d| f(d, 0));
+        }
         K::ListComp { elt, generators } | K::GeneratorExp { elt, generators } => {
-            depth(elt).max(comprehensions_depth(generators))
+            f(elt, 0);
+            for_each_in_generators(generators, f);
         }
-        K::DictComp { key, value, generators } => {
-            depth(key).max(depth(value)).max(comprehensions_depth(generators))
+        K::DictComp {
+            key,
+            value,
+            generators,
+        } => {
+            f(key, 0);
+            f(value, 0);
+            for_each_in_generators(generators, f);
         }
     }
 }
 
-fn arg_depth(arg: &Arg) -> usize {
+fn arg_value(arg: &Arg) -> &Expr {
     match arg {
-        Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Keyword { value: e, .. } => {
-            depth(e)
-        }
+        Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Keyword { value: e, .. } => e,
     }
 }
 
-fn item_depth(item: &IndexItem) -> usize {
+fn for_each_in_item<'e>(item: &'e IndexItem, extra: usize, f: &mut impl FnMut(&'e Expr, usize)) {
     match item {
-        IndexItem::Expr(e) => depth(e),
-        IndexItem::Slice { lower, upper, step, .. } => {
-            1 + max_of([lower, upper, step].into_iter().flatten().map(|e| depth(e)))
+        IndexItem::Expr(e) => f(e, extra),
+        IndexItem::Slice {
+            lower, upper, step, ..
+        } => {
+            [lower, upper, step]
+                .into_iter()
+                .flatten()
+                .for_each(|e| f(e, extra + 1));
         }
     }
 }
 
-fn target_depth(t: &Target) -> usize {
-    1 + match t {
-        Target::Name(..) => 0,
-        Target::Tuple(v, _) => max_of(v.iter().map(target_depth)),
-        Target::Subscript { value, items, .. } => depth(value).max(max_of(items.iter().map(item_depth))),
-        Target::Attribute { value, .. } => depth(value),
-        Target::Starred(t, _) => target_depth(t),
+fn for_each_in_generators<'e>(
+    generators: &'e [Comprehension],
+    f: &mut impl FnMut(&'e Expr, usize),
+) {
+    for g in generators {
+        for_each_in_target(&g.target, f);
+        f(&g.iter, 0);
+        g.ifs.iter().for_each(|c| f(c, 0));
     }
 }
 
-fn comprehensions_depth(generators: &[Comprehension]) -> usize {
-    max_of(generators.iter().map(|g| {
-        let ifs = max_of(g.ifs.iter().map(depth));
-        target_depth(&g.target).max(depth(&g.iter)).max(ifs)
-    }))
+/// The expressions inside a target (its nesting is bounded by brackets).
+fn for_each_in_target<'e>(t: &'e Target, f: &mut impl FnMut(&'e Expr, usize)) {
+    match t {
+        Target::Name(..) => {}
+        Target::Tuple(items, _) => items.iter().for_each(|t| for_each_in_target(t, f)),
+        Target::Subscript { value, items, .. } => {
+            f(value, 1);
+            items.iter().for_each(|item| for_each_in_item(item, 1, f));
+        }
+        Target::Attribute { value, .. } => f(value, 1),
+        Target::Starred(inner, _) => for_each_in_target(inner, f),
+    }
 }
 
-fn params_depth(p: &Params) -> usize {
-    let defaults = p.positional.iter().chain(&p.keyword_only);
-    max_of(defaults.filter_map(|(_, d)| d.as_ref()).map(depth))
+/// Height of an index item (a slice is a node of its own).
+fn item_depth(item: &IndexItem) -> usize {
+    let mut deepest = 0;
+    for_each_in_item(item, 0, &mut |e, extra| {
+        deepest = deepest.max(depth(e) + extra)
+    });
+    deepest.max(usize::from(matches!(item, IndexItem::Slice { .. })))
 }
 
 /// Fails with a `RecursionError` when a tree would be too deep.
@@ -1099,7 +1228,10 @@ fn star_expression(i: Toks) -> PResult<Expr> {
     }
     let start = i;
     let (i, value) = cut(bitwise_or).parse(i.next())?;
-    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
+    Ok((
+        i,
+        node(ExprKind::Starred(Box::new(value)), span(&start, &i))?,
+    ))
 }
 
 /// Rejects a lone `*x` where a value is needed.
@@ -1270,6 +1402,10 @@ fn comp_op<'a>(i: &Toks<'a>) -> Option<(Toks<'a>, CmpOp, Span)> {
         Tok::Name => match i.text(t) {
             "in" => one(CmpOp::In),
             "not" if i.next().at_kw("in") => two(CmpOp::NotIn),
+            "not" => {
+                i.ctx.note_failure(i.peek2().span.start);
+                None
+            }
             "is" if i.next().at_kw("not") => two(CmpOp::IsNot),
             "is" => one(CmpOp::Is),
             _ => None,
@@ -1320,12 +1456,16 @@ fn binary_chain<'a>(
     let mut left_depth = None;
     loop {
         let t = i.peek();
-        let found = ops.iter().find(|(s, _)| matches!(t.tok, Tok::Op(o) if o == *s));
+        let found = ops
+            .iter()
+            .find(|(s, _)| matches!(t.tok, Tok::Op(o) if o == *s));
         let Some(&(_, op)) = found else {
             return Ok((i, left));
         };
         let (j, right) = cut(operand).parse(i.next())?;
-        let d = 1 + left_depth.unwrap_or_else(|| depth(&left)).max(depth(&right));
+        let d = 1 + left_depth
+            .unwrap_or_else(|| depth(&left))
+            .max(depth(&right));
         check_depth(d, t.span.start)?;
         let kind = ExprKind::BinOp {
             op,
@@ -1437,7 +1577,8 @@ fn fold_power<'a>(pieces: Vec<PowerPiece<'a>>, end: &Toks<'a>) -> Result<Expr, n
         }
         acc = Some((e, Some(d)));
     }
-    acc.map(|(e, _)| e).ok_or_else(|| failure(SyntaxError::invalid(end.offset())))
+    acc.map(|(e, _)| e)
+        .ok_or_else(|| failure(SyntaxError::invalid(end.offset())))
 }
 
 /// What follows a primary: `.name`, `(args)` or `[items]`.
@@ -1451,7 +1592,7 @@ impl Trailer {
     fn depth(&self) -> usize {
         match self {
             Trailer::Attr(..) => 0,
-            Trailer::Call(args) => max_of(args.iter().map(arg_depth)),
+            Trailer::Call(args) => max_of(args.iter().map(|a| depth(arg_value(a)))),
             Trailer::Index(items, _) => max_of(items.iter().map(item_depth)),
         }
     }
@@ -1499,7 +1640,9 @@ fn trailer(i: Toks) -> PResult<Trailer> {
             .map(|(attr, s)| Trailer::Attr(attr, s))
             .parse(i.next()),
         Tok::Op("(") => arguments.map(Trailer::Call).parse(i),
-        Tok::Op("[") => slices.map(|(items, tuple)| Trailer::Index(items, tuple)).parse(i),
+        Tok::Op("[") => slices
+            .map(|(items, tuple)| Trailer::Index(items, tuple))
+            .parse(i),
         _ => i.miss(),
     }
 }
@@ -1519,9 +1662,9 @@ fn arguments(i: Toks) -> PResult<Vec<Arg>> {
     }
     let (i, first) = cut(argument).parse(i)?;
     let more = |i: &Toks| starts_expression(i) || i.at_op("**");
-    let (i, (args, _)) = sequence(i, first, argument, more)?;
+    let (i, (args, trailing)) = sequence(i, first, argument, more)?;
     let (i, _) = cut(op(")")).parse(i)?;
-    check_arguments(&args)?;
+    check_arguments(&args, trailing)?;
     Ok((i, args.into_iter().map(|a| a.arg).collect()))
 }
 
@@ -1530,16 +1673,34 @@ fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
     let t = i.peek();
     let plain = |j: Toks<'a>, arg| {
         let span = span(&start, &j);
-        Ok((j, ParsedArg { arg, span, bare_generator: false }))
+        Ok((
+            j,
+            ParsedArg {
+                arg,
+                span,
+                bare_generator: false,
+            },
+        ))
     };
     if matches!(t.tok, Tok::Name) && i.next().at_op("=") && !is_keyword(i.text(t)) {
         let (j, value) = cut(expression).parse(i.next().next())?;
         let name = i.text(t).to_string();
-        return plain(j, Arg::Keyword { name, name_span: t.span, value });
+        return plain(
+            j,
+            Arg::Keyword {
+                name,
+                name_span: t.span,
+                value,
+            },
+        );
     }
     if i.at_op("*") || i.at_op("**") {
         let (j, value) = cut(expression).parse(i.next())?;
-        let arg = if i.at_op("*") { Arg::Star(value) } else { Arg::DoubleStar(value) };
+        let arg = if i.at_op("*") {
+            Arg::Star(value)
+        } else {
+            Arg::DoubleStar(value)
+        };
         return plain(j, arg);
     }
     let (j, e) = expression(i)?;
@@ -1556,16 +1717,25 @@ fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
         generators,
     };
     let arg = Arg::Positional(node(kind, span(&start, &j))?);
-    Ok((j, ParsedArg { arg, span: span(&start, &j), bare_generator: true }))
+    Ok((
+        j,
+        ParsedArg {
+            arg,
+            span: span(&start, &j),
+            bare_generator: true,
+        },
+    ))
 }
 
-fn check_arguments(args: &[ParsedArg]) -> Result<(), nom::Err<PErr>> {
+fn check_arguments(args: &[ParsedArg], trailing: bool) -> Result<(), nom::Err<PErr>> {
     let mut keyword = false;
     let mut double_star = false;
     let mut names = HashSet::new();
     for a in args {
         let problem = match &a.arg {
-            _ if a.bare_generator && args.len() > 1 => "Generator expression must be parenthesized",
+            _ if a.bare_generator && (args.len() > 1 || trailing) => {
+                "Generator expression must be parenthesized"
+            }
             Arg::Positional(_) if double_star => {
                 "positional argument follows keyword argument unpacking"
             }
@@ -1573,7 +1743,9 @@ fn check_arguments(args: &[ParsedArg]) -> Result<(), nom::Err<PErr>> {
             Arg::Star(_) if double_star => {
                 "iterable argument unpacking follows keyword argument unpacking"
             }
-            Arg::Keyword { name, name_span, .. } => {
+            Arg::Keyword {
+                name, name_span, ..
+            } => {
                 keyword = true;
                 if !names.insert(name.as_str()) {
                     let message = format!("keyword argument repeated: {name}");
@@ -1597,9 +1769,9 @@ fn slices(i: Toks) -> PResult<(Vec<IndexItem>, bool)> {
     let i = i.next();
     let (i, first) = cut(slice).parse(i)?;
     let more = |i: &Toks| starts_expression(i) || i.at_op(":");
-    let (i, (items, comma)) = sequence(i, first, slice, more)?;
+    let (i, (items, trailing)) = sequence(i, first, slice, more)?;
     let (i, _) = cut(op("]")).parse(i)?;
-    let tuple = comma || items.len() > 1;
+    let tuple = trailing || items.len() > 1;
     Ok((i, (items, tuple)))
 }
 
@@ -1646,7 +1818,9 @@ fn atom(i: Toks) -> PResult<Expr> {
                 "True" => leaf(ExprKind::Bool(true)),
                 "False" => leaf(ExprKind::Bool(false)),
                 "None" => leaf(ExprKind::None),
-                word @ ("yield" | "await") => fail(unsupported(&format!("'{word}' is"), t.span.start)),
+                word @ ("yield" | "await") => {
+                    fail(unsupported(&format!("'{word}' is"), t.span.start))
+                }
                 word if is_keyword(word) => i.miss(),
                 word => leaf(ExprKind::Name(word.to_string())),
             },
@@ -1774,8 +1948,10 @@ fn dict_item(i: Toks) -> PResult<(Expr, Expr)> {
         return fail(unsupported("dict unpacking ('**') is", i.offset()));
     }
     let (i, key) = expression(i)?;
-    let (i, _) = cut(op(":")).parse(i)?;
-    let (i, value) = cut(expression).parse(i)?;
+    if !i.at_op(":") {
+        return fail(syntax("':' expected after dictionary key", key.span.start));
+    }
+    let (i, value) = cut(expression).parse(i.next())?;
     Ok((i, (key, value)))
 }
 
@@ -1818,7 +1994,10 @@ fn target(i: Toks) -> PResult<Expr> {
     }
     let start = i;
     let (i, value) = cut(bitwise_or).parse(i.next())?;
-    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
+    Ok((
+        i,
+        node(ExprKind::Starred(Box::new(value)), span(&start, &i))?,
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -1949,12 +2128,20 @@ fn hex_escape(
     let codec = "(unicode error) 'unicodeescape' codec can't decode bytes in position";
     let last = at + 1 + digits.len();
     if digits.len() < count {
-        return Err(syntax(format!("{codec} {at}-{last}: truncated {form} escape"), offset));
+        return Err(syntax(
+            format!("{codec} {at}-{last}: truncated {form} escape"),
+            offset,
+        ));
     }
     u32::from_str_radix(&digits, 16)
         .ok()
         .and_then(char::from_u32)
-        .ok_or_else(|| syntax(format!("{codec} {at}-{last}: illegal Unicode character"), offset))
+        .ok_or_else(|| {
+            syntax(
+                format!("{codec} {at}-{last}: illegal Unicode character"),
+                offset,
+            )
+        })
 }
 
 /// Parses the body `src[start..end]` of an f-string into parts.
@@ -1968,7 +2155,10 @@ fn fstring(
     let mut literal = String::new();
     let mut k = start;
     while let Some(c) = ctx.src.get(k..end).and_then(|s| s.chars().next()) {
-        let next = ctx.src.get(k + c.len_utf8()..end).and_then(|s| s.chars().next());
+        let next = ctx
+            .src
+            .get(k + c.len_utf8()..end)
+            .and_then(|s| s.chars().next());
         match (c, next) {
             ('{', Some('{')) | ('}', Some('}')) => {
                 literal.push(c);
@@ -2095,8 +2285,11 @@ fn expression_end(src: &str, start: usize, end: usize) -> Result<usize, SyntaxEr
             }
             '!' if depth == 0 && next != Some('=') => return Ok(at),
             ':' if depth == 0 => return Ok(at),
-            '=' if depth == 0 && next != Some('=') && !matches!(prev, Some('=' | '!' | '<' | '>')) => {
-                return Ok(at)
+            '=' if depth == 0
+                && next != Some('=')
+                && !matches!(prev, Some('=' | '!' | '<' | '>')) =>
+            {
+                return Ok(at);
             }
             _ => {}
         }
@@ -2178,9 +2371,7 @@ fn lambda_params(i: Toks) -> PResult<Params> {
 
 fn param_list<'a>(i: Toks<'a>, item: fn(Toks<'a>) -> PResult<'a, Param>) -> PResult<'a, Params> {
     let (i, first) = item(i)?;
-    let more = |i: &Toks| {
-        matches!(i.peek().tok, Tok::Name | Tok::Op("*" | "**" | "/"))
-    };
+    let more = |i: &Toks| matches!(i.peek().tok, Tok::Name | Tok::Op("*" | "**" | "/"));
     let (i, (items, _)) = sequence(i, first, item, more)?;
     let params = build_params(items).map_err(failure)?;
     Ok((i, params))
@@ -2217,7 +2408,14 @@ fn param_with<'a>(i: Toks<'a>, annotated: bool) -> PResult<'a, Param> {
             let (j, (name, span)) = name(i)?;
             let (j, _) = annotation(j)?;
             let (j, default) = opt(preceded(op("="), cut(expression))).parse(j)?;
-            Ok((j, Param::Named { name, span, default }))
+            Ok((
+                j,
+                Param::Named {
+                    name,
+                    span,
+                    default,
+                },
+            ))
         }
     }
 }
@@ -2239,13 +2437,22 @@ fn build_params(items: Vec<Param>) -> Result<Params, SyntaxError> {
     for item in items {
         if p.double_star.is_some() {
             let at = match &item {
-                Param::Named { span, .. } | Param::Star(_, span) | Param::DoubleStar(_, span) => *span,
+                Param::Named { span, .. } | Param::Star(_, span) | Param::DoubleStar(_, span) => {
+                    *span
+                }
                 Param::Slash(span) => *span,
             };
-            return Err(syntax("arguments cannot follow var-keyword argument", at.start));
+            return Err(syntax(
+                "arguments cannot follow var-keyword argument",
+                at.start,
+            ));
         }
         match item {
-            Param::Named { name, span, default } => {
+            Param::Named {
+                name,
+                span,
+                default,
+            } => {
                 unique(&name, span)?;
                 if after_star {
                     p.keyword_only.push((name, default));
@@ -2276,7 +2483,10 @@ fn build_params(items: Vec<Param>) -> Result<Params, SyntaxError> {
                 p.double_star = Some(name);
             }
             Param::Slash(span) => {
-                return Err(unsupported("positional-only parameters ('/') are", span.start))
+                return Err(unsupported(
+                    "positional-only parameters ('/') are",
+                    span.start,
+                ));
             }
         }
     }
@@ -2363,13 +2573,19 @@ fn element_target(e: Expr, usage: TargetUse, in_sequence: bool) -> Result<Target
                 TargetUse::Assign => "assign to",
                 TargetUse::Delete => "delete",
             };
-            Err(syntax(format!("cannot {verb} {}", describe(&other)), span.start))
+            Err(syntax(
+                format!("cannot {verb} {}", describe(&other)),
+                span.start,
+            ))
         }
     }
 }
 
 fn sequence_target(items: Vec<Expr>, usage: TargetUse, span: Span) -> Result<Target, SyntaxError> {
-    let stars = items.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count();
+    let stars = items
+        .iter()
+        .filter(|e| matches!(e.kind, ExprKind::Starred(_)))
+        .count();
     if usage == TargetUse::Assign && stars > 1 {
         let message = "multiple starred expressions in assignment";
         return Err(syntax(message, span.start));
@@ -2388,7 +2604,10 @@ fn aug_target(e: Expr) -> Result<Target, SyntaxError> {
             to_target(e, TargetUse::Assign)
         }
         ref other => Err(syntax(
-            format!("'{}' is an illegal expression for augmented assignment", describe(other)),
+            format!(
+                "'{}' is an illegal expression for augmented assignment",
+                describe(other)
+            ),
             e.span.start,
         )),
     }
@@ -2398,7 +2617,7 @@ fn aug_target(e: Expr) -> Result<Target, SyntaxError> {
 fn annotated_target(e: Expr) -> Result<Target, SyntaxError> {
     let message = match e.kind {
         ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
-            return to_target(e, TargetUse::Assign)
+            return to_target(e, TargetUse::Assign);
         }
         ExprKind::Tuple(_) => "only single target (not tuple) can be annotated",
         ExprKind::List(_) => "only single target (not list) can be annotated",
@@ -2434,9 +2653,10 @@ fn statement<'a>(i: Toks<'a>) -> PResult<'a, Vec<Stmt>> {
                 "if" => single(if_stmt(i)),
                 "for" => single(for_stmt(i)),
                 "while" => single(while_stmt(i)),
-                word @ ("class" | "with" | "try" | "async" | "nonlocal") => {
-                    fail(unsupported(&format!("'{word}' statements are"), t.span.start))
-                }
+                word @ ("class" | "with" | "try" | "async" | "nonlocal") => fail(unsupported(
+                    &format!("'{word}' statements are"),
+                    t.span.start,
+                )),
                 _ => simple_stmts(i),
             },
             _ => simple_stmts(i),
@@ -2480,7 +2700,13 @@ fn simple_stmt(i: Toks) -> PResult<Stmt> {
         "continue" => (i.next(), StmtKind::Continue),
         _ => expr_stmt(i)?,
     };
-    Ok((j, Stmt { kind, span: span(&start, &j) }))
+    Ok((
+        j,
+        Stmt {
+            kind,
+            span: span(&start, &j),
+        },
+    ))
 }
 
 const AUG_OPS: &[(&str, BinOp)] = &[
@@ -2509,7 +2735,12 @@ fn expr_stmt(i: Toks) -> PResult<StmtKind> {
         let target = aug_target(first).map_err(failure)?;
         let (i, value) = cut(star_expressions).parse(i.next())?;
         no_bare_starred(&value)?;
-        let kind = StmtKind::AugAssign { target, op, op_span: t.span, value };
+        let kind = StmtKind::AugAssign {
+            target,
+            op,
+            op_span: t.span,
+            value,
+        };
         return Ok((i, kind));
     }
     if i.at_op(":") {
@@ -2524,7 +2755,9 @@ fn assignment<'a>(i: Toks<'a>, first: Expr) -> PResult<'a, StmtKind> {
     let (i, rest) = many0(preceded(op("="), cut(star_expressions))).parse(i)?;
     let mut exprs = vec![first];
     exprs.extend(rest);
-    let value = exprs.pop().ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
+    let value = exprs
+        .pop()
+        .ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
     no_bare_starred(&value)?;
     let targets = exprs
         .into_iter()
@@ -2570,7 +2803,13 @@ fn dotted_as_name(i: Toks) -> PResult<ImportName> {
 
 fn dotted_name(i: Toks) -> PResult<String> {
     separated_list1(op("."), cut(name))
-        .map(|names| names.into_iter().map(|(n, _)| n).collect::<Vec<_>>().join("."))
+        .map(|names| {
+            names
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>()
+                .join(".")
+        })
         .parse(i)
 }
 
@@ -2590,7 +2829,13 @@ fn from_import(i: Toks) -> PResult<StmtKind> {
     }
     let (i, _) = cut(kw("import")).parse(i)?;
     if i.at_op("*") {
-        return Ok((i.next(), StmtKind::ImportFrom { module, names: vec![("*".into(), None)] }));
+        return Ok((
+            i.next(),
+            StmtKind::ImportFrom {
+                module,
+                names: vec![("*".into(), None)],
+            },
+        ));
     }
     let (i, names) = match i.at_op("(") {
         true => parenthesized_import_names(i)?,
@@ -2608,10 +2853,12 @@ fn parenthesized_import_names(i: Toks) -> PResult<Vec<(String, Option<String>)>>
 }
 
 fn import_as_names(i: Toks) -> PResult<Vec<(String, Option<String>)>> {
-    let (i, names) = separated_list1(op(","), cut(import_as_name)).parse(i)?;
-    if i.at_op(",") {
+    let (i, first) = cut(import_as_name).parse(i)?;
+    let more = |i: &Toks| matches!(i.peek().tok, Tok::Name);
+    let (i, (names, trailing)) = sequence(i, first, import_as_name, more)?;
+    if trailing {
         let message = "trailing comma not allowed without surrounding parentheses";
-        return fail(syntax(message, i.peek().span.end));
+        return fail(syntax(message, i.offset()));
     }
     Ok((i, names))
 }
@@ -2657,7 +2904,7 @@ fn global_stmt(i: Toks) -> PResult<StmtKind> {
 }
 
 /// The `:` ending a compound statement header. CPython says "expected ':'"
-/// always after `def`/`for`/`else` headers, and after `if`/`elif`/`while`
+/// always after `def` and `else` headers, and after `if`/`elif`/`while`/`for`
 /// only at the end of the line.
 fn colon(i: Toks, always: bool) -> PResult<Span> {
     if i.at_op(":") {
@@ -2708,7 +2955,10 @@ fn function_def(i: Toks) -> PResult<Stmt> {
     let (i, _) = colon(i, true)?;
     let (i, body) = block(i, "function definition", start.offset())?;
     let docstring = match body.first().map(|s| &s.kind) {
-        Some(StmtKind::Expr(Expr { kind: ExprKind::Str(doc), .. })) => Some(doc.clone()),
+        Some(StmtKind::Expr(Expr {
+            kind: ExprKind::Str(doc),
+            ..
+        })) => Some(doc.clone()),
         _ => None,
     };
     let span = span(&start, &i);
@@ -2719,7 +2969,13 @@ fn function_def(i: Toks) -> PResult<Stmt> {
         docstring,
         span,
     };
-    Ok((i, Stmt { kind: StmtKind::FunctionDef(def), span }))
+    Ok((
+        i,
+        Stmt {
+            kind: StmtKind::FunctionDef(def),
+            span,
+        },
+    ))
 }
 
 /// One `if`/`elif` test and body, before the elif chain is folded.
@@ -2747,18 +3003,20 @@ fn if_stmt(i: Toks) -> PResult<Stmt> {
         i = j;
     }
     let (i, mut orelse) = else_block(i)?;
-    let mut stmt = None;
     for branch in branches.into_iter().rev() {
         let kind = StmtKind::If {
             test: branch.test,
             body: branch.body,
-            orelse: std::mem::take(&mut orelse),
+            orelse,
         };
-        let s = Stmt { kind, span: span(&branch.start, &i) };
-        orelse = vec![s.clone()];
-        stmt = Some(s);
+        orelse = vec![Stmt {
+            kind,
+            span: span(&branch.start, &i),
+        }];
     }
-    let stmt = stmt.ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
+    let stmt = orelse
+        .pop()
+        .ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
     Ok((i, stmt))
 }
 
@@ -2777,11 +3035,22 @@ fn for_stmt(i: Toks) -> PResult<Stmt> {
     let (i, _) = cut(kw("in")).parse(i)?;
     let (i, iter) = cut(star_expressions).parse(i)?;
     no_bare_starred(&iter)?;
-    let (i, _) = colon(i, true)?;
+    let (i, _) = colon(i, false)?;
     let (i, body) = block(i, "'for' statement", start.offset())?;
     let (i, orelse) = else_block(i)?;
-    let kind = StmtKind::For { target, iter, body, orelse };
-    Ok((i, Stmt { kind, span: span(&start, &i) }))
+    let kind = StmtKind::For {
+        target,
+        iter,
+        body,
+        orelse,
+    };
+    Ok((
+        i,
+        Stmt {
+            kind,
+            span: span(&start, &i),
+        },
+    ))
 }
 
 fn while_stmt(i: Toks) -> PResult<Stmt> {
@@ -2791,7 +3060,13 @@ fn while_stmt(i: Toks) -> PResult<Stmt> {
     let (i, body) = block(i, "'while' statement", start.offset())?;
     let (i, orelse) = else_block(i)?;
     let kind = StmtKind::While { test, body, orelse };
-    Ok((i, Stmt { kind, span: span(&start, &i) }))
+    Ok((
+        i,
+        Stmt {
+            kind,
+            span: span(&start, &i),
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -2803,7 +3078,13 @@ pub fn parse_cell(src: &str) -> Result<Cell, SyntaxError> {
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
-        let body = finish(&ctx, cell(Toks { toks: &toks, ctx: &ctx }))?;
+        let body = finish(
+            &ctx,
+            cell(Toks {
+                toks: &toks,
+                ctx: &ctx,
+            }),
+        )?;
         check_placement(&body, false, false)?;
         Ok(Cell {
             body,
@@ -2818,7 +3099,10 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
-        let input = Toks { toks: &toks, ctx: &ctx };
+        let input = Toks {
+            toks: &toks,
+            ctx: &ctx,
+        };
         let result = star_expressions(input).and_then(|(i, e)| {
             no_bare_starred(&e)?;
             let (i, _) = end_of_input(i)?;
@@ -2831,7 +3115,10 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
 /// Whether the last token of the cell (comments aside) is `;`.
 fn ends_with_semicolon(toks: &[Token]) -> bool {
     let layout = |t: &&Token| matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent | Tok::End);
-    toks.iter().rev().find(|t| !layout(t)).is_some_and(|t| t.tok == Tok::Op(";"))
+    toks.iter()
+        .rev()
+        .find(|t| !layout(t))
+        .is_some_and(|t| t.tok == Tok::Op(";"))
 }
 
 /// Compile-time checks: `return` only in functions, `break`/`continue` only
@@ -2884,15 +3171,23 @@ pub fn sexpr(e: &Expr) -> String {
         K::Set(v) => list("set", v.iter().map(sexpr)),
         K::Dict(pairs) => list(
             "dict",
-            pairs.iter().map(|(k, v)| format!("({} {})", sexpr(k), sexpr(v))),
+            pairs
+                .iter()
+                .map(|(k, v)| format!("({} {})", sexpr(k), sexpr(v))),
         ),
         K::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
         K::Call { func, args } => {
             let items = std::iter::once(sexpr(func)).chain(args.iter().map(arg_sexpr));
             list("call", items)
         }
-        K::Subscript { value, items, tuple } => subscript_sexpr(value, items, *tuple),
-        K::BinOp { op, left, right, .. } => {
+        K::Subscript {
+            value,
+            items,
+            tuple,
+        } => subscript_sexpr(value, items, *tuple),
+        K::BinOp {
+            op, left, right, ..
+        } => {
             format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right))
         }
         K::Unary { op, operand } => format!("({} {})", unary_symbol(*op), sexpr(operand)),
@@ -2909,9 +3204,11 @@ pub fn sexpr(e: &Expr) -> String {
         }
         K::ListComp { elt, generators } => comprehension_sexpr("listcomp", &[elt], generators),
         K::GeneratorExp { elt, generators } => comprehension_sexpr("genexp", &[elt], generators),
-        K::DictComp { key, value, generators } => {
-            comprehension_sexpr("dictcomp", &[key, value], generators)
-        }
+        K::DictComp {
+            key,
+            value,
+            generators,
+        } => comprehension_sexpr("dictcomp", &[key, value], generators),
         K::Starred(value) => format!("(* {})", sexpr(value)),
     }
 }
@@ -2924,12 +3221,20 @@ pub fn stmt_sexpr(s: &Stmt) -> String {
             let items = targets.iter().map(target_sexpr).chain([sexpr(value)]);
             list("=", items)
         }
-        StmtKind::AugAssign { target, op, value, .. } => {
-            format!("({}= {} {})", op.symbol(), target_sexpr(target), sexpr(value))
+        StmtKind::AugAssign {
+            target, op, value, ..
+        } => {
+            format!(
+                "({}= {} {})",
+                op.symbol(),
+                target_sexpr(target),
+                sexpr(value)
+            )
         }
-        StmtKind::AnnAssign { target, value } => {
-            list(":", std::iter::once(target_sexpr(target)).chain(value.iter().map(sexpr)))
-        }
+        StmtKind::AnnAssign { target, value } => list(
+            ":",
+            std::iter::once(target_sexpr(target)).chain(value.iter().map(sexpr)),
+        ),
         StmtKind::Import(names) => list(
             "import",
             names.iter().map(|n| alias_sexpr(&n.module, &n.alias)),
@@ -2941,11 +3246,21 @@ pub fn stmt_sexpr(s: &Stmt) -> String {
         StmtKind::FunctionDef(def) => {
             let head = [def.name.clone(), params_sexpr(&def.params)];
             let doc = def.docstring.iter().map(|d| format!("(doc {d:?})"));
-            list("def", head.into_iter().chain(doc).chain(def.body.iter().map(stmt_sexpr)))
+            list(
+                "def",
+                head.into_iter()
+                    .chain(doc)
+                    .chain(def.body.iter().map(stmt_sexpr)),
+            )
         }
         StmtKind::Return(value) => list("return", value.iter().map(sexpr)),
         StmtKind::If { test, body, orelse } => block_sexpr("if", sexpr(test), body, orelse),
-        StmtKind::For { target, iter, body, orelse } => {
+        StmtKind::For {
+            target,
+            iter,
+            body,
+            orelse,
+        } => {
             let head = format!("{} {}", target_sexpr(target), sexpr(iter));
             block_sexpr("for", head, body, orelse)
         }
@@ -2953,9 +3268,10 @@ pub fn stmt_sexpr(s: &Stmt) -> String {
         StmtKind::Break => "break".into(),
         StmtKind::Continue => "continue".into(),
         StmtKind::Pass => "pass".into(),
-        StmtKind::Assert { test, msg } => {
-            list("assert", std::iter::once(sexpr(test)).chain(msg.iter().map(sexpr)))
-        }
+        StmtKind::Assert { test, msg } => list(
+            "assert",
+            std::iter::once(sexpr(test)).chain(msg.iter().map(sexpr)),
+        ),
         StmtKind::Del(targets) => list("del", targets.iter().map(target_sexpr)),
         StmtKind::Global(names) => list("global", names.iter().cloned()),
         StmtKind::Raise(value) => list("raise", value.iter().map(sexpr)),
@@ -2985,7 +3301,12 @@ fn unary_symbol(op: UnaryOp) -> &'static str {
 fn fstring_part_sexpr(part: &FStringPart) -> String {
     match part {
         FStringPart::Literal(s) => format!("{s:?}"),
-        FStringPart::Expr { expr, conversion, spec, debug_text } => {
+        FStringPart::Expr {
+            expr,
+            conversion,
+            spec,
+            debug_text,
+        } => {
             let mut items = vec![sexpr(expr)];
             items.extend(debug_text.iter().map(|d| format!("= {d:?}")));
             items.extend(conversion.iter().map(|c| format!("!{c}")));
@@ -3010,17 +3331,26 @@ fn index_sexpr(item: &IndexItem) -> String {
     let part = |p: &Option<Box<Expr>>| p.as_ref().map_or("_".to_string(), |e| sexpr(e));
     match item {
         IndexItem::Expr(e) => sexpr(e),
-        IndexItem::Slice { lower, upper, step: None, .. } => {
+        IndexItem::Slice {
+            lower,
+            upper,
+            step: None,
+            ..
+        } => {
             format!("(: {} {})", part(lower), part(upper))
         }
-        IndexItem::Slice { lower, upper, step, .. } => {
+        IndexItem::Slice {
+            lower, upper, step, ..
+        } => {
             format!("(: {} {} {})", part(lower), part(upper), part(step))
         }
     }
 }
 
 fn subscript_sexpr(value: &Expr, items: &[IndexItem], tuple: bool) -> String {
-    let mut parts: Vec<String> = std::iter::once(sexpr(value)).chain(items.iter().map(index_sexpr)).collect();
+    let mut parts: Vec<String> = std::iter::once(sexpr(value))
+        .chain(items.iter().map(index_sexpr))
+        .collect();
     if tuple && items.len() == 1 {
         parts.push(",".into());
     }
@@ -3058,14 +3388,24 @@ fn comprehension_sexpr(head: &str, elts: &[&Expr], generators: &[Comprehension])
         let head = [target_sexpr(&g.target), sexpr(&g.iter)];
         list("for", head.into_iter().chain(ifs))
     };
-    list(head, elts.iter().map(|e| sexpr(e)).chain(generators.iter().map(clause)))
+    list(
+        head,
+        elts.iter()
+            .map(|e| sexpr(e))
+            .chain(generators.iter().map(clause)),
+    )
 }
 
 fn target_sexpr(t: &Target) -> String {
     match t {
         Target::Name(n, _) => n.clone(),
         Target::Tuple(items, _) => list("tuple", items.iter().map(target_sexpr)),
-        Target::Subscript { value, items, tuple, .. } => subscript_sexpr(value, items, *tuple),
+        Target::Subscript {
+            value,
+            items,
+            tuple,
+            ..
+        } => subscript_sexpr(value, items, *tuple),
         Target::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
         Target::Starred(inner, _) => format!("(* {})", target_sexpr(inner)),
     }
@@ -3087,4 +3427,1385 @@ fn block_sexpr(head: &str, test: String, body: &[Stmt], orelse: &[Stmt]) -> Stri
     }
     out.push(')');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `src` parses as an expression printing as `expected`.
+    #[track_caller]
+    fn parses(src: &str, expected: &str) {
+        match parse_expr(src) {
+            Ok(e) => assert_eq!(sexpr(&e), expected, "source: {src:?}"),
+            Err(e) => panic!("{src:?} failed: {e} at {}", e.offset),
+        }
+    }
+
+    /// `src` parses as a cell whose statements print as `expected` (joined by ` ; `).
+    #[track_caller]
+    fn stmts(src: &str, expected: &str) {
+        match parse_cell(src) {
+            Ok(cell) => {
+                let printed: Vec<_> = cell.body.iter().map(stmt_sexpr).collect();
+                assert_eq!(printed.join(" ; "), expected, "source: {src:?}");
+            }
+            Err(e) => panic!("{src:?} failed: {e} at {}", e.offset),
+        }
+    }
+
+    /// `src` fails as a cell with `message` (as displayed) at byte `offset`.
+    #[track_caller]
+    fn fails(src: &str, message: &str, offset: usize) {
+        match parse_cell(src) {
+            Ok(cell) => panic!(
+                "{src:?} parsed: {:?}",
+                cell.body.iter().map(stmt_sexpr).collect::<Vec<_>>()
+            ),
+            Err(e) => assert_eq!(
+                (e.to_string().as_str(), e.offset),
+                (message, offset),
+                "source: {src:?}"
+            ),
+        }
+    }
+
+    const INVALID: &str = "SyntaxError: invalid syntax";
+
+    #[test]
+    fn atoms() {
+        parses("x", "x");
+        parses("True", "True");
+        parses("False", "False");
+        parses("None", "None");
+        parses("...", "...");
+        parses("42", "42");
+        parses("0x1F", "31");
+        parses("0o17", "15");
+        parses("0b101", "5");
+        parses("1_000_000", "1000000");
+        parses("0_0", "0");
+        parses("00", "0");
+        parses("0xFFFF_FFFF_FFFF_FFFF", "18446744073709551615");
+        parses("1.", "1.0");
+        parses(".5", "0.5");
+        parses("1e-3", "0.001");
+        parses("1E5", "100000.0");
+        parses("1_0.5", "10.5");
+        parses("1e999", "inf");
+        parses("é", "é");
+        parses("_x1", "_x1");
+    }
+
+    #[test]
+    fn strings() {
+        parses("'abc'", "\"abc\"");
+        parses("\"abc\"", "\"abc\"");
+        parses("'''a\nb'''", "\"a\\nb\"");
+        parses("\"\"\"x\"\"\"", "\"x\"");
+        parses(r#"'\n\t\\\'\"'"#, r#""\n\t\\'\"""#);
+        parses(r"'\x41\u00e9\U0001F600'", "\"Aé😀\"");
+        parses(r"'\101\0'", "\"A\\0\"");
+        parses(r"'\d'", r#""\\d""#);
+        parses(r"r'\n\d'", r#""\\n\\d""#);
+        parses(r"R'\''", r#""\\'""#);
+        parses("u'x'", "\"x\"");
+        parses("'a' 'b' \"c\"", "\"abc\"");
+        parses("('a'\n 'b')", "\"ab\"");
+        parses("'é→'", "\"é→\"");
+        parses("''", "\"\"");
+        parses("'a\\\nb'", "\"ab\"");
+    }
+
+    #[test]
+    fn fstrings() {
+        parses("f'{x}'", "(f (fmt x))");
+        parses("f\"x={x:.3f}\"", "(f \"x=\" (fmt x :.3f))");
+        parses("f'{x!r}'", "(f (fmt x !r))");
+        parses("f'{x!s:>10}'", "(f (fmt x !s :>10))");
+        parses("f'{{literal}} {x}'", "(f \"{literal} \" (fmt x))");
+        parses("f'{x=}'", "(f (fmt x = \"x=\" !r))");
+        parses("f'{x = }'", "(f (fmt x = \"x = \" !r))");
+        parses("f'{x=:.2f}'", "(f (fmt x = \"x=\" :.2f))");
+        parses("f'{x=!s}'", "(f (fmt x = \"x=\" !s))");
+        parses("f'{a + b * 2}'", "(f (fmt (+ a (* b 2))))");
+        parses("f'{a, b}'", "(f (fmt (tuple a b)))");
+        parses("f'{x == y}'", "(f (fmt (== x y)))");
+        parses("f'{x != y}'", "(f (fmt (!= x y)))");
+        parses("f'{d[\"k\"]}'", "(f (fmt ([] d \"k\")))");
+        parses("f'{f\"{x}\"}'", "(f (fmt (f (fmt x))))");
+        parses("f'{(lambda: 1)()}'", "(f (fmt (call (lambda () 1))))");
+        parses("f'a' 'b' f'{c}'", "(f \"ab\" (fmt c))");
+        parses("'a' f'{b}'", "(f \"a\" (fmt b))");
+        parses("f'\\n{x}\\t'", "(f \"\\n\" (fmt x) \"\\t\")");
+        parses("rf'\\n{x}'", "(f \"\\\\n\" (fmt x))");
+        parses("f''", "(f)");
+        parses("f'''{\nx\n}'''", "(f (fmt x))");
+    }
+
+    #[test]
+    fn fstring_spans_are_absolute() {
+        let e = parse_expr("f'ab{x + y}'").unwrap();
+        let ExprKind::FString(parts) = &e.kind else {
+            panic!("{e:?}")
+        };
+        let FStringPart::Expr { expr, .. } = &parts[1] else {
+            panic!("{parts:?}")
+        };
+        assert_eq!(expr.span, Span::new(5, 10));
+        assert_eq!(e.span, Span::new(0, 12));
+    }
+
+    #[test]
+    fn precedence() {
+        parses("a @ b.T", "(@ a (. b T))");
+        parses("-2**2", "(- (** 2 2))");
+        parses("2**-1", "(** 2 (- 1))");
+        parses("2**3**2", "(** 2 (** 3 2))");
+        parses("(2**3)**2", "(** (** 2 3) 2)");
+        parses("-x**-y**z", "(- (** x (- (** y z))))");
+        parses("~a ** -b", "(~ (** a (- b)))");
+        parses("- - - a", "(- (- (- a)))");
+        parses("+a", "(+ a)");
+        parses("a - -b", "(- a (- b))");
+        parses("a + b - c + d", "(+ (- (+ a b) c) d)");
+        parses("a * b / c // d % e @ f", "(@ (% (// (/ (* a b) c) d) e) f)");
+        parses("a + b * c", "(+ a (* b c))");
+        parses("(a + b) * c", "(* (+ a b) c)");
+        parses("a | b ^ c & d << e + f", "(| a (^ b (& c (<< d (+ e f)))))");
+        parses("a << b >> c", "(>> (<< a b) c)");
+        parses("a or b and not c", "(or a (and b (not c)))");
+        parses("a and b or c and d", "(or (and a b) (and c d))");
+        parses("a or b or c", "(or a b c)");
+        parses("not a in b", "(not (in a b))");
+        parses("not not a", "(not (not a))");
+        parses("not -a", "(not (- a))");
+        parses("a < -b", "(< a (- b))");
+        parses("-a[0]", "(- ([] a 0))");
+        parses("-a.b ** 2", "(- (** (. a b) 2))");
+        parses("1if x else 2", "(if x 1 2)");
+    }
+
+    #[test]
+    fn comparisons() {
+        parses("a < b", "(< a b)");
+        parses("a < b <= c", "(cmp a < b <= c)");
+        parses("a == b != c", "(cmp a == b != c)");
+        parses("a is b", "(is a b)");
+        parses("a is not None", "(is-not a None)");
+        parses("a in b", "(in a b)");
+        parses("a not in b", "(not-in a b)");
+        parses(
+            "a > b >= c is d is not e in f not in g",
+            "(cmp a > b >= c is d is-not e in f not-in g)",
+        );
+    }
+
+    #[test]
+    fn conditionals_and_lambdas() {
+        parses("x if c else y", "(if c x y)");
+        parses("a if b else c if d else e", "(if b a (if d c e))");
+        parses("(a if b else c) if d else e", "(if d (if b a c) e)");
+        parses("a if not b else c", "(if (not b) a c)");
+        parses("lambda: 0", "(lambda () 0)");
+        parses("lambda x, y=2: x + y", "(lambda (x y=2) (+ x y))");
+        parses("lambda *args, **kw: args", "(lambda (*args **kw) args)");
+        parses("lambda x, *, y=1: x", "(lambda (x * y=1) x)");
+        parses("lambda x=lambda y: y: x", "(lambda (x=(lambda (y) y)) x)");
+        parses("lambda x: x if x else -x", "(lambda (x) (if x x (- x)))");
+        parses("lambda x,: x", "(lambda (x) x)");
+    }
+
+    #[test]
+    fn trailers() {
+        parses("a.b.c.d", "(. (. (. a b) c) d)");
+        parses("f(x)(y)", "(call (call f x) y)");
+        parses("a.b[c](d).e", "(. (call ([] (. a b) c) d) e)");
+        parses("f()", "(call f)");
+        parses("f(a, b)", "(call f a b)");
+        parses("f(a, *b, k=1, **kw,)", "(call f a (* b) (kw k 1) (** kw))");
+        parses("f(*a, *b)", "(call f (* a) (* b))");
+        parses("f(a=1, *b)", "(call f (kw a 1) (* b))");
+        parses("sum(x for x in y)", "(call sum (genexp x (for x y)))");
+        parses(
+            "sum((x for x in y), 0)",
+            "(call sum (genexp x (for x y)) 0)",
+        );
+        parses("print('a', sep='')", "(call print \"a\" (kw sep \"\"))");
+        parses("f(\n  a,\n  b,\n)", "(call f a b)");
+        parses(
+            "np.array([[1, 2], [3, 4]]).reshape(-1)",
+            "(call (. (call (. np array) (list (list 1 2) (list 3 4))) reshape) (- 1))",
+        );
+    }
+
+    #[test]
+    fn subscripts() {
+        parses("a[1]", "([] a 1)");
+        parses("a[1:3, ::-1]", "([] a (: 1 3) (: _ _ (- 1)))");
+        parses("a[..., 0]", "([] a ... 0)");
+        parses("a[None]", "([] a None)");
+        parses("a[:, np.newaxis]", "([] a (: _ _) (. np newaxis))");
+        parses("a[i, j]", "([] a i j)");
+        parses("a[[0, 2]]", "([] a (list 0 2))");
+        parses("a[a > 1]", "([] a (> a 1))");
+        parses("a[1,]", "([] a 1 ,)");
+        parses("a[(1, 2)]", "([] a (tuple 1 2))");
+        parses("a[:]", "([] a (: _ _))");
+        parses("a[1:]", "([] a (: 1 _))");
+        parses("a[:-1]", "([] a (: _ (- 1)))");
+        parses("a[::2]", "([] a (: _ _ 2))");
+        parses("a[1:2:3]", "([] a (: 1 2 3))");
+        parses("a[1:2:]", "([] a (: 1 2))");
+        parses("a[..., None, 1:]", "([] a ... None (: 1 _))");
+        parses("a[b[c[0]]]", "([] a ([] b ([] c 0)))");
+        parses("x[1][2]", "([] ([] x 1) 2)");
+    }
+
+    #[test]
+    fn subscript_tuple_flag() {
+        let flag = |src| match parse_expr(src).unwrap().kind {
+            ExprKind::Subscript { tuple, .. } => tuple,
+            other => panic!("{other:?}"),
+        };
+        assert!(!flag("a[1]"));
+        assert!(flag("a[1,]"));
+        assert!(flag("a[1, 2]"));
+        assert!(!flag("a[(1, 2)]"));
+        assert!(!flag("a[1:2]"));
+        assert!(flag("a[:, 0]"));
+    }
+
+    #[test]
+    fn displays() {
+        parses("[]", "(list)");
+        parses("[1]", "(list 1)");
+        parses("[1, 2, 3,]", "(list 1 2 3)");
+        parses("()", "(tuple)");
+        parses("(1,)", "(tuple 1)");
+        parses("(1, 2)", "(tuple 1 2)");
+        parses("(1)", "1");
+        parses("1, 2", "(tuple 1 2)");
+        parses("1,", "(tuple 1)");
+        parses("{}", "(dict)");
+        parses("{'a': 1}", "(dict (\"a\" 1))");
+        parses(
+            "{'a': 1, 'b': [1, 2],}",
+            "(dict (\"a\" 1) (\"b\" (list 1 2)))",
+        );
+        parses("{1, 2}", "(set 1 2)");
+        parses("{1}", "(set 1)");
+        parses("[*a, *b]", "(list (* a) (* b))");
+        parses("(*a, 1)", "(tuple (* a) 1)");
+        parses("*a, b", "(tuple (* a) b)");
+        parses("{*a, 1}", "(set (* a) 1)");
+        parses("[1,\n 2,\n 3]", "(list 1 2 3)");
+    }
+
+    #[test]
+    fn comprehensions() {
+        parses(
+            "[f(p) for p in xs if p > 0]",
+            "(listcomp (call f p) (for p xs (if (> p 0))))",
+        );
+        parses(
+            "[x + y for x in a for y in b if x if y]",
+            "(listcomp (+ x y) (for x a) (for y b (if x) (if y)))",
+        );
+        parses(
+            "[[i * j for j in r] for i in r]",
+            "(listcomp (listcomp (* i j) (for j r)) (for i r))",
+        );
+        parses(
+            "{k: v for k, v in d.items()}",
+            "(dictcomp k v (for (tuple k v) (call (. d items))))",
+        );
+        parses("(x for x in y)", "(genexp x (for x y))");
+        parses("[x for x, in y]", "(listcomp x (for (tuple x) y))");
+        parses(
+            "[x for (a, *b) in y]",
+            "(listcomp x (for (tuple a (* b)) y))",
+        );
+        parses(
+            "[x for x in a if not x]",
+            "(listcomp x (for x a (if (not x))))",
+        );
+        parses(
+            "[x if c else y for x in a]",
+            "(listcomp (if c x y) (for x a))",
+        );
+        parses(
+            "[lambda: x for x in a]",
+            "(listcomp (lambda () x) (for x a))",
+        );
+    }
+
+    #[test]
+    fn simple_statements() {
+        stmts("x", "x");
+        stmts("a = b = 1", "(= a b 1)");
+        stmts("a, b = x.shape", "(= (tuple a b) (. x shape))");
+        stmts("(a, b), c = x", "(= (tuple (tuple a b) c) x)");
+        stmts("[a, b] = 1, 2", "(= (tuple a b) (tuple 1 2))");
+        stmts("a, *rest = x", "(= (tuple a (* rest)) x)");
+        stmts("a[0, 1] = 5", "(= ([] a 0 1) 5)");
+        stmts("a[a > 1] = 0", "(= ([] a (> a 1)) 0)");
+        stmts("a[1:] = b", "(= ([] a (: 1 _)) b)");
+        stmts("x.y.z = 1", "(= (. (. x y) z) 1)");
+        stmts("(x) = 1", "(= x 1)");
+        stmts("x = *a, b", "(= x (tuple (* a) b))");
+        stmts("x += 1", "(+= x 1)");
+        stmts("x -= 1", "(-= x 1)");
+        stmts("x *= 2", "(*= x 2)");
+        stmts("x /= 2", "(/= x 2)");
+        stmts("x //= 2", "(//= x 2)");
+        stmts("x %= 2", "(%= x 2)");
+        stmts("x **= 2", "(**= x 2)");
+        stmts("x @= y", "(@= x y)");
+        stmts("x &= y", "(&= x y)");
+        stmts("x |= y", "(|= x y)");
+        stmts("x ^= y", "(^= x y)");
+        stmts("x <<= 1", "(<<= x 1)");
+        stmts("x >>= 1", "(>>= x 1)");
+        stmts("a[i] += 1", "(+= ([] a i) 1)");
+        stmts("x: int = 3", "(: x 3)");
+        stmts("x: int", "(: x)");
+        stmts("a.b: list[int] = []", "(: (. a b) (list))");
+        stmts("import numpy", "(import numpy)");
+        stmts("import numpy as np", "(import (as numpy np))");
+        stmts(
+            "import matplotlib.pyplot as plt",
+            "(import (as matplotlib.pyplot plt))",
+        );
+        stmts("import a, b", "(import a b)");
+        stmts(
+            "from numpy import array as arr, zeros",
+            "(from numpy (as array arr) zeros)",
+        );
+        stmts(
+            "from numpy import (array,\n zeros,)",
+            "(from numpy array zeros)",
+        );
+        stmts("from numpy.linalg import *", "(from numpy.linalg *)");
+        stmts("from . import x", "(from . x)");
+        stmts("from ..a import x", "(from ..a x)");
+        stmts("pass", "pass");
+        stmts("assert x", "(assert x)");
+        stmts("assert x, \"msg\"", "(assert x \"msg\")");
+        stmts("del x", "(del x)");
+        stmts("del x, y[0], z.w", "(del x ([] y 0) (. z w))");
+        stmts("del (a, b)", "(del (tuple a b))");
+        stmts("global x", "(global x)");
+        stmts("global x, y", "(global x y)");
+        stmts("raise", "(raise)");
+        stmts("raise ValueError(\"x\")", "(raise (call ValueError \"x\"))");
+        stmts("raise E from None", "(raise E)");
+        stmts("x = 1; y = 2", "(= x 1) ; (= y 2)");
+        stmts("x = 1;", "(= x 1)");
+        stmts("x = 1 # comment", "(= x 1)");
+        stmts("# only a comment", "");
+        stmts("", "");
+        stmts("x = [1,\n 2]", "(= x (list 1 2))");
+        stmts("x = 1 + \\\n 2", "(= x (+ 1 2))");
+        stmts("x = (1 +  # why\n 2)", "(= x (+ 1 2))");
+        stmts("x\r\ny", "x ; y");
+        stmts("x\n\n\ny", "x ; y");
+    }
+
+    #[test]
+    fn trailing_semicolon() {
+        let semi = |src| parse_cell(src).unwrap().trailing_semicolon;
+        assert!(semi("x;"));
+        assert!(semi("x = 1;"));
+        assert!(semi("a; b;  # hidden"));
+        assert!(semi("x;\n"));
+        assert!(!semi("x"));
+        assert!(!semi("x; y"));
+        assert!(!semi("'a;'"));
+        assert!(!semi("x # ;"));
+    }
+
+    #[test]
+    fn function_defs() {
+        stmts(
+            "def f(x, y=2, *args, z=1, **kw):\n    \"\"\"Doc.\"\"\"\n    return x + y",
+            "(def f (x y=2 *args z=1 **kw) (doc \"Doc.\") \"Doc.\" (return (+ x y)))",
+        );
+        stmts("def f(x): return x", "(def f (x) (return x))");
+        stmts("def f(): pass", "(def f () pass)");
+        stmts("def f(a, *, b): pass", "(def f (a * b) pass)");
+        stmts(
+            "def f(x: int = 1, *a: int, **k: str) -> int:\n  return x",
+            "(def f (x=1 *a **k) (return x))",
+        );
+        stmts("def f(\n  a,\n  b,\n):\n  pass", "(def f (a b) pass)");
+        stmts(
+            "def f():\n    x = 1\n\n    return x",
+            "(def f () (= x 1) (return x))",
+        );
+        stmts(
+            "def f():\n  def g():\n    return 1\n  return g",
+            "(def f () (def g () (return 1)) (return g))",
+        );
+        stmts("def f():\n  return", "(def f () (return))");
+        stmts("def f():\n  return 1, 2", "(def f () (return (tuple 1 2)))");
+        stmts("def f(): x = 1; return x", "(def f () (= x 1) (return x))");
+        stmts(
+            "def f():\n\t'doc'\n\treturn 1",
+            "(def f () (doc \"doc\") \"doc\" (return 1))",
+        );
+        stmts("def f():\n  f'not doc'", "(def f () (f \"not doc\"))");
+    }
+
+    #[test]
+    fn docstring_field() {
+        let cell = parse_cell("def f():\n    '''Line one.\n\n    More.'''\n    pass").unwrap();
+        let StmtKind::FunctionDef(def) = &cell.body[0].kind else {
+            panic!()
+        };
+        assert_eq!(def.docstring.as_deref(), Some("Line one.\n\n    More."));
+        assert_eq!(def.name, "f");
+    }
+
+    #[test]
+    fn control_flow() {
+        stmts("if x:\n  y", "(if x (y))");
+        stmts("if x:\n  y\nelse:\n  z", "(if x (y) (else z))");
+        stmts(
+            "if x:\n  a\nelif y:\n  b\nelif z:\n  c\nelse:\n  d",
+            "(if x (a) (else (if y (b) (else (if z (c) (else d))))))",
+        );
+        stmts("if x: pass", "(if x (pass))");
+        stmts("if x: a; b", "(if x (a b))");
+        stmts("if x: pass\nelse: pass", "(if x (pass) (else pass))");
+        stmts(
+            "for i in range(3):\n  print(i)",
+            "(for i (call range 3) ((call print i)))",
+        );
+        stmts(
+            "for i in range(3):\n  pass\nelse:\n  done()",
+            "(for i (call range 3) (pass) (else (call done)))",
+        );
+        stmts(
+            "for a, b in zip(x, y): pass",
+            "(for (tuple a b) (call zip x y) (pass))",
+        );
+        stmts("for x in 1, 2: pass", "(for x (tuple 1 2) (pass))");
+        stmts("for x in *a, b: pass", "(for x (tuple (* a) b) (pass))");
+        stmts("while x:\n  x -= 1", "(while x ((-= x 1)))");
+        stmts(
+            "while True:\n  break\nelse:\n  pass",
+            "(while True (break) (else pass))",
+        );
+        stmts(
+            "for x in y:\n  if x:\n    continue\n  break",
+            "(for x y ((if x (continue)) break))",
+        );
+        stmts(
+            "while 1:\n  for x in y:\n    pass\n  else:\n    break",
+            "(while 1 ((for x y (pass) (else break))))",
+        );
+        stmts(
+            "if a:\n    if b:\n        c\n    d\ne",
+            "(if a ((if b (c)) d)) ; e",
+        );
+        stmts("if x:\n\n  # comment\n  y\n", "(if x (y))");
+        stmts("if x:\n  y = [1,\n2]\n  z", "(if x ((= y (list 1 2)) z))");
+    }
+
+    #[test]
+    fn ipython_leading_indent() {
+        stmts("  x = 1", "(= x 1)");
+        stmts("    if x:\n        y\n    z", "(if x (y)) ; z");
+        fails("  x = 1\n y = 2", "IndentationError: unexpected indent", 9);
+    }
+
+    #[test]
+    fn tabs_count_to_eight() {
+        stmts("if x:\n\ty\n\tz", "(if x (y z))");
+        stmts("if x:\n\tif y:\n\t\tz", "(if x ((if y (z))))");
+        stmts("if x:\n\t  y\n\t  z", "(if x (y z))");
+        fails(
+            "if x:\n\ta\n        b",
+            "TabError: inconsistent use of tabs and spaces in indentation",
+            17,
+        );
+    }
+
+    #[test]
+    fn spans() {
+        let src = "y = np.dot(a, b) + 1";
+        let cell = parse_cell(src).unwrap();
+        let StmtKind::Assign { value, targets } = &cell.body[0].kind else {
+            panic!()
+        };
+        assert_eq!(targets[0].span().text(src), "y");
+        let ExprKind::BinOp {
+            left,
+            op_span,
+            right,
+            ..
+        } = &value.kind
+        else {
+            panic!()
+        };
+        assert_eq!(left.span.text(src), "np.dot(a, b)");
+        assert_eq!(op_span.text(src), "+");
+        assert_eq!(right.span.text(src), "1");
+        assert_eq!(value.span.text(src), "np.dot(a, b) + 1");
+        assert_eq!(cell.body[0].span.text(src), src);
+        let ExprKind::Call { func, args } = &left.kind else {
+            panic!()
+        };
+        assert_eq!(func.span.text(src), "np.dot");
+        let ExprKind::Attribute { attr_span, .. } = &func.kind else {
+            panic!()
+        };
+        assert_eq!(attr_span.text(src), "dot");
+        let Arg::Positional(b) = &args[1] else {
+            panic!()
+        };
+        assert_eq!(b.span.text(src), "b");
+    }
+
+    #[test]
+    fn spans_of_groups_and_operators() {
+        let text = |src: &'static str| {
+            parse_expr(src)
+                .map(|e| e.span.text(src).to_string())
+                .unwrap()
+        };
+        assert_eq!(text("(a + b) @ c"), "(a + b) @ c");
+        assert_eq!(text("(a + b)"), "a + b");
+        assert_eq!(text(" a[1:2, ::-1] "), "a[1:2, ::-1]");
+        assert_eq!(text("-x ** 2"), "-x ** 2");
+        assert_eq!(text("not a"), "not a");
+        assert_eq!(text("(1, 2)"), "(1, 2)");
+        assert_eq!(text("1, 2"), "1, 2");
+        assert_eq!(text("f(x)  # comment"), "f(x)");
+        assert_eq!(text("x if c else y"), "x if c else y");
+        assert_eq!(text("lambda: 0"), "lambda: 0");
+        assert_eq!(text("[x for x in y]"), "[x for x in y]");
+        assert_eq!(text("'a' 'b'"), "'a' 'b'");
+        assert_eq!(text("é + '→'"), "é + '→'");
+        let src = "a < b not in c";
+        let ExprKind::Compare { ops, .. } = parse_expr(src).unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(ops[1].1.text(src), "not in");
+        let src = "a[1:2]";
+        let ExprKind::Subscript { items, .. } = parse_expr(src).unwrap().kind else {
+            panic!()
+        };
+        let IndexItem::Slice { span, .. } = &items[0] else {
+            panic!()
+        };
+        assert_eq!(span.text(src), "1:2");
+    }
+
+    #[test]
+    fn statement_spans() {
+        let src = "x = 1; y = 2\nif x:\n    pass\nz";
+        let cell = parse_cell(src).unwrap();
+        let texts: Vec<_> = cell.body.iter().map(|s| s.span.text(src)).collect();
+        assert_eq!(texts, ["x = 1", "y = 2", "if x:\n    pass", "z"]);
+    }
+
+    #[test]
+    fn tokenizer_errors() {
+        fails("(1", "SyntaxError: '(' was never closed", 0);
+        fails("[1, 2", "SyntaxError: '[' was never closed", 0);
+        fails("{1:", "SyntaxError: '{' was never closed", 0);
+        fails("([1,2", "SyntaxError: '[' was never closed", 1);
+        fails("x = [1,\n2", "SyntaxError: '[' was never closed", 4);
+        fails(
+            "(]",
+            "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
+            1,
+        );
+        fails(
+            "foo(a]",
+            "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
+            5,
+        );
+        fails(
+            "(1,\n2]",
+            "SyntaxError: closing parenthesis ']' does not match opening parenthesis '(' on line 1",
+            5,
+        );
+        fails(")", "SyntaxError: unmatched ')'", 0);
+        fails("a)", "SyntaxError: unmatched ')'", 1);
+        fails("1 2 )", "SyntaxError: unmatched ')'", 4);
+        fails(
+            "\"abc",
+            "SyntaxError: unterminated string literal (detected at line 1)",
+            0,
+        );
+        fails(
+            "x = 'abc",
+            "SyntaxError: unterminated string literal (detected at line 1)",
+            4,
+        );
+        fails(
+            "x=1\n\"abc\nd",
+            "SyntaxError: unterminated string literal (detected at line 2)",
+            4,
+        );
+        fails(
+            "x = \"\"\"abc",
+            "SyntaxError: unterminated triple-quoted string literal (detected at line 1)",
+            4,
+        );
+        fails(
+            "\"\"\"a\nb",
+            "SyntaxError: unterminated triple-quoted string literal (detected at line 2)",
+            0,
+        );
+        fails("1abc", "SyntaxError: invalid decimal literal", 0);
+        fails("1_", "SyntaxError: invalid decimal literal", 1);
+        fails("1__0", "SyntaxError: invalid decimal literal", 1);
+        fails("1e", "SyntaxError: invalid decimal literal", 0);
+        fails("1.e5x", "SyntaxError: invalid decimal literal", 3);
+        fails("1._5", "SyntaxError: invalid decimal literal", 1);
+        fails("0x", "SyntaxError: invalid hexadecimal literal", 1);
+        fails("0b", "SyntaxError: invalid binary literal", 1);
+        fails(
+            "0b12",
+            "SyntaxError: invalid digit '2' in binary literal",
+            3,
+        );
+        fails("0o8", "SyntaxError: invalid digit '8' in octal literal", 2);
+        fails("1e5j5", "SyntaxError: invalid imaginary literal", 3);
+        fails(
+            "09",
+            "SyntaxError: leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
+            0,
+        );
+        fails(
+            "x = 1 \\ 2",
+            "SyntaxError: unexpected character after line continuation character",
+            7,
+        );
+        fails("x = 1 \\", "SyntaxError: unexpected EOF while parsing", 7);
+        fails("a $ b", INVALID, 2);
+        fails("a ? b", INVALID, 2);
+        fails(
+            "x = 1 → 2",
+            "SyntaxError: invalid character '→' (U+2192)",
+            6,
+        );
+        fails("x²", "SyntaxError: invalid character '²' (U+00B2)", 1);
+        fails(
+            "a\u{a0}b",
+            "SyntaxError: invalid non-printable character U+00A0",
+            1,
+        );
+        fails(
+            "x\0",
+            "SyntaxError: source code string cannot contain null bytes",
+            1,
+        );
+        fails(
+            "x = 10000000000000000000000000000000000000000",
+            "SyntaxError: integer literal is too large",
+            4,
+        );
+        fails(
+            "\"\\xZZ\"",
+            "SyntaxError: (unicode error) 'unicodeescape' codec can't decode bytes in position 0-1: truncated \\xXX escape",
+            0,
+        );
+    }
+
+    #[test]
+    fn nesting_limit_of_brackets() {
+        let ok = format!("{}{}", "(".repeat(200), ")".repeat(200));
+        assert!(parse_cell(&ok).is_ok());
+        let deep = format!("{}{}", "(".repeat(201), ")".repeat(201));
+        fails(&deep, "SyntaxError: too many nested parentheses", 200);
+        fails(
+            &"[".repeat(1000),
+            "SyntaxError: too many nested parentheses",
+            200,
+        );
+        fails(
+            &"f(".repeat(300),
+            "SyntaxError: too many nested parentheses",
+            401,
+        );
+    }
+
+    #[test]
+    fn parser_errors() {
+        fails("1 +", INVALID, 3);
+        fails("1 +\n2", INVALID, 3);
+        fails("a b", INVALID, 2);
+        fails("a = 1 2", INVALID, 6);
+        fails("1.2.3", INVALID, 3);
+        fails("x.1", INVALID, 1);
+        fails("a..b", INVALID, 2);
+        fails("a.", INVALID, 2);
+        fails("not", INVALID, 3);
+        fails("a not b", INVALID, 6);
+        fails("a is not", INVALID, 8);
+        fails("x=1;;", INVALID, 4);
+        fails(";", INVALID, 0);
+        fails("a = 1; def f(): pass", INVALID, 7);
+        fails("print(*)", INVALID, 7);
+        fails("f(**)", INVALID, 4);
+        fails("a[]", INVALID, 2);
+        fails("a[1:2:3:4]", INVALID, 7);
+        fails("global x = 1", INVALID, 9);
+        fails("import", INVALID, 6);
+        fails("from x import", INVALID, 13);
+        fails("import a.b as", INVALID, 13);
+        fails("import a,", INVALID, 9);
+        fails("x = 1 if 2 else", INVALID, 15);
+        fails("lambda x x", INVALID, 9);
+        fails("[x for x in a b]", INVALID, 14);
+        fails("[a \"s\"]", INVALID, 3);
+        fails("if x y:\n pass", INVALID, 5);
+        fails("while x y: pass", INVALID, 8);
+        fails("for x in y z: pass", INVALID, 11);
+        fails("else: pass", INVALID, 0);
+        fails("x = [1, 2,, 3]", INVALID, 10);
+        fails("x = f(,)", INVALID, 6);
+        fails("x =", INVALID, 3);
+        fails("= 1", INVALID, 0);
+        fails("x = a +* b", INVALID, 7);
+    }
+
+    #[test]
+    fn specific_parser_errors() {
+        fails(
+            "[1 2]",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            1,
+        );
+        fails(
+            "f(a b)",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            2,
+        );
+        fails(
+            "(a b)",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            1,
+        );
+        fails(
+            "{1 2}",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            1,
+        );
+        fails(
+            "a[1 2]",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            2,
+        );
+        fails(
+            "[a not b]",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            1,
+        );
+        fails(
+            "[1 True]",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            1,
+        );
+        fails(
+            "[1 lambda: 2]",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
+            1,
+        );
+        fails("def f(x)\n  return x", "SyntaxError: expected ':'", 8);
+        fails("def f() x: pass", "SyntaxError: expected ':'", 8);
+        fails("if x\n  pass", "SyntaxError: expected ':'", 4);
+        fails("for x in y\n  pass", "SyntaxError: expected ':'", 10);
+        fails("while x\n  pass", "SyntaxError: expected ':'", 7);
+        fails("if x: pass\nelse pass", "SyntaxError: expected ':'", 16);
+        fails(
+            "1 if 2",
+            "SyntaxError: expected 'else' after 'if' expression",
+            0,
+        );
+        fails(
+            "[x if c for x in y]",
+            "SyntaxError: expected 'else' after 'if' expression",
+            1,
+        );
+        fails(
+            "f(x for x in y, 1)",
+            "SyntaxError: Generator expression must be parenthesized",
+            2,
+        );
+        fails(
+            "f(x for x in y,)",
+            "SyntaxError: Generator expression must be parenthesized",
+            2,
+        );
+        fails(
+            "f(a=1, b)",
+            "SyntaxError: positional argument follows keyword argument",
+            7,
+        );
+        fails(
+            "f(**k, a)",
+            "SyntaxError: positional argument follows keyword argument unpacking",
+            7,
+        );
+        fails(
+            "f(**k, *a)",
+            "SyntaxError: iterable argument unpacking follows keyword argument unpacking",
+            7,
+        );
+        fails(
+            "f(a=1, a=2)",
+            "SyntaxError: keyword argument repeated: a",
+            7,
+        );
+        fails(
+            "f(1=2)",
+            "SyntaxError: expression cannot contain assignment, perhaps you meant \"==\"?",
+            2,
+        );
+        fails(
+            "def f(a=1, b): pass",
+            "SyntaxError: non-default argument follows default argument",
+            11,
+        );
+        fails(
+            "def f(a, a): pass",
+            "SyntaxError: duplicate argument 'a' in function definition",
+            9,
+        );
+        fails(
+            "def f(*): pass",
+            "SyntaxError: named arguments must follow bare *",
+            6,
+        );
+        fails(
+            "def f(**k, a): pass",
+            "SyntaxError: arguments cannot follow var-keyword argument",
+            11,
+        );
+        fails(
+            "def f(*a, *b): pass",
+            "SyntaxError: * argument may appear only once",
+            10,
+        );
+        fails(
+            "from x import a,",
+            "SyntaxError: trailing comma not allowed without surrounding parentheses",
+            16,
+        );
+        fails(
+            "x = {1: 2, 3}",
+            "SyntaxError: ':' expected after dictionary key",
+            11,
+        );
+        fails(
+            "x = *a",
+            "SyntaxError: can't use starred expression here",
+            4,
+        );
+        fails("(*a)", "SyntaxError: cannot use starred expression here", 1);
+        fails(
+            "[*a for a in b]",
+            "SyntaxError: iterable unpacking cannot be used in comprehension",
+            1,
+        );
+    }
+
+    #[test]
+    fn assignment_target_errors() {
+        fails("1 = x", "SyntaxError: cannot assign to literal", 0);
+        fails("f() = 1", "SyntaxError: cannot assign to function call", 0);
+        fails("x + 1 = 2", "SyntaxError: cannot assign to expression", 0);
+        fails("-x = 1", "SyntaxError: cannot assign to expression", 0);
+        fails("a, 1 = x", "SyntaxError: cannot assign to literal", 3);
+        fails("x = 1 = 2", "SyntaxError: cannot assign to literal", 4);
+        fails("None = 1", "SyntaxError: cannot assign to None", 0);
+        fails("True = 1", "SyntaxError: cannot assign to True", 0);
+        fails("... = 1", "SyntaxError: cannot assign to ellipsis", 0);
+        fails("lambda: 1 = 1", "SyntaxError: cannot assign to lambda", 0);
+        fails("a < b = 1", "SyntaxError: cannot assign to comparison", 0);
+        fails(
+            "[x for x in y] = 1",
+            "SyntaxError: cannot assign to list comprehension",
+            0,
+        );
+        fails("{} = 1", "SyntaxError: cannot assign to dict literal", 0);
+        fails("{a} = 1", "SyntaxError: cannot assign to set display", 0);
+        fails(
+            "(x for x in y) = 1",
+            "SyntaxError: cannot assign to generator expression",
+            0,
+        );
+        fails(
+            "x if y else z = 1",
+            "SyntaxError: cannot assign to conditional expression",
+            0,
+        );
+        fails(
+            "f\"a\" = 1",
+            "SyntaxError: cannot assign to f-string expression",
+            0,
+        );
+        fails("\"a\" = 1", "SyntaxError: cannot assign to literal", 0);
+        fails(
+            "*a = 1",
+            "SyntaxError: starred assignment target must be in a list or tuple",
+            0,
+        );
+        fails(
+            "a, *b, *c = x",
+            "SyntaxError: multiple starred expressions in assignment",
+            0,
+        );
+        fails(
+            "for 1 in x: pass",
+            "SyntaxError: cannot assign to literal",
+            4,
+        );
+        fails("[x for 1 in y]", "SyntaxError: cannot assign to literal", 7);
+        fails("del 1", "SyntaxError: cannot delete literal", 4);
+        fails("del f()", "SyntaxError: cannot delete function call", 4);
+        fails("del *a", "SyntaxError: cannot delete starred", 4);
+        fails("del (a, *b)", "SyntaxError: cannot delete starred", 8);
+        fails(
+            "f() += 1",
+            "SyntaxError: 'function call' is an illegal expression for augmented assignment",
+            0,
+        );
+        fails(
+            "1 += 1",
+            "SyntaxError: 'literal' is an illegal expression for augmented assignment",
+            0,
+        );
+        fails(
+            "a, b += 1",
+            "SyntaxError: 'tuple' is an illegal expression for augmented assignment",
+            0,
+        );
+        fails(
+            "[a] += 1",
+            "SyntaxError: 'list' is an illegal expression for augmented assignment",
+            0,
+        );
+        fails(
+            "[a]: int = 1",
+            "SyntaxError: only single target (not list) can be annotated",
+            0,
+        );
+        fails(
+            "a, b: int",
+            "SyntaxError: only single target (not tuple) can be annotated",
+            0,
+        );
+        fails("f(): int", "SyntaxError: illegal target for annotation", 0);
+    }
+
+    #[test]
+    fn placement_errors() {
+        fails("return 1", "SyntaxError: 'return' outside function", 0);
+        fails("return", "SyntaxError: 'return' outside function", 0);
+        fails("break", "SyntaxError: 'break' outside loop", 0);
+        fails(
+            "continue",
+            "SyntaxError: 'continue' not properly in loop",
+            0,
+        );
+        fails("x = 1; break", "SyntaxError: 'break' outside loop", 7);
+        fails(
+            "if x:\n  return",
+            "SyntaxError: 'return' outside function",
+            8,
+        );
+        fails(
+            "for x in y: pass\nelse: break",
+            "SyntaxError: 'break' outside loop",
+            23,
+        );
+        fails(
+            "while 1:\n def f(): break",
+            "SyntaxError: 'break' outside loop",
+            19,
+        );
+        fails(
+            "def f():\n  for x in y:\n    continue\n  break",
+            "SyntaxError: 'break' outside loop",
+            38,
+        );
+        stmts(
+            "def f():\n  while 1:\n    if x: break\n  return 2",
+            "(def f () (while 1 ((if x (break)))) (return 2))",
+        );
+    }
+
+    #[test]
+    fn indentation_errors() {
+        fails(
+            "def f(x):\nreturn x",
+            "IndentationError: expected an indented block after function definition on line 1",
+            10,
+        );
+        fails(
+            "def f(x):\n",
+            "IndentationError: expected an indented block after function definition on line 1",
+            9,
+        );
+        fails(
+            "def f(x):",
+            "IndentationError: expected an indented block after function definition on line 1",
+            9,
+        );
+        fails(
+            "if x:\npass",
+            "IndentationError: expected an indented block after 'if' statement on line 1",
+            6,
+        );
+        fails(
+            "for i in x:\npass",
+            "IndentationError: expected an indented block after 'for' statement on line 1",
+            12,
+        );
+        fails(
+            "while x:\npass",
+            "IndentationError: expected an indented block after 'while' statement on line 1",
+            9,
+        );
+        fails(
+            "if x:\n  pass\nelse:\npass",
+            "IndentationError: expected an indented block after 'else' statement on line 3",
+            19,
+        );
+        fails(
+            "if x:\n  pass\nelif y:\npass",
+            "IndentationError: expected an indented block after 'elif' statement on line 3",
+            21,
+        );
+        fails(
+            "x = 1\nif x:\n  if y:\n",
+            "IndentationError: expected an indented block after 'if' statement on line 3",
+            19,
+        );
+        fails("x = 1\n  y = 2", "IndentationError: unexpected indent", 8);
+        fails(
+            "x = (1,\n  2)\n  y",
+            "IndentationError: unexpected indent",
+            15,
+        );
+        fails(
+            "if True:\n  x\n    y",
+            "IndentationError: unexpected indent",
+            17,
+        );
+        fails(
+            "if x:\n    a\n  b",
+            "IndentationError: unindent does not match any outer indentation level",
+            14,
+        );
+        fails(
+            "if x:\n  pass\n else:\n  pass",
+            "IndentationError: unindent does not match any outer indentation level",
+            14,
+        );
+        let deep: String = (0..=100)
+            .map(|n| format!("{}if x:\n", " ".repeat(n)))
+            .collect();
+        let last_if = deep.rfind("if").unwrap();
+        fails(
+            &deep,
+            "IndentationError: too many levels of indentation",
+            last_if,
+        );
+    }
+
+    #[test]
+    fn fstring_errors() {
+        fails(
+            "f\"{}\"",
+            "SyntaxError: f-string: empty expression not allowed",
+            3,
+        );
+        fails("f\"{\"", "SyntaxError: f-string: expecting '}'", 3);
+        fails("f\"{x\"", "SyntaxError: f-string: expecting '}'", 4);
+        fails(
+            "f\"}\"",
+            "SyntaxError: f-string: single '}' is not allowed",
+            2,
+        );
+        fails(
+            "f\"{x!z}\"",
+            "SyntaxError: f-string: invalid conversion character: expected 's', 'r', or 'a'",
+            5,
+        );
+        fails(
+            "f\"{x!}\"",
+            "SyntaxError: f-string: invalid conversion character: expected 's', 'r', or 'a'",
+            5,
+        );
+        fails("f\"{1 +}\"", "SyntaxError: f-string: invalid syntax", 6);
+        fails(
+            "f\"{a b}\"",
+            "SyntaxError: f-string: invalid syntax. Perhaps you forgot a comma?",
+            3,
+        );
+        fails(
+            "f\"{#}\"",
+            "SyntaxError: f-string expression part cannot include '#'",
+            3,
+        );
+        fails(
+            "f\"{a\\n}\"",
+            "SyntaxError: f-string expression part cannot include a backslash",
+            4,
+        );
+        fails("f\"{a)}\"", "SyntaxError: f-string: unmatched ')'", 4);
+        fails(
+            "f\"{*a}\"",
+            "SyntaxError: f-string: can't use starred expression here",
+            3,
+        );
+        fails(
+            "f\"{x:{w}}\"",
+            "SyntaxError: nested replacement fields in format specs are not supported",
+            5,
+        );
+        fails(
+            "f\"{x→}\"",
+            "SyntaxError: f-string: invalid character '→' (U+2192)",
+            4,
+        );
+    }
+
+    #[test]
+    fn unsupported_features() {
+        fails("1j", "SyntaxError: imaginary numbers are not supported", 0);
+        fails("b'x'", "SyntaxError: bytes literals are not supported", 0);
+        fails(
+            "class A: pass",
+            "SyntaxError: 'class' statements are not supported",
+            0,
+        );
+        fails(
+            "with a: pass",
+            "SyntaxError: 'with' statements are not supported",
+            0,
+        );
+        fails(
+            "try:\n  pass",
+            "SyntaxError: 'try' statements are not supported",
+            0,
+        );
+        fails(
+            "@dec\ndef f(): pass",
+            "SyntaxError: decorators are not supported",
+            0,
+        );
+        fails("x = yield", "SyntaxError: 'yield' is not supported", 4);
+        fails(
+            "{1 for x in y}",
+            "SyntaxError: set comprehensions are not supported",
+            1,
+        );
+        fails(
+            "{**a}",
+            "SyntaxError: dict unpacking ('**') is not supported",
+            1,
+        );
+        fails(
+            "def f(a, /): pass",
+            "SyntaxError: positional-only parameters ('/') are not supported",
+            9,
+        );
+        fails(
+            "'\\N{DASH}'",
+            "SyntaxError: \\N{...} escapes are not supported",
+            0,
+        );
+    }
+
+    #[test]
+    fn parse_expr_rejects_trailing_input() {
+        let err = |src| parse_expr(src).unwrap_err();
+        assert_eq!(err("a b").offset, 2);
+        assert_eq!(err("x = 1").offset, 2);
+        assert_eq!(err("").offset, 0);
+        assert_eq!(err("a\nb").offset, 2);
+        assert_eq!(err("*a").message, "can't use starred expression here");
+        assert!(parse_expr("a + b\n").is_ok());
+        assert!(parse_expr("  a + b  # comment").is_ok());
+    }
+
+    /// Runs `f` on a thread with a small (2 MiB) stack.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[track_caller]
+    fn too_deep_on_small_stack(src: String) {
+        let result = on_small_stack(move || parse_cell(&src).map(|_| ()));
+        let err = result.expect_err("should be too deep");
+        assert_eq!(err.exc_type, "RecursionError");
+        assert_eq!(
+            err.message,
+            "maximum recursion depth exceeded during compilation"
+        );
+    }
+
+    #[test]
+    fn deep_expressions_are_recursion_errors() {
+        too_deep_on_small_stack(vec!["1"; 100_000].join("+"));
+        too_deep_on_small_stack(vec!["1"; 100_000].join("*"));
+        too_deep_on_small_stack(vec!["x"; 100_000].join("**"));
+        too_deep_on_small_stack(format!("{}x", "not ".repeat(100_000)));
+        too_deep_on_small_stack(format!("{}x", "- ".repeat(100_000)));
+        too_deep_on_small_stack(format!("{}x", "-".repeat(100_000)));
+        too_deep_on_small_stack(format!("{}x", "~".repeat(100_000)));
+        too_deep_on_small_stack(format!("a{}", ".b".repeat(100_000)));
+        too_deep_on_small_stack(format!("f{}", "()".repeat(100_000)));
+        too_deep_on_small_stack(format!("a{}", "[0]".repeat(100_000)));
+        too_deep_on_small_stack(format!("{}x", "lambda: ".repeat(100_000)));
+        too_deep_on_small_stack(format!("{}x", "x if c else ".repeat(100_000)));
+        too_deep_on_small_stack(format!("if x: pass\n{}", "elif y: pass\n".repeat(5000)));
+        too_deep_on_small_stack(format!(
+            "x = {}",
+            vec!["(1 +"; 150].join(" ") + &vec!["1"; 990].join("+") + &")".repeat(150)
+        ));
+    }
+
+    #[test]
+    fn depth_limit_is_exact() {
+        let chain = |n: usize| vec!["1"; n].join("+");
+        assert!(parse_cell(&chain(1000)).is_ok());
+        too_deep_on_small_stack(chain(1001));
+        let nots = |n: usize| format!("{}x", "not ".repeat(n));
+        assert!(parse_cell(&nots(999)).is_ok());
+        too_deep_on_small_stack(nots(1000));
+    }
+
+    #[test]
+    fn wide_but_shallow_input_is_fine() {
+        let list = format!("[{}]", vec!["1"; 100_000].join(", "));
+        assert!(on_small_stack(move || parse_cell(&list).is_ok()));
+        let or = vec!["x"; 100_000].join(" or ");
+        assert!(on_small_stack(move || parse_cell(&or).is_ok()));
+        let lines = "x = 1\n".repeat(20_000);
+        assert!(on_small_stack(move || parse_cell(&lines).is_ok()));
+        let lambdas = format!("{}x", "lambda: ".repeat(900));
+        assert!(on_small_stack(move || parse_cell(&lambdas).is_ok()));
+        let nested = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(on_small_stack(move || parse_cell(&nested).is_ok()));
+        let blocks: String = (0..99)
+            .map(|n| format!("{}if x:\n", " ".repeat(n)))
+            .collect::<String>()
+            + &" ".repeat(99)
+            + "pass";
+        assert!(on_small_stack(move || parse_cell(&blocks).is_ok()));
+    }
+
+    /// A tiny deterministic pseudo-random generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const SAMPLES: &[&str] = &[
+        "def f(x, y=2, *args, z=1, **kw):\n    \"\"\"Doc.\"\"\"\n    return x + y\n",
+        "for i in range(3):\n    if i % 2:\n        continue\n    print(f\"{i:>3} {i!r}\")\nelse:\n    pass\n",
+        "a, *b = [x ** -2 for x in xs if not x in ys]; c[1:2, ::-1] = {'k': (1,)}\n",
+        "x = lambda a, b=[1, 2]: a @ b.T if a is not None else -a[..., 0]\n",
+        "import numpy as np\nfrom numpy import array as arr, zeros\nx: int = 0x1F + 0b1_0 + 1.5e-3\n",
+        "while x < 10 and y >= 2 or z != 3:\n\tx += 1; del y[0]\n\tassert x, 'msg'\n\tglobal g\n\traise ValueError(\"é→\")\n",
+        "s = r'\\d' 'a' \"\"\"b\nc\"\"\" f'{x=}' f\"{{}}{y:.2f}\"\n",
+        "print(sum(x for x in y), *a, sep='', **kw)  # comment\n",
+    ];
+
+    const ALPHABET: &[&str] = &[
+        "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "...", "=", "+", "-", "*", "**", "/",
+        "//", "%", "@", "&", "|", "^", "~", "<", ">", "==", "!=", "<=", "+=", "->", "!", "'", "\"",
+        "'''", "\"\"\"", "f'", "r'", "b'", "#", "\\", "\n", "\n    ", "\t", " ", "x", "y1", "é",
+        "→", "_", "0", "1", "0x", "1.5", "1e", "9j", "1_", "if", "else", "elif", "for", "in",
+        "not", "is", "and", "or", "lambda", "def", "return", "while", "break", "continue", "pass",
+        "del", "global", "import", "from", "as", "assert", "raise", "True", "None", "yield",
+        "class", "{x}", "{", "}", "!r", ":.3f", "\r", "\0",
+    ];
+
+    fn random_input(rng: &mut Rng) -> String {
+        match rng.below(3) {
+            0 => (0..rng.below(40))
+                .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+                .collect(),
+            1 => {
+                let sample = SAMPLES[rng.below(SAMPLES.len())];
+                let cut = rng.below(sample.len() + 1);
+                sample
+                    .char_indices()
+                    .take_while(|&(k, _)| k < cut)
+                    .map(|(_, c)| c)
+                    .collect()
+            }
+            _ => {
+                let mut text = SAMPLES[rng.below(SAMPLES.len())].to_string();
+                for _ in 0..1 + rng.below(4) {
+                    let at = text
+                        .char_indices()
+                        .nth(rng.below(text.chars().count() + 1))
+                        .map_or(text.len(), |(k, _)| k);
+                    match rng.below(2) {
+                        0 => text.insert_str(at, ALPHABET[rng.below(ALPHABET.len())]),
+                        _ => {
+                            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                            text.replace_range(at..end, "");
+                        }
+                    }
+                }
+                text
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_random_input() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..30_000 {
+            let src = random_input(&mut rng);
+            let outcome = std::panic::catch_unwind(|| {
+                let cell = parse_cell(&src);
+                let expr = parse_expr(&src);
+                if let Err(e) = &cell {
+                    assert!(e.offset <= src.len(), "offset out of range");
+                }
+                (cell.is_ok(), expr.is_ok())
+            });
+            assert!(outcome.is_ok(), "panicked on {src:?}");
+        }
+    }
+
+    #[test]
+    fn samples_parse() {
+        for sample in SAMPLES {
+            assert!(
+                parse_cell(sample).is_ok(),
+                "{sample:?}: {:?}",
+                parse_cell(sample)
+            );
+        }
+    }
 }

@@ -169,20 +169,20 @@ def make_shell():
 
     captured = {}
 
-    def write_output_prompt():
-        pass
-
     def write_format_data(format_dict, md_dict=None):
+        # What IPython would print after `Out[N]: `; the prompt itself is ours.
         captured["out"] = format_dict.get("text/plain")
 
-    def finish_displayhook():
-        pass
-
-    sh.displayhook.write_output_prompt = write_output_prompt
+    sh.displayhook.write_output_prompt = lambda: None
     sh.displayhook.write_format_data = write_format_data
-    sh.displayhook.finish_displayhook = finish_displayhook
-    # Tracebacks are rebuilt from the ExecutionResult; print nothing here.
-    sh.showtraceback = lambda *args, **kwargs: None
+    sh.displayhook.finish_displayhook = lambda: None
+
+    def showtraceback(*args, **kwargs):
+        # Exceptions of the cell come back in the ExecutionResult; anything else that
+        # IPython reports this way (a __repr__ that raises) has no transcript form.
+        captured["traceback"] = sys.exc_info()[1]
+
+    sh.showtraceback = showtraceback
     sh.showsyntaxerror = lambda *args, **kwargs: None
     return sh, captured
 
@@ -266,6 +266,9 @@ def run_file(path):
             sys.stdout, sys.stderr, warnings.showwarning = saved
         text = "".join(parts)
         exc = res.error_before_exec or res.error_in_exec
+        if exc is None and captured.get("traceback") is not None:
+            raise CorpusError(f"IPython could not format the value ({exception_line(captured['traceback'])}): "
+                              f"{code!r}")
         if exc is not None:
             text += exception_line(exc) + "\n"
         elif captured.get("out") is not None:

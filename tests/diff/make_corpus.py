@@ -214,10 +214,11 @@ UNARY_SETUP = BINOP_SETUP[:11] + [
     "zi = np.array(3)", "zf = np.array(-1.5)", "zb = np.array(False)",
     "si = np.int64(-4)", "sf = np.float64(0.25)", "sb = np.True_",
 ]
-UNARY_OPERANDS = ["b3", "i3", "f3", "g3", "i2", "b23", "i23", "f23", "i31", "f21", "big",
-                  "zi", "zf", "zb", "si", "sf", "sb",
-                  "np.array([])", "np.zeros((2, 0), dtype=int)",
-                  "[1, -2, 3]", "[0.5, -1.5]", "[True, False]", "[[1, 2], [3, 4]]"]
+UNARY_ARRAYS = ["b3", "i3", "f3", "g3", "i2", "b23", "i23", "f23", "i31", "f21", "big",
+                "np.array([])", "np.zeros((2, 0), dtype=int)",
+                "[1, -2, 3]", "[0.5, -1.5]", "[True, False]", "[[1, 2], [3, 4]]"]
+UNARY_ZERO_D = ["zi", "zf", "zb", "si", "sf", "sb"]  # 0-d arrays and NumPy scalars
+UNARY_OPERANDS = UNARY_ARRAYS + UNARY_ZERO_D
 UNARY_SCALARS = ["2", "-3", "0", "2.5", "-0.0", "0.5", "1e-300", "1e300", "True", "np.nan",
                  "np.inf", "-np.inf", "100", "-745.5", "710.0", "1e-10"]
 EXACT_FUNCS = ["np.negative", "np.positive", "np.abs", "np.absolute", "np.sign", "np.sqrt",
@@ -238,10 +239,8 @@ def gen_unary(rng):
               for d in [-2, -1, 1, 2, 3]]
     # transcendental functions on arrays print 8 digits (exact file); on scalars all 17
     # digits show, and NumPy's SIMD kernels differ from libm in the last bit
-    arrays = UNARY_OPERANDS[:11] + UNARY_OPERANDS[17:]
-    trans_arrays = [f"{fn}({x})" for fn in TRANSCENDENTAL for x in arrays]
-    trans_scalars = [f"{fn}({x})" for fn in TRANSCENDENTAL
-                     for x in UNARY_OPERANDS[11:17] + UNARY_SCALARS]
+    trans_arrays = [f"{fn}({x})" for fn in TRANSCENDENTAL for x in UNARY_ARRAYS]
+    trans_scalars = [f"{fn}({x})" for fn in TRANSCENDENTAL for x in UNARY_ZERO_D + UNARY_SCALARS]
     cells = picker.pick(exact, 260, rng) + picker.pick(trans_arrays, 80, rng)
     files = write_family("unary", "unary ufuncs and operators", UNARY_SETUP, cells)
     files += write_family("unary_fp", "transcendental ufuncs on scalars (17 digits)", UNARY_SETUP,
@@ -505,6 +504,19 @@ def gen_shapes(rng):
         src = rng.choice(["a12", "m34", "t234"])
         candidates.append(rng.choice([f"{src}.reshape({shape})", f"{src}.reshape({shape}).shape",
                                       f"np.reshape({src}, ({shape},)).shape"]))
+    for _ in range(200):  # shapes that fit: a random factorisation, maybe with one -1
+        src, size = rng.choice([("a12", 12), ("m34", 12), ("t234", 24)])
+        dims, rest = [], size
+        while rest > 1 and len(dims) < 4:
+            d = rng.choice([f for f in range(1, rest + 1) if rest % f == 0])
+            dims.append(d)
+            rest //= d
+        dims = dims + [rest] if rest > 1 or not dims else dims
+        if rng.random() < 0.4:
+            dims[rng.randrange(len(dims))] = -1
+        shape = ", ".join(map(str, dims))
+        candidates.append(rng.choice([f"{src}.reshape({shape})", f"{src}.reshape({shape}).shape",
+                                      f"np.reshape({src}, ({shape},)).shape", f"{src}.reshape({shape}).T.shape"]))
     for src, nd in [("m34", 2), ("t234", 3), ("s131", 3)]:
         for perm in itertools.permutations(range(nd)):
             candidates.append(f"np.transpose({src}, {perm}).shape")
