@@ -547,10 +547,15 @@ binary_fns! {
 }
 
 fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("clip", args, &["a", "a_min", "a_max", "out"], 1)?;
+    let mut s = bind(
+        "clip",
+        args,
+        &["a", "a_min", "a_max", "out", "min", "max"],
+        1,
+    )?;
     let a = req(&mut s, 0);
-    let lo = opt(&mut s, 1);
-    let hi = opt(&mut s, 2);
+    let lo = opt(&mut s, 1).or_else(|| opt(&mut s, 4));
+    let hi = opt(&mut s, 2).or_else(|| opt(&mut s, 5));
     let shapes: Vec<Vec<usize>> = [Some(&a), lo.as_ref(), hi.as_ref()]
         .iter()
         .map(|v| {
@@ -661,13 +666,21 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     if let Some(dt) = dtype {
         data = cast_data(&data.view(), dt);
     }
-    if r == Reduction::Mean && a.size() == 0
-        || (r == Reduction::Mean
-            && data.shape().iter().product::<usize>() > 0
-            && axes.iter().any(|&ax| a.shape()[ax] == 0))
-    {
-        crate::interp::warnings::warn_runtime("Mean of empty slice");
-        crate::interp::warnings::warn_runtime("invalid value encountered in scalar divide");
+    if r == Reduction::Mean {
+        let count: usize = axes.iter().map(|&ax| a.shape()[ax]).product();
+        let out_size: usize = data.shape().iter().product();
+        if count == 0 {
+            crate::interp::warnings::warn_at("RuntimeWarning", "Mean of empty slice", "mean");
+            if out_size > 0 {
+                let scalar = data.shape().is_empty();
+                let msg = if scalar {
+                    "invalid value encountered in scalar divide"
+                } else {
+                    "invalid value encountered in divide"
+                };
+                crate::interp::warnings::warn_at("RuntimeWarning", msg, "mean-divide");
+            }
+        }
     }
     Ok(wrap_result(data))
 }
@@ -730,6 +743,11 @@ fn var_call(name: &str, args: Args, sqrt: bool) -> PyResult<Value> {
     let keepdims = bool_of(opt(&mut s, 5))?;
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
     let mut r = a.with_view(|v| reduce::variance(&v, &axes, ddof, keepdims))?;
+    let count: usize = axes.iter().map(|&ax| a.shape()[ax]).product();
+    if !r.is_empty() {
+        let values = a.with_view(|v| crate::ops::cast::as_f64(&v).into_owned());
+        reduce::variance_warnings(values, &axes, count, ddof, r.ndim() == 0);
+    }
     if sqrt {
         r.mapv_inplace(f64::sqrt);
     }
@@ -808,11 +826,20 @@ fn np_matmul(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn np_inner(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("inner", args, &["a", "b"], 2)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
-    let bt = match &b {
-        Value::Array(x) if x.ndim() >= 2 => transpose_value(x, None)?,
-        _ => b,
+    let (aa, ba) = (arr(&a)?, arr(&b)?);
+    if aa.ndim() == 0 || ba.ndim() == 0 {
+        return pyops::numpy_binary(Ufunc2::Multiply, &a, &b, false);
+    }
+    // Contract the last axes: swap b's last two axes and use dot's rule.
+    let n = ba.ndim() as i64;
+    let bt = if n >= 2 {
+        let mut perm: Vec<i64> = (0..n).collect();
+        perm.swap((n - 1) as usize, (n - 2) as usize);
+        transpose_value(&ba, Some(perm))?
+    } else {
+        Value::Array(ba)
     };
-    linalg::dot_values(&a, &bt)
+    linalg::dot_values(&Value::Array(aa), &bt)
 }
 
 fn np_outer(_: &mut Interp, args: Args) -> PyResult<Value> {

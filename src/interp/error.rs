@@ -173,7 +173,7 @@ impl PyErr {
     }
     /// The `ExcType: message` line IPython ends a traceback with.
     pub fn line(&self) -> String {
-        if self.message.is_empty() {
+        if self.message.is_empty() && self.exc == ExcType::KeyboardInterrupt {
             self.exc.name().to_string()
         } else {
             format!("{}: {}", self.exc.name(), self.message)

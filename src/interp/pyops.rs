@@ -62,8 +62,19 @@ fn ufunc_for(op: BinOp) -> Option<Ufunc2> {
 pub fn numpy_binary(op: Ufunc2, l: &Value, r: &Value, scalar_math: bool) -> PyResult<Value> {
     let mut a = to_operand(l)?;
     let mut b = to_operand(r)?;
-    fix_big_int(&mut a, b.dtype());
-    fix_big_int(&mut b, a.dtype());
+    // A Python int beyond int64 still compares and divides (in float64).
+    let float_ok = matches!(
+        op,
+        Ufunc2::Divide
+            | Ufunc2::Equal
+            | Ufunc2::NotEqual
+            | Ufunc2::Less
+            | Ufunc2::LessEqual
+            | Ufunc2::Greater
+            | Ufunc2::GreaterEqual
+    );
+    fix_big_int(&mut a, b.dtype(), float_ok);
+    fix_big_int(&mut b, a.dtype(), float_ok);
     ufunc::binary(op, &a, &b, scalar_math).map(ufunc::wrap_result)
 }
 
@@ -125,6 +136,10 @@ pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
 
 fn numpy_operator(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
     if op == BinOp::MatMul {
+        let arrayish = |v: &Value| matches!(v, Value::Array(_) | Value::List(_) | Value::Tuple(_));
+        if !arrayish(l) && !arrayish(r) {
+            return Err(unsupported("@", l, r));
+        }
         return crate::ops::linalg::matmul_values(l, r);
     }
     if matches!(l, Value::Str(_) | Value::None) || matches!(r, Value::Str(_) | Value::None) {
@@ -425,6 +440,16 @@ pub fn inplace(op: BinOp, current: &Value, rhs: &Value) -> PyResult<Value> {
     };
     let rhs_op = to_operand(rhs)?;
     let (dt, rt) = (a.dtype(), rhs_op.dtype());
+    let int8 = dt == crate::value::DType::Bool
+        && rt == crate::value::DType::Bool
+        && matches!(op, BinOp::Pow | BinOp::FloorDiv | BinOp::Mod);
+    if int8 {
+        let name = ufunc_for(op).map(|u| u.name()).unwrap_or("");
+        return Err(PyErr::new(
+            ExcType::UFuncTypeError,
+            format!("Cannot cast ufunc '{name}' output from dtype('int8') to dtype('bool') with casting rule 'same_kind'"),
+        ));
+    }
     let result_dt = match op {
         BinOp::Div => crate::value::DType::Float64,
         _ => dt.max(rt),
@@ -472,7 +497,9 @@ pub fn unary(op: UnaryOp, v: &Value) -> PyResult<Value> {
             UnaryOp::Not => return Ok(Value::Bool(!truthy(v)?)),
         };
         let scalar = matches!(v, Value::Scalar(_));
-        if u == Ufunc1::Positive {
+        if u == Ufunc1::Positive
+            && crate::value::convert::to_operand(v)?.dtype() != crate::value::DType::Bool
+        {
             return Ok(match v {
                 Value::Array(a) => Value::Array(NdArray::new(a.to_data())),
                 other => other.clone(),
@@ -550,6 +577,15 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Array(x), Value::Array(y)) => x.shares_memory(y) && x.shape() == y.shape(),
         (Value::DType(x), Value::DType(y)) => x == y,
+        (Value::Dict(x), Value::Dict(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.entries.len() == y.entries.len()
+                && x.entries.iter().all(|(k, v)| {
+                    y.entries
+                        .iter()
+                        .any(|(k2, v2)| values_equal(k, k2) && values_equal(v, v2))
+                })
+        }
         (Value::DType(d), other) | (other, Value::DType(d)) => {
             matches!(other, Value::Type(_) | Value::Str(_))
                 && crate::builtins::numpy::dtype_arg(Some(other.clone()))

@@ -9,6 +9,9 @@ use std::cell::RefCell;
 pub struct Warning {
     pub category: &'static str,
     pub message: String,
+    /// Where it was raised; identical warnings from different places
+    /// (different lines of NumPy's Python code) are all shown, as in Python.
+    pub location: &'static str,
 }
 
 /// Something a cell emitted while running.
@@ -25,9 +28,15 @@ thread_local! {
 /// Record a warning. Like Python's default filter inside one cell, an
 /// identical warning is kept once.
 pub fn warn(category: &'static str, message: impl Into<String>) {
+    warn_at(category, message, "");
+}
+
+/// Record a warning raised at a named place.
+pub fn warn_at(category: &'static str, message: impl Into<String>, location: &'static str) {
     let w = Event::Warning(Warning {
         category,
         message: message.into(),
+        location,
     });
     PENDING.with(|p| {
         let mut p = p.borrow_mut();

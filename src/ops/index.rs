@@ -23,6 +23,8 @@ enum Item {
     IntArray(ndarray::ArrayD<i64>),
     /// Boolean mask, kept until its axes are known.
     Mask(ndarray::ArrayD<bool>),
+    /// `a[True]` / `a[False]`: a new axis of length 1 or 0.
+    BoolScalar(bool),
 }
 
 fn parse_items(idx: &Value) -> PyResult<Vec<Item>> {
@@ -36,7 +38,7 @@ fn parse_item(v: &Value) -> PyResult<Item> {
     Ok(match v {
         Value::Int(i) => Item::Int(i64::try_from(*i).map_err(|_| PyErr::index(INDEX_TYPES))?),
         Value::Scalar(Scalar::Int(i)) => Item::Int(*i),
-        Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => Item::Mask(crate::ops::cast::zero_d(*b)),
+        Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => Item::BoolScalar(*b),
         Value::Slice(s) => Item::Slice(s.start, s.stop, s.step),
         Value::None => Item::NewAxis,
         Value::Ellipsis => Item::Ellipsis,
@@ -127,7 +129,7 @@ fn expand(items: Vec<Item>, ndim: usize) -> PyResult<Vec<Item>> {
     let consumed: usize = items
         .iter()
         .map(|it| match it {
-            Item::NewAxis | Item::Ellipsis => 0,
+            Item::NewAxis | Item::Ellipsis | Item::BoolScalar(_) => 0,
             Item::Mask(m) => m.ndim(),
             _ => 1,
         })
@@ -197,6 +199,16 @@ fn basic_view(a: &NdArray, items: &[Item]) -> PyResult<NdArray> {
                 view = view.derive(ViewOp::NewAxis { axis: cur });
                 cur += 1;
             }
+            Item::BoolScalar(b) => {
+                view = view.derive(ViewOp::NewAxis { axis: cur });
+                if !b {
+                    view = view.derive(ViewOp::Slice {
+                        axis: cur,
+                        slice: Slice::new(0, Some(0), 1),
+                    });
+                }
+                cur += 1;
+            }
             _ => {}
         }
     }
@@ -211,7 +223,9 @@ pub fn get(a: &NdArray, idx: &Value) -> PyResult<Value> {
     let items = expand(items, ndim)?;
     if !is_advanced(&items) {
         let all_ints = items.iter().filter(|i| matches!(i, Item::Int(_))).count() == ndim
-            && !items.iter().any(|i| matches!(i, Item::NewAxis));
+            && !items
+                .iter()
+                .any(|i| matches!(i, Item::NewAxis | Item::BoolScalar(_)));
         let view = basic_view(a, &items)?;
         if all_ints && !ellipsis {
             return Ok(wrap_result(view.to_data()));
@@ -332,7 +346,7 @@ impl AdvancedPlan {
                     }
                     orig += mshape.len();
                 }
-                Item::NewAxis => split.push((Item::NewAxis, None)),
+                Item::NewAxis | Item::BoolScalar(_) => split.push((Item::NewAxis, None)),
                 other => {
                     split.push((other, Some(orig)));
                     orig += 1;
@@ -378,7 +392,7 @@ impl AdvancedPlan {
                     view = view.derive(ViewOp::NewAxis { axis: cur });
                     cur += 1;
                 }
-                Item::Ellipsis | Item::Mask(_) => {}
+                Item::Ellipsis | Item::Mask(_) | Item::BoolScalar(_) => {}
             }
         }
         let shapes: Vec<&[usize]> = arrays.iter().map(|a| a.shape()).collect();

@@ -337,22 +337,26 @@ fn reduce_f64(r: Reduction, lane: &[f64], block: usize) -> f64 {
     match r {
         Reduction::Sum => sum_lane_f64(lane, block),
         Reduction::Prod => lane.iter().fold(1.0, |a, &b| a * b),
-        Reduction::Max => lane.iter().copied().fold(f64::NEG_INFINITY, |a, b| {
-            if a.is_nan() || b.is_nan() {
-                f64::NAN
-            } else {
-                a.max(b)
-            }
-        }),
-        Reduction::Min => lane.iter().copied().fold(f64::INFINITY, |a, b| {
-            if a.is_nan() || b.is_nan() {
-                f64::NAN
-            } else {
-                a.min(b)
-            }
-        }),
+        Reduction::Max => fold_extreme(lane, |a, b| a > b),
+        Reduction::Min => fold_extreme(lane, |a, b| a < b),
         _ => 0.0,
     }
+}
+
+/// NumPy's maximum/minimum folded left: nan propagates, ties keep the later value.
+fn fold_extreme(lane: &[f64], keep_acc: impl Fn(f64, f64) -> bool) -> f64 {
+    let Some((&first, rest)) = lane.split_first() else {
+        return f64::NAN;
+    };
+    rest.iter().fold(first, |a, &b| {
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else if keep_acc(a, b) {
+            a
+        } else {
+            b
+        }
+    })
 }
 
 fn reduce_i64(r: Reduction, lane: &[i64]) -> i64 {
@@ -381,6 +385,54 @@ pub fn variance(v: &AView, axes: &[usize], ddof: f64, keepdims: bool) -> PyResul
         })
         .collect();
     finish(l.out_shape, vals, axes, ndim, keepdims)
+}
+
+/// The RuntimeWarnings NumPy's `_var` issues: too few degrees of freedom,
+/// 0/0 in the mean, inf - inf in the deviations, and the final division.
+pub fn variance_warnings(
+    a: ArrayD<f64>,
+    axes: &[usize],
+    count: usize,
+    ddof: f64,
+    scalar_result: bool,
+) {
+    use crate::interp::warnings::warn_at;
+    if (count as f64) - ddof <= 0.0 {
+        warn_at(
+            "RuntimeWarning",
+            "Degrees of freedom <= 0 for slice",
+            "var-dof",
+        );
+    }
+    if count == 0 {
+        warn_at(
+            "RuntimeWarning",
+            "invalid value encountered in divide",
+            "var-mean",
+        );
+    } else {
+        let l = lanes(&a.view(), axes);
+        let bad_sub = l.lanes.iter().any(|lane| {
+            let mean = sum_lane_f64(lane, l.block) / lane.len() as f64;
+            lane.iter()
+                .any(|&x| !x.is_nan() && !mean.is_nan() && (x - mean).is_nan())
+        });
+        if bad_sub {
+            warn_at(
+                "RuntimeWarning",
+                "invalid value encountered in subtract",
+                "var-sub",
+            );
+        }
+    }
+    if (count as f64) - ddof <= 0.0 {
+        let msg = if scalar_result {
+            "invalid value encountered in scalar divide"
+        } else {
+            "invalid value encountered in divide"
+        };
+        warn_at("RuntimeWarning", msg, "var-result");
+    }
 }
 
 /// `np.argmax`/`np.argmin` along one axis (None = flattened).

@@ -225,6 +225,7 @@ pub fn binary(op: Ufunc2, a: &Operand, b: &Operand, scalar_math: bool) -> PyResu
     if dt == DType::Int64 && (a.big_int.is_some() || b.big_int.is_some()) && !op.is_comparison() {
         return Err(big_int_overflow());
     }
+    check_loop_exists(op, dt)?;
     let (sa, sb) = (a.shape(), b.shape());
     let shape = broadcast_or_err(&sa, &sb)?;
     check_alloc(&shape, dt)?;
@@ -234,6 +235,24 @@ pub fn binary(op: Ufunc2, a: &Operand, b: &Operand, scalar_math: bool) -> PyResu
     })?;
     report_flags(flags.get(), op.name(), scalar_math);
     Ok(result)
+}
+
+/// Type errors NumPy reports before looking at shapes.
+fn check_loop_exists(op: Ufunc2, dt: DType) -> PyResult<()> {
+    use Ufunc2::*;
+    let bitwise = matches!(op, BitAnd | BitOr | BitXor | LeftShift | RightShift);
+    if dt == DType::Float64 && bitwise {
+        return Err(PyErr::type_err(format!(
+            "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+            op.name()
+        )));
+    }
+    if dt == DType::Bool && op == Subtract {
+        return Err(PyErr::type_err(
+            "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
+        ));
+    }
+    Ok(())
 }
 
 fn no_loop(op: Ufunc2, dt: DType) -> PyErr {
@@ -767,6 +786,10 @@ pub fn unary(op: Ufunc1, a: &Operand, scalar_math: bool) -> PyResult<ArrayData> 
             (DType::Int64, AView::Int(x)) => Ok(ArrayData::Int(x.mapv(|x| int_unary(op, x, scalar_math, &raise)))),
             (_, AView::Bool(x)) => match op {
                 Absolute | Floor | Ceil | Trunc => Ok(ArrayData::Bool(x.to_owned())),
+                Positive => Err(PyErr::new(
+                    ExcType::UFuncTypeError,
+                    "ufunc 'positive' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None",
+                )),
                 Invert => Ok(ArrayData::Bool(x.mapv(|b| !b))),
                 Negative => Err(PyErr::type_err(
                     "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.",
@@ -811,7 +834,7 @@ fn int_unary(op: Ufunc1, x: i64, scalar_math: bool, raise: &impl Fn(u8)) -> i64 
         }
         Reciprocal => {
             if x == 0 {
-                raise(DIVIDE);
+                raise(DIVIDE | INVALID);
                 i64::MIN
             } else {
                 1 / x

@@ -303,9 +303,9 @@ pub fn to_operand(v: &Value) -> PyResult<Operand> {
 
 /// If a weak Python int is too big for int64 but the computation is in
 /// float64, use its float value (as NumPy does).
-pub fn fix_big_int(op: &mut Operand, other_dtype: DType) {
+pub fn fix_big_int(op: &mut Operand, other_dtype: DType, float_ok: bool) {
     if let Some(big) = op.big_int {
-        if other_dtype == DType::Float64 {
+        if other_dtype == DType::Float64 || float_ok {
             *op = Operand::owned(ArrayData::Float(crate::ops::cast::zero_d(big as f64)), true);
         }
     }
