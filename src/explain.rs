@@ -20,27 +20,20 @@ struct Line {
 
 /// Explain `src` as a tree.
 pub fn explain(session: &mut Session, src: &str) -> PyResult<String> {
-    let expr = parse_expr(src).map_err(|e| {
-        crate::interp::error::PyErr::new(crate::interp::error::ExcType::SyntaxError, e.message)
-    })?;
+    let expr = parse_expr(src)
+        .map_err(|e| crate::interp::error::PyErr::new(crate::interp::error::ExcType::SyntaxError, e.message))?;
     let mut interp = Interp::new(session, src);
     let mut lines = Vec::new();
     let v = walk(&mut interp, &expr, 0, &mut lines)?;
     let mut out = String::new();
     for (i, l) in lines.iter().enumerate() {
-        let last_at_depth = !lines[i + 1..]
-            .iter()
-            .take_while(|n| n.depth >= l.depth)
-            .any(|n| n.depth == l.depth);
+        let last_at_depth = !lines[i + 1..].iter().take_while(|n| n.depth >= l.depth).any(|n| n.depth == l.depth);
         let mut prefix = String::new();
         for d in 1..=l.depth {
             if d == l.depth {
                 prefix.push_str(if last_at_depth { "└─ " } else { "├─ " });
             } else {
-                let open = lines[i + 1..]
-                    .iter()
-                    .take_while(|n| n.depth >= d)
-                    .any(|n| n.depth == d);
+                let open = lines[i + 1..].iter().take_while(|n| n.depth >= d).any(|n| n.depth == d);
                 prefix.push_str(if open { "│  " } else { "   " });
             }
         }
@@ -74,57 +67,31 @@ fn compact(s: &[usize]) -> String {
     crate::ops::broadcast::compact_shape(s)
 }
 
-fn contraction_rule(
-    name: &str,
-    a: &[usize],
-    b: &[usize],
-    r: &Option<Vec<usize>>,
-) -> Option<String> {
+fn contraction_rule(name: &str, a: &[usize], b: &[usize], r: &Option<Vec<usize>>) -> Option<String> {
     let k = *a.last()?;
     let r = r.as_ref()?;
-    let result = if r.is_empty() {
-        "scalar".to_string()
-    } else {
-        compact(r)
-    };
-    Some(format!(
-        "{name}: {}·{} → {result}, contracts axis of length {k}",
-        compact(a),
-        compact(b)
-    ))
+    let result = if r.is_empty() { "scalar".to_string() } else { compact(r) };
+    Some(format!("{name}: {}·{} → {result}, contracts axis of length {k}", compact(a), compact(b)))
 }
 
 fn walk(i: &mut Interp, e: &Expr, depth: usize, out: &mut Vec<Line>) -> PyResult<Value> {
+    // Literals are not worth a line of their own.
+    if matches!(e.kind, ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::None) {
+        return i.eval(e);
+    }
     let text = e.span.text(i.src).to_string();
     let idx = out.len();
-    out.push(Line {
-        depth,
-        text,
-        kind: String::new(),
-        rule: None,
-    });
+    out.push(Line { depth, text, kind: String::new(), rule: None });
     let (v, rule) = match &e.kind {
-        ExprKind::BinOp {
-            op, left, right, ..
-        } => {
+        ExprKind::BinOp { op, left, right, .. } => {
             let l = walk(i, left, depth + 1, out)?;
             let r = walk(i, right, depth + 1, out)?;
             let v = pyops::binary(*op, &l, &r)?;
             let rule = match (shape_of(&l), shape_of(&r)) {
-                (Some(a), Some(b)) if *op == BinOp::MatMul => {
-                    contraction_rule("matmul", &a, &b, &shape_of(&v))
-                }
-                (Some(a), Some(b)) if a != b => broadcast_shapes(&[&a, &b]).map(|s| {
-                    format!(
-                        "broadcast {} with {} → {}",
-                        compact(&a),
-                        compact(&b),
-                        compact(&s)
-                    )
-                }),
-                (Some(a), Some(_)) => {
-                    Some(format!("elementwise {} on {}", op.symbol(), compact(&a)))
-                }
+                (Some(a), Some(b)) if *op == BinOp::MatMul => contraction_rule("matmul", &a, &b, &shape_of(&v)),
+                (Some(a), Some(b)) if a != b => broadcast_shapes(&[&a, &b])
+                    .map(|s| format!("broadcast {} with {} → {}", compact(&a), compact(&b), compact(&s))),
+                (Some(a), Some(_)) => Some(format!("elementwise {} on {}", op.symbol(), compact(&a))),
                 _ => None,
             };
             (v, rule)
@@ -132,16 +99,11 @@ fn walk(i: &mut Interp, e: &Expr, depth: usize, out: &mut Vec<Line>) -> PyResult
         ExprKind::Attribute { value, attr, .. } if attr == "T" => {
             let inner = walk(i, value, depth + 1, out)?;
             let v = crate::builtins::attrs::get_attr(&inner, attr)?;
-            let rule = shape_of(&inner)
-                .zip(shape_of(&v))
-                .map(|(a, b)| format!("transpose {} → {}", compact(&a), compact(&b)));
+            let rule =
+                shape_of(&inner).zip(shape_of(&v)).map(|(a, b)| format!("transpose {} → {}", compact(&a), compact(&b)));
             (v, rule)
         }
-        ExprKind::Call { func, args }
-            if args
-                .iter()
-                .all(|a| matches!(a, Arg::Positional(_) | Arg::Keyword { .. })) =>
-        {
+        ExprKind::Call { func, args } if args.iter().all(|a| matches!(a, Arg::Positional(_) | Arg::Keyword { .. })) => {
             let f = i.eval(func)?;
             let mut a = Args::default();
             let mut shapes = Vec::new();
@@ -170,12 +132,7 @@ fn walk(i: &mut Interp, e: &Expr, depth: usize, out: &mut Vec<Line>) -> PyResult
     Ok(v)
 }
 
-fn call_rule(
-    f: &Value,
-    shapes: &[Option<Vec<usize>>],
-    keywords: &[(String, Value)],
-    result: &Value,
-) -> Option<String> {
+fn call_rule(f: &Value, shapes: &[Option<Vec<usize>>], keywords: &[(String, Value)], result: &Value) -> Option<String> {
     let (name, first_is_recv) = match f {
         Value::Builtin(b) => (b.name, false),
         Value::Method(_, b) => (b.name, true),
@@ -200,22 +157,12 @@ fn call_rule(
             };
             contraction_rule(&format!("np.{name}"), &a, &b, &rs)
         }
-        "sum" | "mean" | "max" | "min" | "prod" | "std" | "var" | "any" | "all" | "argmax"
-        | "argmin" => {
+        "sum" | "mean" | "max" | "min" | "prod" | "std" | "var" | "any" | "all" | "argmax" | "argmin" => {
             let a = first?;
-            let axis = keywords
-                .iter()
-                .find(|(k, _)| k == "axis")
-                .map(|(_, v)| crate::display::repr_plain(v));
-            let keep = keywords
-                .iter()
-                .any(|(k, v)| k == "keepdims" && matches!(v, Value::Bool(true)));
+            let axis = keywords.iter().find(|(k, _)| k == "axis").map(|(_, v)| crate::display::repr_plain(v));
+            let keep = keywords.iter().any(|(k, v)| k == "keepdims" && matches!(v, Value::Bool(true)));
             let r = rs?;
-            let result = if r.is_empty() {
-                "scalar".to_string()
-            } else {
-                compact(&r)
-            };
+            let result = if r.is_empty() { "scalar".to_string() } else { compact(&r) };
             Some(match axis {
                 None => format!("{name} over all axes of {} → {result}", compact(&a)),
                 Some(ax) => {
@@ -227,10 +174,7 @@ fn call_rule(
                             if (0..nd).contains(&j) {
                                 let mut k = a.clone();
                                 k[j as usize] = 1;
-                                text.push_str(&format!(
-                                    " (keepdims=True would give {})",
-                                    compact(&k)
-                                ));
+                                text.push_str(&format!(" (keepdims=True would give {})", compact(&k)));
                             }
                         }
                     }
@@ -243,12 +187,7 @@ fn call_rule(
         }
         "multiply" | "add" | "subtract" | "divide" | "maximum" | "minimum" | "power" => {
             let (a, b) = (arg_shapes.first()?.clone(), arg_shapes.get(1)?.clone());
-            Some(format!(
-                "broadcast {} with {} → {}",
-                compact(&a),
-                compact(&b),
-                compact(&rs?)
-            ))
+            Some(format!("broadcast {} with {} → {}", compact(&a), compact(&b), compact(&rs?)))
         }
         _ => {
             let a = first?;

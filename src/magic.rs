@@ -55,9 +55,7 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
         }
         "display" => match DisplayMode::parse(args) {
             Some(m) => session.render.display = m,
-            None if args.is_empty() => {
-                stdout(format!("display: {}\n", session.render.display.name()))
-            }
+            None if args.is_empty() => stdout(format!("display: {}\n", session.render.display.name())),
             None => {
                 return Err(PyErr::new(
                     ExcType::ValueError,
@@ -69,21 +67,15 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
             if args.is_empty() {
                 session.float_precision = None;
             } else {
-                let n: usize = args.parse().map_err(|_| {
-                    PyErr::value(format!(
-                        "Precision must be int or format string, not {args}"
-                    ))
-                })?;
+                let n: usize = args
+                    .parse()
+                    .map_err(|_| PyErr::value(format!("Precision must be int or format string, not {args}")))?;
                 session.float_precision = Some(n);
             }
         }
         "lsmagic" => stdout(format!(
             "Available line magics:\n{}\n",
-            MAGICS
-                .iter()
-                .map(|m| format!("%{m}"))
-                .collect::<Vec<_>>()
-                .join("  ")
+            MAGICS.iter().map(|m| format!("%{m}")).collect::<Vec<_>>().join("  ")
         )),
         "quickref" => stdout(quickref()),
         "history" => stdout(history(session, args)),
@@ -104,18 +96,14 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
         "run" | "load" => {
             let path = args.trim_matches(|c| c == '"' || c == '\'');
             let text = std::fs::read_to_string(path).map_err(|e| {
-                PyErr::new(
-                    ExcType::FileNotFoundError,
-                    format!("[Errno 2] No such file or directory: '{path}' ({e})"),
-                )
+                PyErr::new(ExcType::FileNotFoundError, format!("[Errno 2] No such file or directory: '{path}' ({e})"))
             })?;
             if name == "load" {
                 stdout(format!("{text}\n"));
             }
-            let opts = crate::session::ScriptOptions {
-                render: session.render,
-            };
+            let opts = crate::session::ScriptOptions { render: session.render };
             let result = crate::session::run_script_in(session, &text, &opts);
+            session.render = opts.render;
             for c in &result.cells {
                 if !c.output.is_empty() {
                     stdout(format!("{}\n", c.output));
@@ -135,15 +123,10 @@ pub fn run_magic(session: &mut Session, line: &str) -> PyResult<Option<Value>> {
                 .collect();
             crate::transcript::atomic_write(std::path::Path::new(path), text.as_bytes())
                 .map_err(|e| PyErr::new(ExcType::OSError, e.to_string()))?;
-            stdout(format!(
-                "The following commands were written to file `{path}`:\n{text}"
-            ));
+            stdout(format!("The following commands were written to file `{path}`:\n{text}"));
         }
         _ => {
-            return Err(PyErr::new(
-                ExcType::UsageError,
-                format!("Line magic function `%{name}` not found."),
-            ));
+            return Err(PyErr::new(ExcType::UsageError, format!("Line magic function `%{name}` not found.")));
         }
     }
     Ok(None)
@@ -183,25 +166,12 @@ pub fn whos(session: &Session) -> String {
                     [_, _] => "matrix".into(),
                     more => format!("{}-D array", more.len()),
                 };
-                (
-                    kind,
-                    a.dtype().name().to_string(),
-                    crate::ops::broadcast::shape_repr(&s),
-                    a.size().to_string(),
-                )
+                (kind, a.dtype().name().to_string(), crate::ops::broadcast::shape_repr(&s), a.size().to_string())
             }
-            Value::Scalar(s) => (
-                format!("np.{} scalar", s.dtype().name()),
-                s.dtype().name().to_string(),
-                "()".into(),
-                "1".into(),
-            ),
-            other => (
-                other.type_name(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ),
+            Value::Scalar(s) => {
+                (format!("np.{} scalar", s.dtype().name()), s.dtype().name().to_string(), "()".into(), "1".into())
+            }
+            other => (other.type_name(), String::new(), String::new(), String::new()),
         };
         let preview = display::repr_value(v, &session.print_options).replace('\n', " ");
         let preview: String = if preview.chars().count() > 40 {
@@ -273,10 +243,7 @@ fn fmt_duration(d: Duration) -> String {
 /// `%timeit EXPR`: automatic loop count (1, 10, 100, ... until 0.2 s), 7 runs.
 fn timeit(session: &mut Session, expr: &str) -> PyResult<String> {
     if expr.trim().is_empty() {
-        return Err(PyErr::new(
-            ExcType::UsageError,
-            "%timeit needs an expression",
-        ));
+        return Err(PyErr::new(ExcType::UsageError, "%timeit needs an expression"));
     }
     let run = |loops: usize, session: &mut Session| -> PyResult<f64> {
         let start = Instant::now();
@@ -299,12 +266,7 @@ fn timeit(session: &mut Session, expr: &str) -> PyResult<String> {
         per_loop.push(run(loops, session)? / loops as f64);
     }
     let mean = per_loop.iter().sum::<f64>() / 7.0;
-    let std = (per_loop
-        .iter()
-        .map(|t| (t - mean) * (t - mean))
-        .sum::<f64>()
-        / 7.0)
-        .sqrt();
+    let std = (per_loop.iter().map(|t| (t - mean) * (t - mean)).sum::<f64>() / 7.0).sqrt();
     Ok(format!(
         "{} ± {} per loop (mean ± std. dev. of 7 runs, {} loop{} each)\n",
         fmt_seconds(mean),
@@ -318,7 +280,7 @@ fn group_thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -4,5 +4,8 @@
 mod cli;
 
 fn main() {
+    // Panics inside evaluation are caught and reported as internal errors
+    // with the input that caused them; the default hook's stderr dump is noise.
+    std::panic::set_hook(Box::new(|_| {}));
     std::process::exit(cli::main());
 }

@@ -60,20 +60,12 @@ pub fn prompt_width(number: usize) -> usize {
     format!("In [{number}]: ").len()
 }
 
-/// Run one cell and render its output text.
-pub fn run_and_render(
-    session: &mut Session,
-    src: &str,
-    opts: &RenderOptions,
-) -> (usize, String, bool) {
+/// Run one cell and render its output text with the session's current
+/// render options (`%display` may change them from one cell to the next).
+pub fn run_and_render(session: &mut Session, src: &str) -> (usize, String, bool) {
     let outcome = session.run_cell(src);
-    let text = render_outcome(
-        &outcome,
-        src,
-        prompt_width(outcome.number),
-        &session.print_options,
-        opts,
-    );
+    let opts = session.render;
+    let text = render_outcome(&outcome, src, prompt_width(outcome.number), &session.print_options, &opts);
     (outcome.number, text, outcome.error.is_some())
 }
 
@@ -86,43 +78,27 @@ pub fn run_script(script: &str, opts: &ScriptOptions) -> ScriptResult {
 /// Replay a script in an existing session.
 pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) -> ScriptResult {
     let mut cells = Vec::new();
+    session.render = opts.render;
     for cell in split_cells(script) {
-        let (number, output, failed) = run_and_render(session, &cell.text, &opts.render);
-        cells.push(ReplayedCell {
-            number,
-            source: cell.text,
-            output,
-            failed,
-        });
+        let (number, output, failed) = run_and_render(session, &cell.text);
+        cells.push(ReplayedCell { number, source: cell.text, output, failed });
     }
-    ScriptResult {
-        cells,
-        header: header_line(&opts.render),
-    }
+    ScriptResult { cells, header: header_line(&opts.render) }
 }
 
 /// Render options recorded in a transcript's header.
 pub fn render_options_from_header(h: &transcript::HeaderOptions) -> RenderOptions {
-    let display = h
-        .display
-        .as_deref()
-        .and_then(DisplayMode::parse)
-        .unwrap_or(DisplayMode::Repr);
-    RenderOptions {
-        display,
-        hints: !h.no_hints,
-    }
+    let display = h.display.as_deref().and_then(DisplayMode::parse).unwrap_or(DisplayMode::Repr);
+    RenderOptions { display, hints: !h.no_hints }
 }
 
 /// Check transcript text by replaying its cells in a fresh session.
-pub fn check_transcript_text(
-    text: &str,
-    opts: &CompareOptions,
-) -> Result<CheckReport, TranscriptError> {
+pub fn check_transcript_text(text: &str, opts: &CompareOptions) -> Result<CheckReport, TranscriptError> {
     let parsed = transcript::parse_transcript(text)?;
     let render = render_options_from_header(&parsed.header);
     let mut session = Session::new();
-    let mut run = |src: &str| run_and_render(&mut session, src, &render).1;
+    session.render = render;
+    let mut run = |src: &str| run_and_render(&mut session, src).1;
     transcript::check_transcript_with(text, &mut run, opts)
 }
 
@@ -130,9 +106,7 @@ pub fn check_transcript_text(
 /// Returns the report; `report.mismatches` is empty when it matches.
 pub fn check_transcript(path: impl AsRef<Path>) -> Result<CheckReport, TranscriptError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| TranscriptError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| TranscriptError::Io { path: path.to_path_buf(), source })?;
     check_transcript_text(&text, &CompareOptions::default())
 }

@@ -12,10 +12,7 @@ use std::path::Path;
 use npr::transcript::CompareOptions;
 
 fn cell_key(file: &str, index: usize, source: &str) -> String {
-    format!(
-        "{file}:{index}: {}",
-        source.lines().next().unwrap_or("").trim()
-    )
+    format!("{file}:{index}: {}", source.lines().next().unwrap_or("").trim())
 }
 
 #[test]
@@ -37,11 +34,7 @@ fn differential_suite_matches_numpy() {
     let (mut total, mut failing) = (0usize, BTreeSet::new());
     let mut details = Vec::new();
     for path in &files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("?")
-            .to_string();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
         let text = std::fs::read_to_string(path).expect("readable transcript");
         let report = npr::session::check_transcript_text(&text, &CompareOptions::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -61,9 +54,8 @@ fn differential_suite_matches_numpy() {
         known.len()
     );
     if std::env::var("NPR_UPDATE_KNOWN").is_ok_and(|v| v == "1") {
-        let mut text = String::from(
-            "# Cells of tests/diff/expected that npr does not match yet (file:cell: first line).\n",
-        );
+        let mut text =
+            String::from("# Cells of tests/diff/expected that npr does not match yet (file:cell: first line).\n");
         for k in &failing {
             text.push_str(k);
             text.push('\n');
@@ -76,10 +68,7 @@ fn differential_suite_matches_numpy() {
     }
     let fixed: Vec<&String> = known.difference(&failing).collect();
     if !fixed.is_empty() {
-        println!(
-            "{} known failures now pass; run with NPR_UPDATE_KNOWN=1 to drop them:",
-            fixed.len()
-        );
+        println!("{} known failures now pass; run with NPR_UPDATE_KNOWN=1 to drop them:", fixed.len());
         for k in fixed.iter().take(20) {
             println!("  {k}");
         }
@@ -88,11 +77,6 @@ fn differential_suite_matches_numpy() {
         details.is_empty(),
         "{} cells regressed or newly differ from NumPy:\n\n{}",
         details.len(),
-        details
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        details.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
     );
 }

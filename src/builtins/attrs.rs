@@ -21,10 +21,7 @@ fn no_attr(v: &Value, name: &str, candidates: Vec<&str>) -> PyErr {
 
 /// Names of a module's members, for completion and suggestions.
 pub fn module_members(m: Module) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = super::table()
-        .filter(|b| b.owner == Owner::Module(m))
-        .map(|b| b.name)
-        .collect();
+    let mut names: Vec<&'static str> = super::table().filter(|b| b.owner == Owner::Module(m)).map(|b| b.name).collect();
     if m == Module::Numpy {
         names.extend([
             "pi",
@@ -101,26 +98,13 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
         },
         Value::Float(x) if name == "real" => Ok(Value::Float(*x)),
         Value::Float(x) if name == "is_integer" => Ok(Value::Bool(x.fract() == 0.0)),
-        Value::Type(t) if name == "__name__" => {
-            Ok(Value::str(t.qualname().rsplit('.').next().unwrap_or("")))
-        }
+        Value::Type(t) if name == "__name__" => Ok(Value::str(t.qualname().rsplit('.').next().unwrap_or(""))),
         Value::Function(f) if name == "__name__" => Ok(Value::str(&f.name)),
-        Value::Function(f) if name == "__doc__" => {
-            Ok(f.doc.as_ref().map(Value::str).unwrap_or(Value::None))
-        }
-        Value::List(_) | Value::Dict(_) | Value::Str(_) => {
-            match lookup(Owner::ObjectMethod, name) {
-                Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
-                None => Err(no_attr(
-                    v,
-                    name,
-                    super::python::OBJECT_METHODS
-                        .iter()
-                        .map(|b| b.name)
-                        .collect(),
-                )),
-            }
-        }
+        Value::Function(f) if name == "__doc__" => Ok(f.doc.as_ref().map(Value::str).unwrap_or(Value::None)),
+        Value::List(_) | Value::Dict(_) | Value::Str(_) => match lookup(Owner::ObjectMethod, name) {
+            Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
+            None => Err(no_attr(v, name, super::python::OBJECT_METHODS.iter().map(|b| b.name).collect())),
+        },
         other => Err(no_attr(other, name, Vec::new())),
     }
 }
@@ -149,19 +133,7 @@ fn module_attr(m: Module, name: &str) -> PyResult<Value> {
     if m == Module::Math {
         // math.log, math.exp, ... behave like np's on Python floats.
         if let Some(b) = lookup(Owner::Module(Module::Numpy), name) {
-            if matches!(
-                name,
-                "log"
-                    | "exp"
-                    | "sqrt"
-                    | "sin"
-                    | "cos"
-                    | "tan"
-                    | "floor"
-                    | "ceil"
-                    | "log10"
-                    | "log2"
-            ) {
+            if matches!(name, "log" | "exp" | "sqrt" | "sin" | "cos" | "tan" | "floor" | "ceil" | "log10" | "log2") {
                 return Ok(Value::Builtin(b));
             }
         }

@@ -43,6 +43,7 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(numpy::FUNCTIONS.iter())
         .chain(numpy::METHODS.iter())
         .chain(numpy::PRINT_FUNCTIONS.iter())
+        .chain(numpy::MORE_FUNCTIONS.iter())
         .chain(random::FUNCTIONS.iter())
         .chain(python::OBJECT_METHODS.iter())
 }
@@ -100,12 +101,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Bind call arguments to parameter names. `required` leading parameters
 /// must be given. Returns one slot per parameter.
-pub fn bind(
-    fname: &str,
-    args: Args,
-    params: &[&str],
-    required: usize,
-) -> PyResult<Vec<Option<Value>>> {
+pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResult<Vec<Option<Value>>> {
     let mut slots: Vec<Option<Value>> = vec![None; params.len()];
     if args.positional.len() > params.len() {
         return Err(PyErr::type_err(format!(
@@ -117,11 +113,7 @@ pub fn bind(
             },
             if params.len() == 1 { "" } else { "s" },
             args.positional.len(),
-            if args.positional.len() == 1 {
-                "was"
-            } else {
-                "were"
-            }
+            if args.positional.len() == 1 { "was" } else { "were" }
         )));
     }
     for (slot, v) in slots.iter_mut().zip(args.positional) {
@@ -131,24 +123,18 @@ pub fn bind(
         match params.iter().position(|p| *p == k) {
             Some(i) => {
                 if slots[i].is_some() {
-                    return Err(PyErr::type_err(format!(
-                        "{fname}() got multiple values for argument '{k}'"
-                    )));
+                    return Err(PyErr::type_err(format!("{fname}() got multiple values for argument '{k}'")));
                 }
                 slots[i] = Some(v);
             }
             None => {
-                return Err(PyErr::type_err(format!(
-                    "{fname}() got an unexpected keyword argument '{k}'"
-                )));
+                return Err(PyErr::type_err(format!("{fname}() got an unexpected keyword argument '{k}'")));
             }
         }
     }
     for (i, p) in params.iter().enumerate().take(required) {
         if slots[i].is_none() {
-            return Err(PyErr::type_err(format!(
-                "{fname}() missing 1 required positional argument: '{p}'"
-            )));
+            return Err(PyErr::type_err(format!("{fname}() missing 1 required positional argument: '{p}'")));
         }
     }
     Ok(slots)
@@ -156,16 +142,10 @@ pub fn bind(
 
 /// Take slot `i` or None.
 pub fn opt(slots: &mut [Option<Value>], i: usize) -> Option<Value> {
-    slots
-        .get_mut(i)
-        .and_then(|s| s.take())
-        .filter(|v| !v.is_none())
+    slots.get_mut(i).and_then(|s| s.take()).filter(|v| !v.is_none())
 }
 
 /// Take a required slot.
 pub fn req(slots: &mut [Option<Value>], i: usize) -> Value {
-    slots
-        .get_mut(i)
-        .and_then(|s| s.take())
-        .unwrap_or(Value::None)
+    slots.get_mut(i).and_then(|s| s.take()).unwrap_or(Value::None)
 }

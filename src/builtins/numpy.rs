@@ -26,13 +26,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin {
-        name,
-        owner,
-        signature,
-        doc,
-        func,
-    }
+    Builtin { name, owner, signature, doc, func }
 }
 
 // ---------------------------------------------------------------- arguments
@@ -42,12 +36,8 @@ fn arr(v: &Value) -> PyResult<NdArray> {
 }
 
 fn int_of(v: &Value) -> PyResult<i64> {
-    index_int(v).ok_or_else(|| {
-        PyErr::type_err(format!(
-            "'{}' object cannot be interpreted as an integer",
-            v.type_name()
-        ))
-    })
+    index_int(v)
+        .ok_or_else(|| PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
 }
 
 fn float_of(v: &Value) -> PyResult<f64> {
@@ -56,15 +46,8 @@ fn float_of(v: &Value) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as u8 as f64),
         Value::Scalar(s) => Ok(s.as_f64()),
-        Value::Array(a) if a.size() == 1 => Ok(as_f64(&a.to_data().view())
-            .iter()
-            .next()
-            .copied()
-            .unwrap_or(0.0)),
-        other => Err(PyErr::type_err(format!(
-            "must be real number, not {}",
-            other.type_name()
-        ))),
+        Value::Array(a) if a.size() == 1 => Ok(as_f64(&a.to_data().view()).iter().next().copied().unwrap_or(0.0)),
+        other => Err(PyErr::type_err(format!("must be real number, not {}", other.type_name()))),
     }
 }
 
@@ -96,18 +79,14 @@ pub fn dtype_arg(v: Option<Value>) -> PyResult<Option<DType>> {
             "float64" | "float" | "f8" | "d" | "double" => DType::Float64,
             "int64" | "int" | "i8" | "l" => DType::Int64,
             "bool" | "?" | "bool_" => DType::Bool,
-            "float32" | "float16" | "int32" | "int8" | "int16" | "uint8" | "uint64"
-            | "complex128" | "object" | "str" => {
+            "float32" | "float16" | "int32" | "int8" | "int16" | "uint8" | "uint64" | "complex128" | "object"
+            | "str" => {
                 return Err(PyErr::new(
                     ExcType::NotImplementedError,
                     format!("npr supports the dtypes bool, int64 and float64, not {s}"),
                 ))
             }
-            other => {
-                return Err(PyErr::type_err(format!(
-                    "data type '{other}' not understood"
-                )))
-            }
+            other => return Err(PyErr::type_err(format!("data type '{other}' not understood"))),
         },
         other => {
             return Err(PyErr::type_err(format!(
@@ -127,10 +106,9 @@ fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
         ))
     };
     match v {
-        Value::Tuple(_) | Value::List(_) => pyops::iterate(v)?
-            .iter()
-            .map(|x| index_int(x).ok_or_else(|| bad(x)))
-            .collect(),
+        Value::Tuple(_) | Value::List(_) => {
+            pyops::iterate(v)?.iter().map(|x| index_int(x).ok_or_else(|| bad(x))).collect()
+        }
         other => Ok(vec![index_int(other).ok_or_else(|| bad(other))?]),
     }
 }
@@ -166,10 +144,7 @@ fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
     let dim = IxDyn(shape);
     Ok(match dt {
         DType::Float64 => ArrayData::Float(ArrayD::from_elem(dim, value)),
-        DType::Int64 => ArrayData::Int(ArrayD::from_elem(
-            dim,
-            crate::ops::cast::float_to_i64(value),
-        )),
+        DType::Int64 => ArrayData::Int(ArrayD::from_elem(dim, crate::ops::cast::float_to_i64(value))),
         DType::Bool => ArrayData::Bool(ArrayD::from_elem(dim, value != 0.0)),
     })
 }
@@ -177,20 +152,11 @@ fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
 // ---------------------------------------------------------------- creation
 
 fn np_array(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "array",
-        args,
-        &["object", "dtype", "copy", "order", "subok", "ndmin"],
-        1,
-    )?;
+    let mut s = bind("array", args, &["object", "dtype", "copy", "order", "subok", "ndmin"], 1)?;
     let obj = req(&mut s, 0);
     let dt = dtype_arg(opt(&mut s, 1))?;
     let data = array_from_value(&obj, dt)?;
-    let ndmin = opt(&mut s, 5)
-        .map(|v| int_of(&v))
-        .transpose()?
-        .unwrap_or(0)
-        .max(0) as usize;
+    let ndmin = opt(&mut s, 5).map(|v| int_of(&v)).transpose()?.unwrap_or(0).max(0) as usize;
     let shape = data.shape().to_vec();
     if shape.len() < ndmin {
         let mut ns = vec![1; ndmin - shape.len()];
@@ -212,11 +178,8 @@ fn np_asarray(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn make_filled(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
-    let params: &[&str] = if fill.is_some() {
-        &["shape", "dtype", "order"]
-    } else {
-        &["shape", "fill_value", "dtype", "order"]
-    };
+    let params: &[&str] =
+        if fill.is_some() { &["shape", "dtype", "order"] } else { &["shape", "fill_value", "dtype", "order"] };
     let mut s = bind(name, args, params, if fill.is_some() { 1 } else { 2 })?;
     let shape = shape_of(&req(&mut s, 0))?;
     let (value, dt) = match fill {
@@ -228,10 +191,7 @@ fn make_filled(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
                 Value::Int(_) | Value::Scalar(Scalar::Int(_)) => DType::Int64,
                 _ => DType::Float64,
             };
-            (
-                float_of(&fv)?,
-                dtype_arg(opt(&mut s, 2))?.unwrap_or(inferred),
-            )
+            (float_of(&fv)?, dtype_arg(opt(&mut s, 2))?.unwrap_or(inferred))
         }
     };
     Ok(array_value(filled(&shape, dt, value)?))
@@ -248,19 +208,12 @@ fn np_full(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn like(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
-    let params: &[&str] = if fill.is_some() {
-        &["a", "dtype"]
-    } else {
-        &["a", "fill_value", "dtype"]
-    };
+    let params: &[&str] = if fill.is_some() { &["a", "dtype"] } else { &["a", "fill_value", "dtype"] };
     let mut s = bind(name, args, params, if fill.is_some() { 1 } else { 2 })?;
     let a = arr(&req(&mut s, 0))?;
     let (value, dt) = match fill {
         Some(v) => (v, dtype_arg(opt(&mut s, 1))?.unwrap_or(a.dtype())),
-        None => (
-            float_of(&req(&mut s, 1))?,
-            dtype_arg(opt(&mut s, 2))?.unwrap_or(a.dtype()),
-        ),
+        None => (float_of(&req(&mut s, 1))?, dtype_arg(opt(&mut s, 2))?.unwrap_or(a.dtype())),
     };
     Ok(array_value(filled(&a.shape(), dt, value)?))
 }
@@ -314,9 +267,7 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
         None => (Value::Int(0), a),
     };
     let step = step.unwrap_or(Value::Int(1));
-    let all_int = [&start, &stop, &step]
-        .iter()
-        .all(|v| index_int(v).is_some());
+    let all_int = [&start, &stop, &step].iter().all(|v| index_int(v).is_some());
     if all_int && dt_arg != Some(DType::Float64) {
         let (s0, s1, st) = (int_of(&start)?, int_of(&stop)?, int_of(&step)?);
         if st == 0 {
@@ -325,9 +276,7 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
         let n = crate::value::convert::range_len(s0, s1, st).unwrap_or(0);
         check_alloc(&[n], DType::Int64)?;
         let v: Vec<i64> = (0..n as i64).map(|i| s0 + i * st).collect();
-        let data = ArrayData::Int(
-            ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?,
-        );
+        let data = ArrayData::Int(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
         return Ok(array_value(match dt_arg {
             Some(d) => cast_data(&data.view(), d),
             None => data,
@@ -351,9 +300,7 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
             _ => s0 + i as f64 * d,
         })
         .collect();
-    let data = ArrayData::Float(
-        ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?,
-    );
+    let data = ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
     Ok(array_value(match dt_arg {
         Some(dt) => cast_data(&data.view(), dt),
         None => data,
@@ -361,46 +308,26 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_linspace(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "linspace",
-        args,
-        &["start", "stop", "num", "endpoint", "retstep", "dtype"],
-        2,
-    )?;
+    let mut s = bind("linspace", args, &["start", "stop", "num", "endpoint", "retstep", "dtype"], 2)?;
     let start = float_of(&req(&mut s, 0))?;
     let stop = float_of(&req(&mut s, 1))?;
-    let num = opt(&mut s, 2)
-        .map(|v| int_of(&v))
-        .transpose()?
-        .unwrap_or(50);
+    let num = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(50);
     let endpoint = match opt(&mut s, 3) {
         Some(v) => pyops::truthy(&v)?,
         None => true,
     };
     if num < 0 {
-        return Err(PyErr::value(format!(
-            "Number of samples, {num}, must be non-negative."
-        )));
+        return Err(PyErr::value(format!("Number of samples, {num}, must be non-negative.")));
     }
     let n = num as usize;
     check_alloc(&[n], DType::Float64)?;
     let div = if endpoint { n.saturating_sub(1) } else { n } as f64;
     let step = (stop - start) / div;
-    let mut v: Vec<f64> = (0..n)
-        .map(|i| {
-            if div > 0.0 {
-                i as f64 * step + start
-            } else {
-                start
-            }
-        })
-        .collect();
+    let mut v: Vec<f64> = (0..n).map(|i| if div > 0.0 { i as f64 * step + start } else { start }).collect();
     if endpoint && n > 1 {
         v[n - 1] = stop;
     }
-    let data = ArrayData::Float(
-        ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?,
-    );
+    let data = ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
     let dt = dtype_arg(opt(&mut s, 5))?;
     Ok(array_value(match dt {
         Some(d) => cast_data(&data.view(), d),
@@ -417,11 +344,7 @@ fn np_diag(_: &mut Interp, args: Args) -> PyResult<Value> {
             let n = a.size() + k.unsigned_abs() as usize;
             let data = a.to_data();
             let mut out = filled(&[n, n], data.dtype(), 0.0)?;
-            let (r0, c0) = if k >= 0 {
-                (0, k as usize)
-            } else {
-                ((-k) as usize, 0)
-            };
+            let (r0, c0) = if k >= 0 { (0, k as usize) } else { ((-k) as usize, 0) };
             macro_rules! put {
                 ($o:expr, $src:expr) => {
                     for (i, &x) in $src.iter().enumerate() {
@@ -437,9 +360,7 @@ fn np_diag(_: &mut Interp, args: Args) -> PyResult<Value> {
             }
             Ok(array_value(out))
         }
-        2 => a
-            .with_view(|v| linalg::diagonal_data(&v, k))
-            .map(array_value),
+        2 => a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value),
         _ => Err(PyErr::value("Input must be 1- or 2-d.")),
     }
 }
@@ -547,12 +468,7 @@ binary_fns! {
 }
 
 fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "clip",
-        args,
-        &["a", "a_min", "a_max", "out", "min", "max"],
-        1,
-    )?;
+    let mut s = bind("clip", args, &["a", "a_min", "a_max", "out", "min", "max"], 1)?;
     let a = req(&mut s, 0);
     let lo = opt(&mut s, 1).or_else(|| opt(&mut s, 4));
     let hi = opt(&mut s, 2).or_else(|| opt(&mut s, 5));
@@ -566,9 +482,7 @@ fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
         .collect::<PyResult<_>>()?;
     let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
     if crate::ops::broadcast::broadcast_shapes(&refs).is_none() {
-        return Err(PyErr::value(
-            crate::ops::broadcast::broadcast_error_message(&refs),
-        ));
+        return Err(PyErr::value(crate::ops::broadcast::broadcast_error_message(&refs)));
     }
     // NumPy: minimum(maximum(a, lo), hi), bool input promotes with the Python ints.
     let mut v = a;
@@ -636,9 +550,7 @@ fn np_round(_: &mut Interp, args: Args) -> PyResult<Value> {
     let r = round_value(&a, d)?;
     // Rounding a 0-d array or NumPy scalar keeps the input kind.
     Ok(match (&a, r) {
-        (Value::Array(x), Value::Scalar(sc)) if x.ndim() == 0 => {
-            Value::Array(scalar_to_array(&Value::Scalar(sc)))
-        }
+        (Value::Array(x), Value::Scalar(sc)) if x.ndim() == 0 => Value::Array(scalar_to_array(&Value::Scalar(sc))),
         (_, r) => r,
     })
 }
@@ -649,18 +561,9 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     let mut s = bind(name, args, params, 1)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = axis_arg(opt(&mut s, 1))?;
-    let keepdims = params
-        .iter()
-        .position(|p| *p == "keepdims")
-        .map(|i| bool_of(opt(&mut s, i)))
-        .transpose()?
-        .unwrap_or(false);
-    let dtype = params
-        .iter()
-        .position(|p| *p == "dtype")
-        .map(|i| dtype_arg(opt(&mut s, i)))
-        .transpose()?
-        .flatten();
+    let keepdims =
+        params.iter().position(|p| *p == "keepdims").map(|i| bool_of(opt(&mut s, i))).transpose()?.unwrap_or(false);
+    let dtype = params.iter().position(|p| *p == "dtype").map(|i| dtype_arg(opt(&mut s, i))).transpose()?.flatten();
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
     let mut data = a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?;
     if let Some(dt) = dtype {
@@ -714,32 +617,18 @@ fn np_any(_: &mut Interp, args: Args) -> PyResult<Value> {
 pub fn any_value(v: &Value) -> PyResult<Value> {
     let a = arr(v)?;
     let axes = normalize_axes(None, a.ndim())?;
-    a.with_view(|view| reduce::reduce(&view, Reduction::Any, &axes, false))
-        .map(wrap_result)
+    a.with_view(|view| reduce::reduce(&view, Reduction::Any, &axes, false)).map(wrap_result)
 }
 
 fn np_count_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
-    reduce_call(
-        "count_nonzero",
-        Reduction::CountNonzero,
-        args,
-        &["a", "axis", "keepdims"],
-    )
+    reduce_call("count_nonzero", Reduction::CountNonzero, args, &["a", "axis", "keepdims"])
 }
 
 fn var_call(name: &str, args: Args, sqrt: bool) -> PyResult<Value> {
-    let mut s = bind(
-        name,
-        args,
-        &["a", "axis", "dtype", "out", "ddof", "keepdims"],
-        1,
-    )?;
+    let mut s = bind(name, args, &["a", "axis", "dtype", "out", "ddof", "keepdims"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = axis_arg(opt(&mut s, 1))?;
-    let ddof = opt(&mut s, 4)
-        .map(|v| float_of(&v))
-        .transpose()?
-        .unwrap_or(0.0);
+    let ddof = opt(&mut s, 4).map(|v| float_of(&v)).transpose()?.unwrap_or(0.0);
     let keepdims = bool_of(opt(&mut s, 5))?;
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
     let mut r = a.with_view(|v| reduce::variance(&v, &axes, ddof, keepdims))?;
@@ -766,14 +655,13 @@ fn arg_call(name: &str, args: Args, max: bool) -> PyResult<Value> {
     let a = arr(&req(&mut s, 0))?;
     let axis = match opt(&mut s, 1) {
         None => None,
+        Some(v) if a.ndim() == 0 => {
+            normalize_axes(Some(&[int_of(&v)?]), 0)?;
+            None
+        }
         Some(v) => {
             let ax = int_of(&v)?;
-            Some(
-                normalize_axes(Some(&[ax]), a.ndim())?
-                    .first()
-                    .copied()
-                    .unwrap_or(0),
-            )
+            Some(normalize_axes(Some(&[ax]), a.ndim())?.first().copied().unwrap_or(0))
         }
     };
     let keepdims = bool_of(opt(&mut s, 3))?;
@@ -793,15 +681,9 @@ fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
     let a = arr(&req(&mut s, 0))?;
     let axis = match opt(&mut s, 1) {
         None => None,
-        Some(v) => Some(
-            normalize_axes(Some(&[int_of(&v)?]), a.ndim())?
-                .first()
-                .copied()
-                .unwrap_or(0),
-        ),
+        Some(v) => Some(normalize_axes(Some(&[int_of(&v)?]), a.ndim())?.first().copied().unwrap_or(0)),
     };
-    a.with_view(|v| reduce::cumulative(&v, axis, product))
-        .map(array_value)
+    a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
 }
 
 fn np_cumsum(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -881,8 +763,7 @@ fn np_diagonal(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("diagonal", args, &["a", "offset"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
-    a.with_view(|v| linalg::diagonal_data(&v, k))
-        .map(array_value)
+    a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value)
 }
 
 fn np_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -919,11 +800,7 @@ fn requested_shape_text(req: &[i64]) -> String {
             continue;
         }
         leading = false;
-        parts.push(if d == -1 {
-            "newaxis".into()
-        } else {
-            d.to_string()
-        });
+        parts.push(if d == -1 { "newaxis".into() } else { d.to_string() });
     }
     if req.len() == 1 && parts.len() == 1 {
         format!("({},)", parts[0])
@@ -942,24 +819,13 @@ pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
     if req.iter().any(|&d| d < -1) {
         return Err(PyErr::value("negative dimensions not allowed"));
     }
-    let known: usize = req
-        .iter()
-        .filter(|&&d| d != -1)
-        .map(|&d| d as usize)
-        .product();
-    let err = || {
-        PyErr::value(format!(
-            "cannot reshape array of size {size} into shape {}",
-            requested_shape_text(req)
-        ))
-    };
+    let known: usize = req.iter().filter(|&&d| d != -1).map(|&d| d as usize).product();
+    let err = || PyErr::value(format!("cannot reshape array of size {size} into shape {}", requested_shape_text(req)));
     let shape: Vec<usize> = if unknown == 1 {
-        if known == 0 || size % known != 0 {
+        if known == 0 || !size.is_multiple_of(known) {
             return Err(err());
         }
-        req.iter()
-            .map(|&d| if d == -1 { size / known } else { d as usize })
-            .collect()
+        req.iter().map(|&d| if d == -1 { size / known } else { d as usize }).collect()
     } else {
         if known != size {
             return Err(err());
@@ -975,9 +841,9 @@ pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
 fn np_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("reshape", args, &["a", "shape", "order", "newshape"], 1)?;
     let a = arr(&req(&mut s, 0))?;
-    let shape = opt(&mut s, 1).or_else(|| opt(&mut s, 3)).ok_or_else(|| {
-        PyErr::type_err("reshape() missing 1 required positional argument: 'shape'")
-    })?;
+    let shape = opt(&mut s, 1)
+        .or_else(|| opt(&mut s, 3))
+        .ok_or_else(|| PyErr::type_err("reshape() missing 1 required positional argument: 'shape'"))?;
     Ok(Value::Array(reshape_array(&a, &shape_arg(&shape)?)?))
 }
 
@@ -989,11 +855,7 @@ fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
     let shape = if rest.is_empty() {
         match args.keywords.iter().find(|(k, _)| k == "shape") {
             Some((_, v)) => shape_arg(v)?,
-            None => {
-                return Err(PyErr::type_err(
-                    "reshape() takes exactly 1 argument (0 given)",
-                ))
-            }
+            None => return Err(PyErr::type_err("reshape() takes exactly 1 argument (0 given)")),
         }
     } else {
         shape_varargs(rest)?
@@ -1039,11 +901,7 @@ fn m_transpose(_: &mut Interp, args: Args) -> PyResult<Value> {
         return Err(PyErr::type_err("transpose() needs an array"));
     };
     let a = arr(recv)?;
-    let axes = if rest.is_empty() || matches!(rest, [Value::None]) {
-        None
-    } else {
-        Some(shape_varargs(rest)?)
-    };
+    let axes = if rest.is_empty() || matches!(rest, [Value::None]) { None } else { Some(shape_varargs(rest)?) };
     transpose_value(&a, axes)
 }
 
@@ -1068,9 +926,7 @@ fn squeeze_value(a: &NdArray, axis: Option<Vec<i64>>) -> PyResult<Value> {
         Some(ax) => {
             let axes = normalize_axes(Some(&ax), shape.len())?;
             if axes.iter().any(|&i| shape[i] != 1) {
-                return Err(PyErr::value(
-                    "cannot select an axis to squeeze out which has size not equal to one",
-                ));
+                return Err(PyErr::value("cannot select an axis to squeeze out which has size not equal to one"));
             }
             axes
         }
@@ -1131,19 +987,13 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
     let arrays: Vec<NdArray> = match axis {
         None => arrays
             .iter()
-            .map(|a| {
-                NdArray::new(
-                    linalg::reshape_data(a.to_data(), &[a.size()]).unwrap_or_else(|_| a.to_data()),
-                )
-            })
+            .map(|a| NdArray::new(linalg::reshape_data(a.to_data(), &[a.size()]).unwrap_or_else(|_| a.to_data())))
             .collect(),
         Some(_) => arrays.to_vec(),
     };
     let ndim = arrays[0].ndim();
     if ndim == 0 {
-        return Err(PyErr::value(
-            "zero-dimensional arrays cannot be concatenated",
-        ));
+        return Err(PyErr::value("zero-dimensional arrays cannot be concatenated"));
     }
     for (i, a) in arrays.iter().enumerate() {
         if a.ndim() != ndim {
@@ -1166,18 +1016,11 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
             }
         }
     }
-    let dt = arrays
-        .iter()
-        .map(|a| a.dtype())
-        .max()
-        .unwrap_or(DType::Float64);
+    let dt = arrays.iter().map(|a| a.dtype()).max().unwrap_or(DType::Float64);
     let mut shape = s0.clone();
     shape[ax] = arrays.iter().map(|a| a.shape()[ax]).sum();
     check_alloc(&shape, dt)?;
-    let datas: Vec<ArrayData> = arrays
-        .iter()
-        .map(|a| cast_data(&a.to_data().view(), dt))
-        .collect();
+    let datas: Vec<ArrayData> = arrays.iter().map(|a| cast_data(&a.to_data().view(), dt)).collect();
     macro_rules! cat {
         ($variant:ident) => {{
             let views: Vec<_> = datas
@@ -1188,8 +1031,7 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
                 })
                 .collect();
             ArrayData::$variant(
-                ndarray::concatenate(ndarray::Axis(ax), &views)
-                    .map_err(|e| PyErr::value(e.to_string()))?,
+                ndarray::concatenate(ndarray::Axis(ax), &views).map_err(|e| PyErr::value(e.to_string()))?,
             )
         }};
     }
@@ -1220,10 +1062,7 @@ fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData> {
         return Err(PyErr::value("all input arrays must have the same shape"));
     }
     let ax = normalize_axes(Some(&[axis]), s0.len() + 1)?[0];
-    let expanded: Vec<NdArray> = arrays
-        .iter()
-        .map(|a| a.derive(ViewOp::NewAxis { axis: ax }))
-        .collect();
+    let expanded: Vec<NdArray> = arrays.iter().map(|a| a.derive(ViewOp::NewAxis { axis: ax })).collect();
     concat(&expanded, Some(ax as i64))
 }
 
@@ -1236,9 +1075,7 @@ fn np_stack(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn atleast_2d(a: &NdArray) -> NdArray {
     match a.ndim() {
-        0 => a
-            .derive(ViewOp::NewAxis { axis: 0 })
-            .derive(ViewOp::NewAxis { axis: 0 }),
+        0 => a.derive(ViewOp::NewAxis { axis: 0 }).derive(ViewOp::NewAxis { axis: 0 }),
         1 => a.derive(ViewOp::NewAxis { axis: 0 }),
         _ => a.clone(),
     }
@@ -1246,10 +1083,7 @@ fn atleast_2d(a: &NdArray) -> NdArray {
 
 fn np_vstack(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("vstack", args, &["tup"], 1)?;
-    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?
-        .iter()
-        .map(atleast_2d)
-        .collect();
+    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?.iter().map(atleast_2d).collect();
     concat(&arrays, Some(0)).map(array_value)
 }
 
@@ -1257,19 +1091,9 @@ fn np_hstack(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("hstack", args, &["tup"], 1)?;
     let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?
         .iter()
-        .map(|a| {
-            if a.ndim() == 0 {
-                a.derive(ViewOp::NewAxis { axis: 0 })
-            } else {
-                a.clone()
-            }
-        })
+        .map(|a| if a.ndim() == 0 { a.derive(ViewOp::NewAxis { axis: 0 }) } else { a.clone() })
         .collect();
-    let axis = if arrays.first().is_some_and(|a| a.ndim() == 1) {
-        0
-    } else {
-        1
-    };
+    let axis = if arrays.first().is_some_and(|a| a.ndim() == 1) { 0 } else { 1 };
     concat(&arrays, Some(axis)).map(array_value)
 }
 
@@ -1293,18 +1117,11 @@ fn np_broadcast_to(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
     check_alloc(&shape, a.dtype())?;
     let data = a.with_view(|v| match v {
-        AView::Bool(x) => x
-            .broadcast(IxDyn(&shape))
-            .map(|b| ArrayData::Bool(b.to_owned())),
-        AView::Int(x) => x
-            .broadcast(IxDyn(&shape))
-            .map(|b| ArrayData::Int(b.to_owned())),
-        AView::Float(x) => x
-            .broadcast(IxDyn(&shape))
-            .map(|b| ArrayData::Float(b.to_owned())),
+        AView::Bool(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Bool(b.to_owned())),
+        AView::Int(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Int(b.to_owned())),
+        AView::Float(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Float(b.to_owned())),
     });
-    data.map(array_value)
-        .ok_or_else(|| PyErr::value("broadcast failed"))
+    data.map(array_value).ok_or_else(|| PyErr::value("broadcast failed"))
 }
 
 fn np_shape(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1331,37 +1148,22 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
         (None, None) => nonzero_value(&arr(&cond)?),
         (Some(x), Some(y)) => {
             let c = arr(&cond)?;
-            let (xo, yo) = (
-                crate::value::convert::to_operand(&x)?,
-                crate::value::convert::to_operand(&y)?,
-            );
+            let (xo, yo) = (crate::value::convert::to_operand(&x)?, crate::value::convert::to_operand(&y)?);
             let shapes = [c.shape(), xo.shape(), yo.shape()];
             let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
-            let shape = crate::ops::broadcast::broadcast_shapes(&refs).ok_or_else(|| {
-                PyErr::value(crate::ops::broadcast::broadcast_error_message(&refs))
-            })?;
+            let shape = crate::ops::broadcast::broadcast_shapes(&refs)
+                .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&refs)))?;
             let dt = crate::ops::ufunc::result_dtype(&xo, &yo);
             check_alloc(&shape, dt)?;
-            let cb = c.with_view(|v| {
-                crate::ops::cast::as_bool(&v)
-                    .broadcast(IxDyn(&shape))
-                    .map(|b| b.to_owned())
-            });
+            let cb = c.with_view(|v| crate::ops::cast::as_bool(&v).broadcast(IxDyn(&shape)).map(|b| b.to_owned()));
             let cb = cb.ok_or_else(|| PyErr::value("broadcast"))?;
             let xd = xo.with_view(|v| cast_data(&v, dt));
             let yd = yo.with_view(|v| cast_data(&v, dt));
             macro_rules! pick {
                 ($variant:ident, $a:expr, $b:expr) => {{
-                    let a = $a
-                        .broadcast(IxDyn(&shape))
-                        .ok_or_else(|| PyErr::value("broadcast"))?;
-                    let b = $b
-                        .broadcast(IxDyn(&shape))
-                        .ok_or_else(|| PyErr::value("broadcast"))?;
-                    let out = ndarray::Zip::from(&cb)
-                        .and(&a)
-                        .and(&b)
-                        .map_collect(|&c, &p, &q| if c { p } else { q });
+                    let a = $a.broadcast(IxDyn(&shape)).ok_or_else(|| PyErr::value("broadcast"))?;
+                    let b = $b.broadcast(IxDyn(&shape)).ok_or_else(|| PyErr::value("broadcast"))?;
+                    let out = ndarray::Zip::from(&cb).and(&a).and(&b).map_collect(|&c, &p, &q| if c { p } else { q });
                     ArrayData::$variant(out)
                 }};
             }
@@ -1373,9 +1175,7 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
             };
             Ok(array_value(out))
         }
-        _ => Err(PyErr::value(
-            "either both or neither of x and y should be given",
-        )),
+        _ => Err(PyErr::value("either both or neither of x and y should be given")),
     }
 }
 
@@ -1391,9 +1191,7 @@ fn nonzero_value(a: &NdArray) -> PyResult<Value> {
         }
     }
     Ok(Value::tuple(
-        cols.into_iter()
-            .map(|c| array_value(ArrayData::Int(ndarray::Array1::from(c).into_dyn())))
-            .collect(),
+        cols.into_iter().map(|c| array_value(ArrayData::Int(ndarray::Array1::from(c).into_dyn()))).collect(),
     ))
 }
 
@@ -1405,13 +1203,7 @@ fn np_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayData> {
     let (data, ax) = match axis {
         None => (linalg::reshape_data(a.to_data(), &[a.size()])?, 0),
-        Some(x) => (
-            a.to_data(),
-            normalize_axes(Some(&[x]), a.ndim())?
-                .first()
-                .copied()
-                .unwrap_or(0),
-        ),
+        Some(x) => (a.to_data(), normalize_axes(Some(&[x]), a.ndim())?.first().copied().unwrap_or(0)),
     };
     if data.shape().is_empty() {
         return Err(PyErr::axis(axis.unwrap_or(0), 0));
@@ -1420,10 +1212,8 @@ fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayD
         ($x:expr, $cmp:expr) => {{
             let mut out = $x.clone();
             let mut idx_out = $x.mapv(|_| 0i64);
-            for (mut lane, mut ilane) in out
-                .lanes_mut(ndarray::Axis(ax))
-                .into_iter()
-                .zip(idx_out.lanes_mut(ndarray::Axis(ax)))
+            for (mut lane, mut ilane) in
+                out.lanes_mut(ndarray::Axis(ax)).into_iter().zip(idx_out.lanes_mut(ndarray::Axis(ax)))
             {
                 let vals: Vec<_> = lane.iter().copied().collect();
                 let mut order: Vec<usize> = (0..vals.len()).collect();
@@ -1436,10 +1226,7 @@ fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayD
             (out, idx_out)
         }};
     }
-    let fcmp = |a: &f64, b: &f64| {
-        a.partial_cmp(b)
-            .unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()))
-    };
+    let fcmp = |a: &f64, b: &f64| a.partial_cmp(b).unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()));
     Ok(match data {
         ArrayData::Float(x) => {
             let (o, i) = sort_lanes!(x, fcmp);
@@ -1500,18 +1287,7 @@ fn m_sort(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "unique",
-        args,
-        &[
-            "ar",
-            "return_index",
-            "return_inverse",
-            "return_counts",
-            "axis",
-        ],
-        1,
-    )?;
+    let mut s = bind("unique", args, &["ar", "return_index", "return_inverse", "return_counts", "axis"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let counts = bool_of(opt(&mut s, 3))?;
     let sorted = sorted_data(&a, None, false)?;
@@ -1520,10 +1296,7 @@ fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
             let mut vals = Vec::new();
             let mut cnt: Vec<i64> = Vec::new();
             for &v in $x.iter() {
-                if vals
-                    .last()
-                    .is_some_and(|l| *l == v || (is_nan_like(l) && is_nan_like(&v)))
-                {
+                if vals.last().is_some_and(|l| *l == v || (is_nan_like(l) && is_nan_like(&v))) {
                     if let Some(c) = cnt.last_mut() {
                         *c += 1;
                     }
@@ -1532,10 +1305,7 @@ fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
                     cnt.push(1);
                 }
             }
-            (
-                ArrayData::$variant(ndarray::Array1::from(vals).into_dyn()),
-                cnt,
-            )
+            (ArrayData::$variant(ndarray::Array1::from(vals).into_dyn()), cnt)
         }};
     }
     let (u, c) = match sorted {
@@ -1575,10 +1345,7 @@ fn is_nan_like<T: NanLike>(x: &T) -> bool {
 }
 
 fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<Value> {
-    let (x, y) = (
-        crate::value::convert::to_operand(a)?,
-        crate::value::convert::to_operand(b)?,
-    );
+    let (x, y) = (crate::value::convert::to_operand(a)?, crate::value::convert::to_operand(b)?);
     let (sx, sy) = (x.shape(), y.shape());
     let shape = crate::ops::broadcast::broadcast_shapes(&[&sx, &sy])
         .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&[&sx, &sy])))?;
@@ -1587,13 +1354,11 @@ fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> 
             let (fx, fy) = (as_f64(&vx), as_f64(&vy));
             let (bx, by) = (fx.broadcast(IxDyn(&shape)), fy.broadcast(IxDyn(&shape)));
             match (bx, by) {
-                (Some(bx), Some(by)) => {
-                    Some(ndarray::Zip::from(&bx).and(&by).map_collect(|&p, &q| {
-                        ((p - q).abs() <= atol + rtol * q.abs() && q.is_finite())
-                            || p == q
-                            || (equal_nan && p.is_nan() && q.is_nan())
-                    }))
-                }
+                (Some(bx), Some(by)) => Some(ndarray::Zip::from(&bx).and(&by).map_collect(|&p, &q| {
+                    ((p - q).abs() <= atol + rtol * q.abs() && q.is_finite())
+                        || p == q
+                        || (equal_nan && p.is_nan() && q.is_nan())
+                })),
                 _ => None,
             }
         })
@@ -1605,34 +1370,17 @@ fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> 
 fn np_isclose(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("isclose", args, &["a", "b", "rtol", "atol", "equal_nan"], 2)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
-    let rtol = opt(&mut s, 2)
-        .map(|v| float_of(&v))
-        .transpose()?
-        .unwrap_or(1e-5);
-    let atol = opt(&mut s, 3)
-        .map(|v| float_of(&v))
-        .transpose()?
-        .unwrap_or(1e-8);
+    let rtol = opt(&mut s, 2).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-5);
+    let atol = opt(&mut s, 3).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-8);
     let en = bool_of(opt(&mut s, 4))?;
     isclose_data(&a, &b, rtol, atol, en)
 }
 
 fn np_allclose(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "allclose",
-        args,
-        &["a", "b", "rtol", "atol", "equal_nan"],
-        2,
-    )?;
+    let mut s = bind("allclose", args, &["a", "b", "rtol", "atol", "equal_nan"], 2)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
-    let rtol = opt(&mut s, 2)
-        .map(|v| float_of(&v))
-        .transpose()?
-        .unwrap_or(1e-5);
-    let atol = opt(&mut s, 3)
-        .map(|v| float_of(&v))
-        .transpose()?
-        .unwrap_or(1e-8);
+    let rtol = opt(&mut s, 2).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-5);
+    let atol = opt(&mut s, 3).map(|v| float_of(&v)).transpose()?.unwrap_or(1e-8);
     let en = bool_of(opt(&mut s, 4))?;
     let c = isclose_data(&a, &b, rtol, atol, en)?;
     let all = arr(&c)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x));
@@ -1658,12 +1406,7 @@ fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn m_astype(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "astype",
-        args,
-        &["self", "dtype", "order", "casting", "subok", "copy"],
-        2,
-    )?;
+    let mut s = bind("astype", args, &["self", "dtype", "order", "casting", "subok", "copy"], 2)?;
     let recv = req(&mut s, 0);
     let dt = dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64);
     let a = arr(&recv)?;
@@ -1691,9 +1434,7 @@ fn m_item(_: &mut Interp, args: Args) -> PyResult<Value> {
     let i = match rest {
         [] => {
             if a.size() != 1 {
-                return Err(PyErr::value(
-                    "can only convert an array of size 1 to a Python scalar",
-                ));
+                return Err(PyErr::value("can only convert an array of size 1 to a Python scalar"));
             }
             0
         }
@@ -1782,13 +1523,8 @@ pub fn removed_name(name: &str) -> Option<PyErr> {
     }
     if name == "asscalar" {
         return Some(
-            PyErr::new(
-                ExcType::AttributeError,
-                "module 'numpy' has no attribute 'asscalar'",
-            )
-            .with_hint(
-                "np.asscalar was removed in NumPy 1.23; use a.item() to get a Python scalar",
-            ),
+            PyErr::new(ExcType::AttributeError, "module 'numpy' has no attribute 'asscalar'")
+                .with_hint("np.asscalar was removed in NumPy 1.23; use a.item() to get a Python scalar"),
         );
     }
     None
@@ -2046,14 +1782,9 @@ fn np_set_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
     )?;
     let mut o = i.session.print_options.clone();
     let nonneg = |v: &Value, what: &str| -> PyResult<usize> {
-        let n =
-            index_int(v).ok_or_else(|| PyErr::type_err(format!("{what} must be an integer")))?;
-        usize::try_from(n).map_err(|_| {
-            PyErr::new(
-                ExcType::NotImplementedError,
-                format!("npr does not support a negative {what}"),
-            )
-        })
+        let n = index_int(v).ok_or_else(|| PyErr::type_err(format!("{what} must be an integer")))?;
+        usize::try_from(n)
+            .map_err(|_| PyErr::new(ExcType::NotImplementedError, format!("npr does not support a negative {what}")))
     };
     if let Some(v) = opt(&mut s, 0) {
         o.precision = nonneg(&v, "precision")?;
@@ -2061,9 +1792,7 @@ fn np_set_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
     if let Some(v) = opt(&mut s, 1) {
         o.threshold = match &v {
             Value::Float(f) if f.is_nan() => {
-                return Err(PyErr::value(
-                    "threshold must be non-NAN, try sys.maxsize for untruncated representation",
-                ))
+                return Err(PyErr::value("threshold must be non-NAN, try sys.maxsize for untruncated representation"))
             }
             Value::Float(f) if f.is_infinite() => usize::MAX,
             _ => nonneg(&v, "threshold")?,
@@ -2091,16 +1820,11 @@ fn np_set_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
         o.infstr = text(v, "infstr")?;
     }
     if opt(&mut s, 7).is_some() {
-        return Err(PyErr::new(
-            ExcType::NotImplementedError,
-            "npr does not support custom formatters",
-        ));
+        return Err(PyErr::new(ExcType::NotImplementedError, "npr does not support custom formatters"));
     }
     if let Some(v) = opt(&mut s, 8) {
         o.sign = match &v {
-            Value::Str(t) if ["-", "+", " "].contains(&t.as_ref()) => {
-                t.chars().next().unwrap_or('-')
-            }
+            Value::Str(t) if ["-", "+", " "].contains(&t.as_ref()) => t.chars().next().unwrap_or('-'),
             _ => return Err(PyErr::value("sign option must be one of ' ', '+', or '-'")),
         };
     }
@@ -2111,33 +1835,43 @@ fn np_set_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
                 "unique" => FloatMode::Unique,
                 "maxprec" => FloatMode::MaxPrec,
                 "maxprec_equal" => FloatMode::MaxPrecEqual,
-                _ => return Err(PyErr::value("floatmode option must be one of \"fixed\", \"unique\", \"maxprec\", \"maxprec_equal\"")),
+                _ => {
+                    return Err(PyErr::value(
+                        "floatmode option must be one of \"fixed\", \"unique\", \"maxprec\", \"maxprec_equal\"",
+                    ))
+                }
             },
-            _ => return Err(PyErr::value("floatmode option must be one of \"fixed\", \"unique\", \"maxprec\", \"maxprec_equal\"")),
+            _ => {
+                return Err(PyErr::value(
+                    "floatmode option must be one of \"fixed\", \"unique\", \"maxprec\", \"maxprec_equal\"",
+                ))
+            }
         };
     }
     if let Some(v) = s.get_mut(10).and_then(|x| x.take()) {
         o.legacy = match &v {
             Value::Bool(false) => Legacy::Off,
-            Value::Str(t) => match t.as_ref() {
-                "1.13" => Legacy::V113,
-                "1.21" => Legacy::V121,
-                "1.25" => Legacy::V125,
-                "2.1" => Legacy::V21,
-                "2.2" => Legacy::V22,
-                _ => {
-                    crate::interp::warnings::warn("UserWarning", "legacy printing option can currently only be '1.13', '1.21', '1.25', '2.1', '2.2' or `False`");
-                    return Err(PyErr::new(
-                        ExcType::NotImplementedError,
-                        format!(
-                            "npr does not keep the invalid legacy value {}",
-                            crate::display::repr_plain(&v)
-                        ),
-                    ));
+            Value::Str(t) => {
+                match t.as_ref() {
+                    "1.13" => Legacy::V113,
+                    "1.21" => Legacy::V121,
+                    "1.25" => Legacy::V125,
+                    "2.1" => Legacy::V21,
+                    "2.2" => Legacy::V22,
+                    _ => {
+                        crate::interp::warnings::warn("UserWarning", "legacy printing option can currently only be '1.13', '1.21', '1.25', '2.1', '2.2' or `False`");
+                        return Err(PyErr::new(
+                            ExcType::NotImplementedError,
+                            format!("npr does not keep the invalid legacy value {}", crate::display::repr_plain(&v)),
+                        ));
+                    }
                 }
-            },
+            }
             _ => {
-                crate::interp::warnings::warn("UserWarning", "legacy printing option can currently only be '1.13', '1.21', '1.25', '2.1', '2.2' or `False`");
+                crate::interp::warnings::warn(
+                    "UserWarning",
+                    "legacy printing option can currently only be '1.13', '1.21', '1.25', '2.1', '2.2' or `False`",
+                );
                 return Ok(Value::None);
             }
         };
@@ -2150,4 +1884,179 @@ fn np_set_printoptions(i: &mut Interp, args: Args) -> PyResult<Value> {
 pub static PRINT_FUNCTIONS: &[Builtin] = &[
     f(NP, "set_printoptions", "np.set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, suppress=None, nanstr=None, infstr=None, sign=None, floatmode=None, legacy=None)", "Change how arrays print (digits, summarisation, line width, scientific notation).", np_set_printoptions),
     f(NP, "get_printoptions", "np.get_printoptions()", "The current print options as a dict.", np_get_printoptions),
+];
+
+// ---------------------------------------------------------------- more shape and math helpers
+
+fn np_moveaxis(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("moveaxis", args, &["a", "source", "destination"], 3)?;
+    let a = arr(&req(&mut s, 0))?;
+    let n = a.ndim();
+    let src = normalize_axes(Some(&shape_arg(&req(&mut s, 1))?), n)?;
+    let dst_raw = shape_arg(&req(&mut s, 2))?;
+    let dst: Vec<usize> =
+        dst_raw.iter().map(|&d| normalize_axes(Some(&[d]), n).map(|v| v[0])).collect::<PyResult<_>>()?;
+    if src.len() != dst.len() {
+        return Err(PyErr::value("`source` and `destination` arguments must have the same number of elements"));
+    }
+    let mut order: Vec<usize> = (0..n).filter(|i| !src.contains(i)).collect();
+    let mut pairs: Vec<(usize, usize)> = dst.iter().copied().zip(src.iter().copied()).collect();
+    pairs.sort_unstable();
+    for (d, s_ax) in pairs {
+        order.insert(d.min(order.len()), s_ax);
+    }
+    transpose_value(&a, Some(order.into_iter().map(|x| x as i64).collect()))
+}
+
+fn np_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("copy", args, &["a", "order"], 1)?;
+    Ok(array_value(array_from_value(&req(&mut s, 0), None)?))
+}
+
+fn np_fabs(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("fabs", args, &["x", "out"], 1)?;
+    let v = req(&mut s, 0);
+    let f = array_value(arr(&v)?.with_view(|x| cast_data(&x, DType::Float64)));
+    let f = if matches!(v, Value::Array(_)) { f } else { wrap_result(arr(&f)?.to_data()) };
+    pyops::numpy_unary(Ufunc1::Absolute, &f, false)
+}
+
+fn np_cbrt(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("cbrt", args, &["x", "out"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let d = a.with_view(|x| ArrayData::Float(as_f64(&x).mapv(f64::cbrt)));
+    Ok(wrap_result(d))
+}
+
+fn np_isscalar(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("isscalar", args, &["element"], 1)?;
+    Ok(Value::Bool(matches!(
+        req(&mut s, 0),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Scalar(_) | Value::Str(_)
+    )))
+}
+
+fn tri_mask(a: &NdArray, k: i64, lower: bool) -> PyResult<Value> {
+    if a.ndim() < 2 {
+        return Err(PyErr::new(ExcType::NotImplementedError, "npr's tril/triu need a 2-D array"));
+    }
+    let shape = a.shape();
+    let (r, c) = (shape[shape.len() - 2], shape[shape.len() - 1]);
+    let mut data = a.to_data();
+    let keep = |i: usize, j: usize| {
+        let d = j as i64 - i as i64;
+        if lower {
+            d <= k
+        } else {
+            d >= k
+        }
+    };
+    macro_rules! zero {
+        ($x:expr, $z:expr) => {
+            for (ix, v) in $x.indexed_iter_mut() {
+                let nd = ix.ndim();
+                let (i, j) = (ix[nd - 2], ix[nd - 1]);
+                if !keep(i % r.max(1), j % c.max(1)) {
+                    *v = $z;
+                }
+            }
+        };
+    }
+    match &mut data {
+        ArrayData::Float(x) => zero!(x, 0.0),
+        ArrayData::Int(x) => zero!(x, 0),
+        ArrayData::Bool(x) => zero!(x, false),
+    }
+    Ok(array_value(data))
+}
+
+fn np_tril(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("tril", args, &["m", "k"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    tri_mask(&a, k, true)
+}
+
+fn np_triu(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("triu", args, &["m", "k"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    tri_mask(&a, k, false)
+}
+
+fn np_repeat(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("repeat", args, &["a", "repeats", "axis"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let reps = int_of(&req(&mut s, 1))?;
+    if reps < 0 {
+        return Err(PyErr::value("negative dimensions are not allowed"));
+    }
+    let (src, ax) = match opt(&mut s, 2) {
+        None => (NdArray::new(linalg::reshape_data(a.to_data(), &[a.size()])?), 0usize),
+        Some(v) => (a.clone(), normalize_axes(Some(&[int_of(&v)?]), a.ndim())?[0]),
+    };
+    let n = src.shape()[ax];
+    let idx: Vec<i64> = (0..n as i64).flat_map(|i| std::iter::repeat_n(i, reps as usize)).collect();
+    let idx = Value::Array(NdArray::from_i64(
+        ArrayD::from_shape_vec(IxDyn(&[idx.len()]), idx).map_err(|e| PyErr::value(e.to_string()))?,
+    ));
+    let mut items: Vec<Value> =
+        vec![Value::Slice(std::rc::Rc::new(crate::value::SliceObj { start: None, stop: None, step: None })); ax];
+    items.push(idx);
+    crate::ops::index::get(&src, &Value::tuple(items))
+}
+
+fn np_tile(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("tile", args, &["A", "reps"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let reps = shape_arg(&req(&mut s, 1))?;
+    let reps = dims_from_i64(&reps)?;
+    let nd = a.ndim().max(reps.len());
+    let mut shape = vec![1usize; nd - a.ndim()];
+    shape.extend(a.shape());
+    let mut r = vec![1usize; nd - reps.len()];
+    r.extend(reps);
+    let mut out = linalg::reshape_data(a.to_data(), &shape)?;
+    for ax in 0..nd {
+        let parts: Vec<NdArray> = (0..r[ax]).map(|_| NdArray::new(out.clone())).collect();
+        if parts.is_empty() {
+            let mut sh = out.shape().to_vec();
+            sh[ax] = 0;
+            out = filled(&sh, out.dtype(), 0.0)?;
+        } else {
+            out = concat(&parts, Some(ax as i64))?;
+        }
+    }
+    Ok(array_value(out))
+}
+
+/// More NumPy functions.
+pub static MORE_FUNCTIONS: &[Builtin] = &[
+    f(
+        NP,
+        "moveaxis",
+        "np.moveaxis(a, source, destination)",
+        "Move axes to new positions (a view): (2,9,2) with source=-1, destination=1 gives (2,2,9).",
+        np_moveaxis,
+    ),
+    f(NP, "copy", "np.copy(a)", "A copy of the array.", np_copy),
+    f(NP, "fabs", "np.fabs(x)", "Elementwise absolute value as float.", np_fabs),
+    f(NP, "cbrt", "np.cbrt(x)", "Elementwise cube root.", np_cbrt),
+    f(
+        NP,
+        "isscalar",
+        "np.isscalar(element)",
+        "True for Python and NumPy scalars, False for arrays and lists.",
+        np_isscalar,
+    ),
+    f(NP, "tril", "np.tril(m, k=0)", "Lower triangle: elements above the k-th diagonal set to zero.", np_tril),
+    f(NP, "triu", "np.triu(m, k=0)", "Upper triangle: elements below the k-th diagonal set to zero.", np_triu),
+    f(
+        NP,
+        "repeat",
+        "np.repeat(a, repeats, axis=None)",
+        "Repeat each element; without axis the result is flattened.",
+        np_repeat,
+    ),
+    f(NP, "tile", "np.tile(A, reps)", "Repeat the whole array reps times along each axis.", np_tile),
 ];

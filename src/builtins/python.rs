@@ -17,13 +17,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin {
-        name,
-        owner,
-        signature,
-        doc,
-        func,
-    }
+    Builtin { name, owner, signature, doc, func }
 }
 
 pub const TYPE_NAMES: &[&str] = &[
@@ -90,8 +84,7 @@ pub fn format_value(i: &mut Interp, v: &Value, spec: &str) -> PyResult<String> {
         Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => r::format_int_spec(*b as i128, spec),
         Value::Str(s) => r::format_str_spec(s, spec),
         Value::Array(a) if a.ndim() == 0 => {
-            let item =
-                crate::builtins::numpy::to_python(&crate::ops::ufunc::wrap_result(a.to_data()));
+            let item = crate::builtins::numpy::to_python(&crate::ops::ufunc::wrap_result(a.to_data()));
             return format_value(i, &item, spec);
         }
         other => {
@@ -113,11 +106,7 @@ fn py_print(i: &mut Interp, args: Args) -> PyResult<Value> {
             ("end", Value::Str(s)) => end = s.to_string(),
             ("sep" | "end", Value::None) => {}
             ("file" | "flush", _) => {}
-            (other, _) => {
-                return Err(PyErr::type_err(format!(
-                    "'{other}' is an invalid keyword argument for print()"
-                )))
-            }
+            (other, _) => return Err(PyErr::type_err(format!("'{other}' is an invalid keyword argument for print()"))),
         }
     }
     let parts: PyResult<Vec<String>> = args.positional.iter().map(|v| str_of(i, v)).collect();
@@ -139,23 +128,14 @@ fn py_len(_: &mut Interp, args: Args) -> PyResult<Value> {
             Some(&n) => n,
             None => return Err(PyErr::type_err("len() of unsized object")),
         },
-        other => {
-            return Err(PyErr::type_err(format!(
-                "object of type '{}' has no len()",
-                other.type_name()
-            )))
-        }
+        other => return Err(PyErr::type_err(format!("object of type '{}' has no len()", other.type_name()))),
     };
     Ok(Value::Int(n as i128))
 }
 
 fn int_arg(v: &Value) -> PyResult<i64> {
-    pyops::index_int(v).ok_or_else(|| {
-        PyErr::type_err(format!(
-            "'{}' object cannot be interpreted as an integer",
-            v.type_name()
-        ))
-    })
+    pyops::index_int(v)
+        .ok_or_else(|| PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
 }
 
 fn py_range(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -169,12 +149,7 @@ fn py_range(_: &mut Interp, args: Args) -> PyResult<Value> {
         [start, stop] => (*start, *stop, 1),
         [start, stop, step] => (*start, *stop, *step),
         [] => return Err(PyErr::type_err("range expected at least 1 argument, got 0")),
-        _ => {
-            return Err(PyErr::type_err(format!(
-                "range expected at most 3 arguments, got {}",
-                p.len()
-            )))
-        }
+        _ => return Err(PyErr::type_err(format!("range expected at most 3 arguments, got {}", p.len()))),
     };
     if c == 0 {
         return Err(PyErr::value("range() arg 3 must not be zero"));
@@ -187,15 +162,10 @@ fn num_abs(v: &Value) -> PyResult<Value> {
         Value::Int(i) => Ok(Value::Int(i.abs())),
         Value::Bool(b) => Ok(Value::Int(*b as i128)),
         Value::Float(x) => Ok(Value::Float(x.abs())),
-        Value::Array(_) | Value::Scalar(_) => pyops::numpy_unary(
-            crate::ops::ufunc::Ufunc1::Absolute,
-            v,
-            matches!(v, Value::Scalar(_)),
-        ),
-        other => Err(PyErr::type_err(format!(
-            "bad operand type for abs(): '{}'",
-            other.type_name()
-        ))),
+        Value::Array(_) | Value::Scalar(_) => {
+            pyops::numpy_unary(crate::ops::ufunc::Ufunc1::Absolute, v, matches!(v, Value::Scalar(_)))
+        }
+        other => Err(PyErr::type_err(format!("bad operand type for abs(): '{}'", other.type_name()))),
     }
 }
 
@@ -213,8 +183,7 @@ fn py_round(_: &mut Interp, args: Args) -> PyResult<Value> {
         (Value::Float(x), Some(n)) => {
             let n = int_arg(&n)?;
             // Python rounds the exact decimal value; go through the correctly rounded formatter.
-            let s = crate::display::repr::format_float_spec(*x, &format!(".{}f", n.max(0)))
-                .map_err(PyErr::value)?;
+            let s = crate::display::repr::format_float_spec(*x, &format!(".{}f", n.max(0))).map_err(PyErr::value)?;
             Ok(Value::Float(if n >= 0 {
                 s.parse().unwrap_or(*x)
             } else {
@@ -226,28 +195,17 @@ fn py_round(_: &mut Interp, args: Args) -> PyResult<Value> {
             other => other,
         }),
         (Value::Scalar(Scalar::Float(x)), None) => Ok(Value::Int(x.round_ties_even() as i128)),
-        (Value::Scalar(Scalar::Float(x)), Some(n)) => Ok(Value::Scalar(Scalar::Float(
-            crate::builtins::numpy::round_decimals(*x, int_arg(&n)?),
-        ))),
+        (Value::Scalar(Scalar::Float(x)), Some(n)) => {
+            Ok(Value::Scalar(Scalar::Float(crate::builtins::numpy::round_decimals(*x, int_arg(&n)?))))
+        }
         (Value::Scalar(Scalar::Int(x)), _) => Ok(Value::Int(*x as i128)),
-        (other, _) => Err(PyErr::type_err(format!(
-            "type {} doesn't define __round__ method",
-            other.type_name()
-        ))),
+        (other, _) => Err(PyErr::type_err(format!("type {} doesn't define __round__ method", other.type_name()))),
     }
 }
 
 fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<Value> {
-    let key = args
-        .keywords
-        .iter()
-        .find(|(k, _)| k == "key")
-        .map(|(_, v)| v.clone());
-    let default = args
-        .keywords
-        .iter()
-        .find(|(k, _)| k == "default")
-        .map(|(_, v)| v.clone());
+    let key = args.keywords.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone());
+    let default = args.keywords.iter().find(|(k, _)| k == "default").map(|(_, v)| v.clone());
     let items = match args.positional.as_slice() {
         [single] => pyops::iterate(single)?,
         many => many.to_vec(),
@@ -265,11 +223,7 @@ fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<V
             Some(kf) => i.call_value(kf, Args::new(vec![item.clone()]))?,
             None => item.clone(),
         };
-        let op = if want_max {
-            crate::syntax::ast::CmpOp::Gt
-        } else {
-            crate::syntax::ast::CmpOp::Lt
-        };
+        let op = if want_max { crate::syntax::ast::CmpOp::Gt } else { crate::syntax::ast::CmpOp::Lt };
         if pyops::truthy(&pyops::compare(op, &k, &best_key)?)? {
             best = item;
             best_key = k;
@@ -299,26 +253,15 @@ fn py_zip(_: &mut Interp, args: Args) -> PyResult<Value> {
     let lists: PyResult<Vec<Vec<Value>>> = args.positional.iter().map(pyops::iterate).collect();
     let lists = lists?;
     let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-    Ok(Value::list(
-        (0..n)
-            .map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect()))
-            .collect(),
-    ))
+    Ok(Value::list((0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect()))
 }
 
 fn py_enumerate(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("enumerate", args, &["iterable", "start"], 1)?;
     let items = pyops::iterate(&req(&mut s, 0))?;
-    let start = opt(&mut s, 1)
-        .map(|v| int_arg(&v))
-        .transpose()?
-        .unwrap_or(0) as i128;
+    let start = opt(&mut s, 1).map(|v| int_arg(&v)).transpose()?.unwrap_or(0) as i128;
     Ok(Value::list(
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(k, v)| Value::tuple(vec![Value::Int(start + k as i128), v]))
-            .collect(),
+        items.into_iter().enumerate().map(|(k, v)| Value::tuple(vec![Value::Int(start + k as i128), v])).collect(),
     ))
 }
 
@@ -326,10 +269,7 @@ fn py_sorted(i: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("sorted", args, &["iterable", "key", "reverse"], 1)?;
     let items = pyops::iterate(&req(&mut s, 0))?;
     let key = opt(&mut s, 1);
-    let reverse = opt(&mut s, 2)
-        .map(|v| pyops::truthy(&v))
-        .transpose()?
-        .unwrap_or(false);
+    let reverse = opt(&mut s, 2).map(|v| pyops::truthy(&v)).transpose()?.unwrap_or(false);
     let mut keyed = Vec::with_capacity(items.len());
     for item in items {
         let k = match &key {
@@ -371,10 +311,7 @@ fn py_map(i: &mut Interp, args: Args) -> PyResult<Value> {
     let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
     let mut out = Vec::with_capacity(n);
     for k in 0..n {
-        out.push(i.call_value(
-            func,
-            Args::new(lists.iter().map(|l| l[k].clone()).collect()),
-        )?);
+        out.push(i.call_value(func, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
     }
     Ok(Value::list(out))
 }
@@ -418,9 +355,7 @@ fn py_all(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn is_instance_of(v: &Value, t: TypeObj) -> bool {
     let vt = v.type_obj();
-    vt == t
-        || (t == TypeObj::Int && vt == TypeObj::Bool)
-        || (t == TypeObj::Float && vt == TypeObj::NpFloat64)
+    vt == t || (t == TypeObj::Int && vt == TypeObj::Bool) || (t == TypeObj::Float && vt == TypeObj::NpFloat64)
 }
 
 fn py_isinstance(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -437,11 +372,7 @@ fn py_isinstance(_: &mut Interp, args: Args) -> PyResult<Value> {
                     return Ok(Value::Bool(true));
                 }
             }
-            _ => {
-                return Err(PyErr::type_err(
-                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
-                ))
-            }
+            _ => return Err(PyErr::type_err("isinstance() arg 2 must be a type, a tuple of types, or a union")),
         }
     }
     Ok(Value::Bool(false))
@@ -464,10 +395,7 @@ fn py_format(i: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn py_id(_: &mut Interp, _: Args) -> PyResult<Value> {
-    Err(PyErr::new(
-        ExcType::NotImplementedError,
-        "id() is not available in npr",
-    ))
+    Err(PyErr::new(ExcType::NotImplementedError, "id() is not available in npr"))
 }
 
 fn py_help(i: &mut Interp, args: Args) -> PyResult<Value> {
@@ -492,22 +420,17 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                     "nan" | "+nan" | "-nan" => Ok(f64::NAN),
                     "inf" | "+inf" | "infinity" => Ok(f64::INFINITY),
                     "-inf" | "-infinity" => Ok(f64::NEG_INFINITY),
-                    _ => t.replace('_', "").parse::<f64>().map_err(|_| {
-                        PyErr::value(format!("could not convert string to float: '{s}'"))
-                    }),
+                    _ => t
+                        .replace('_', "")
+                        .parse::<f64>()
+                        .map_err(|_| PyErr::value(format!("could not convert string to float: '{s}'"))),
                 }
             }
             Value::Array(a) => {
                 if a.ndim() != 0 {
-                    return Err(PyErr::type_err(
-                        "only 0-dimensional arrays can be converted to Python scalars",
-                    ));
+                    return Err(PyErr::type_err("only 0-dimensional arrays can be converted to Python scalars"));
                 }
-                Ok(crate::ops::cast::as_f64(&a.to_data().view())
-                    .iter()
-                    .next()
-                    .copied()
-                    .unwrap_or(0.0))
+                Ok(crate::ops::cast::as_f64(&a.to_data().view()).iter().next().copied().unwrap_or(0.0))
             }
             other => Err(PyErr::type_err(format!(
                 "float() argument must be a string or a real number, not '{}'",
@@ -531,17 +454,13 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 Some(Value::Bool(b)) => *b as i128,
                 Some(Value::Scalar(Scalar::Int(n))) => *n as i128,
                 Some(Value::Scalar(Scalar::Bool(b))) => *b as i128,
-                Some(Value::Str(s)) => s.trim().replace('_', "").parse::<i128>().map_err(|_| {
-                    PyErr::value(format!("invalid literal for int() with base 10: '{s}'"))
-                })?,
-                Some(Value::Array(a))
-                    if a.ndim() == 0 && a.dtype() != crate::value::DType::Float64 =>
-                {
-                    crate::ops::cast::as_i64(&a.to_data().view())
-                        .iter()
-                        .next()
-                        .copied()
-                        .unwrap_or(0) as i128
+                Some(Value::Str(s)) => s
+                    .trim()
+                    .replace('_', "")
+                    .parse::<i128>()
+                    .map_err(|_| PyErr::value(format!("invalid literal for int() with base 10: '{s}'")))?,
+                Some(Value::Array(a)) if a.ndim() == 0 && a.dtype() != crate::value::DType::Float64 => {
+                    crate::ops::cast::as_i64(&a.to_data().view()).iter().next().copied().unwrap_or(0) as i128
                 }
                 Some(other) => {
                     let x = to_f64(other)?;
@@ -549,21 +468,14 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                         return Err(PyErr::value("cannot convert float NaN to integer"));
                     }
                     if x.is_infinite() {
-                        return Err(PyErr::new(
-                            ExcType::OverflowError,
-                            "cannot convert float infinity to integer",
-                        ));
+                        return Err(PyErr::new(ExcType::OverflowError, "cannot convert float infinity to integer"));
                     }
                     x.trunc() as i128
                 }
             };
             if t == TypeObj::NpInt64 {
-                let n = i64::try_from(v).map_err(|_| {
-                    PyErr::new(
-                        ExcType::OverflowError,
-                        "Python int too large to convert to C long",
-                    )
-                })?;
+                let n = i64::try_from(v)
+                    .map_err(|_| PyErr::new(ExcType::OverflowError, "Python int too large to convert to C long"))?;
                 return Ok(Value::Scalar(Scalar::Int(n)));
             }
             Ok(Value::Int(v))
@@ -573,11 +485,7 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 None => false,
                 Some(v) => pyops::truthy(v)?,
             };
-            Ok(if t == TypeObj::NpBool {
-                Value::Scalar(Scalar::Bool(b))
-            } else {
-                Value::Bool(b)
-            })
+            Ok(if t == TypeObj::NpBool { Value::Scalar(Scalar::Bool(b)) } else { Value::Bool(b) })
         }
         TypeObj::Str => Ok(Value::str(match &first {
             None => String::new(),
@@ -608,9 +516,7 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 for pair in pyops::iterate(v)? {
                     let kv = pyops::iterate(&pair)?;
                     if kv.len() != 2 {
-                        return Err(PyErr::value(
-                            "dictionary update sequence element has wrong length",
-                        ));
+                        return Err(PyErr::value("dictionary update sequence element has wrong length"));
                     }
                     pyops::dict_set(&mut d, kv[0].clone(), kv[1].clone())?;
                 }
@@ -633,10 +539,7 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
             Ok(Value::Exception(e, msg.into()))
         }
         TypeObj::NdArray => Err(PyErr::type_err("use np.array(...) to create arrays")),
-        other => Err(PyErr::type_err(format!(
-            "cannot create '{}' instances",
-            other.qualname()
-        ))),
+        other => Err(PyErr::type_err(format!("cannot create '{}' instances", other.qualname()))),
     }
 }
 
@@ -696,16 +599,11 @@ fn m_pop(_: &mut Interp, args: Args) -> PyResult<Value> {
         Value::Dict(d) => {
             let key = rest.first().cloned().unwrap_or(Value::None);
             let mut d = d.borrow_mut();
-            match d
-                .entries
-                .iter()
-                .position(|(k, _)| pyops::values_equal(k, &key))
-            {
+            match d.entries.iter().position(|(k, _)| pyops::values_equal(k, &key)) {
                 Some(p) => Ok(d.entries.remove(p).1),
-                None => rest
-                    .get(1)
-                    .cloned()
-                    .ok_or_else(|| PyErr::new(ExcType::KeyError, crate::display::repr_plain(&key))),
+                None => {
+                    rest.get(1).cloned().ok_or_else(|| PyErr::new(ExcType::KeyError, crate::display::repr_plain(&key)))
+                }
             }
         }
         _ => Err(PyErr::type_err("pop() not supported")),
@@ -715,9 +613,7 @@ fn m_pop(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_keys(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
-        Value::Dict(d) => Ok(Value::list(
-            d.borrow().entries.iter().map(|(k, _)| k.clone()).collect(),
-        )),
+        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(k, _)| k.clone()).collect())),
         _ => Err(PyErr::type_err("keys() needs a dict")),
     }
 }
@@ -725,9 +621,7 @@ fn m_keys(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_values(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
-        Value::Dict(d) => Ok(Value::list(
-            d.borrow().entries.iter().map(|(_, v)| v.clone()).collect(),
-        )),
+        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(_, v)| v.clone()).collect())),
         _ => Err(PyErr::type_err("values() needs a dict")),
     }
 }
@@ -735,13 +629,9 @@ fn m_values(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_items(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
-        Value::Dict(d) => Ok(Value::list(
-            d.borrow()
-                .entries
-                .iter()
-                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
-                .collect(),
-        )),
+        Value::Dict(d) => {
+            Ok(Value::list(d.borrow().entries.iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()))
+        }
         _ => Err(PyErr::type_err("items() needs a dict")),
     }
 }
@@ -787,10 +677,9 @@ fn str_method(args: &Args, f: impl Fn(&str, &[Value]) -> PyResult<Value>) -> PyR
     let (recv, rest) = recv_and_rest(args)?;
     match &recv {
         Value::Str(s) => f(s, &rest),
-        other => Err(PyErr::type_err(format!(
-            "descriptor requires a 'str' object but received a '{}'",
-            other.type_name()
-        ))),
+        other => {
+            Err(PyErr::type_err(format!("descriptor requires a 'str' object but received a '{}'", other.type_name())))
+        }
     }
 }
 
@@ -839,12 +728,7 @@ fn m_count(_: &mut Interp, args: Args) -> PyResult<Value> {
             Value::Str(sub) => Ok(Value::Int(s.matches(sub.as_ref()).count() as i128)),
             _ => Err(PyErr::type_err("must be str")),
         },
-        other => Ok(Value::Int(
-            pyops::iterate(other)?
-                .iter()
-                .filter(|v| pyops::values_equal(v, &x))
-                .count() as i128,
-        )),
+        other => Ok(Value::Int(pyops::iterate(other)?.iter().filter(|v| pyops::values_equal(v, &x)).count() as i128)),
     }
 }
 
@@ -921,10 +805,7 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
                 } else if let Ok(k) = name.parse::<usize>() {
                     rest.get(k).cloned()
                 } else {
-                    args.keywords
-                        .iter()
-                        .find(|(k, _)| k == name)
-                        .map(|(_, v)| v.clone())
+                    args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
                 };
                 let v = v.ok_or_else(|| {
                     PyErr::index(format!(
@@ -972,19 +853,14 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             out.push('%');
             continue;
         }
-        let v = next
-            .next()
-            .ok_or_else(|| PyErr::type_err("not enough arguments for format string"))?;
+        let v = next.next().ok_or_else(|| PyErr::type_err("not enough arguments for format string"))?;
         let num = |v: &Value| -> PyResult<f64> {
             match v {
                 Value::Int(i) => Ok(*i as f64),
                 Value::Bool(b) => Ok(*b as u8 as f64),
                 Value::Float(f) => Ok(*f),
                 Value::Scalar(s) => Ok(s.as_f64()),
-                other => Err(PyErr::type_err(format!(
-                    "must be real number, not {}",
-                    other.type_name()
-                ))),
+                other => Err(PyErr::type_err(format!("must be real number, not {}", other.type_name()))),
             }
         };
         let text = match conv {
@@ -1004,28 +880,18 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             }
             'x' | 'X' | 'o' => {
                 let n = num(&v)?.trunc() as i128;
-                crate::display::repr::format_int_spec(n, &format!("{spec}{conv}"))
-                    .map_err(PyErr::value)?
+                crate::display::repr::format_int_spec(n, &format!("{spec}{conv}")).map_err(PyErr::value)?
             }
-            other => {
-                return Err(PyErr::value(format!(
-                    "unsupported format character '{other}'"
-                )))
-            }
+            other => return Err(PyErr::value(format!("unsupported format character '{other}'"))),
         };
         if matches!(conv, 's' | 'r') && !spec.is_empty() {
-            out.push_str(
-                &crate::display::repr::format_str_spec(&text, &spec.replace('-', "<"))
-                    .map_err(PyErr::value)?,
-            );
+            out.push_str(&crate::display::repr::format_str_spec(&text, &spec.replace('-', "<")).map_err(PyErr::value)?);
         } else {
             out.push_str(&text);
         }
     }
     if next.next().is_some() {
-        return Err(PyErr::type_err(
-            "not all arguments converted during string formatting",
-        ));
+        return Err(PyErr::type_err("not all arguments converted during string formatting"));
     }
     Ok(out)
 }
@@ -1077,17 +943,12 @@ fn py_chr(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn py_ord(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("ord", args, &["c"], 1)?;
     match req(&mut s, 0) {
-        Value::Str(t) if t.chars().count() == 1 => {
-            Ok(Value::Int(t.chars().next().map(|c| c as i128).unwrap_or(0)))
-        }
+        Value::Str(t) if t.chars().count() == 1 => Ok(Value::Int(t.chars().next().map(|c| c as i128).unwrap_or(0))),
         Value::Str(t) => Err(PyErr::type_err(format!(
             "ord() expected a character, but string of length {} found",
             t.chars().count()
         ))),
-        other => Err(PyErr::type_err(format!(
-            "ord() expected string of length 1, but {} found",
-            other.type_name()
-        ))),
+        other => Err(PyErr::type_err(format!("ord() expected string of length 1, but {} found", other.type_name()))),
     }
 }
 
@@ -1098,10 +959,7 @@ fn radix(args: Args, name: &str, prefix: &str, base: u32) -> PyResult<Value> {
         Value::Int(n) => Some(n),
         _ => None,
     }) else {
-        return Err(PyErr::type_err(format!(
-            "'{}' object cannot be interpreted as an integer",
-            v.type_name()
-        )));
+        return Err(PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())));
     };
     let mag = n.unsigned_abs();
     let digits = match base {
@@ -1109,10 +967,7 @@ fn radix(args: Args, name: &str, prefix: &str, base: u32) -> PyResult<Value> {
         8 => format!("{mag:o}"),
         _ => format!("{mag:x}"),
     };
-    Ok(Value::str(format!(
-        "{}{prefix}{digits}",
-        if n < 0 { "-" } else { "" }
-    )))
+    Ok(Value::str(format!("{}{prefix}{digits}", if n < 0 { "-" } else { "" })))
 }
 
 fn py_hex(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1134,13 +989,8 @@ fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
         Value::List(l) => Ok(Value::list(l.borrow().clone())),
-        Value::Dict(d) => Ok(Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(
-            d.borrow().clone(),
-        )))),
-        other => Err(PyErr::type_err(format!(
-            "'{}' object has no attribute 'copy'",
-            other.type_name()
-        ))),
+        Value::Dict(d) => Ok(Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(d.borrow().clone())))),
+        other => Err(PyErr::type_err(format!("'{}' object has no attribute 'copy'", other.type_name()))),
     }
 }
 
@@ -1160,278 +1010,56 @@ pub static BUILTINS: &[Builtin] = &[
         "Number of items; for an array, the length of its first axis (a (3,4) array has len 3).",
         py_len,
     ),
-    f(
-        PY,
-        "range",
-        "range(start, stop, step)",
-        "Integers from start up to (not including) stop.",
-        py_range,
-    ),
+    f(PY, "range", "range(start, stop, step)", "Integers from start up to (not including) stop.", py_range),
     f(PY, "abs", "abs(x)", "Absolute value.", py_abs),
-    f(
-        PY,
-        "round",
-        "round(number, ndigits=None)",
-        "Round half to even; without ndigits returns an int.",
-        py_round,
-    ),
-    f(
-        PY,
-        "min",
-        "min(iterable, key=None)",
-        "Smallest item (iterating an array goes along its first axis).",
-        py_min,
-    ),
-    f(
-        PY,
-        "max",
-        "max(iterable, key=None)",
-        "Largest item.",
-        py_max,
-    ),
-    f(
-        PY,
-        "sum",
-        "sum(iterable, start=0)",
-        "Left-to-right sum (unlike np.sum, not pairwise).",
-        py_sum,
-    ),
-    f(
-        PY,
-        "zip",
-        "zip(*iterables)",
-        "Tuples of corresponding items.",
-        py_zip,
-    ),
-    f(
-        PY,
-        "enumerate",
-        "enumerate(iterable, start=0)",
-        "(index, item) pairs.",
-        py_enumerate,
-    ),
-    f(
-        PY,
-        "sorted",
-        "sorted(iterable, key=None, reverse=False)",
-        "A sorted list.",
-        py_sorted,
-    ),
-    f(
-        PY,
-        "reversed",
-        "reversed(seq)",
-        "Items in reverse order.",
-        py_reversed,
-    ),
-    f(
-        PY,
-        "map",
-        "map(function, iterable)",
-        "function applied to each item.",
-        py_map,
-    ),
-    f(
-        PY,
-        "filter",
-        "filter(function, iterable)",
-        "Items for which function is true.",
-        py_filter,
-    ),
-    f(
-        PY,
-        "any",
-        "any(iterable)",
-        "True if any item is true.",
-        py_any,
-    ),
-    f(
-        PY,
-        "all",
-        "all(iterable)",
-        "True if all items are true.",
-        py_all,
-    ),
-    f(
-        PY,
-        "isinstance",
-        "isinstance(obj, class_or_tuple)",
-        "Is obj an instance of the class?",
-        py_isinstance,
-    ),
-    f(
-        PY,
-        "repr",
-        "repr(obj)",
-        "The printable representation.",
-        py_repr,
-    ),
-    f(
-        PY,
-        "format",
-        "format(value, format_spec='')",
-        "Format with a format spec.",
-        py_format,
-    ),
+    f(PY, "round", "round(number, ndigits=None)", "Round half to even; without ndigits returns an int.", py_round),
+    f(PY, "min", "min(iterable, key=None)", "Smallest item (iterating an array goes along its first axis).", py_min),
+    f(PY, "max", "max(iterable, key=None)", "Largest item.", py_max),
+    f(PY, "sum", "sum(iterable, start=0)", "Left-to-right sum (unlike np.sum, not pairwise).", py_sum),
+    f(PY, "zip", "zip(*iterables)", "Tuples of corresponding items.", py_zip),
+    f(PY, "enumerate", "enumerate(iterable, start=0)", "(index, item) pairs.", py_enumerate),
+    f(PY, "sorted", "sorted(iterable, key=None, reverse=False)", "A sorted list.", py_sorted),
+    f(PY, "reversed", "reversed(seq)", "Items in reverse order.", py_reversed),
+    f(PY, "map", "map(function, iterable)", "function applied to each item.", py_map),
+    f(PY, "filter", "filter(function, iterable)", "Items for which function is true.", py_filter),
+    f(PY, "any", "any(iterable)", "True if any item is true.", py_any),
+    f(PY, "all", "all(iterable)", "True if all items are true.", py_all),
+    f(PY, "isinstance", "isinstance(obj, class_or_tuple)", "Is obj an instance of the class?", py_isinstance),
+    f(PY, "repr", "repr(obj)", "The printable representation.", py_repr),
+    f(PY, "format", "format(value, format_spec='')", "Format with a format spec.", py_format),
     f(PY, "id", "id(obj)", "Not available in npr.", py_id),
-    f(
-        PY,
-        "help",
-        "help(obj)",
-        "Show help for a function.",
-        py_help,
-    ),
+    f(PY, "help", "help(obj)", "Show help for a function.", py_help),
     f(PY, "divmod", "divmod(x, y)", "(x // y, x % y).", py_divmod),
-    f(
-        PY,
-        "pow",
-        "pow(base, exp, mod=None)",
-        "base ** exp (modulo mod).",
-        py_pow,
-    ),
-    f(
-        PY,
-        "chr",
-        "chr(i)",
-        "The character with code point i.",
-        py_chr,
-    ),
-    f(
-        PY,
-        "ord",
-        "ord(c)",
-        "The code point of a one-character string.",
-        py_ord,
-    ),
-    f(
-        PY,
-        "hex",
-        "hex(x)",
-        "Hexadecimal text of an integer.",
-        py_hex,
-    ),
+    f(PY, "pow", "pow(base, exp, mod=None)", "base ** exp (modulo mod).", py_pow),
+    f(PY, "chr", "chr(i)", "The character with code point i.", py_chr),
+    f(PY, "ord", "ord(c)", "The code point of a one-character string.", py_ord),
+    f(PY, "hex", "hex(x)", "Hexadecimal text of an integer.", py_hex),
     f(PY, "bin", "bin(x)", "Binary text of an integer.", py_bin),
     f(PY, "oct", "oct(x)", "Octal text of an integer.", py_oct),
-    f(
-        PY,
-        "iter",
-        "iter(obj)",
-        "An iterator over obj (npr: its items as a list).",
-        py_iter,
-    ),
+    f(PY, "iter", "iter(obj)", "An iterator over obj (npr: its items as a list).", py_iter),
 ];
 
 /// Methods of lists, dicts and strings.
 pub static OBJECT_METHODS: &[Builtin] = &[
-    f(
-        OBJ,
-        "append",
-        "list.append(x)",
-        "Add x at the end.",
-        m_append,
-    ),
-    f(
-        OBJ,
-        "extend",
-        "list.extend(iterable)",
-        "Add all items.",
-        m_extend,
-    ),
-    f(
-        OBJ,
-        "pop",
-        "list.pop(index=-1)",
-        "Remove and return an item.",
-        m_pop,
-    ),
-    f(
-        OBJ,
-        "insert",
-        "list.insert(index, x)",
-        "Insert x before index.",
-        m_insert,
-    ),
-    f(
-        OBJ,
-        "index",
-        "list.index(x)",
-        "Position of the first x.",
-        m_index,
-    ),
-    f(
-        OBJ,
-        "count",
-        "list.count(x)",
-        "Number of occurrences of x.",
-        m_count,
-    ),
-    f(
-        OBJ,
-        "sort",
-        "list.sort(key=None, reverse=False)",
-        "Sort in place.",
-        m_list_sort,
-    ),
+    f(OBJ, "append", "list.append(x)", "Add x at the end.", m_append),
+    f(OBJ, "extend", "list.extend(iterable)", "Add all items.", m_extend),
+    f(OBJ, "pop", "list.pop(index=-1)", "Remove and return an item.", m_pop),
+    f(OBJ, "insert", "list.insert(index, x)", "Insert x before index.", m_insert),
+    f(OBJ, "index", "list.index(x)", "Position of the first x.", m_index),
+    f(OBJ, "count", "list.count(x)", "Number of occurrences of x.", m_count),
+    f(OBJ, "sort", "list.sort(key=None, reverse=False)", "Sort in place.", m_list_sort),
     f(OBJ, "copy", "list.copy()", "A shallow copy.", m_copy),
     f(OBJ, "keys", "dict.keys()", "The keys.", m_keys),
     f(OBJ, "values", "dict.values()", "The values.", m_values),
     f(OBJ, "items", "dict.items()", "(key, value) pairs.", m_items),
-    f(
-        OBJ,
-        "get",
-        "dict.get(key, default=None)",
-        "Value for key, or default.",
-        m_get,
-    ),
-    f(
-        OBJ,
-        "join",
-        "str.join(iterable)",
-        "Concatenate strings with this separator.",
-        m_join,
-    ),
+    f(OBJ, "get", "dict.get(key, default=None)", "Value for key, or default.", m_get),
+    f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join),
     f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
     f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),
-    f(
-        OBJ,
-        "strip",
-        "str.strip()",
-        "Copy without surrounding whitespace.",
-        m_strip,
-    ),
-    f(
-        OBJ,
-        "split",
-        "str.split(sep=None)",
-        "List of parts.",
-        m_split,
-    ),
-    f(
-        OBJ,
-        "replace",
-        "str.replace(old, new)",
-        "Copy with old replaced by new.",
-        m_replace,
-    ),
-    f(
-        OBJ,
-        "startswith",
-        "str.startswith(prefix)",
-        "Does the string start with prefix?",
-        m_startswith,
-    ),
-    f(
-        OBJ,
-        "endswith",
-        "str.endswith(suffix)",
-        "Does the string end with suffix?",
-        m_endswith,
-    ),
-    f(
-        OBJ,
-        "format",
-        "str.format(*args, **kwargs)",
-        "Replace {} fields.",
-        m_format,
-    ),
+    f(OBJ, "strip", "str.strip()", "Copy without surrounding whitespace.", m_strip),
+    f(OBJ, "split", "str.split(sep=None)", "List of parts.", m_split),
+    f(OBJ, "replace", "str.replace(old, new)", "Copy with old replaced by new.", m_replace),
+    f(OBJ, "startswith", "str.startswith(prefix)", "Does the string start with prefix?", m_startswith),
+    f(OBJ, "endswith", "str.endswith(suffix)", "Does the string end with suffix?", m_endswith),
+    f(OBJ, "format", "str.format(*args, **kwargs)", "Replace {} fields.", m_format),
 ];

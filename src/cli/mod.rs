@@ -11,11 +11,7 @@ use npr::session::{self, ScriptOptions};
 use npr::transcript::{self, CompareOptions};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "npr",
-    version,
-    about = "A NumPy REPL that shows the shape of everything"
-)]
+#[command(name = "npr", version, about = "A NumPy REPL that shows the shape of everything")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -59,41 +55,26 @@ enum Command {
 fn render_options(cli: &Cli) -> Result<RenderOptions, String> {
     let display = match &cli.display {
         None => DisplayMode::Table,
-        Some(d) => DisplayMode::parse(d)
-            .ok_or_else(|| format!("npr: unknown display mode '{d}' (use repr, table or both)"))?,
+        Some(d) => {
+            DisplayMode::parse(d).ok_or_else(|| format!("npr: unknown display mode '{d}' (use repr, table or both)"))?
+        }
     };
-    Ok(RenderOptions {
-        display,
-        hints: !cli.no_hints,
-    })
+    Ok(RenderOptions { display, hints: !cli.no_hints })
 }
 
 /// Write to stdout; a closed pipe ends the program quietly.
 fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
         std::process::exit(0);
     }
 }
 
 /// Read a script: UTF-8 required, with the failing line named.
 fn read_script(path: &std::path::Path) -> Result<String, (String, i32)> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        (
-            format!("npr: cannot read {}: {}", path.display(), io_reason(&e)),
-            2,
-        )
-    })?;
-    decode_utf8(&bytes).map_err(|line| {
-        (
-            format!("npr: {}: invalid UTF-8 on line {line}", path.display()),
-            2,
-        )
-    })
+    let bytes =
+        std::fs::read(path).map_err(|e| (format!("npr: cannot read {}: {}", path.display(), io_reason(&e)), 2))?;
+    decode_utf8(&bytes).map_err(|line| (format!("npr: {}: invalid UTF-8 on line {line}", path.display()), 2))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -131,11 +112,7 @@ pub fn main() -> i32 {
     };
     match &cli.command {
         Some(Command::Run { files, ipynb }) => run_files(files, render, ipynb.as_deref()),
-        Some(Command::Check {
-            files,
-            bless,
-            float_tolerance,
-        }) => check_files(files, *bless, *float_tolerance),
+        Some(Command::Check { files, bless, float_tolerance }) => check_files(files, *bless, *float_tolerance),
         None => {
             if let Some(code) = &cli.code {
                 return run_text(code, render, None);
@@ -227,9 +204,7 @@ fn check_files(files: &[PathBuf], bless: bool, tolerance: Option<f64>) -> i32 {
                 return code;
             }
         };
-        let opts = CompareOptions {
-            float_tolerance: tolerance,
-        };
+        let opts = CompareOptions { float_tolerance: tolerance };
         let report = match session::check_transcript_text(&text, &opts) {
             Ok(r) => r,
             Err(e) => {
@@ -239,18 +214,12 @@ fn check_files(files: &[PathBuf], bless: bool, tolerance: Option<f64>) -> i32 {
         };
         let name = f.display().to_string();
         if report.mismatches.is_empty() {
-            emit(&format!(
-                "{}\n",
-                transcript::render_report(&name, &report).trim_end()
-            ));
+            emit(&format!("{}\n", transcript::render_report(&name, &report).trim_end()));
             continue;
         }
         if bless {
             match transcript::bless_write(f, &report.blessed_text) {
-                Ok(()) => emit(&format!(
-                    "blessed: {name} ({} cells updated)\n",
-                    report.mismatches.len()
-                )),
+                Ok(()) => emit(&format!("blessed: {name} ({} cells updated)\n", report.mismatches.len())),
                 Err(e) => {
                     eprintln!("npr: {e}");
                     status = 1;

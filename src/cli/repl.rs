@@ -19,9 +19,7 @@ fn history_path() -> Option<PathBuf> {
         None => {
             let base = std::env::var_os("XDG_STATE_HOME")
                 .map(PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state"))
-                })?;
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
             Some(base.join("npr").join("history"))
         }
     }
@@ -42,20 +40,13 @@ fn load_history(rl: &mut Editor<(), FileHistory>, path: &PathBuf) {
     if rl.load_history(path).is_err() {
         let aside = path.with_extension("corrupt");
         let _ = std::fs::rename(path, &aside);
-        eprintln!(
-            "npr: history file {} could not be read; moved it to {}",
-            path.display(),
-            aside.display()
-        );
+        eprintln!("npr: history file {} could not be read; moved it to {}", path.display(), aside.display());
     }
 }
 
 /// Run the interactive loop. Returns the exit status.
 pub fn run(render: RenderOptions) -> i32 {
-    let config = Config::builder()
-        .auto_add_history(false)
-        .max_history_size(10_000)
-        .map(|b| b.build());
+    let config = Config::builder().auto_add_history(false).max_history_size(10_000).map(|b| b.build());
     let Ok(config) = config else { return 2 };
     let mut rl: Editor<(), FileHistory> = match Editor::with_config(config) {
         Ok(r) => r,
@@ -74,10 +65,7 @@ pub fn run(render: RenderOptions) -> i32 {
     let _ = ctrlc::set_handler(npr::interp::interrupt::request);
     let mut session = Session::new();
     session.render = render;
-    println!(
-        "npr {} — NumPy with shapes. Type %quickref for help, Ctrl-D to exit.",
-        env!("CARGO_PKG_VERSION")
-    );
+    println!("npr {} — NumPy with shapes. Type %quickref for help, Ctrl-D to exit.", env!("CARGO_PKG_VERSION"));
     loop {
         let number = session.execution_count;
         let prompt = format!("\nIn [{number}]: ");
@@ -93,11 +81,7 @@ pub fn run(render: RenderOptions) -> i32 {
         if cell.trim().is_empty() {
             continue;
         }
-        let cont = format!(
-            "{:>width$}",
-            "...: ",
-            width = format!("In [{number}]: ").len()
-        );
+        let cont = format!("{:>width$}", "...: ", width = format!("In [{number}]: ").len());
         let mut interrupted = false;
         while let Completeness::Incomplete { indent } = check_complete(&cell) {
             match rl.readline_with_initial(&cont, (&" ".repeat(indent), "")) {
@@ -122,8 +106,7 @@ pub fn run(render: RenderOptions) -> i32 {
                 let _ = rl.append_history(p);
             }
         }
-        let opts = session.render;
-        let (_, output, _) = npr::session::run_and_render(&mut session, &cell, &opts);
+        let (_, output, _) = npr::session::run_and_render(&mut session, &cell);
         if !output.is_empty() {
             println!("{output}");
         }

@@ -18,9 +18,7 @@ pub fn result_note(v: &Value) -> Option<String> {
         ));
     }
     if shape.is_empty() {
-        return Some(
-            "note: this is a 0-d array, not a scalar: use .item() for a Python number".into(),
-        );
+        return Some("note: this is a 0-d array, not a scalar: use .item() for a Python number".into());
     }
     None
 }
@@ -45,10 +43,8 @@ fn transpose_text(t: &str) -> String {
     if let Some(inner) = t.strip_suffix(".T") {
         return inner.to_string();
     }
-    let simple = t
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        || (t.ends_with(')') && !t.contains(' '));
+    let simple =
+        t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') || (t.ends_with(')') && !t.contains(' '));
     if simple {
         format!("{t}.T")
     } else {
@@ -66,23 +62,14 @@ fn result_text(shape: &[usize]) -> String {
 
 /// A hint for a shape error, from its operands (source text and shape).
 pub fn shape_hint(err: &PyErr, src: &str) -> Option<String> {
-    let ops: Vec<(String, Vec<usize>)> = err
-        .operands
-        .iter()
-        .filter_map(|o| o.shape.clone().map(|s| (o.span.text(src).to_string(), s)))
-        .collect();
+    let ops: Vec<(String, Vec<usize>)> =
+        err.operands.iter().filter_map(|o| o.shape.clone().map(|s| (o.span.text(src).to_string(), s))).collect();
     let msg = &err.message;
-    if err.exc == ExcType::ValueError
-        && (msg.contains("not aligned") || msg.starts_with("matmul: Input operand"))
-    {
+    if err.exc == ExcType::ValueError && (msg.contains("not aligned") || msg.starts_with("matmul: Input operand")) {
         let [(an, a), (bn, b)] = ops.as_slice() else {
             return None;
         };
-        let func = if msg.starts_with("matmul") {
-            "@"
-        } else {
-            "np.dot"
-        };
+        let func = if msg.starts_with("matmul") { "@" } else { "np.dot" };
         let call = |x: &str, y: &str| {
             if func == "@" {
                 format!("{x} @ {y}")
@@ -106,23 +93,14 @@ pub fn shape_hint(err: &PyErr, src: &str) -> Option<String> {
             ));
         }
         if let Some(r) = broadcast_shapes(&[a, b]) {
-            lines.push(format!(
-                "for elementwise products, np.multiply({an}, {bn}) gives {}",
-                result_text(&r)
-            ));
-            lines.push(format!(
-                "and np.sum(np.multiply({an}, {bn})) gives a scalar"
-            ));
+            lines.push(format!("for elementwise products, np.multiply({an}, {bn}) gives {}", result_text(&r)));
+            lines.push(format!("and np.sum(np.multiply({an}, {bn})) gives a scalar"));
         }
         if lines.is_empty() {
             lines.push(format!(
                 "the contracted lengths must match: the last axis of {an} {} and the {} of {bn} {}",
                 shape_repr(a),
-                if b.len() == 1 {
-                    "only axis"
-                } else {
-                    "second-to-last axis"
-                },
+                if b.len() == 1 { "only axis" } else { "second-to-last axis" },
                 shape_repr(b)
             ));
         }
@@ -130,9 +108,7 @@ pub fn shape_hint(err: &PyErr, src: &str) -> Option<String> {
     }
     if msg.starts_with("operands could not be broadcast together with shapes") {
         let [(an, a), (bn, b)] = ops.as_slice() else {
-            return Some(
-                "shapes are aligned from the right; each pair of lengths must be equal or 1".into(),
-            );
+            return Some("shapes are aligned from the right; each pair of lengths must be equal or 1".into());
         };
         let mut lines = vec![format!(
             "broadcasting aligns shapes from the right: {} and {} differ where neither length is 1",
@@ -141,18 +117,10 @@ pub fn shape_hint(err: &PyErr, src: &str) -> Option<String> {
         )];
         if a.len() == 2 && broadcast_shapes(&[&transposed(a), b]).is_some() {
             let r = broadcast_shapes(&[&transposed(a), b]).unwrap_or_default();
-            lines.push(format!(
-                "{} would broadcast with {bn}, giving {}",
-                transpose_text(an),
-                result_text(&r)
-            ));
+            lines.push(format!("{} would broadcast with {bn}, giving {}", transpose_text(an), result_text(&r)));
         } else if b.len() == 2 && broadcast_shapes(&[a, &transposed(b)]).is_some() {
             let r = broadcast_shapes(&[a, &transposed(b)]).unwrap_or_default();
-            lines.push(format!(
-                "{} would broadcast with {an}, giving {}",
-                transpose_text(bn),
-                result_text(&r)
-            ));
+            lines.push(format!("{} would broadcast with {an}, giving {}", transpose_text(bn), result_text(&r)));
         } else if a.len() == 1 && b.len() == 1 {
             lines.push(format!(
                 "for an outer combination use {an}[:, None] and {bn}[None, :], giving shape ({}, {})",
@@ -172,10 +140,7 @@ pub fn shape_hint(err: &PyErr, src: &str) -> Option<String> {
         return Some(if ndim == 0 {
             "a 0-d array has no axes to reduce over".into()
         } else {
-            format!(
-                "an array with {ndim} dimension(s) has axes 0..{} (or -{ndim}..-1)",
-                ndim - 1
-            )
+            format!("an array with {ndim} dimension(s) has axes 0..{} (or -{ndim}..-1)", ndim - 1)
         });
     }
     if err.exc == ExcType::IndexError && msg.contains("is out of bounds for axis") {

@@ -51,20 +51,13 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions {
-            display: DisplayMode::Repr,
-            hints: true,
-        }
+        RenderOptions { display: DisplayMode::Repr, hints: true }
     }
 }
 
 /// Python's `repr(str)`.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -77,9 +70,7 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -101,11 +92,7 @@ fn scalar_repr(s: &Scalar, opts: &PrintOptions) -> String {
 }
 
 fn join_items(items: &[Value], opts: &PrintOptions) -> String {
-    items
-        .iter()
-        .map(|v| repr_value(v, opts))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|v| repr_value(v, opts)).collect::<Vec<_>>().join(", ")
 }
 
 /// Python's `repr(v)`.
@@ -127,10 +114,7 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
                 return "set()".into();
             }
             // Small ints iterate in value order in CPython sets.
-            if items
-                .iter()
-                .all(|v| matches!(v, Value::Int(i) if (0..1 << 30).contains(i)))
-            {
+            if items.iter().all(|v| matches!(v, Value::Int(i) if (0..1 << 30).contains(i))) {
                 items.sort_by_key(|v| if let Value::Int(i) = v { *i } else { 0 });
             }
             format!("{{{}}}", join_items(&items, opts))
@@ -153,12 +137,7 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         }
         Value::Slice(s) => {
             let part = |x: Option<i64>| x.map(|v| v.to_string()).unwrap_or_else(|| "None".into());
-            format!(
-                "slice({}, {}, {})",
-                part(s.start),
-                part(s.stop),
-                part(s.step)
-            )
+            format!("slice({}, {}, {})", part(s.start), part(s.stop), part(s.step))
         }
         Value::Ellipsis => "Ellipsis".into(),
         Value::Array(a) => a.with_view(|view| repr::array_repr(&view, opts)),
@@ -167,15 +146,8 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Type(t) => format!("<class '{}'>", t.qualname()),
         Value::Module(m) => format!("<module '{}'>", m.name()),
         Value::Function(f) => format!("<function {}>", f.name),
-        Value::Builtin(b) => format!(
-            "<function {}>",
-            b.signature.split('(').next().unwrap_or(b.name)
-        ),
-        Value::Method(recv, b) => format!(
-            "<built-in method {} of {} object>",
-            b.name,
-            recv.type_name()
-        ),
+        Value::Builtin(b) => format!("<function {}>", b.signature.split('(').next().unwrap_or(b.name)),
+        Value::Method(recv, b) => format!("<built-in method {} of {} object>", b.name, recv.type_name()),
         Value::Exception(e, m) => format!("{}({})", e.name(), str_repr(m)),
         Value::Opaque(o) => format!("<{o:?}>"),
     }
@@ -215,28 +187,13 @@ fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> 
     }
     let flat = repr_value(v, opts);
     let (open, close, items): (&str, &str, Vec<PrettyItem>) = match v {
-        Value::List(l) => (
-            "[",
-            "]",
-            l.borrow()
-                .iter()
-                .map(|x| PrettyItem::One(x.clone()))
-                .collect(),
-        ),
-        Value::Tuple(t) => (
-            "(",
-            if t.len() == 1 { ",)" } else { ")" },
-            t.iter().map(|x| PrettyItem::One(x.clone())).collect(),
-        ),
-        Value::Dict(d) => (
-            "{",
-            "}",
-            d.borrow()
-                .entries
-                .iter()
-                .map(|(k, x)| PrettyItem::Pair(k.clone(), x.clone()))
-                .collect(),
-        ),
+        Value::List(l) => ("[", "]", l.borrow().iter().map(|x| PrettyItem::One(x.clone())).collect()),
+        Value::Tuple(t) => {
+            ("(", if t.len() == 1 { ",)" } else { ")" }, t.iter().map(|x| PrettyItem::One(x.clone())).collect())
+        }
+        Value::Dict(d) => {
+            ("{", "}", d.borrow().entries.iter().map(|(k, x)| PrettyItem::Pair(k.clone(), x.clone())).collect())
+        }
         _ => return reindent(&flat, indent),
     };
     let fits = !flat.contains('\n') && indent + flat.len() + trailing <= PRETTY_WIDTH;
@@ -249,11 +206,7 @@ fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> 
         .iter()
         .enumerate()
         .map(|(k, item)| {
-            let tail = if k + 1 == n {
-                close.len() + trailing
-            } else {
-                1
-            };
+            let tail = if k + 1 == n { close.len() + trailing } else { 1 };
             match item {
                 PrettyItem::One(x) => pretty_at(x, opts, inner, tail),
                 PrettyItem::Pair(key, x) => {
@@ -264,10 +217,7 @@ fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> 
             }
         })
         .collect();
-    format!(
-        "{open}{}{close}",
-        parts.join(&format!(",\n{}", " ".repeat(inner)))
-    )
+    format!("{open}{}{close}", parts.join(&format!(",\n{}", " ".repeat(inner))))
 }
 
 enum PrettyItem {
@@ -326,13 +276,7 @@ pub fn render_outcome(
     }
     if let Some(err) = &outcome.error {
         let hint_below = ropts.display != DisplayMode::Repr;
-        out.push_str(&render_error(
-            err,
-            src,
-            prompt_width,
-            ropts.hints,
-            hint_below,
-        ));
+        out.push_str(&render_error(err, src, prompt_width, ropts.hints, hint_below));
     }
     while out.ends_with('\n') {
         out.pop();
@@ -344,13 +288,7 @@ pub fn render_outcome(
 /// operand notes, the `ExcType: message` line, and a hint. In repr mode
 /// the hint goes above the error line, so the error line stays last as in
 /// an IPython traceback; the table display puts it below.
-pub fn render_error(
-    err: &PyErr,
-    src: &str,
-    prompt_width: usize,
-    with_hints: bool,
-    hint_below: bool,
-) -> String {
+pub fn render_error(err: &PyErr, src: &str, prompt_width: usize, with_hints: bool, hint_below: bool) -> String {
     let mut out = String::new();
     if with_hints {
         if let Some(span) = err.span {
@@ -363,18 +301,14 @@ pub fn render_error(
             if let Some(shape) = &op.shape {
                 let text = op.span.text(src);
                 if !text.is_empty() && !text.contains('\n') {
-                    out.push_str(&format!(
-                        "note: {text} has shape {}\n",
-                        crate::ops::broadcast::shape_repr(shape)
-                    ));
+                    out.push_str(&format!("note: {text} has shape {}\n", crate::ops::broadcast::shape_repr(shape)));
                 }
             }
         }
     }
     let hint_text: String = if with_hints {
         let hint = err.hint.clone().or_else(|| hints::shape_hint(err, src));
-        hint.map(|h| h.lines().map(|l| format!("hint: {l}\n")).collect())
-            .unwrap_or_default()
+        hint.map(|h| h.lines().map(|l| format!("hint: {l}\n")).collect()).unwrap_or_default()
     } else {
         String::new()
     };
@@ -395,14 +329,6 @@ fn caret_line(src: &str, span: crate::syntax::Span, prompt_width: usize) -> Opti
         return None;
     }
     let start = src.get(..span.start)?.chars().count();
-    let width = src
-        .get(span.start..span.end.min(src.len()))?
-        .chars()
-        .count()
-        .max(1);
-    Some(format!(
-        "{}{}",
-        " ".repeat(prompt_width + start),
-        "^".repeat(width)
-    ))
+    let width = src.get(span.start..span.end.min(src.len()))?.chars().count().max(1);
+    Some(format!("{}{}", " ".repeat(prompt_width + start), "^".repeat(width)))
 }

@@ -39,10 +39,7 @@ impl Legacy {
     }
     /// Summarised arrays get no `shape=(...)` extra.
     pub fn no_shape_extra(self) -> bool {
-        matches!(
-            self,
-            Legacy::V113 | Legacy::V121 | Legacy::V125 | Legacy::V21 | Legacy::V22
-        )
+        matches!(self, Legacy::V113 | Legacy::V121 | Legacy::V125 | Legacy::V21 | Legacy::V22)
     }
 }
 

@@ -78,11 +78,7 @@ pub fn array_repr(a: &AView, opts: &PrintOptions) -> String {
     let extra = format!("{})", extras.join(", "));
     let last_line = text.rsplit('\n').next().unwrap_or("");
     let too_long = char_len(last_line) + char_len(&extra) + 1 > opts.linewidth;
-    let spacer = if legacy > 113 && too_long {
-        format!("\n{}", " ".repeat(prefix.len()))
-    } else {
-        " ".to_string()
-    };
+    let spacer = if legacy > 113 && too_long { format!("\n{}", " ".repeat(prefix.len())) } else { " ".to_string() };
     format!("{text}{spacer}{extra}")
 }
 
@@ -101,10 +97,7 @@ pub fn array_str(a: &AView, opts: &PrintOptions) -> String {
 /// hidden `...` gap.
 pub fn displayed_indices(shape: &[usize], opts: &PrintOptions) -> (bool, Vec<Vec<usize>>) {
     let summarize = is_summarized(shape, opts);
-    let axes = shape
-        .iter()
-        .map(|&n| axis_display(n, opts.edgeitems, summarize))
-        .collect();
+    let axes = shape.iter().map(|&n| axis_display(n, opts.edgeitems, summarize)).collect();
     (summarize, axes)
 }
 
@@ -121,10 +114,7 @@ impl ElementFormatter {
     pub fn new(a: &AView, opts: &PrintOptions) -> ElementFormatter {
         let shape = a.shape();
         let summarized = is_summarized(shape, opts);
-        let sample_axes: Vec<Vec<usize>> = shape
-            .iter()
-            .map(|&n| axis_sample(n, opts.edgeitems, summarized))
-            .collect();
+        let sample_axes: Vec<Vec<usize>> = shape.iter().map(|&n| axis_sample(n, opts.edgeitems, summarized)).collect();
         let zero_d = shape.is_empty();
         let kind = match a {
             AView::Bool(_) => FormatKind::Bool { zero_d },
@@ -143,9 +133,7 @@ impl ElementFormatter {
     /// The padded text NumPy prints for the element at `index` (empty if the
     /// index is out of range).
     pub fn format(&self, a: &AView, index: &[usize]) -> String {
-        element(a, index)
-            .map(|x| self.format_scalar(x))
-            .unwrap_or_default()
+        element(a, index).map(|x| self.format_scalar(x)).unwrap_or_default()
     }
 
     /// Whether the array is summarised (`size > threshold`).
@@ -424,12 +412,7 @@ impl FloatFormat {
         };
         let mut f = FloatFormat {
             exp_format: use_scientific(&finite, opts.suppress),
-            rule: DigitRule {
-                unique: true,
-                precision,
-                min_digits: 0,
-                keep_zeros: false,
-            },
+            rule: DigitRule { unique: true, precision, min_digits: 0, keep_zeros: false },
             sign_plus: sign == '+',
             pad_left: 0,
             pad_right: 0,
@@ -458,51 +441,22 @@ impl FloatFormat {
     /// exponent width.
     fn fill_scientific(&mut self, finite: &[f64], mode: FloatMode, legacy: u32) {
         let fixed = mode == FloatMode::Fixed || legacy <= 113;
-        let first = DigitRule {
-            unique: !fixed,
-            precision: self.rule.precision,
-            min_digits: 0,
-            keep_zeros: fixed,
-        };
-        let parts: Vec<SciParts> = finite
-            .iter()
-            .map(|&x| scientific_parts(x, first, self.sign_plus))
-            .collect();
+        let first = DigitRule { unique: !fixed, precision: self.rule.precision, min_digits: 0, keep_zeros: fixed };
+        let parts: Vec<SciParts> = finite.iter().map(|&x| scientific_parts(x, first, self.sign_plus)).collect();
         let digits = parts.iter().map(|p| p.frac.len()).max().unwrap_or(0);
         self.exp_size = parts.iter().map(|p| exp_digits(p.exp)).max().unwrap_or(2);
-        self.rule = DigitRule {
-            unique: first.unique,
-            precision: Some(digits),
-            min_digits: digits,
-            keep_zeros: true,
-        };
-        self.pad_left = if legacy <= 113 {
-            3
-        } else {
-            parts.iter().map(|p| p.int.len()).max().unwrap_or(0)
-        };
+        self.rule = DigitRule { unique: first.unique, precision: Some(digits), min_digits: digits, keep_zeros: true };
+        self.pad_left = if legacy <= 113 { 3 } else { parts.iter().map(|p| p.int.len()).max().unwrap_or(0) };
         self.pad_right = self.exp_size + 2 + digits;
     }
 
     /// First pass in positional notation: common integer/fraction widths.
     fn fill_positional(&mut self, finite: &[f64], mode: FloatMode, legacy: u32) {
         let fixed = mode == FloatMode::Fixed;
-        let first = DigitRule {
-            unique: !fixed,
-            precision: self.rule.precision,
-            min_digits: 0,
-            keep_zeros: fixed,
-        };
-        let parts: Vec<(String, String)> = finite
-            .iter()
-            .map(|&x| positional_parts(x, first, self.sign_plus))
-            .collect();
+        let first = DigitRule { unique: !fixed, precision: self.rule.precision, min_digits: 0, keep_zeros: fixed };
+        let parts: Vec<(String, String)> = finite.iter().map(|&x| positional_parts(x, first, self.sign_plus)).collect();
         self.pad_left = if legacy <= 113 {
-            1 + parts
-                .iter()
-                .map(|(i, _)| i.trim_start_matches(['-', '+']).len())
-                .max()
-                .unwrap_or(0)
+            1 + parts.iter().map(|(i, _)| i.trim_start_matches(['-', '+']).len()).max().unwrap_or(0)
         } else {
             parts.iter().map(|(i, _)| i.len()).max().unwrap_or(0)
         };
@@ -541,11 +495,7 @@ impl FloatFormat {
             )
         } else {
             let (int, frac) = positional_parts(x, self.rule, self.sign_plus);
-            format!(
-                "{}.{}",
-                pad_left_to(&int, self.pad_left),
-                pad_right_to(&frac, self.pad_right)
-            )
+            format!("{}.{}", pad_left_to(&int, self.pad_left), pad_right_to(&frac, self.pad_right))
         }
     }
 
@@ -559,11 +509,7 @@ impl FloatFormat {
         } else {
             "-"
         };
-        let word = if x.is_nan() {
-            &self.nanstr
-        } else {
-            &self.infstr
-        };
+        let word = if x.is_nan() { &self.nanstr } else { &self.infstr };
         format!("{sign}{word}")
     }
 }
@@ -612,12 +558,7 @@ impl DigitRule {
     /// value), or with `unique == false` the exact value rounded to
     /// `precision`. `count` tells how many digits a result has, `round`
     /// produces the exact value rounded to that many.
-    fn digits(
-        &self,
-        v: f64,
-        count: impl Fn(&Digits) -> usize,
-        round: impl Fn(f64, usize) -> Digits,
-    ) -> Digits {
+    fn digits(&self, v: f64, count: impl Fn(&Digits) -> usize, round: impl Fn(f64, usize) -> Digits) -> Digits {
         if !self.unique {
             return round(v, self.precision.unwrap_or(0));
         }
@@ -651,20 +592,13 @@ struct SciParts {
 
 /// Dragon4 scientific output: mantissa parts and decimal exponent.
 fn scientific_parts(x: f64, rule: DigitRule, sign_plus: bool) -> SciParts {
-    let digits = rule.digits(
-        x.abs(),
-        |d| d.len().saturating_sub(1),
-        |v, n| Digits::significant(v, n.saturating_add(1)),
-    );
+    let digits =
+        rule.digits(x.abs(), |d| d.len().saturating_sub(1), |v, n| Digits::significant(v, n.saturating_add(1)));
     let (first, rest) = digits.digits.split_at(1.min(digits.len()));
     SciParts {
         int: format!("{}{}", sign_text(x, sign_plus), ascii(first)),
         frac: finish_fraction(ascii(rest), rule.target(), rule.keep_zeros),
-        exp: if digits.is_zero() {
-            0
-        } else {
-            digits.point - 1
-        },
+        exp: if digits.is_zero() { 0 } else { digits.point - 1 },
     }
 }
 
@@ -702,10 +636,7 @@ struct Digits {
 
 impl Digits {
     fn zero() -> Digits {
-        Digits {
-            digits: vec![b'0'],
-            point: 1,
-        }
+        Digits { digits: vec![b'0'], point: 1 }
     }
 
     /// Shortest digits that round-trip and, among those, the closest to the
@@ -773,10 +704,7 @@ impl Digits {
         if lead == digits.len() {
             return Digits::zero();
         }
-        Digits {
-            digits: digits[lead..].to_vec(),
-            point: point.saturating_sub(i32::try_from(lead).unwrap_or(i32::MAX)),
-        }
+        Digits { digits: digits[lead..].to_vec(), point: point.saturating_sub(i32::try_from(lead).unwrap_or(i32::MAX)) }
     }
 
     fn trimmed(mut self) -> Digits {
@@ -832,13 +760,7 @@ impl Digits {
 // ---------------------------------------------------------------------------
 
 /// `array2string`: body of repr/str for any ndim (empty arrays are `[]`).
-fn array_to_string(
-    a: &AView,
-    opts: &PrintOptions,
-    separator: &'static str,
-    prefix: &str,
-    suffix_len: usize,
-) -> String {
+fn array_to_string(a: &AView, opts: &PrintOptions, separator: &'static str, prefix: &str, suffix_len: usize) -> String {
     let shape = a.shape();
     if shape.contains(&0) {
         return "[]".to_string();
@@ -849,14 +771,7 @@ fn array_to_string(
         line_width -= suffix_len as i64;
     }
     let formatter = ElementFormatter::new(a, opts);
-    let layout = Layout {
-        view: a,
-        shape,
-        formatter: &formatter,
-        separator,
-        edgeitems: opts.edgeitems,
-        legacy,
-    };
+    let layout = Layout { view: a, shape, formatter: &formatter, separator, edgeitems: opts.edgeitems, legacy };
     let hanging = " ".repeat(1 + char_len(prefix));
     let mut index = Vec::with_capacity(shape.len());
     layout.recurse(&mut index, &hanging, line_width)
@@ -928,11 +843,7 @@ impl Layout<'_, '_> {
     /// The last axis: words separated by the separator, wrapped at `width`.
     fn row(&self, index: &mut Vec<usize>, plan: &AxisPlan, hanging: &str, width: i64) -> String {
         let sep_len = self.separator.trim_end().len() as i64;
-        let elem_width = if self.legacy <= 113 {
-            width - sep_len
-        } else {
-            width - sep_len.max(1)
-        };
+        let elem_width = if self.legacy <= 113 { width - sep_len } else { width - sep_len.max(1) };
         let mut wrap = Wrapper::new(hanging, self.legacy);
         let positions = Self::positions(plan);
         let last = positions.len().saturating_sub(1);
@@ -940,11 +851,7 @@ impl Layout<'_, '_> {
             match pos {
                 Some(i) => {
                     let word = self.child(index, i, hanging, width);
-                    let limit = if k == last && self.legacy <= 113 {
-                        width
-                    } else {
-                        elem_width
-                    };
+                    let limit = if k == last && self.legacy <= 113 { width } else { elem_width };
                     wrap.push(&word, limit);
                 }
                 None => wrap.push("...", elem_width),
@@ -960,11 +867,7 @@ impl Layout<'_, '_> {
     /// An outer axis: sub-blocks separated by `,` and newlines.
     fn block(&self, index: &mut Vec<usize>, plan: &AxisPlan, hanging: &str, width: i64) -> String {
         let axes_left = self.shape.len() - index.len();
-        let line_sep = format!(
-            "{}{}",
-            self.separator.trim_end(),
-            "\n".repeat(axes_left - 1)
-        );
+        let line_sep = format!("{}{}", self.separator.trim_end(), "\n".repeat(axes_left - 1));
         let positions = Self::positions(plan);
         let last = positions.len().saturating_sub(1);
         let mut s = String::new();
@@ -998,14 +901,7 @@ struct Wrapper<'h> {
 impl<'h> Wrapper<'h> {
     fn new(hanging: &'h str, legacy: u32) -> Wrapper<'h> {
         let hanging_len = char_len(hanging);
-        Wrapper {
-            text: String::new(),
-            line: hanging.to_string(),
-            line_len: hanging_len,
-            hanging,
-            hanging_len,
-            legacy,
-        }
+        Wrapper { text: String::new(), line: hanging.to_string(), line_len: hanging_len, hanging, hanging_len, legacy }
     }
 
     /// Adds a word, first breaking the line if it would exceed `limit`.
@@ -1082,12 +978,7 @@ struct General {
 }
 
 impl General {
-    const REPR: General = General {
-        max_point: 16,
-        min_digits: 0,
-        add_dot_0: true,
-        alt: false,
-    };
+    const REPR: General = General { max_point: 16, min_digits: 0, add_dot_0: true, alt: false };
 }
 
 /// Renders digits positionally or with an exponent, CPython style.
@@ -1101,21 +992,14 @@ fn render_general(d: &Digits, style: General) -> String {
     }
     let start = if point <= 0 { point - 1 } else { 0 };
     let mut end = len.max(style.min_digits as i64);
-    let min_end = if !use_exp && style.add_dot_0 {
-        point + 1
-    } else {
-        point
-    };
+    let min_end = if !use_exp && style.add_dot_0 { point + 1 } else { point };
     end = end.max(min_end);
     let mut s = String::new();
     for i in start..end {
         if i == point {
             s.push('.');
         }
-        let digit = usize::try_from(i)
-            .ok()
-            .and_then(|i| d.digits.get(i).copied())
-            .unwrap_or(b'0');
+        let digit = usize::try_from(i).ok().and_then(|i| d.digits.get(i).copied()).unwrap_or(b'0');
         s.push(char::from(digit));
     }
     if point == end {
@@ -1144,11 +1028,7 @@ fn non_finite_word(x: f64, upper: bool) -> Option<String> {
     } else {
         return None;
     };
-    Some(if upper {
-        word.to_uppercase()
-    } else {
-        word.to_string()
-    })
+    Some(if upper { word.to_uppercase() } else { word.to_string() })
 }
 
 fn with_minus(x: f64, body: String) -> String {
@@ -1164,12 +1044,7 @@ fn legacy_float_text(x: f64, significant: usize) -> String {
     if let Some(word) = non_finite_word(x, false) {
         return word;
     }
-    let style = General {
-        max_point: significant as i32,
-        min_digits: 0,
-        add_dot_0: false,
-        alt: false,
-    };
+    let style = General { max_point: significant as i32, min_digits: 0, add_dot_0: false, alt: false };
     let body = render_general(&Digits::significant(x.abs(), significant), style);
     let mut s = with_minus(x, body);
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
@@ -1268,12 +1143,7 @@ fn is_align(c: char) -> bool {
 }
 
 /// Parses `[[fill]align][sign][z][#][0][width][,|_][.precision][type]`.
-fn parse_spec(
-    spec: &str,
-    default_align: char,
-    default_type: char,
-    type_name: &str,
-) -> Result<Spec, String> {
+fn parse_spec(spec: &str, default_align: char, default_type: char, type_name: &str) -> Result<Spec, String> {
     let c: Vec<char> = spec.chars().collect();
     let mut s = Spec {
         fill: ' ',
@@ -1322,9 +1192,7 @@ fn parse_spec(
         s.precision = Some(p.ok_or("Format specifier missing precision")?);
     }
     if c.len() > pos + 1 {
-        return Err(format!(
-            "Invalid format specifier '{spec}' for object of type '{type_name}'"
-        ));
+        return Err(format!("Invalid format specifier '{spec}' for object of type '{type_name}'"));
     }
     if let Some(&t) = c.get(pos) {
         s.ty = t;
@@ -1383,10 +1251,7 @@ fn check_grouping(s: &mut Spec) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "Cannot specify '{g}' with '{}'.",
-            printable_code(s.ty)
-        ))
+        Err(format!("Cannot specify '{g}' with '{}'.", printable_code(s.ty)))
     }
 }
 
@@ -1408,14 +1273,7 @@ fn format_float_with(x: f64, s: &Spec) -> Result<String, String> {
     let int_len = body.bytes().take_while(u8::is_ascii_digit).count();
     let (digits, rest) = body.split_at(int_len);
     let group = s.grouping.map(|g| (g, 3));
-    Ok(layout_number(
-        sign_char(negative, s.sign),
-        "",
-        digits,
-        rest,
-        s,
-        group,
-    ))
+    Ok(layout_number(sign_char(negative, s.sign), "", digits, rest, s, group))
 }
 
 /// Whether a rendered finite number shows as zero (for the `z` option).
@@ -1435,11 +1293,7 @@ fn float_body(v: f64, s: &Spec) -> String {
             let frac = finish_fraction(ascii(rest), p, true);
             let dot = if p > 0 || s.alternate { "." } else { "" };
             let sign = if exp < 0 { '-' } else { '+' };
-            format!(
-                "{}{dot}{frac}e{sign}{:02}",
-                ascii(first),
-                exp.unsigned_abs()
-            )
+            format!("{}{dot}{frac}e{sign}{:02}", ascii(first), exp.unsigned_abs())
         }
         'f' | 'F' | '%' => {
             let p = s.precision.unwrap_or(6);
@@ -1448,13 +1302,9 @@ fn float_body(v: f64, s: &Spec) -> String {
             let dot = if p > 0 || s.alternate { "." } else { "" };
             format!("{}{dot}{frac}", d.integer())
         }
-        '\0' if s.precision.is_none() => render_general(
-            &Digits::shortest(v),
-            General {
-                alt: s.alternate,
-                ..General::REPR
-            },
-        ),
+        '\0' if s.precision.is_none() => {
+            render_general(&Digits::shortest(v), General { alt: s.alternate, ..General::REPR })
+        }
         _ => {
             let add_dot_0 = s.ty == '\0';
             let p = s.precision.unwrap_or(6).max(1);
@@ -1498,17 +1348,8 @@ fn format_int_with(x: i128, s: &Spec) -> Result<String, String> {
         _ => (magnitude.to_string(), "", 3),
     };
     let prefix = if s.alternate { prefix } else { "" };
-    let group = s
-        .grouping
-        .map(|g| (g, if g == '_' { group_size } else { 3 }));
-    Ok(layout_number(
-        sign_char(x < 0, s.sign),
-        prefix,
-        &digits,
-        "",
-        s,
-        group,
-    ))
+    let group = s.grouping.map(|g| (g, if g == '_' { group_size } else { 3 }));
+    Ok(layout_number(sign_char(x < 0, s.sign), prefix, &digits, "", s, group))
 }
 
 fn format_char(x: i128, s: &Spec) -> Result<String, String> {
@@ -1521,10 +1362,7 @@ fn format_char(x: i128, s: &Spec) -> Result<String, String> {
     if i64::try_from(x).is_err() {
         return Err("Python int too large to convert to C long".into());
     }
-    let ch = u32::try_from(x)
-        .ok()
-        .filter(|&u| u < 0x110000)
-        .ok_or("%c arg not in range(0x110000)")?;
+    let ch = u32::try_from(x).ok().filter(|&u| u < 0x110000).ok_or("%c arg not in range(0x110000)")?;
     // Lone surrogates cannot live in a Rust string; use U+FFFD for them.
     let ch = char::from_u32(ch).unwrap_or('\u{fffd}');
     Ok(layout_number(None, "", "", &ch.to_string(), s, None))
@@ -1541,16 +1379,8 @@ fn layout_number(
     group: Option<(char, usize)>,
 ) -> String {
     let fixed = usize::from(sign.is_some()) + prefix.len() + char_len(rest);
-    let min_width = if s.fill == '0' && s.align == '=' {
-        s.width as i64 - fixed as i64
-    } else {
-        0
-    };
-    let grouped = if digits.is_empty() {
-        String::new()
-    } else {
-        group_digits(digits, min_width, group)
-    };
+    let min_width = if s.fill == '0' && s.align == '=' { s.width as i64 - fixed as i64 } else { 0 };
+    let grouped = if digits.is_empty() { String::new() } else { group_digits(digits, min_width, group) };
     let total = fixed + grouped.len();
     let padding = s.width.saturating_sub(total);
     let (left, inner, right) = match s.align {
@@ -1561,12 +1391,7 @@ fn layout_number(
     };
     let fill = |n: usize| s.fill.to_string().repeat(n);
     let sign = sign.map(String::from).unwrap_or_default();
-    format!(
-        "{}{sign}{prefix}{}{grouped}{rest}{}",
-        fill(left),
-        fill(inner),
-        fill(right)
-    )
+    format!("{}{sign}{prefix}{}{grouped}{rest}{}", fill(left), fill(inner), fill(right))
 }
 
 /// Inserts group separators, zero-extending the digits to `min_width`
@@ -1645,10 +1470,8 @@ mod diff_tests {
             self.failed += 1;
             *self.failed_by_kind.entry(what.to_string()).or_insert(0) += 1;
             if self.failures.len() < MAX_REPORTED {
-                self.failures.push(format!(
-                    "{what} mismatch\n  case: {}\n  expected:\n{expected}\n  got:\n{got}\n",
-                    context()
-                ));
+                self.failures
+                    .push(format!("{what} mismatch\n  case: {}\n  expected:\n{expected}\n  got:\n{got}\n", context()));
             }
         }
     }
@@ -1707,25 +1530,14 @@ mod diff_tests {
 
     /// Builds the logical array; `edges` data fills only the displayed
     /// positions and everything else gets a value that would show up.
-    fn build<T: Clone>(
-        shape: &[usize],
-        edges: Option<usize>,
-        values: Vec<T>,
-        poison: T,
-    ) -> ArrayD<T> {
+    fn build<T: Clone>(shape: &[usize], edges: Option<usize>, values: Vec<T>, poison: T) -> ArrayD<T> {
         let Some(e) = edges else {
             return ArrayD::from_shape_vec(IxDyn(shape), values).unwrap();
         };
         let mut a = ArrayD::from_elem(IxDyn(shape), poison);
         let axes: Vec<Vec<usize>> = shape
             .iter()
-            .map(|&n| {
-                if n > 2 * e {
-                    (0..e).chain(n - e..n).collect()
-                } else {
-                    (0..n).collect()
-                }
-            })
+            .map(|&n| if n > 2 * e { (0..e).chain(n - e..n).collect() } else { (0..n).collect() })
             .collect();
         let positions = sample(&axes, |i| Some(i.to_vec()));
         assert_eq!(positions.len(), values.len(), "edge value count");
@@ -1742,10 +1554,7 @@ mod diff_tests {
                 ArrayData::Float(build(shape, edges, v, 1e300))
             }
             "i" => {
-                let v = values
-                    .split_whitespace()
-                    .map(|s| s.parse().unwrap())
-                    .collect();
+                let v = values.split_whitespace().map(|s| s.parse().unwrap()).collect();
                 ArrayData::Int(build(shape, edges, v, i64::MIN))
             }
             _ => {
@@ -1799,17 +1608,11 @@ mod diff_tests {
         let [_, dtype, shape, mode, values, repr, text] = fields else {
             panic!("line {line_no}: bad A line");
         };
-        let shape: Vec<usize> = shape
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse().unwrap())
-            .collect();
+        let shape: Vec<usize> = shape.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
         let edges = (*mode == "edges").then_some(opts.edgeitems);
         let a = parse_array(dtype, &shape, edges, values);
         let (repr, text) = (unescape(repr), unescape(text));
-        let context = || {
-            format!("line {line_no}: {opts:?} dtype {dtype} shape {shape:?} values {values:.300}")
-        };
+        let context = || format!("line {line_no}: {opts:?} dtype {dtype} shape {shape:?} values {values:.300}");
         for_each_layout(&a, &mut |v, layout| {
             let ctx = || format!("{} [{layout}]", context());
             r.check("repr", &array_repr(v, opts), &repr, &ctx);
@@ -1875,12 +1678,7 @@ mod diff_tests {
                 "X" => check_scalar(&mut r, &opts, &fields, i + 1),
                 "P" => {
                     let ctx = || format!("line {}: repr(float) {}", i + 1, fields[1]);
-                    r.check(
-                        "py repr",
-                        &py_float_repr(float_bits(fields[1])),
-                        fields[2],
-                        &ctx,
-                    );
+                    r.check("py repr", &py_float_repr(float_bits(fields[1])), fields[2], &ctx);
                 }
                 "F" => check_format(&mut r, &fields, i + 1),
                 _ => {}
@@ -1959,9 +1757,7 @@ mod fact_sheet_tests {
     }
     fn linspace(a: f64, b: f64, n: usize) -> ArrayData {
         let step = (b - a) / (n - 1) as f64;
-        fv(&(0..n)
-            .map(|i| if i == n - 1 { b } else { a + i as f64 * step })
-            .collect::<Vec<_>>())
+        fv(&(0..n).map(|i| if i == n - 1 { b } else { a + i as f64 * step }).collect::<Vec<_>>())
     }
     fn zeros_with(n: usize, at: usize, x: f64) -> ArrayData {
         let mut v = vec![0.0; n];
@@ -1977,54 +1773,12 @@ mod fact_sheet_tests {
     /// matter, so they get the printed values and the rest stays zero.
     fn randn_40_30() -> ArrayData {
         let corners: [[f64; 6]; 6] = [
-            [
-                1.76405235,
-                0.40015721,
-                0.97873798,
-                -0.18718385,
-                1.53277921,
-                1.46935877,
-            ],
-            [
-                0.15494743,
-                0.37816252,
-                -0.88778575,
-                0.3024719,
-                -0.63432209,
-                -0.36274117,
-            ],
-            [
-                -0.67246045,
-                -0.35955316,
-                -0.81314628,
-                -0.17992484,
-                -1.07075262,
-                1.05445173,
-            ],
-            [
-                -0.06205313,
-                1.25916713,
-                0.70411102,
-                0.07821118,
-                1.40454551,
-                0.14644077,
-            ],
-            [
-                -1.48124596,
-                -1.27255814,
-                1.51875934,
-                0.37775917,
-                0.23986711,
-                0.15895867,
-            ],
-            [
-                0.19286396,
-                -1.15701728,
-                0.77067305,
-                -0.59377745,
-                -2.01188032,
-                0.58970361,
-            ],
+            [1.76405235, 0.40015721, 0.97873798, -0.18718385, 1.53277921, 1.46935877],
+            [0.15494743, 0.37816252, -0.88778575, 0.3024719, -0.63432209, -0.36274117],
+            [-0.67246045, -0.35955316, -0.81314628, -0.17992484, -1.07075262, 1.05445173],
+            [-0.06205313, 1.25916713, 0.70411102, 0.07821118, 1.40454551, 0.14644077],
+            [-1.48124596, -1.27255814, 1.51875934, 0.37775917, 0.23986711, 0.15895867],
+            [0.19286396, -1.15701728, 0.77067305, -0.59377745, -2.01188032, 0.58970361],
         ];
         let mut a = ArrayD::zeros(IxDyn(&[40, 30]));
         let edge = [0, 1, 2, 27, 28, 29];
@@ -2053,43 +1807,19 @@ mod fact_sheet_tests {
     fn section_1_layout() {
         rep(&def(), iv(&[1, 2, 3]), &["array([1, 2, 3])"]);
         rep(&def(), iv(&[-1, 20, -300]), &["array([  -1,   20, -300])"]);
-        rep(
-            &def(),
-            im(&[2, 2], &[1, -2, 30, 4]),
-            &["array([[ 1, -2],", "       [30,  4]])"],
-        );
-        rep(
-            &def(),
-            bv(&[true, false, true]),
-            &["array([ True, False,  True])"],
-        );
+        rep(&def(), im(&[2, 2], &[1, -2, 30, 4]), &["array([[ 1, -2],", "       [30,  4]])"]);
+        rep(&def(), bv(&[true, false, true]), &["array([ True, False,  True])"]);
         rep(&def(), bv(&[true, true]), &["array([ True,  True])"]);
-        rep(
-            &def(),
-            bm(&[2, 2], &[true, false, false, true]),
-            &["array([[ True, False],", "       [False,  True]])"],
-        );
+        rep(&def(), bm(&[2, 2], &[true, false, false, true]), &["array([[ True, False],", "       [False,  True]])"]);
         rep(&def(), b0(true), &["array(True)"]);
         rep(&def(), i0(5), &["array(5)"]);
         rep(&def(), f0(1.0), &["array(1.)"]);
         rep(&def(), f0(1e-5), &["array(1.e-05)"]);
         rep(&def(), fv(&[]), &["array([], dtype=float64)"]);
         rep(&def(), iv(&[]), &["array([], dtype=int64)"]);
-        rep(
-            &def(),
-            fm(&[0, 3], &[]),
-            &["array([], shape=(0, 3), dtype=float64)"],
-        );
-        rep(
-            &def(),
-            bm(&[2, 0, 3], &[]),
-            &["array([], shape=(2, 0, 3), dtype=bool)"],
-        );
-        rep(
-            &def(),
-            fm(&[0, 0], &[]),
-            &["array([], shape=(0, 0), dtype=float64)"],
-        );
+        rep(&def(), fm(&[0, 3], &[]), &["array([], shape=(0, 3), dtype=float64)"]);
+        rep(&def(), bm(&[2, 0, 3], &[]), &["array([], shape=(2, 0, 3), dtype=bool)"]);
+        rep(&def(), fm(&[0, 0], &[]), &["array([], shape=(0, 0), dtype=float64)"]);
         rep(
             &def(),
             ar(&[30]),
@@ -2110,10 +1840,7 @@ mod fact_sheet_tests {
         rep(
             &def(),
             linspace(0.0, 1.0, 7),
-            &[
-                "array([0.        , 0.16666667, 0.33333333, 0.5       , 0.66666667,",
-                "       0.83333333, 1.        ])",
-            ],
+            &["array([0.        , 0.16666667, 0.33333333, 0.5       , 0.66666667,", "       0.83333333, 1.        ])"],
         );
         rep(
             &def(),
@@ -2178,16 +1905,8 @@ mod fact_sheet_tests {
                 "         [14, 15]]]])",
             ],
         );
-        rep(
-            &def(),
-            ar(&[2000]),
-            &["array([   0,    1,    2, ..., 1997, 1998, 1999], shape=(2000,))"],
-        );
-        rep(
-            &def(),
-            ar(&[1001]),
-            &["array([   0,    1,    2, ...,  998,  999, 1000], shape=(1001,))"],
-        );
+        rep(&def(), ar(&[2000]), &["array([   0,    1,    2, ..., 1997, 1998, 1999], shape=(2000,))"]);
+        rep(&def(), ar(&[1001]), &["array([   0,    1,    2, ...,  998,  999, 1000], shape=(1001,))"]);
         rep(
             &def(),
             bm(&[1001], &[true; 1001]),
@@ -2247,21 +1966,13 @@ mod fact_sheet_tests {
                 "        -2.01188032,  0.58970361]], shape=(40, 30))",
             ],
         );
-        rep(
-            &def(),
-            zeros_with(2000, 1000, 1e10),
-            &["array([0., 0., 0., ..., 0., 0., 0.], shape=(2000,))"],
-        );
+        rep(&def(), zeros_with(2000, 1000, 1e10), &["array([0., 0., 0., ..., 0., 0., 0.], shape=(2000,))"]);
         rep(
             &def(),
             zeros_with(2000, 1, 1e10),
             &["array([0.e+00, 1.e+10, 0.e+00, ..., 0.e+00, 0.e+00, 0.e+00], shape=(2000,))"],
         );
-        rep(
-            &def(),
-            int_zeros_with(2000, 1000, -123456),
-            &["array([0, 0, 0, ..., 0, 0, 0], shape=(2000,))"],
-        );
+        rep(&def(), int_zeros_with(2000, 1000, -123456), &["array([0, 0, 0, ..., 0, 0, 0], shape=(2000,))"]);
         rep(
             &with(|o| {
                 o.threshold = 5;
@@ -2289,11 +2000,7 @@ mod fact_sheet_tests {
                 o.edgeitems = 1;
             }),
             ar(&[3, 4]),
-            &[
-                "array([[ 0, ...,  3],",
-                "       ...,",
-                "       [ 8, ..., 11]], shape=(3, 4))",
-            ],
+            &["array([[ 0, ...,  3],", "       ...,", "       [ 8, ..., 11]], shape=(3, 4))"],
         );
         rep(
             &with(|o| {
@@ -2338,16 +2045,8 @@ mod fact_sheet_tests {
         rep(&def(), fv(&[1.0, 2.0]), &["array([1., 2.])"]);
         rep(&def(), fv(&[1.5, 2.0]), &["array([1.5, 2. ])"]);
         rep(&def(), fv(&[0.1 + 0.2]), &["array([0.3])"]);
-        rep(
-            &def(),
-            fv(&[1.0 / 3.0, 2.0 / 3.0, 1.0]),
-            &["array([0.33333333, 0.66666667, 1.        ])"],
-        );
-        rep(
-            &def(),
-            fv(&[-1.5, 2.25, 100.0]),
-            &["array([ -1.5 ,   2.25, 100.  ])"],
-        );
+        rep(&def(), fv(&[1.0 / 3.0, 2.0 / 3.0, 1.0]), &["array([0.33333333, 0.66666667, 1.        ])"]);
+        rep(&def(), fv(&[-1.5, 2.25, 100.0]), &["array([ -1.5 ,   2.25, 100.  ])"]);
         rep(&def(), fv(&[-0.5, 0.5]), &["array([-0.5,  0.5])"]);
         rep(&def(), fv(&[0.0, -0.0]), &["array([ 0., -0.])"]);
         rep(&def(), fv(&[1e-4]), &["array([0.0001])"]);
@@ -2356,16 +2055,8 @@ mod fact_sheet_tests {
         rep(&def(), fv(&[1e-4, 0.1]), &["array([0.0001, 0.1   ])"]);
         rep(&def(), fv(&[1e-4, 0.2]), &["array([1.e-04, 2.e-01])"]);
         rep(&def(), fv(&[1.0, 1000.0]), &["array([   1., 1000.])"]);
-        rep(
-            &def(),
-            fv(&[1.0, 1000.1]),
-            &["array([1.0000e+00, 1.0001e+03])"],
-        );
-        rep(
-            &def(),
-            fv(&[1.0, 1001.0]),
-            &["array([1.000e+00, 1.001e+03])"],
-        );
+        rep(&def(), fv(&[1.0, 1000.1]), &["array([1.0000e+00, 1.0001e+03])"]);
+        rep(&def(), fv(&[1.0, 1001.0]), &["array([1.000e+00, 1.001e+03])"]);
         rep(&def(), fv(&[0.5, 501.0]), &["array([5.00e-01, 5.01e+02])"]);
         rep(&def(), fv(&[1e8]), &["array([1.e+08])"]);
         rep(&def(), fv(&[99999999.0]), &["array([99999999.])"]);
@@ -2375,16 +2066,8 @@ mod fact_sheet_tests {
         rep(&def(), fv(&[0.0, 1e-10]), &["array([0.e+00, 1.e-10])"]);
         rep(&def(), fv(&[0.0, 1e-3]), &["array([0.   , 0.001])"]);
         rep(&def(), fv(&[f64::NAN, 1.0]), &["array([nan,  1.])"]);
-        rep(
-            &def(),
-            fv(&[f64::INFINITY, f64::NEG_INFINITY, f64::NAN]),
-            &["array([ inf, -inf,  nan])"],
-        );
-        rep(
-            &def(),
-            fv(&[f64::NEG_INFINITY, 1.5]),
-            &["array([-inf,  1.5])"],
-        );
+        rep(&def(), fv(&[f64::INFINITY, f64::NEG_INFINITY, f64::NAN]), &["array([ inf, -inf,  nan])"]);
+        rep(&def(), fv(&[f64::NEG_INFINITY, 1.5]), &["array([-inf,  1.5])"]);
         rep(&def(), fv(&[f64::NAN, -1.25]), &["array([  nan, -1.25])"]);
         rep(&def(), fv(&[f64::NAN, 1e-5]), &["array([   nan, 1.e-05])"]);
         rep(
@@ -2392,62 +2075,27 @@ mod fact_sheet_tests {
             fm(&[2, 2], &[f64::NAN, 1.0, f64::NEG_INFINITY, 1e-6]),
             &["array([[   nan, 1.e+00],", "       [  -inf, 1.e-06]])"],
         );
-        rep(
-            &def(),
-            fv(&[1.23456789012, 2.0]),
-            &["array([1.23456789, 2.        ])"],
-        );
+        rep(&def(), fv(&[1.23456789012, 2.0]), &["array([1.23456789, 2.        ])"]);
         rep(&def(), fv(&[1.000000005]), &["array([1.])"]);
         rep(&def(), fv(&[0.123456785]), &["array([0.12345678])"]);
-        rep(
-            &def(),
-            fv(&[123456.123456789]),
-            &["array([123456.12345679])"],
-        );
+        rep(&def(), fv(&[123456.123456789]), &["array([123456.12345679])"]);
         rep(&def(), fv(&[0.001953125]), &["array([0.00195312])"]);
         rep(&def(), fv(&[0.005859375]), &["array([0.00585938])"]);
         rep(&def(), fv(&[1e-5, -1e5]), &["array([ 1.e-05, -1.e+05])"]);
         rep(&def(), fv(&[1e-300, 1.0]), &["array([1.e-300, 1.e+000])"]);
         rep(&def(), fv(&[-1e100, 1.0]), &["array([-1.e+100,  1.e+000])"]);
-        rep(
-            &def(),
-            fv(&[1.5e-5, 2.25e-5]),
-            &["array([1.50e-05, 2.25e-05])"],
-        );
-        rep(
-            &def(),
-            fv(&[12345.678, 0.5]),
-            &["array([1.2345678e+04, 5.0000000e-01])"],
-        );
+        rep(&def(), fv(&[1.5e-5, 2.25e-5]), &["array([1.50e-05, 2.25e-05])"]);
+        rep(&def(), fv(&[12345.678, 0.5]), &["array([1.2345678e+04, 5.0000000e-01])"]);
         rep(&def(), fv(&[5e-324]), &["array([5.e-324])"]);
-        rep(
-            &def(),
-            fv(&[1.7976931348623157e308]),
-            &["array([1.79769313e+308])"],
-        );
-        rep(
-            &def(),
-            fv(&[PI, E, -SQRT_2]),
-            &["array([ 3.14159265,  2.71828183, -1.41421356])"],
-        );
-        rep(
-            &def(),
-            fm(&[2, 2], &[1.0, -2.5, 1e3, 0.0]),
-            &["array([[   1. ,   -2.5],", "       [1000. ,    0. ]])"],
-        );
+        rep(&def(), fv(&[1.7976931348623157e308]), &["array([1.79769313e+308])"]);
+        rep(&def(), fv(&[PI, E, -SQRT_2]), &["array([ 3.14159265,  2.71828183, -1.41421356])"]);
+        rep(&def(), fm(&[2, 2], &[1.0, -2.5, 1e3, 0.0]), &["array([[   1. ,   -2.5],", "       [1000. ,    0. ]])"]);
         rep(
             &def(),
             fm(&[2, 2], &[1.0, -2.5, 1e4, 0.0]),
-            &[
-                "array([[ 1.0e+00, -2.5e+00],",
-                "       [ 1.0e+04,  0.0e+00]])",
-            ],
+            &["array([[ 1.0e+00, -2.5e+00],", "       [ 1.0e+04,  0.0e+00]])"],
         );
-        rep(
-            &def(),
-            linspace(-1.0, 1.0, 4),
-            &["array([-1.        , -0.33333333,  0.33333333,  1.        ])"],
-        );
+        rep(&def(), linspace(-1.0, 1.0, 4), &["array([-1.        , -0.33333333,  0.33333333,  1.        ])"]);
         rep(
             &def(),
             fv(&[0.417022005, 0.720324493, 1.14374817e-4]),
@@ -2459,67 +2107,20 @@ mod fact_sheet_tests {
         rep(&def(), f0(1e20), &["array(1.e+20)"]);
         rep(&def(), fv(&[1e-323, 1.0]), &["array([1.e-323, 1.e+000])"]);
         rep(&def(), fv(&[1e-323, 1.5]), &["array([9.9e-324, 1.5e+000])"]);
-        rep(
-            &def(),
-            fv(&[5e-324, 1.0 / 3.0]),
-            &["array([4.94065646e-324, 3.33333333e-001])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[1e-10, 1.0, 1000.0]),
-            &["array([   0.,    1., 1000.])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[1e-5, 1e5]),
-            &["array([     0.00001, 100000.     ])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[4e-9, 1.0]),
-            &["array([0., 1.])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[6e-9, 1.0]),
-            &["array([0.00000001, 1.        ])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[1.5e-5, 2.0]),
-            &["array([0.000015, 2.      ])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[-1e-12, 3.0]),
-            &["array([-0.,  3.])"],
-        );
-        rep(
-            &with(|o| o.suppress = true),
-            fv(&[1e8, 1.0]),
-            &["array([1.e+08, 1.e+00])"],
-        );
+        rep(&def(), fv(&[5e-324, 1.0 / 3.0]), &["array([4.94065646e-324, 3.33333333e-001])"]);
+        rep(&with(|o| o.suppress = true), fv(&[1e-10, 1.0, 1000.0]), &["array([   0.,    1., 1000.])"]);
+        rep(&with(|o| o.suppress = true), fv(&[1e-5, 1e5]), &["array([     0.00001, 100000.     ])"]);
+        rep(&with(|o| o.suppress = true), fv(&[4e-9, 1.0]), &["array([0., 1.])"]);
+        rep(&with(|o| o.suppress = true), fv(&[6e-9, 1.0]), &["array([0.00000001, 1.        ])"]);
+        rep(&with(|o| o.suppress = true), fv(&[1.5e-5, 2.0]), &["array([0.000015, 2.      ])"]);
+        rep(&with(|o| o.suppress = true), fv(&[-1e-12, 3.0]), &["array([-0.,  3.])"]);
+        rep(&with(|o| o.suppress = true), fv(&[1e8, 1.0]), &["array([1.e+08, 1.e+00])"]);
         rep(&with(|o| o.suppress = true), f0(1e-10), &["array(0.)"]);
-        rep(
-            &with(|o| o.precision = 3),
-            fv(&[1.0 / 3.0, 2.0 / 3.0]),
-            &["array([0.333, 0.667])"],
-        );
-        rep(
-            &with(|o| o.precision = 3),
-            fv(&[PI * 1e5, 1.0]),
-            &["array([3.142e+05, 1.000e+00])"],
-        );
-        rep(
-            &with(|o| o.precision = 3),
-            fv(&[1.23456e-5]),
-            &["array([1.235e-05])"],
-        );
+        rep(&with(|o| o.precision = 3), fv(&[1.0 / 3.0, 2.0 / 3.0]), &["array([0.333, 0.667])"]);
+        rep(&with(|o| o.precision = 3), fv(&[PI * 1e5, 1.0]), &["array([3.142e+05, 1.000e+00])"]);
+        rep(&with(|o| o.precision = 3), fv(&[1.23456e-5]), &["array([1.235e-05])"]);
         rep(&with(|o| o.precision = 3), f0(1.0 / 3.0), &["array(0.333)"]);
-        scalar(
-            scalar_repr_f64(1.0 / 3.0, &with(|o| o.precision = 3)),
-            &["np.float64(0.3333333333333333)"],
-        );
+        scalar(scalar_repr_f64(1.0 / 3.0, &with(|o| o.precision = 3)), &["np.float64(0.3333333333333333)"]);
     }
 
     #[test]
@@ -2532,28 +2133,16 @@ mod fact_sheet_tests {
         });
         rep(&fixed, fv(&[1.0, 2.5]), &["array([1.000, 2.500])"]);
         let unique = with(|o| o.floatmode = FloatMode::Unique);
-        rep(
-            &unique,
-            fv(&[1.0 / 3.0, 1.5]),
-            &["array([0.3333333333333333, 1.5               ])"],
-        );
+        rep(&unique, fv(&[1.0 / 3.0, 1.5]), &["array([0.3333333333333333, 1.5               ])"]);
         let equal = with(|o| o.floatmode = FloatMode::MaxPrecEqual);
         rep(&equal, fv(&[1.0, 1.5]), &["array([1.0, 1.5])"]);
         rep(&equal, fv(&[0.1, 0.25]), &["array([0.10, 0.25])"]);
-        rep(
-            &with(|o| o.sign = '+'),
-            fv(&[1.0, -2.0]),
-            &["array([+1., -2.])"],
-        );
+        rep(&with(|o| o.sign = '+'), fv(&[1.0, -2.0]), &["array([+1., -2.])"]);
         let words = with(|o| {
             o.nanstr = "NaN".into();
             o.infstr = "Inf".into();
         });
-        rep(
-            &words,
-            fv(&[f64::NAN, f64::INFINITY, 1.0]),
-            &["array([NaN, Inf,  1.])"],
-        );
+        rep(&words, fv(&[f64::NAN, f64::INFINITY, 1.0]), &["array([NaN, Inf,  1.])"]);
         scalar(scalar_repr_f64(f64::NAN, &words), &["np.float64(nan)"]);
     }
 
@@ -2561,27 +2150,15 @@ mod fact_sheet_tests {
     fn section_3_scalars() {
         scalar(scalar_repr_f64(1.0, &def()), &["np.float64(1.0)"]);
         scalar(scalar_repr_f64(0.1, &def()), &["np.float64(0.1)"]);
-        scalar(
-            scalar_repr_f64(1.0 / 3.0, &def()),
-            &["np.float64(0.3333333333333333)"],
-        );
+        scalar(scalar_repr_f64(1.0 / 3.0, &def()), &["np.float64(0.3333333333333333)"]);
         scalar(scalar_repr_f64(1e16, &def()), &["np.float64(1e+16)"]);
-        scalar(
-            scalar_repr_f64(9999999999999998.0, &def()),
-            &["np.float64(9999999999999998.0)"],
-        );
+        scalar(scalar_repr_f64(9999999999999998.0, &def()), &["np.float64(9999999999999998.0)"]);
         scalar(scalar_repr_f64(1e-4, &def()), &["np.float64(0.0001)"]);
         scalar(scalar_repr_f64(9.99e-5, &def()), &["np.float64(9.99e-05)"]);
-        scalar(
-            scalar_repr_f64(123456789.0, &def()),
-            &["np.float64(123456789.0)"],
-        );
+        scalar(scalar_repr_f64(123456789.0, &def()), &["np.float64(123456789.0)"]);
         scalar(scalar_repr_f64(-0.0, &def()), &["np.float64(-0.0)"]);
         scalar(scalar_repr_f64(f64::NAN, &def()), &["np.float64(nan)"]);
-        scalar(
-            scalar_repr_f64(f64::NEG_INFINITY, &def()),
-            &["np.float64(-inf)"],
-        );
+        scalar(scalar_repr_f64(f64::NEG_INFINITY, &def()), &["np.float64(-inf)"]);
         scalar(scalar_repr_f64(1.5e300, &def()), &["np.float64(1.5e+300)"]);
         scalar(scalar_repr_i64(-7, &def()), &["np.int64(-7)"]);
         scalar(scalar_repr_bool(true, &def()), &["np.True_"]);
@@ -2608,35 +2185,13 @@ mod fact_sheet_tests {
         scalar(python_repr(Scalar::Int(7)), &["7"]);
         scalar(python_repr(Scalar::Bool(true)), &["True"]);
         scalar(scalar_repr_f64(0.0, &def()), &["np.float64(0.0)"]);
-        scalar(
-            scalar_repr_f64(1.5, &with(|o| o.legacy = Legacy::V125)),
-            &["1.5"],
-        );
-        scalar(
-            scalar_repr_i64(3, &with(|o| o.legacy = Legacy::V125)),
-            &["3"],
-        );
-        scalar(
-            scalar_repr_bool(true, &with(|o| o.legacy = Legacy::V125)),
-            &["True"],
-        );
-        scalar(
-            scalar_repr_i64(6, &with(|o| o.legacy = Legacy::V125)),
-            &["6"],
-        );
-        scalar(
-            scalar_repr_f64(1e16, &with(|o| o.legacy = Legacy::V125)),
-            &["1e+16"],
-        );
-        rep(
-            &with(|o| o.legacy = Legacy::V125),
-            ar(&[2000]),
-            &["array([   0,    1,    2, ..., 1997, 1998, 1999])"],
-        );
-        scalar(
-            scalar_repr_bool(true, &with(|o| o.legacy = Legacy::V125)),
-            &["True"],
-        );
+        scalar(scalar_repr_f64(1.5, &with(|o| o.legacy = Legacy::V125)), &["1.5"]);
+        scalar(scalar_repr_i64(3, &with(|o| o.legacy = Legacy::V125)), &["3"]);
+        scalar(scalar_repr_bool(true, &with(|o| o.legacy = Legacy::V125)), &["True"]);
+        scalar(scalar_repr_i64(6, &with(|o| o.legacy = Legacy::V125)), &["6"]);
+        scalar(scalar_repr_f64(1e16, &with(|o| o.legacy = Legacy::V125)), &["1e+16"]);
+        rep(&with(|o| o.legacy = Legacy::V125), ar(&[2000]), &["array([   0,    1,    2, ..., 1997, 1998, 1999])"]);
+        scalar(scalar_repr_bool(true, &with(|o| o.legacy = Legacy::V125)), &["True"]);
     }
 
     #[test]
@@ -2646,42 +2201,23 @@ mod fact_sheet_tests {
         rep(&v125, i0(5), &["array(5)"]);
         let v21 = with(|o| o.legacy = Legacy::V21);
         scalar(scalar_repr_f64(1.5, &v21), &["np.float64(1.5)"]);
-        rep(
-            &v21,
-            ar(&[2000]),
-            &["array([   0,    1,    2, ..., 1997, 1998, 1999])"],
-        );
-        rep(
-            &def(),
-            ar(&[2000]),
-            &["array([   0,    1,    2, ..., 1997, 1998, 1999], shape=(2000,))"],
-        );
+        rep(&v21, ar(&[2000]), &["array([   0,    1,    2, ..., 1997, 1998, 1999])"]);
+        rep(&def(), ar(&[2000]), &["array([   0,    1,    2, ..., 1997, 1998, 1999], shape=(2000,))"]);
     }
 
     #[test]
     fn section_4_str() {
         st(&def(), iv(&[1, 2, 3]), &["[1 2 3]"]);
-        st(
-            &def(),
-            fm(&[2, 2], &[1.0, 2.5, -3.0, 4.0]),
-            &["[[ 1.   2.5]", " [-3.   4. ]]"],
-        );
+        st(&def(), fm(&[2, 2], &[1.0, 2.5, -3.0, 4.0]), &["[[ 1.   2.5]", " [-3.   4. ]]"]);
         st(&def(), i0(5), &["5"]);
         st(&def(), f0(1.0 / 3.0), &["0.3333333333333333"]);
         st(&def(), fm(&[0, 3], &[]), &["[]"]);
         st(
             &def(),
             ar(&[30]),
-            &[
-                "[ 0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23",
-                " 24 25 26 27 28 29]",
-            ],
+            &["[ 0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23", " 24 25 26 27 28 29]"],
         );
-        st(
-            &def(),
-            ar(&[2000]),
-            &["[   0    1    2 ... 1997 1998 1999]"],
-        );
+        st(&def(), ar(&[2000]), &["[   0    1    2 ... 1997 1998 1999]"]);
         st(
             &def(),
             ar(&[2, 3, 4]),
@@ -2696,18 +2232,11 @@ mod fact_sheet_tests {
             ],
         );
         st(&def(), bv(&[true, false]), &["[ True False]"]);
-        st(
-            &def(),
-            fv(&[f64::NAN, f64::NEG_INFINITY, 1.0]),
-            &["[ nan -inf   1.]"],
-        );
+        st(&def(), fv(&[f64::NAN, f64::NEG_INFINITY, 1.0]), &["[ nan -inf   1.]"]);
         st(
             &def(),
             linspace(0.0, 1.0, 7),
-            &[
-                "[0.         0.16666667 0.33333333 0.5        0.66666667 0.83333333",
-                " 1.        ]",
-            ],
+            &["[0.         0.16666667 0.33333333 0.5        0.66666667 0.83333333", " 1.        ]"],
         );
     }
 }
@@ -2743,10 +2272,7 @@ mod api_tests {
     #[test]
     fn displayed_indices_follow_summarisation() {
         let o = PrintOptions::default();
-        assert_eq!(
-            displayed_indices(&[3, 4], &o),
-            (false, vec![vec![0, 1, 2], vec![0, 1, 2, 3]])
-        );
+        assert_eq!(displayed_indices(&[3, 4], &o), (false, vec![vec![0, 1, 2], vec![0, 1, 2, 3]]));
         let (summarized, axes) = displayed_indices(&[1000, 1000], &o);
         assert!(summarized);
         assert_eq!(axes, vec![vec![0, 1, 2, 997, 998, 999]; 2]);
@@ -2754,10 +2280,7 @@ mod api_tests {
             o.threshold = 5;
             o.edgeitems = 1;
         });
-        assert_eq!(
-            displayed_indices(&[3, 2], &small),
-            (true, vec![vec![0, 2], vec![0, 1]])
-        );
+        assert_eq!(displayed_indices(&[3, 2], &small), (true, vec![vec![0, 2], vec![0, 1]]));
         let zero = with(|o| {
             o.threshold = 5;
             o.edgeitems = 0;
@@ -2782,10 +2305,7 @@ mod api_tests {
         assert!(f.summarized());
         assert_eq!(f.format(&big.view(), &[1999]), "1.999e+03");
         let b = ArrayData::Bool(ArrayD::from_elem(IxDyn(&[]), true));
-        assert_eq!(
-            ElementFormatter::new(&b.view(), &PrintOptions::default()).format(&b.view(), &[]),
-            "True"
-        );
+        assert_eq!(ElementFormatter::new(&b.view(), &PrintOptions::default()).format(&b.view(), &[]), "True");
     }
 
     #[test]
@@ -2793,10 +2313,7 @@ mod api_tests {
         let a = ArrayD::from_shape_vec(IxDyn(&[2, 3]), (0..6).collect::<Vec<i64>>()).unwrap();
         let t = a.t();
         let o = PrintOptions::default();
-        assert_eq!(
-            array_repr(&AView::Int(t), &o),
-            "array([[0, 3],\n       [1, 4],\n       [2, 5]])"
-        );
+        assert_eq!(array_repr(&AView::Int(t), &o), "array([[0, 3],\n       [1, 4],\n       [2, 5]])");
         let mut r = a.view();
         r.invert_axis(Axis(1));
         assert_eq!(array_str(&AView::Int(r), &o), "[[2 1 0]\n [5 4 3]]");
@@ -2836,26 +2353,11 @@ mod api_tests {
         fmt(format_int_spec(255, "#_b"), "0b1111_1111");
         fmt(format_str_spec("ab", ">10"), "        ab");
         fmt(format_str_spec("abc", "*^7.2"), "**ab***");
-        fmt_err(
-            format_float_spec(1.5, "d"),
-            "Unknown format code 'd' for object of type 'float'",
-        );
-        fmt_err(
-            format_int_spec(5, ".2f,"),
-            "Invalid format specifier '.2f,' for object of type 'int'",
-        );
-        fmt_err(
-            format_str_spec("x", "+"),
-            "Sign not allowed in string format specifier",
-        );
-        fmt(
-            format_float_spec(1.5, ".100000f"),
-            &format!("1.5{}", "0".repeat(99_999)),
-        );
-        fmt(
-            format_float_spec(5e-324, ".2000e").map(|s| s[..12].to_string()),
-            "4.9406564584",
-        );
+        fmt_err(format_float_spec(1.5, "d"), "Unknown format code 'd' for object of type 'float'");
+        fmt_err(format_int_spec(5, ".2f,"), "Invalid format specifier '.2f,' for object of type 'int'");
+        fmt_err(format_str_spec("x", "+"), "Sign not allowed in string format specifier");
+        fmt(format_float_spec(1.5, ".100000f"), &format!("1.5{}", "0".repeat(99_999)));
+        fmt(format_float_spec(5e-324, ".2000e").map(|s| s[..12].to_string()), "4.9406564584");
     }
 
     #[test]
@@ -2875,10 +2377,7 @@ mod api_tests {
     fn extreme_inputs_do_not_panic() {
         let deep = floats(&[1; 32], |_| 1.5);
         let text = array_repr(&deep.view(), &PrintOptions::default());
-        assert_eq!(
-            text,
-            format!("array({}1.5{})", "[".repeat(32), "]".repeat(32))
-        );
+        assert_eq!(text, format!("array({}1.5{})", "[".repeat(32), "]".repeat(32)));
         let wide = floats(&[2; 12], |i| i as f64 * 0.37 - 100.0);
         let options = [
             with(|o| o.linewidth = 0),
@@ -2909,23 +2408,9 @@ mod api_tests {
         });
         let few = floats(&[3], |i| [5e-324, 1.5, f64::NAN][i]);
         let text = array_str(&few.view(), &huge);
-        assert!(
-            text.starts_with("[4.9406564584124654417656879286822137236505980261432476442558"),
-            "{text:.80}"
-        );
+        assert!(text.starts_with("[4.9406564584124654417656879286822137236505980261432476442558"), "{text:.80}");
         assert!(text.contains("e-324\n 1.5000000000") && text.ends_with(" nan]"));
-        let specs = [
-            "",
-            "}",
-            "<",
-            "0",
-            "99999999999999999999999",
-            ".",
-            "=^",
-            "\u{10ffff}^5",
-            ",_,",
-            "z#0,.5%",
-        ];
+        let specs = ["", "}", "<", "0", "99999999999999999999999", ".", "=^", "\u{10ffff}^5", ",_,", "z#0,.5%"];
         for spec in specs {
             let _ = format_float_spec(f64::MIN_POSITIVE, spec);
             let _ = format_int_spec(i128::MIN, spec);
@@ -2943,9 +2428,7 @@ mod fuzz_tests {
     /// Deterministic pseudo-random specs: nothing may panic.
     #[test]
     fn random_specs_never_panic() {
-        let alphabet: Vec<char> = "<>=^+- z#0123456789,_.eEfFgGn%bcdoxXs*\u{e9}"
-            .chars()
-            .collect();
+        let alphabet: Vec<char> = "<>=^+- z#0123456789,_.eEfFgGn%bcdoxXs*\u{e9}".chars().collect();
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |n: usize| {
             state ^= state << 13;
@@ -2953,16 +2436,7 @@ mod fuzz_tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        let floats = [
-            0.0,
-            -0.0,
-            1.5,
-            -1234.5678,
-            1e300,
-            5e-324,
-            f64::NAN,
-            f64::NEG_INFINITY,
-        ];
+        let floats = [0.0, -0.0, 1.5, -1234.5678, 1e300, 5e-324, f64::NAN, f64::NEG_INFINITY];
         let ints = [0i128, -1, 65, 1 << 70, i128::MIN, i128::MAX];
         for _ in 0..20_000 {
             let len = next(9);

@@ -12,7 +12,7 @@ use crate::value::{AView, Scalar, Value};
 /// What kind of array this is, in words.
 pub fn shape_words(shape: &[usize]) -> String {
     match shape {
-        [] => "0-D".into(),
+        [] => "0-d array".into(),
         [n] => format!("1-D vector of length {n}"),
         [1, n] => format!("2-D · one row of {n}"),
         [n, 1] => format!("2-D · one column of {n}"),
@@ -22,11 +22,7 @@ pub fn shape_words(shape: &[usize]) -> String {
 
 /// The caption line: `float64 · shape (1, 1) · 2-D`.
 pub fn caption(dtype: &str, shape: &[usize]) -> String {
-    format!(
-        "{dtype} · shape {} · {}",
-        shape_repr(shape),
-        shape_words(shape)
-    )
+    format!("{dtype} · shape {} · {}", shape_repr(shape), shape_words(shape))
 }
 
 /// Render any value: arrays and NumPy scalars as tables, others as IPython does.
@@ -79,11 +75,7 @@ pub fn render_array(a: &AView, opts: &PrintOptions) -> String {
     let mut idx = vec![0usize; lead.len()];
     loop {
         let prefix: Vec<usize> = idx.iter().enumerate().map(|(d, &k)| lead[d][k]).collect();
-        let label: Vec<String> = prefix
-            .iter()
-            .map(|i| i.to_string())
-            .chain(["*".into(), "*".into()])
-            .collect();
+        let label: Vec<String> = prefix.iter().map(|i| i.to_string()).chain(["*".into(), "*".into()]).collect();
         out.push_str(&format!("\n[{}]\n", label.join(", ").replace('*', ":")));
         out.push_str(&grid(a, &fmt, &shown[shape.len() - 2..], &prefix));
         // advance
@@ -111,10 +103,7 @@ fn grid(a: &AView, fmt: &ElementFormatter, shown: &[Vec<usize>], prefix: &[usize
         _ => (vec![None], vec![None]),
     };
     let mut header = vec![String::new()];
-    header.extend(
-        cols.iter()
-            .map(|c| c.map(|i| i.to_string()).unwrap_or_else(|| "…".into())),
-    );
+    header.extend(cols.iter().map(|c| c.map(|i| i.to_string()).unwrap_or_else(|| "…".into())));
     t.set_header(header);
     for r in &rows {
         let mut row = vec![match r {

@@ -23,23 +23,17 @@ impl Interp<'_> {
             }
             Value::Function(func) => self.call_function(func, args),
             Value::Type(t) => crate::builtins::python::construct(self, *t, args),
-            other => Err(PyErr::type_err(format!(
-                "'{}' object is not callable",
-                other.type_name()
-            ))),
+            other => Err(PyErr::type_err(format!("'{}' object is not callable", other.type_name()))),
         }
     }
 
     fn call_function(&mut self, func: &Rc<Function>, args: Args) -> PyResult<Value> {
         if self.call_depth >= RECURSION_LIMIT {
-            return Err(PyErr::new(
-                ExcType::RecursionError,
-                "maximum recursion depth exceeded",
-            ));
+            return Err(PyErr::new(ExcType::RecursionError, "maximum recursion depth exceeded"));
         }
         let frame = Interp::new_frame();
         bind_arguments(func, args, &mut frame.borrow_mut())?;
-        let saved_locals = std::mem::replace(&mut self.locals, Some(frame));
+        let saved_locals = self.locals.replace(frame);
         let saved_closure = std::mem::replace(&mut self.closure, func.closure.clone());
         let saved_globals = std::mem::take(&mut self.global_names);
         self.call_depth += 1;
@@ -65,11 +59,7 @@ impl Interp<'_> {
 }
 
 /// Python's rules for binding call arguments to parameters.
-fn bind_arguments(
-    func: &Function,
-    args: Args,
-    frame: &mut std::collections::BTreeMap<String, Value>,
-) -> PyResult<()> {
+fn bind_arguments(func: &Function, args: Args, frame: &mut std::collections::BTreeMap<String, Value>) -> PyResult<()> {
     let name = &func.name;
     let params = &func.params;
     let npos = params.positional.len();
@@ -89,16 +79,9 @@ fn bind_arguments(
             }
             None => {
                 let given = npos + extra.len();
-                let required = params
-                    .positional
-                    .iter()
-                    .filter(|(_, d)| d.is_none())
-                    .count();
+                let required = params.positional.iter().filter(|(_, d)| d.is_none()).count();
                 let takes = if required == npos {
-                    format!(
-                        "{npos} positional argument{}",
-                        if npos == 1 { "" } else { "s" }
-                    )
+                    format!("{npos} positional argument{}", if npos == 1 { "" } else { "s" })
                 } else {
                     format!("from {required} to {npos} positional arguments")
                 };
@@ -115,9 +98,7 @@ fn bind_arguments(
     for (k, v) in args.keywords {
         if let Some(i) = params.positional.iter().position(|(p, _)| *p == k) {
             if bound[i].is_some() {
-                return Err(PyErr::type_err(format!(
-                    "{name}() got multiple values for argument '{k}'"
-                )));
+                return Err(PyErr::type_err(format!("{name}() got multiple values for argument '{k}'")));
             }
             bound[i] = Some(v);
         } else if params.keyword_only.iter().any(|(p, _)| *p == k) {
@@ -125,9 +106,7 @@ fn bind_arguments(
         } else if params.double_star.is_some() {
             kwargs.entries.push((Value::str(&k), v));
         } else {
-            return Err(PyErr::type_err(format!(
-                "{name}() got an unexpected keyword argument '{k}'"
-            )));
+            return Err(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'")));
         }
     }
     let mut missing = Vec::new();
@@ -145,11 +124,7 @@ fn bind_arguments(
         let list = match names.len() {
             1 => names[0].clone(),
             2 => format!("{} and {}", names[0], names[1]),
-            _ => format!(
-                "{}, and {}",
-                names[..names.len() - 1].join(", "),
-                names[names.len() - 1]
-            ),
+            _ => format!("{}, and {}", names[..names.len() - 1].join(", "), names[names.len() - 1]),
         };
         return Err(PyErr::type_err(format!(
             "{name}() missing {} required positional argument{}: {list}",
@@ -164,18 +139,13 @@ fn bind_arguments(
                     frame.insert(p.clone(), v);
                 }
                 None => {
-                    return Err(PyErr::type_err(format!(
-                        "{name}() missing 1 required keyword-only argument: '{p}'"
-                    )))
+                    return Err(PyErr::type_err(format!("{name}() missing 1 required keyword-only argument: '{p}'")))
                 }
             }
         }
     }
     if let Some(ds) = &params.double_star {
-        frame.insert(
-            ds.clone(),
-            Value::Dict(Rc::new(std::cell::RefCell::new(kwargs))),
-        );
+        frame.insert(ds.clone(), Value::Dict(Rc::new(std::cell::RefCell::new(kwargs))));
     }
     Ok(())
 }

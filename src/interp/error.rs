@@ -135,13 +135,7 @@ pub struct PyErr {
 
 impl PyErr {
     pub fn new(exc: ExcType, message: impl Into<String>) -> PyErr {
-        PyErr {
-            exc,
-            message: message.into(),
-            span: None,
-            operands: Vec::new(),
-            hint: None,
-        }
+        PyErr { exc, message: message.into(), span: None, operands: Vec::new(), hint: None }
     }
     pub fn value(message: impl Into<String>) -> PyErr {
         PyErr::new(ExcType::ValueError, message)
@@ -153,10 +147,7 @@ impl PyErr {
         PyErr::new(ExcType::IndexError, message)
     }
     pub fn axis(axis: i64, ndim: usize) -> PyErr {
-        PyErr::new(
-            ExcType::AxisError,
-            format!("axis {axis} is out of bounds for array of dimension {ndim}"),
-        )
+        PyErr::new(ExcType::AxisError, format!("axis {axis} is out of bounds for array of dimension {ndim}"))
     }
     /// Attach the span of the failing expression, unless one is already set.
     pub fn at(mut self, span: Span) -> PyErr {

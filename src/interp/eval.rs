@@ -7,9 +7,7 @@ use std::rc::Rc;
 use super::error::{ExcType, Operand as ErrOperand, PyErr, PyResult};
 use super::{pyops, Frame, Session};
 use crate::builtins;
-use crate::syntax::ast::{
-    Arg, BoolOp, Comprehension, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp,
-};
+use crate::syntax::ast::{Arg, BoolOp, Comprehension, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp};
 use crate::value::{Dict, Function, FunctionBody, SliceObj, Value};
 
 /// Evaluation state for one cell (and the user functions it calls).
@@ -26,6 +24,9 @@ pub struct Interp<'s> {
     pub call_depth: usize,
 }
 
+/// Evaluated defaults of positional and keyword-only parameters.
+pub type Defaults = (Vec<Option<Value>>, Vec<Option<Value>>);
+
 /// Evaluated call arguments.
 #[derive(Debug, Clone, Default)]
 pub struct Args {
@@ -37,24 +38,13 @@ pub struct Args {
 
 impl Args {
     pub fn new(positional: Vec<Value>) -> Args {
-        Args {
-            positional,
-            keywords: Vec::new(),
-            spans: Vec::new(),
-        }
+        Args { positional, keywords: Vec::new(), spans: Vec::new() }
     }
 }
 
 impl<'s> Interp<'s> {
     pub fn new(session: &'s mut Session, src: &'s str) -> Interp<'s> {
-        Interp {
-            session,
-            src,
-            locals: None,
-            closure: None,
-            global_names: Vec::new(),
-            call_depth: 0,
-        }
+        Interp { session, src, locals: None, closure: None, global_names: Vec::new(), call_depth: 0 }
     }
 
     /// Look a name up: locals, enclosing scope, globals, then builtins.
@@ -89,11 +79,7 @@ impl<'s> Interp<'s> {
         if let Some(l) = &self.locals {
             names.extend(l.borrow().keys().cloned());
         }
-        names.extend(
-            builtins::python_builtin_names()
-                .iter()
-                .map(|s| s.to_string()),
-        );
+        names.extend(builtins::python_builtin_names().iter().map(|s| s.to_string()));
         crate::builtins::closest_name(name, names.iter().map(|s| s.as_str()))
     }
 
@@ -112,25 +98,19 @@ impl<'s> Interp<'s> {
     /// Remove a name from the current scope.
     pub fn delete_name(&mut self, name: &str) -> PyResult<()> {
         let removed = match &self.locals {
-            Some(l) if !self.global_names.iter().any(|g| g == name) => {
-                l.borrow_mut().remove(name).is_some()
-            }
+            Some(l) if !self.global_names.iter().any(|g| g == name) => l.borrow_mut().remove(name).is_some(),
             _ => self.session.globals.remove(name).is_some(),
         };
         if removed {
             Ok(())
         } else {
-            Err(PyErr::new(
-                ExcType::NameError,
-                format!("name '{name}' is not defined"),
-            ))
+            Err(PyErr::new(ExcType::NameError, format!("name '{name}' is not defined")))
         }
     }
 
     /// Evaluate an expression, growing the stack when nesting is deep.
     pub fn eval(&mut self, e: &Expr) -> PyResult<Value> {
-        stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e))
-            .map_err(|err| err.at(e.span))
+        stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e)).map_err(|err| err.at(e.span))
     }
 
     fn eval_inner(&mut self, e: &Expr) -> PyResult<Value> {
@@ -164,36 +144,21 @@ impl<'s> Interp<'s> {
                 }
                 Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))))
             }
-            ExprKind::Attribute {
-                value,
-                attr,
-                attr_span,
-            } => {
+            ExprKind::Attribute { value, attr, attr_span } => {
                 let v = self.eval(value)?;
                 builtins::attrs::get_attr(&v, attr).map_err(|err| err.at(*attr_span))
             }
             ExprKind::Call { func, args } => self.eval_call(func, args, e.span),
-            ExprKind::Subscript {
-                value,
-                items,
-                tuple,
-            } => {
+            ExprKind::Subscript { value, items, tuple } => {
                 let v = self.eval(value)?;
                 let idx = self.eval_index(items, *tuple)?;
                 pyops::get_item(&v, &idx).map_err(|err| self.with_operands(err, &[(value, &v)]))
             }
-            ExprKind::BinOp {
-                op,
-                op_span,
-                left,
-                right,
-            } => {
+            ExprKind::BinOp { op, op_span, left, right } => {
                 let l = self.eval(left)?;
                 let r = self.eval(right)?;
-                pyops::binary(*op, &l, &r).map_err(|err| {
-                    self.with_operands(err.at(e.span), &[(left, &l), (right, &r)])
-                        .at(*op_span)
-                })
+                pyops::binary(*op, &l, &r)
+                    .map_err(|err| self.with_operands(err.at(e.span), &[(left, &l), (right, &r)]).at(*op_span))
             }
             ExprKind::Unary { op, operand } => {
                 let v = self.eval(operand)?;
@@ -232,11 +197,7 @@ impl<'s> Interp<'s> {
                 })?;
                 Ok(Value::list(out))
             }
-            ExprKind::DictComp {
-                key,
-                value,
-                generators,
-            } => {
+            ExprKind::DictComp { key, value, generators } => {
                 let mut d = Dict::default();
                 self.comprehension(generators, 0, &mut |me| {
                     let k = me.eval(key)?;
@@ -245,23 +206,14 @@ impl<'s> Interp<'s> {
                 })?;
                 Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))))
             }
-            ExprKind::Starred(_) => Err(PyErr::new(
-                ExcType::SyntaxError,
-                "can't use starred expression here",
-            )),
+            ExprKind::Starred(_) => Err(PyErr::new(ExcType::SyntaxError, "can't use starred expression here")),
         }
     }
 
     /// Attach operand shapes to a shape error, for the teaching display.
     pub fn with_operands(&self, mut err: PyErr, operands: &[(&Expr, &Value)]) -> PyErr {
         if err.operands.is_empty() && is_shape_error(&err) {
-            err.operands = operands
-                .iter()
-                .map(|(e, v)| ErrOperand {
-                    span: e.span,
-                    shape: value_shape(v),
-                })
-                .collect();
+            err.operands = operands.iter().map(|(e, v)| ErrOperand { span: e.span, shape: value_shape(v) }).collect();
         }
         err
     }
@@ -284,21 +236,12 @@ impl<'s> Interp<'s> {
         for part in parts {
             match part {
                 FStringPart::Literal(t) => s.push_str(t),
-                FStringPart::Expr {
-                    expr,
-                    conversion,
-                    spec,
-                    debug_text,
-                } => {
+                FStringPart::Expr { expr, conversion, spec, debug_text } => {
                     let v = self.eval(expr)?;
                     if let Some(d) = debug_text {
                         s.push_str(d);
                     }
-                    let conv = conversion.or(if debug_text.is_some() && spec.is_empty() {
-                        Some('r')
-                    } else {
-                        None
-                    });
+                    let conv = conversion.or(if debug_text.is_some() && spec.is_empty() { Some('r') } else { None });
                     let text = match conv {
                         Some('r') | Some('a') => builtins::python::repr_of(self, &v)?,
                         Some(_) => builtins::python::str_of(self, &v)?,
@@ -311,20 +254,14 @@ impl<'s> Interp<'s> {
         Ok(Value::str(s))
     }
 
-    fn eval_compare(
-        &mut self,
-        left: &Expr,
-        ops: &[(crate::syntax::ast::CmpOp, Span, Expr)],
-    ) -> PyResult<Value> {
+    fn eval_compare(&mut self, left: &Expr, ops: &[(crate::syntax::ast::CmpOp, Span, Expr)]) -> PyResult<Value> {
         let mut l = self.eval(left)?;
         let mut l_expr = left;
         let mut result = Value::Bool(true);
         for (i, (op, op_span, right)) in ops.iter().enumerate() {
             let r = self.eval(right)?;
-            let v = pyops::compare(*op, &l, &r).map_err(|err| {
-                self.with_operands(err, &[(l_expr, &l), (right, &r)])
-                    .at(*op_span)
-            })?;
+            let v = pyops::compare(*op, &l, &r)
+                .map_err(|err| self.with_operands(err, &[(l_expr, &l), (right, &r)]).at(*op_span))?;
             if ops.len() == 1 {
                 return Ok(v);
             }
@@ -363,9 +300,7 @@ impl<'s> Interp<'s> {
         for item in items {
             vals.push(match item {
                 IndexItem::Expr(e) => self.eval(e)?,
-                IndexItem::Slice {
-                    lower, upper, step, ..
-                } => {
+                IndexItem::Slice { lower, upper, step, .. } => {
                     let mut part = |p: &Option<Box<Expr>>| -> PyResult<Option<i64>> {
                         match p {
                             None => Ok(None),
@@ -382,11 +317,7 @@ impl<'s> Interp<'s> {
                 }
             });
         }
-        Ok(if tuple || vals.len() != 1 {
-            Value::tuple(vals)
-        } else {
-            vals.pop().unwrap_or(Value::None)
-        })
+        Ok(if tuple || vals.len() != 1 { Value::tuple(vals) } else { vals.pop().unwrap_or(Value::None) })
     }
 
     pub fn eval_target_index(&mut self, items: &[IndexItem], tuple: bool) -> PyResult<Value> {
@@ -439,17 +370,13 @@ impl<'s> Interp<'s> {
             .collect();
         let positional = a.positional.clone();
         self.call_value(&f, a).map_err(|err| {
-            let pairs: Vec<(&Expr, &Value)> =
-                arg_exprs.iter().copied().zip(positional.iter()).collect();
+            let pairs: Vec<(&Expr, &Value)> = arg_exprs.iter().copied().zip(positional.iter()).collect();
             self.with_operands(err, &pairs).at(span)
         })
     }
 
     /// Evaluate default values of parameters at definition time.
-    pub fn eval_defaults(
-        &mut self,
-        params: &crate::syntax::ast::Params,
-    ) -> PyResult<(Vec<Option<Value>>, Vec<Option<Value>>)> {
+    pub fn eval_defaults(&mut self, params: &crate::syntax::ast::Params) -> PyResult<Defaults> {
         let mut defaults = Vec::new();
         for (_, d) in &params.positional {
             defaults.push(match d {
@@ -549,10 +476,7 @@ fn collect_target_names(t: &crate::syntax::ast::Target, out: &mut Vec<String>) {
 }
 
 fn is_shape_error(err: &PyErr) -> bool {
-    matches!(
-        err.exc,
-        ExcType::ValueError | ExcType::AxisError | ExcType::IndexError
-    )
+    matches!(err.exc, ExcType::ValueError | ExcType::AxisError | ExcType::IndexError)
 }
 
 /// The shape of an array-like value (None for non-arrays).

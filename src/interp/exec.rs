@@ -24,30 +24,14 @@ impl Interp<'_> {
             if i + 1 == n {
                 if let StmtKind::Expr(e) = &stmt.kind {
                     let v = self.eval(e)?;
-                    return Ok(if cell.trailing_semicolon || v.is_none() {
-                        None
-                    } else {
-                        Some(v)
-                    });
+                    return Ok(if cell.trailing_semicolon || v.is_none() { None } else { Some(v) });
                 }
             }
             match self.exec(stmt)? {
                 Flow::Normal => {}
-                Flow::Return(_) => {
-                    return Err(PyErr::new(
-                        ExcType::SyntaxError,
-                        "'return' outside function",
-                    ))
-                }
-                Flow::Break => {
-                    return Err(PyErr::new(ExcType::SyntaxError, "'break' outside loop"))
-                }
-                Flow::Continue => {
-                    return Err(PyErr::new(
-                        ExcType::SyntaxError,
-                        "'continue' not properly in loop",
-                    ))
-                }
+                Flow::Return(_) => return Err(PyErr::new(ExcType::SyntaxError, "'return' outside function")),
+                Flow::Break => return Err(PyErr::new(ExcType::SyntaxError, "'break' outside loop")),
+                Flow::Continue => return Err(PyErr::new(ExcType::SyntaxError, "'continue' not properly in loop")),
             }
         }
         Ok(None)
@@ -79,12 +63,7 @@ impl Interp<'_> {
                     self.assign_target(t, v.clone())?;
                 }
             }
-            StmtKind::AugAssign {
-                target,
-                op,
-                op_span,
-                value,
-            } => {
+            StmtKind::AugAssign { target, op, op_span, value } => {
                 let current = self.read_target(target)?;
                 let rhs = self.eval(value)?;
                 let new = pyops::inplace(*op, &current, &rhs).map_err(|e| e.at(*op_span))?;
@@ -122,10 +101,7 @@ impl Interp<'_> {
                         ));
                     } else {
                         crate::builtins::attrs::get_attr(&m, name).map_err(|_| {
-                            PyErr::new(
-                                ExcType::ImportError,
-                                format!("cannot import name '{name}' from '{module}'"),
-                            )
+                            PyErr::new(ExcType::ImportError, format!("cannot import name '{name}' from '{module}'"))
                         })?
                     };
                     self.assign_name(alias.as_ref().unwrap_or(name), v);
@@ -153,18 +129,9 @@ impl Interp<'_> {
             }
             StmtKind::If { test, body, orelse } => {
                 let t = self.eval(test)?;
-                return if pyops::truthy(&t)? {
-                    self.exec_block(body)
-                } else {
-                    self.exec_block(orelse)
-                };
+                return if pyops::truthy(&t)? { self.exec_block(body) } else { self.exec_block(orelse) };
             }
-            StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
-            } => {
+            StmtKind::For { target, iter, body, orelse } => {
                 let it = self.eval(iter)?;
                 for item in pyops::iterate(&it)? {
                     super::interrupt::check()?;
@@ -218,10 +185,7 @@ impl Interp<'_> {
             }
             StmtKind::Raise(e) => {
                 let Some(e) = e else {
-                    return Err(PyErr::new(
-                        ExcType::RuntimeError,
-                        "No active exception to reraise",
-                    ));
+                    return Err(PyErr::new(ExcType::RuntimeError, "No active exception to reraise"));
                 };
                 return Err(match self.eval(e)? {
                     Value::Exception(t, msg) => PyErr::new(t, msg.to_string()),
@@ -237,12 +201,7 @@ impl Interp<'_> {
     fn read_target(&mut self, t: &Target) -> PyResult<Value> {
         match t {
             Target::Name(n, _) => self.lookup(n),
-            Target::Subscript {
-                value,
-                items,
-                tuple,
-                ..
-            } => {
+            Target::Subscript { value, items, tuple, .. } => {
                 let obj = self.eval(value)?;
                 let idx = self.eval_target_index(items, *tuple)?;
                 pyops::get_item(&obj, &idx)
@@ -251,10 +210,7 @@ impl Interp<'_> {
                 let obj = self.eval(value)?;
                 crate::builtins::attrs::get_attr(&obj, attr)
             }
-            _ => Err(PyErr::new(
-                ExcType::SyntaxError,
-                "illegal expression for augmented assignment",
-            )),
+            _ => Err(PyErr::new(ExcType::SyntaxError, "illegal expression for augmented assignment")),
         }
     }
 
@@ -266,16 +222,10 @@ impl Interp<'_> {
                 Ok(())
             }
             Target::Tuple(targets, _) => self.unpack(targets, v),
-            Target::Starred(..) => Err(PyErr::new(
-                ExcType::SyntaxError,
-                "starred assignment target must be in a list or tuple",
-            )),
-            Target::Subscript {
-                value,
-                items,
-                tuple,
-                span,
-            } => {
+            Target::Starred(..) => {
+                Err(PyErr::new(ExcType::SyntaxError, "starred assignment target must be in a list or tuple"))
+            }
+            Target::Subscript { value, items, tuple, span } => {
                 let obj = self.eval(value)?;
                 let idx = self.eval_target_index(items, *tuple)?;
                 pyops::set_item(&obj, &idx, &v).map_err(|e| e.at(*span))
@@ -284,33 +234,21 @@ impl Interp<'_> {
                 let obj = self.eval(value)?;
                 Err(PyErr::new(
                     ExcType::AttributeError,
-                    format!(
-                        "'{}' object attribute '{attr}' is read-only in npr",
-                        obj.type_name()
-                    ),
+                    format!("'{}' object attribute '{attr}' is read-only in npr", obj.type_name()),
                 ))
             }
         }
     }
 
     fn unpack(&mut self, targets: &[Target], v: Value) -> PyResult<()> {
-        let items = pyops::iterate(&v).map_err(|_| {
-            PyErr::type_err(format!(
-                "cannot unpack non-iterable {} object",
-                v.type_name()
-            ))
-        })?;
-        let star = targets
-            .iter()
-            .position(|t| matches!(t, Target::Starred(..)));
+        let items = pyops::iterate(&v)
+            .map_err(|_| PyErr::type_err(format!("cannot unpack non-iterable {} object", v.type_name())))?;
+        let star = targets.iter().position(|t| matches!(t, Target::Starred(..)));
         match star {
             None => {
                 if items.len() != targets.len() {
                     return Err(if items.len() > targets.len() {
-                        PyErr::value(format!(
-                            "too many values to unpack (expected {})",
-                            targets.len()
-                        ))
+                        PyErr::value(format!("too many values to unpack (expected {})", targets.len()))
                     } else {
                         PyErr::value(format!(
                             "not enough values to unpack (expected {}, got {})",
@@ -353,20 +291,12 @@ impl Interp<'_> {
         match t {
             Target::Name(n, _) => self.delete_name(n),
             Target::Tuple(ts, _) => ts.iter().try_for_each(|t| self.delete_target(t)),
-            Target::Subscript {
-                value,
-                items,
-                tuple,
-                ..
-            } => {
+            Target::Subscript { value, items, tuple, .. } => {
                 let obj = self.eval(value)?;
                 let idx = self.eval_target_index(items, *tuple)?;
                 pyops::del_item(&obj, &idx)
             }
-            _ => Err(PyErr::new(
-                ExcType::SyntaxError,
-                "cannot delete this target",
-            )),
+            _ => Err(PyErr::new(ExcType::SyntaxError, "cannot delete this target")),
         }
     }
 }
@@ -380,11 +310,8 @@ fn import_module(name: &str) -> PyResult<Value> {
         "math" => Module::Math,
         "matplotlib.pyplot" | "matplotlib" => Module::Pyplot,
         _ => {
-            return Err(PyErr::new(
-                ExcType::ModuleNotFoundError,
-                format!("No module named '{name}'"),
-            )
-            .with_hint("npr provides numpy (as np), numpy.random, numpy.linalg and math"))
+            return Err(PyErr::new(ExcType::ModuleNotFoundError, format!("No module named '{name}'"))
+                .with_hint("npr provides numpy (as np), numpy.random, numpy.linalg and math"))
         }
     };
     Ok(Value::Module(m))

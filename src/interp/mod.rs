@@ -106,10 +106,7 @@ impl Session {
                     .cloned()
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "unknown panic".into());
-                let msg = format!(
-                    "npr hit a bug ({what}) while running: {}",
-                    src.lines().next().unwrap_or("")
-                );
+                let msg = format!("npr hit a bug ({what}) while running: {}", src.lines().next().unwrap_or(""));
                 (None, Some(PyErr::new(ExcType::InternalError, msg)))
             }
         };
@@ -117,12 +114,7 @@ impl Session {
         if let Some(v) = &value {
             self.record_output(number, v.clone());
         }
-        CellOutcome {
-            number,
-            events,
-            value,
-            error,
-        }
+        CellOutcome { number, events, value, error }
     }
 
     fn record_output(&mut self, number: usize, v: Value) {
@@ -151,7 +143,7 @@ impl Session {
         }
         let cell = parser::parse_cell(src).map_err(|e| {
             let exc = match e.exc_type {
-                "IndentationError" => ExcType::IndentationError,
+                "IndentationError" | "TabError" => ExcType::IndentationError,
                 "RecursionError" => ExcType::RecursionError,
                 _ => ExcType::SyntaxError,
             };
@@ -164,8 +156,7 @@ impl Session {
     /// Evaluate an expression without recording history (for `%explain`
     /// and hints). Side effects still happen; callers check purity first.
     pub fn eval_expr_source(&mut self, src: &str) -> Result<Value, PyErr> {
-        let expr =
-            parser::parse_expr(src).map_err(|e| PyErr::new(ExcType::SyntaxError, e.message))?;
+        let expr = parser::parse_expr(src).map_err(|e| PyErr::new(ExcType::SyntaxError, e.message))?;
         let mut interp = eval::Interp::new(self, src);
         interp.eval(&expr)
     }
@@ -178,14 +169,11 @@ fn help_target(src: &str) -> Option<&str> {
     }
     let t = src.strip_suffix('?').or_else(|| src.strip_prefix('?'))?;
     let t = t.trim_end_matches('?').trim();
-    let simple = !t.is_empty()
-        && t.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    let simple = !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
     simple.then_some(t)
 }
 
 /// Is a statement list's last statement an expression whose value IPython shows?
 pub fn shows_value(cell: &ast::Cell) -> bool {
-    !cell.trailing_semicolon
-        && matches!(cell.body.last(), Some(s) if matches!(s.kind, ast::StmtKind::Expr(_)))
+    !cell.trailing_semicolon && matches!(cell.body.last(), Some(s) if matches!(s.kind, ast::StmtKind::Expr(_)))
 }

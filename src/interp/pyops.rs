@@ -26,18 +26,11 @@ fn as_num(v: &Value) -> Option<Num> {
 }
 
 fn unsupported(op: &str, l: &Value, r: &Value) -> PyErr {
-    PyErr::type_err(format!(
-        "unsupported operand type(s) for {op}: '{}' and '{}'",
-        l.type_name(),
-        r.type_name()
-    ))
+    PyErr::type_err(format!("unsupported operand type(s) for {op}: '{}' and '{}'", l.type_name(), r.type_name()))
 }
 
 fn overflow() -> PyErr {
-    PyErr::new(
-        ExcType::OverflowError,
-        "integer result too large for npr (Python ints are limited to 128 bits here)",
-    )
+    PyErr::new(ExcType::OverflowError, "integer result too large for npr (Python ints are limited to 128 bits here)")
 }
 
 fn ufunc_for(op: BinOp) -> Option<Ufunc2> {
@@ -119,10 +112,7 @@ pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
             && matches!(l, Value::Bool(_))
             && matches!(r, Value::Bool(_))
         {
-            let (x, y) = (
-                matches!(l, Value::Bool(true)),
-                matches!(r, Value::Bool(true)),
-            );
+            let (x, y) = (matches!(l, Value::Bool(true)), matches!(r, Value::Bool(true)));
             return Ok(Value::Bool(match op {
                 BinOp::BitAnd => x & y,
                 BinOp::BitOr => x | y,
@@ -179,11 +169,7 @@ fn python_arith(op: BinOp, a: Num, b: Num) -> Option<PyResult<Value>> {
 
 fn int_arith(op: BinOp, x: i128, y: i128) -> PyResult<Value> {
     let zero = || {
-        let what = if op == BinOp::Mod {
-            "integer modulo by zero"
-        } else {
-            "integer division or modulo by zero"
-        };
+        let what = if op == BinOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
         PyErr::new(ExcType::ZeroDivisionError, what)
     };
     let v = match op {
@@ -221,10 +207,7 @@ fn int_arith(op: BinOp, x: i128, y: i128) -> PyResult<Value> {
         BinOp::Pow => {
             if y < 0 {
                 if x == 0 {
-                    return Err(PyErr::new(
-                        ExcType::ZeroDivisionError,
-                        "0.0 cannot be raised to a negative power",
-                    ));
+                    return Err(PyErr::new(ExcType::ZeroDivisionError, "0.0 cannot be raised to a negative power"));
                 }
                 return Ok(Value::Float((x as f64).powf(y as f64)));
             }
@@ -252,9 +235,7 @@ fn int_arith(op: BinOp, x: i128, y: i128) -> PyResult<Value> {
             x >> y.min(127)
         }
         BinOp::MatMul => {
-            return Err(PyErr::type_err(
-                "unsupported operand type(s) for @: 'int' and 'int'",
-            ));
+            return Err(PyErr::type_err("unsupported operand type(s) for @: 'int' and 'int'"));
         }
     };
     Ok(Value::Int(v))
@@ -309,10 +290,7 @@ fn float_arith(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
             }
             let r = x.powf(y);
             if r.is_infinite() && x.is_finite() && y.is_finite() {
-                return Err(PyErr::new(
-                    ExcType::OverflowError,
-                    "(34, 'Numerical result out of range')",
-                ));
+                return Err(PyErr::new(ExcType::OverflowError, "(34, 'Numerical result out of range')"));
             }
             r
         }
@@ -354,66 +332,34 @@ fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
                 Value::List(items) => {
                     let items = items.borrow();
                     check_repeat(items.len(), k)?;
-                    Ok(Value::list(
-                        items
-                            .iter()
-                            .cloned()
-                            .cycle()
-                            .take(items.len() * k)
-                            .collect(),
-                    ))
+                    Ok(Value::list(items.iter().cloned().cycle().take(items.len() * k).collect()))
                 }
                 Value::Tuple(items) => {
                     check_repeat(items.len(), k)?;
-                    Ok(Value::tuple(
-                        items
-                            .iter()
-                            .cloned()
-                            .cycle()
-                            .take(items.len() * k)
-                            .collect(),
-                    ))
+                    Ok(Value::tuple(items.iter().cloned().cycle().take(items.len() * k).collect()))
                 }
                 _ => Err(unsupported("*", l, r)),
             }
         }
-        (BinOp::Mod, Value::Str(f), args) => {
-            crate::builtins::python::percent_format(f, args).map(Value::str)
+        (BinOp::Mod, Value::Str(f), args) => crate::builtins::python::percent_format(f, args).map(Value::str),
+        (BinOp::Add, Value::Str(_), other) => {
+            Err(PyErr::type_err(format!("can only concatenate str (not \"{}\") to str", other.type_name())))
         }
-        (BinOp::Add, Value::Str(_), other) => Err(PyErr::type_err(format!(
-            "can only concatenate str (not \"{}\") to str",
-            other.type_name()
-        ))),
-        (BinOp::Add, Value::List(_), other) => Err(PyErr::type_err(format!(
-            "can only concatenate list (not \"{}\") to list",
-            other.type_name()
-        ))),
-        (BinOp::Add, Value::Tuple(_), other) => Err(PyErr::type_err(format!(
-            "can only concatenate tuple (not \"{}\") to tuple",
-            other.type_name()
-        ))),
-        (
-            BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
-            Value::Set(a),
-            Value::Set(b),
-        ) => {
+        (BinOp::Add, Value::List(_), other) => {
+            Err(PyErr::type_err(format!("can only concatenate list (not \"{}\") to list", other.type_name())))
+        }
+        (BinOp::Add, Value::Tuple(_), other) => {
+            Err(PyErr::type_err(format!("can only concatenate tuple (not \"{}\") to tuple", other.type_name())))
+        }
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(a), Value::Set(b)) => {
             let (a, b) = (a.borrow(), b.borrow());
             let in_b = |x: &Value| b.iter().any(|y| values_equal(x, y));
             let in_a = |x: &Value| a.iter().any(|y| values_equal(x, y));
             let items: Vec<Value> = match op {
-                BinOp::BitOr => a
-                    .iter()
-                    .cloned()
-                    .chain(b.iter().filter(|x| !in_a(x)).cloned())
-                    .collect(),
+                BinOp::BitOr => a.iter().cloned().chain(b.iter().filter(|x| !in_a(x)).cloned()).collect(),
                 BinOp::BitAnd => a.iter().filter(|x| in_b(x)).cloned().collect(),
                 BinOp::Sub => a.iter().filter(|x| !in_b(x)).cloned().collect(),
-                _ => a
-                    .iter()
-                    .filter(|x| !in_b(x))
-                    .chain(b.iter().filter(|x| !in_a(x)))
-                    .cloned()
-                    .collect(),
+                _ => a.iter().filter(|x| !in_b(x)).chain(b.iter().filter(|x| !in_a(x))).cloned().collect(),
             };
             Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(items))))
         }
@@ -447,7 +393,9 @@ pub fn inplace(op: BinOp, current: &Value, rhs: &Value) -> PyResult<Value> {
         let name = ufunc_for(op).map(|u| u.name()).unwrap_or("");
         return Err(PyErr::new(
             ExcType::UFuncTypeError,
-            format!("Cannot cast ufunc '{name}' output from dtype('int8') to dtype('bool') with casting rule 'same_kind'"),
+            format!(
+                "Cannot cast ufunc '{name}' output from dtype('int8') to dtype('bool') with casting rule 'same_kind'"
+            ),
         ));
     }
     let result_dt = match op {
@@ -468,9 +416,7 @@ pub fn inplace(op: BinOp, current: &Value, rhs: &Value) -> PyResult<Value> {
     let (shape, rshape) = (a.shape(), rhs_op.shape());
     match crate::ops::broadcast::broadcast_shapes(&[&shape, &rshape]) {
         None => {
-            return Err(PyErr::value(
-                crate::ops::broadcast::broadcast_error_message(&[&shape, &rshape, &shape]),
-            ));
+            return Err(PyErr::value(crate::ops::broadcast::broadcast_error_message(&[&shape, &rshape, &shape])));
         }
         Some(b) if b != shape => {
             return Err(PyErr::value(format!(
@@ -497,9 +443,7 @@ pub fn unary(op: UnaryOp, v: &Value) -> PyResult<Value> {
             UnaryOp::Not => return Ok(Value::Bool(!truthy(v)?)),
         };
         let scalar = matches!(v, Value::Scalar(_));
-        if u == Ufunc1::Positive
-            && crate::value::convert::to_operand(v)?.dtype() != crate::value::DType::Bool
-        {
+        if u == Ufunc1::Positive && crate::value::convert::to_operand(v)?.dtype() != crate::value::DType::Bool {
             return Ok(match v {
                 Value::Array(a) => Value::Array(NdArray::new(a.to_data())),
                 other => other.clone(),
@@ -507,12 +451,7 @@ pub fn unary(op: UnaryOp, v: &Value) -> PyResult<Value> {
         }
         return numpy_unary(u, v, scalar);
     }
-    let bad = |sym: &str| {
-        PyErr::type_err(format!(
-            "bad operand type for unary {sym}: '{}'",
-            v.type_name()
-        ))
-    };
+    let bad = |sym: &str| PyErr::type_err(format!("bad operand type for unary {sym}: '{}'", v.type_name()));
     match (op, as_num(v)) {
         (UnaryOp::Neg, Some(Num::Int(i))) => Ok(Value::Int(i.checked_neg().ok_or_else(overflow)?)),
         (UnaryOp::Neg, Some(Num::Float(f))) => Ok(Value::Float(-f)),
@@ -580,18 +519,13 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         (Value::Dict(x), Value::Dict(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             x.entries.len() == y.entries.len()
-                && x.entries.iter().all(|(k, v)| {
-                    y.entries
-                        .iter()
-                        .any(|(k2, v2)| values_equal(k, k2) && values_equal(v, v2))
-                })
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.iter().any(|(k2, v2)| values_equal(k, k2) && values_equal(v, v2)))
         }
         (Value::DType(d), other) | (other, Value::DType(d)) => {
             matches!(other, Value::Type(_) | Value::Str(_))
-                && crate::builtins::numpy::dtype_arg(Some(other.clone()))
-                    .ok()
-                    .flatten()
-                    == Some(*d)
+                && crate::builtins::numpy::dtype_arg(Some(other.clone())).ok().flatten() == Some(*d)
         }
         (Value::Type(x), Value::Type(y)) => x == y,
         (Value::Module(x), Value::Module(y)) => x == y,
@@ -614,9 +548,7 @@ fn scalar_num(v: &Value) -> Option<Num> {
 fn num_eq(a: Num, b: Num) -> bool {
     match (a, b) {
         (Num::Int(x), Num::Int(y)) => x == y,
-        (Num::Int(x), Num::Float(y)) | (Num::Float(y), Num::Int(x)) => {
-            (x as f64) == y && y.fract() == 0.0
-        }
+        (Num::Int(x), Num::Float(y)) | (Num::Float(y), Num::Int(x)) => (x as f64) == y && y.fract() == 0.0,
         (Num::Float(x), Num::Float(y)) => x == y,
     }
 }
@@ -734,16 +666,11 @@ fn contains(container: &Value, item: &Value) -> PyResult<bool> {
     match container {
         Value::Str(s) => match item {
             Value::Str(sub) => Ok(s.contains(sub.as_ref())),
-            _ => Err(PyErr::type_err(format!(
-                "'in <string>' requires string as left operand, not {}",
-                item.type_name()
-            ))),
+            _ => {
+                Err(PyErr::type_err(format!("'in <string>' requires string as left operand, not {}", item.type_name())))
+            }
         },
-        Value::Dict(d) => Ok(d
-            .borrow()
-            .entries
-            .iter()
-            .any(|(k, _)| values_equal(k, item))),
+        Value::Dict(d) => Ok(d.borrow().entries.iter().any(|(k, _)| values_equal(k, item))),
         Value::Array(_) => {
             let eq = numpy_binary(Ufunc2::Equal, container, item, false)?;
             truthy(&crate::builtins::numpy::any_value(&eq)?)
@@ -772,12 +699,7 @@ pub fn iterate(v: &Value) -> PyResult<Vec<Value>> {
             }
             out
         }
-        other => {
-            return Err(PyErr::type_err(format!(
-                "'{}' object is not iterable",
-                other.type_name()
-            )))
-        }
+        other => return Err(PyErr::type_err(format!("'{}' object is not iterable", other.type_name()))),
     })
 }
 
@@ -796,9 +718,9 @@ pub fn index_int(v: &Value) -> Option<i64> {
 pub fn slice_bound(v: &Value) -> PyResult<Option<i64>> {
     match v {
         Value::None => Ok(None),
-        other => index_int(other).map(Some).ok_or_else(|| {
-            PyErr::type_err("slice indices must be integers or None or have an __index__ method")
-        }),
+        other => index_int(other)
+            .map(Some)
+            .ok_or_else(|| PyErr::type_err("slice indices must be integers or None or have an __index__ method")),
     }
 }
 
@@ -812,11 +734,8 @@ fn seq_index(i: i64, len: usize, what: &str) -> PyResult<usize> {
 }
 
 fn slice_of<T: Clone>(items: &[T], s: &crate::value::SliceObj) -> PyResult<Vec<T>> {
-    let (start, step, count) =
-        crate::ops::index::slice_indices(s.start, s.stop, s.step, items.len())?;
-    Ok((0..count)
-        .filter_map(|k| items.get((start + k as i64 * step) as usize).cloned())
-        .collect())
+    let (start, step, count) = crate::ops::index::slice_indices(s.start, s.stop, s.step, items.len())?;
+    Ok((0..count).filter_map(|k| items.get((start + k as i64 * step) as usize).cloned()).collect())
 }
 
 /// `v[idx]`.
@@ -829,10 +748,7 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
                 Value::Slice(s) => Ok(Value::list(slice_of(&l, s)?)),
                 _ => {
                     let i = index_int(idx).ok_or_else(|| {
-                        PyErr::type_err(format!(
-                            "list indices must be integers or slices, not {}",
-                            idx.type_name()
-                        ))
+                        PyErr::type_err(format!("list indices must be integers or slices, not {}", idx.type_name()))
                     })?;
                     Ok(l[seq_index(i, l.len(), "list")?].clone())
                 }
@@ -842,10 +758,7 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             Value::Slice(s) => Ok(Value::tuple(slice_of(t, s)?)),
             _ => {
                 let i = index_int(idx).ok_or_else(|| {
-                    PyErr::type_err(format!(
-                        "tuple indices must be integers or slices, not {}",
-                        idx.type_name()
-                    ))
+                    PyErr::type_err(format!("tuple indices must be integers or slices, not {}", idx.type_name()))
                 })?;
                 Ok(t[seq_index(i, t.len(), "tuple")?].clone())
             }
@@ -853,19 +766,12 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
             match idx {
-                Value::Slice(sl) => Ok(Value::str(
-                    slice_of(&chars, sl)?.into_iter().collect::<String>(),
-                )),
+                Value::Slice(sl) => Ok(Value::str(slice_of(&chars, sl)?.into_iter().collect::<String>())),
                 _ => {
                     let i = index_int(idx).ok_or_else(|| {
-                        PyErr::type_err(format!(
-                            "string indices must be integers, not '{}'",
-                            idx.type_name()
-                        ))
+                        PyErr::type_err(format!("string indices must be integers, not '{}'", idx.type_name()))
                     })?;
-                    Ok(Value::str(
-                        chars[seq_index(i, chars.len(), "string")?].to_string(),
-                    ))
+                    Ok(Value::str(chars[seq_index(i, chars.len(), "string")?].to_string()))
                 }
             }
         }
@@ -888,10 +794,7 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             Value::Ellipsis => Ok(Value::Array(crate::builtins::numpy::scalar_to_array(v))),
             _ => Err(PyErr::index("invalid index to scalar variable.")),
         },
-        other => Err(PyErr::type_err(format!(
-            "'{}' object is not subscriptable",
-            other.type_name()
-        ))),
+        other => Err(PyErr::type_err(format!("'{}' object is not subscriptable", other.type_name()))),
     }
 }
 
@@ -902,8 +805,7 @@ pub fn set_item(v: &Value, idx: &Value, x: &Value) -> PyResult<()> {
         Value::List(l) => {
             let mut l = l.borrow_mut();
             if let Value::Slice(s) = idx {
-                let (start, step, count) =
-                    crate::ops::index::slice_indices(s.start, s.stop, s.step, l.len())?;
+                let (start, step, count) = crate::ops::index::slice_indices(s.start, s.stop, s.step, l.len())?;
                 let new = iterate(x)?;
                 if step == 1 {
                     let start = start as usize;
@@ -922,20 +824,14 @@ pub fn set_item(v: &Value, idx: &Value, x: &Value) -> PyResult<()> {
                 return Ok(());
             }
             let i = index_int(idx).ok_or_else(|| {
-                PyErr::type_err(format!(
-                    "list indices must be integers or slices, not {}",
-                    idx.type_name()
-                ))
+                PyErr::type_err(format!("list indices must be integers or slices, not {}", idx.type_name()))
             })?;
             let n = l.len();
             l[seq_index(i, n, "list assignment")?] = x.clone();
             Ok(())
         }
         Value::Dict(d) => dict_set(&mut d.borrow_mut(), idx.clone(), x.clone()),
-        other => Err(PyErr::type_err(format!(
-            "'{}' object does not support item assignment",
-            other.type_name()
-        ))),
+        other => Err(PyErr::type_err(format!("'{}' object does not support item assignment", other.type_name()))),
     }
 }
 
@@ -944,8 +840,7 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
     match v {
         Value::List(l) => {
             let mut l = l.borrow_mut();
-            let i = index_int(idx)
-                .ok_or_else(|| PyErr::type_err("list indices must be integers or slices"))?;
+            let i = index_int(idx).ok_or_else(|| PyErr::type_err("list indices must be integers or slices"))?;
             let n = l.len();
             l.remove(seq_index(i, n, "list assignment")?);
             Ok(())
@@ -958,29 +853,17 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
                     d.entries.remove(p);
                     Ok(())
                 }
-                None => Err(PyErr::new(
-                    ExcType::KeyError,
-                    crate::display::repr_plain(idx),
-                )),
+                None => Err(PyErr::new(ExcType::KeyError, crate::display::repr_plain(idx))),
             }
         }
-        other => Err(PyErr::type_err(format!(
-            "'{}' object doesn't support item deletion",
-            other.type_name()
-        ))),
+        other => Err(PyErr::type_err(format!("'{}' object doesn't support item deletion", other.type_name()))),
     }
 }
 
 /// Insert or replace a dict entry (keys must be hashable).
 pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
-    if matches!(
-        k,
-        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)
-    ) {
-        return Err(PyErr::type_err(format!(
-            "unhashable type: '{}'",
-            k.type_name()
-        )));
+    if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) {
+        return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
     }
     if let Some(slot) = d.entries.iter_mut().find(|(key, _)| values_equal(key, &k)) {
         slot.1 = v;

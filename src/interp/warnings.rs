@@ -33,11 +33,7 @@ pub fn warn(category: &'static str, message: impl Into<String>) {
 
 /// Record a warning raised at a named place.
 pub fn warn_at(category: &'static str, message: impl Into<String>, location: &'static str) {
-    let w = Event::Warning(Warning {
-        category,
-        message: message.into(),
-        location,
-    });
+    let w = Event::Warning(Warning { category, message: message.into(), location });
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
         if !p.contains(&w) {

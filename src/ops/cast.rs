@@ -34,7 +34,7 @@ pub fn as_bool<'a>(v: &AView<'a>) -> CowArray<'a, bool, IxDyn> {
 
 /// C's `(long)x` as NumPy does it on x86-64: out of range and nan give `i64::MIN`.
 pub fn float_to_i64(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_776e18 || x < -9.223_372_036_854_776e18 {
+    if float_cast_invalid(x) {
         i64::MIN
     } else {
         x as i64
@@ -43,7 +43,7 @@ pub fn float_to_i64(x: f64) -> i64 {
 
 /// Does casting this float to int64 lose it entirely (nan/inf/out of range)?
 pub fn float_cast_invalid(x: f64) -> bool {
-    x.is_nan() || x >= 9.223_372_036_854_776e18 || x < -9.223_372_036_854_776e18
+    !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x)
 }
 
 /// An owned copy converted to `dtype`.

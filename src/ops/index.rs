@@ -52,9 +52,7 @@ fn parse_item(v: &Value) -> PyResult<Item> {
                 ArrayData::Int(a) => Item::IntArray(a),
                 ArrayData::Float(a) if a.is_empty() => Item::IntArray(a.mapv(|x| x as i64)),
                 ArrayData::Float(_) => {
-                    return Err(PyErr::index(
-                        "arrays used as indices must be of integer (or boolean) type",
-                    ))
+                    return Err(PyErr::index("arrays used as indices must be of integer (or boolean) type"))
                 }
             }
         }
@@ -117,9 +115,7 @@ fn normalize_int(i: i64, axis: usize, size: usize) -> PyResult<usize> {
     let n = size as i64;
     let j = if i < 0 { i + n } else { i };
     if j < 0 || j >= n {
-        return Err(PyErr::index(format!(
-            "index {i} is out of bounds for axis {axis} with size {size}"
-        )));
+        return Err(PyErr::index(format!("index {i} is out of bounds for axis {axis} with size {size}")));
     }
     Ok(j as usize)
 }
@@ -140,9 +136,7 @@ fn expand(items: Vec<Item>, ndim: usize) -> PyResult<Vec<Item>> {
         )));
     }
     if items.iter().filter(|i| matches!(i, Item::Ellipsis)).count() > 1 {
-        return Err(PyErr::index(
-            "an index can only have a single ellipsis ('...')",
-        ));
+        return Err(PyErr::index("an index can only have a single ellipsis ('...')"));
     }
     let mut out = Vec::new();
     for it in items {
@@ -162,9 +156,7 @@ fn has_ellipsis(items: &[Item]) -> bool {
 }
 
 fn is_advanced(items: &[Item]) -> bool {
-    items
-        .iter()
-        .any(|i| matches!(i, Item::IntArray(_) | Item::Mask(_)))
+    items.iter().any(|i| matches!(i, Item::IntArray(_) | Item::Mask(_)))
 }
 
 /// Build the view for basic indexing.
@@ -177,20 +169,14 @@ fn basic_view(a: &NdArray, items: &[Item]) -> PyResult<NdArray> {
         match it {
             Item::Int(i) => {
                 let j = normalize_int(*i, orig, shape[orig])?;
-                view = view.derive(ViewOp::Index {
-                    axis: cur,
-                    index: j,
-                });
+                view = view.derive(ViewOp::Index { axis: cur, index: j });
                 orig += 1;
             }
             Item::Slice(s, e, st) => {
                 let (start, step, count) = slice_indices(*s, *e, *st, shape[orig])?;
                 let full = start == 0 && step == 1 && count == shape[orig];
                 if !full {
-                    view = view.derive(ViewOp::Slice {
-                        axis: cur,
-                        slice: to_nd_slice(start, step, count),
-                    });
+                    view = view.derive(ViewOp::Slice { axis: cur, slice: to_nd_slice(start, step, count) });
                 }
                 cur += 1;
                 orig += 1;
@@ -202,10 +188,7 @@ fn basic_view(a: &NdArray, items: &[Item]) -> PyResult<NdArray> {
             Item::BoolScalar(b) => {
                 view = view.derive(ViewOp::NewAxis { axis: cur });
                 if !b {
-                    view = view.derive(ViewOp::Slice {
-                        axis: cur,
-                        slice: Slice::new(0, Some(0), 1),
-                    });
+                    view = view.derive(ViewOp::Slice { axis: cur, slice: Slice::new(0, Some(0), 1) });
                 }
                 cur += 1;
             }
@@ -223,9 +206,7 @@ pub fn get(a: &NdArray, idx: &Value) -> PyResult<Value> {
     let items = expand(items, ndim)?;
     if !is_advanced(&items) {
         let all_ints = items.iter().filter(|i| matches!(i, Item::Int(_))).count() == ndim
-            && !items
-                .iter()
-                .any(|i| matches!(i, Item::NewAxis | Item::BoolScalar(_)));
+            && !items.iter().any(|i| matches!(i, Item::NewAxis | Item::BoolScalar(_)));
         let view = basic_view(a, &items)?;
         if all_ints && !ellipsis {
             return Ok(wrap_result(view.to_data()));
@@ -268,11 +249,7 @@ pub fn assign_into(view: &NdArray, src: &Operand) -> PyResult<()> {
 }
 
 /// The source values broadcast to `shape` and cast to `dtype`.
-fn broadcast_values(
-    src: &Operand,
-    shape: &[usize],
-    dtype: crate::value::DType,
-) -> PyResult<ArrayData> {
+fn broadcast_values(src: &Operand, shape: &[usize], dtype: crate::value::DType) -> PyResult<ArrayData> {
     let sshape = src.shape();
     let ok = broadcast_shapes(&[&sshape, shape]).is_some_and(|b| b == shape);
     if !ok {
@@ -333,11 +310,8 @@ impl AdvancedPlan {
                             )));
                         }
                     }
-                    let positions: Vec<Vec<usize>> = m
-                        .indexed_iter()
-                        .filter(|(_, &b)| b)
-                        .map(|(ix, _)| ix.slice().to_vec())
-                        .collect();
+                    let positions: Vec<Vec<usize>> =
+                        m.indexed_iter().filter(|(_, &b)| b).map(|(ix, _)| ix.slice().to_vec()).collect();
                     for k in 0..mshape.len() {
                         let col: Vec<i64> = positions.iter().map(|p| p[k] as i64).collect();
                         let arr = ndarray::ArrayD::from_shape_vec(IxDyn(&[col.len()]), col)
@@ -362,9 +336,7 @@ impl AdvancedPlan {
             match it {
                 Item::Int(i) => {
                     let o = o.unwrap_or(0);
-                    arrays.push(crate::ops::cast::zero_d(
-                        normalize_int(i, o, shape[o])? as i64
-                    ));
+                    arrays.push(crate::ops::cast::zero_d(normalize_int(i, o, shape[o])? as i64));
                     adv_axes.push(cur);
                     cur += 1;
                 }
@@ -382,10 +354,7 @@ impl AdvancedPlan {
                 Item::Slice(s, e, st) => {
                     let o = o.unwrap_or(0);
                     let (start, step, count) = slice_indices(s, e, st, shape[o])?;
-                    view = view.derive(ViewOp::Slice {
-                        axis: cur,
-                        slice: to_nd_slice(start, step, count),
-                    });
+                    view = view.derive(ViewOp::Slice { axis: cur, slice: to_nd_slice(start, step, count) });
                     cur += 1;
                 }
                 Item::NewAxis => {
@@ -399,11 +368,7 @@ impl AdvancedPlan {
         let broadcast = broadcast_shapes(&shapes).ok_or_else(|| {
             PyErr::index(format!(
                 "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
-                shapes
-                    .iter()
-                    .map(|s| crate::ops::broadcast::compact_shape(s))
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                shapes.iter().map(|s| crate::ops::broadcast::compact_shape(s)).collect::<Vec<_>>().join(" ")
             ))
         })?;
         let index_arrays = arrays
@@ -413,32 +378,14 @@ impl AdvancedPlan {
             .ok_or_else(|| PyErr::index("shape mismatch in indexing arrays"))?;
         let vshape = view.shape();
         let contiguous = adv_axes.windows(2).all(|w| w[1] == w[0] + 1);
-        let insert_at = if contiguous {
-            adv_axes.first().copied().unwrap_or(0)
-        } else {
-            0
-        };
-        let rest: Vec<usize> = (0..vshape.len())
-            .filter(|ax| !adv_axes.contains(ax))
-            .map(|ax| vshape[ax])
-            .collect();
+        let insert_at = if contiguous { adv_axes.first().copied().unwrap_or(0) } else { 0 };
+        let rest: Vec<usize> = (0..vshape.len()).filter(|ax| !adv_axes.contains(ax)).map(|ax| vshape[ax]).collect();
         let mut result_shape = rest.clone();
-        let before = if contiguous {
-            (0..insert_at).filter(|ax| !adv_axes.contains(ax)).count()
-        } else {
-            0
-        };
+        let before = if contiguous { (0..insert_at).filter(|ax| !adv_axes.contains(ax)).count() } else { 0 };
         for (k, &d) in broadcast.iter().enumerate() {
             result_shape.insert(before + k, d);
         }
-        Ok(AdvancedPlan {
-            view,
-            adv_axes,
-            index_arrays,
-            broadcast,
-            result_shape,
-            insert_at: before,
-        })
+        Ok(AdvancedPlan { view, adv_axes, index_arrays, broadcast, result_shape, insert_at: before })
     }
 
     /// For each result position (C order), the source index in the view.
@@ -450,11 +397,8 @@ impl AdvancedPlan {
         let mut idx = vec![0usize; self.result_shape.len()];
         for _ in 0..total {
             let bpos = &idx[self.insert_at..self.insert_at + nb];
-            let rest: Vec<usize> = idx[..self.insert_at]
-                .iter()
-                .chain(idx[self.insert_at + nb..].iter())
-                .copied()
-                .collect();
+            let rest: Vec<usize> =
+                idx[..self.insert_at].iter().chain(idx[self.insert_at + nb..].iter()).copied().collect();
             let mut src = vec![0usize; vndim];
             let mut r = rest.into_iter();
             for (ax, slot) in src.iter_mut().enumerate() {

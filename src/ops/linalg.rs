@@ -53,22 +53,17 @@ fn matmul2<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>) -> ArrayD<T> {
 }
 
 fn f64_matmul2(a: &ArrayViewD<f64>, b: &ArrayViewD<f64>) -> ArrayD<f64> {
-    match (
-        a.view().into_dimensionality::<Ix2>(),
-        b.view().into_dimensionality::<Ix2>(),
-    ) {
+    match (a.view().into_dimensionality::<Ix2>(), b.view().into_dimensionality::<Ix2>()) {
         (Ok(a2), Ok(b2)) => a2.dot(&b2).into_dyn(),
         _ => matmul2(a, b),
     }
 }
 
+/// A 2-D matrix product kernel.
+type MatMul2<T> = dyn Fn(&ArrayViewD<T>, &ArrayViewD<T>) -> ArrayD<T>;
+
 /// Stacked matrix product: a (..., m, k), b (..., k, n), batch dims already equal.
-fn batched<T: Dot>(
-    a: &ArrayViewD<T>,
-    b: &ArrayViewD<T>,
-    batch: &[usize],
-    mm: &dyn Fn(&ArrayViewD<T>, &ArrayViewD<T>) -> ArrayD<T>,
-) -> ArrayD<T> {
+fn batched<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>, batch: &[usize], mm: &MatMul2<T>) -> ArrayD<T> {
     let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
     let mut shape = batch.to_vec();
     shape.extend([m, n]);
@@ -116,16 +111,8 @@ pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
     }
     let dt = a.dtype().max(b.dtype());
     // Promote 1-D operands: a row for the first, a column for the second.
-    let a_shape: Vec<usize> = if sa.len() == 1 {
-        vec![1, sa[0]]
-    } else {
-        sa.clone()
-    };
-    let b_shape: Vec<usize> = if sb.len() == 1 {
-        vec![sb[0], 1]
-    } else {
-        sb.clone()
-    };
+    let a_shape: Vec<usize> = if sa.len() == 1 { vec![1, sa[0]] } else { sa.clone() };
+    let b_shape: Vec<usize> = if sb.len() == 1 { vec![sb[0], 1] } else { sb.clone() };
     let k_a = a_shape[a_shape.len() - 1];
     let k_b = b_shape[b_shape.len() - 2];
     if k_a != k_b {
@@ -163,37 +150,19 @@ pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
                 ($conv:ident, $variant:ident, $mm:expr) => {{
                     let x = $conv(&va);
                     let y = $conv(&vb);
-                    let x = x
-                        .view()
-                        .into_shape_with_order(IxDyn(&a_shape))
-                        .map_err(internal)?
-                        .to_owned();
-                    let y = y
-                        .view()
-                        .into_shape_with_order(IxDyn(&b_shape))
-                        .map_err(internal)?
-                        .to_owned();
-                    let xb = x
-                        .broadcast(IxDyn(&full_a))
-                        .ok_or_else(|| internal("broadcast"))?;
-                    let yb = y
-                        .broadcast(IxDyn(&full_b))
-                        .ok_or_else(|| internal("broadcast"))?;
+                    let x =
+                        x.as_standard_layout().into_owned().into_shape_with_order(IxDyn(&a_shape)).map_err(internal)?;
+                    let y =
+                        y.as_standard_layout().into_owned().into_shape_with_order(IxDyn(&b_shape)).map_err(internal)?;
+                    let xb = x.broadcast(IxDyn(&full_a)).ok_or_else(|| internal("broadcast"))?;
+                    let yb = y.broadcast(IxDyn(&full_b)).ok_or_else(|| internal("broadcast"))?;
                     ArrayData::$variant(batched(&xb, &yb, &batch, &$mm))
                 }};
             }
             Ok(match dt {
-                DType::Float64 => go!(as_f64, Float, |p: &ArrayViewD<f64>, q: &ArrayViewD<f64>| {
-                    f64_matmul2(p, q)
-                }),
-                DType::Int64 => go!(as_i64, Int, |p: &ArrayViewD<i64>, q: &ArrayViewD<i64>| {
-                    matmul2(p, q)
-                }),
-                DType::Bool => go!(
-                    as_bool,
-                    Bool,
-                    |p: &ArrayViewD<bool>, q: &ArrayViewD<bool>| matmul2(p, q)
-                ),
+                DType::Float64 => go!(as_f64, Float, |p: &ArrayViewD<f64>, q: &ArrayViewD<f64>| { f64_matmul2(p, q) }),
+                DType::Int64 => go!(as_i64, Int, |p: &ArrayViewD<i64>, q: &ArrayViewD<i64>| { matmul2(p, q) }),
+                DType::Bool => go!(as_bool, Bool, |p: &ArrayViewD<bool>, q: &ArrayViewD<bool>| matmul2(p, q)),
             })
         })
     })?;
@@ -216,24 +185,15 @@ fn internal<E: std::fmt::Debug>(e: E) -> PyErr {
 pub fn reshape_data(d: ArrayData, shape: &[usize]) -> PyResult<ArrayData> {
     let dim = IxDyn(shape);
     Ok(match d {
-        ArrayData::Bool(a) => ArrayData::Bool(
-            a.as_standard_layout()
-                .into_owned()
-                .into_shape_with_order(dim)
-                .map_err(internal)?,
-        ),
-        ArrayData::Int(a) => ArrayData::Int(
-            a.as_standard_layout()
-                .into_owned()
-                .into_shape_with_order(dim)
-                .map_err(internal)?,
-        ),
-        ArrayData::Float(a) => ArrayData::Float(
-            a.as_standard_layout()
-                .into_owned()
-                .into_shape_with_order(dim)
-                .map_err(internal)?,
-        ),
+        ArrayData::Bool(a) => {
+            ArrayData::Bool(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?)
+        }
+        ArrayData::Int(a) => {
+            ArrayData::Int(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?)
+        }
+        ArrayData::Float(a) => {
+            ArrayData::Float(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?)
+        }
     })
 }
 
@@ -245,11 +205,7 @@ pub fn dot_values(l: &Value, r: &Value) -> PyResult<Value> {
         return crate::interp::pyops::numpy_binary(Ufunc2::Multiply, l, r, false);
     }
     let k_a = sa[sa.len() - 1];
-    let (k_b, kb_index) = if sb.len() == 1 {
-        (sb[0], 0)
-    } else {
-        (sb[sb.len() - 2], sb.len() - 2)
-    };
+    let (k_b, kb_index) = if sb.len() == 1 { (sb[0], 0) } else { (sb[sb.len() - 2], sb.len() - 2) };
     if k_a != k_b {
         return Err(PyErr::value(format!(
             "shapes {} and {} not aligned: {} (dim {}) != {} (dim {})",
@@ -275,31 +231,21 @@ pub fn dot_values(l: &Value, r: &Value) -> PyResult<Value> {
         out_shape.push(sb[sb.len() - 1]);
     }
     check_alloc(&out_shape, dt)?;
-    let a2 = reshape_data(
-        crate::ops::cast::cast_data(&a_arr.to_data().view(), dt),
-        &[m, k_a],
-    )?;
+    let a2 = reshape_data(crate::ops::cast::cast_data(&a_arr.to_data().view(), dt), &[m, k_a])?;
     // Move b's contracted axis to the front: (k, rest...).
     let bdata = crate::ops::cast::cast_data(&b_arr.to_data().view(), dt);
     let nb = sb.len();
     let mut perm: Vec<usize> = vec![kb_index];
     perm.extend((0..nb).filter(|&i| i != kb_index));
-    let rest: usize = sb
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != kb_index)
-        .map(|(_, &n)| n)
-        .product();
+    let rest: usize = sb.iter().enumerate().filter(|(i, _)| *i != kb_index).map(|(_, &n)| n).product();
     let b2 = match bdata {
         ArrayData::Float(x) => ArrayData::Float(x.permuted_axes(IxDyn(&perm))),
         ArrayData::Int(x) => ArrayData::Int(x.permuted_axes(IxDyn(&perm))),
         ArrayData::Bool(x) => ArrayData::Bool(x.permuted_axes(IxDyn(&perm))),
     };
     let b2 = reshape_data(b2, &[k_a, rest])?;
-    let prod = matmul_values(
-        &Value::Array(crate::value::NdArray::new(a2)),
-        &Value::Array(crate::value::NdArray::new(b2)),
-    )?;
+    let prod =
+        matmul_values(&Value::Array(crate::value::NdArray::new(a2)), &Value::Array(crate::value::NdArray::new(b2)))?;
     let data = match prod {
         Value::Array(p) => p.to_data(),
         other => return Ok(other),
@@ -325,30 +271,18 @@ pub fn outer_values(l: &Value, r: &Value) -> PyResult<Value> {
 /// The main diagonal (offset k) of the last two axes.
 pub fn diagonal_data(v: &AView, offset: i64) -> PyResult<ArrayData> {
     if v.shape().len() < 2 {
-        return Err(PyErr::value(
-            "diag requires an array of at least two dimensions",
-        ));
+        return Err(PyErr::value("diag requires an array of at least two dimensions"));
     }
     if v.shape().len() > 2 {
-        return Err(PyErr::new(
-            ExcType::NotImplementedError,
-            "npr's diagonal supports 2-D arrays",
-        ));
+        return Err(PyErr::new(ExcType::NotImplementedError, "npr's diagonal supports 2-D arrays"));
     }
     let (r, c) = (v.shape()[0] as i64, v.shape()[1] as i64);
-    let (r0, c0) = if offset >= 0 {
-        (0, offset)
-    } else {
-        (-offset, 0)
-    };
+    let (r0, c0) = if offset >= 0 { (0, offset) } else { (-offset, 0) };
     let len = (r - r0).min(c - c0).max(0) as usize;
     macro_rules! diag {
         ($a:expr, $variant:ident) => {
             ArrayData::$variant(
-                ndarray::Array1::from_iter(
-                    (0..len).map(|i| $a[[(r0 as usize + i), (c0 as usize + i)]]),
-                )
-                .into_dyn(),
+                ndarray::Array1::from_iter((0..len).map(|i| $a[[(r0 as usize + i), (c0 as usize + i)]])).into_dyn(),
             )
         };
     }

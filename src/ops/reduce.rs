@@ -48,11 +48,7 @@ pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize) -> PyResult<Vec<usize>>
     let mut out = Vec::new();
     for &a in axes {
         // A 0-d array accepts axis 0 and -1 (NumPy quirk).
-        let eff_ndim = ndim.max(if ndim == 0 && axes.len() == 1 && (a == 0 || a == -1) {
-            1
-        } else {
-            0
-        });
+        let eff_ndim = ndim.max(if ndim == 0 && axes.len() == 1 && (a == 0 || a == -1) { 1 } else { 0 });
         let n = eff_ndim as i64;
         let j = if a < 0 { a + n } else { a };
         if j < 0 || j >= n {
@@ -75,13 +71,7 @@ pub fn reduced_shape(shape: &[usize], axes: &[usize], keepdims: bool) -> Vec<usi
     shape
         .iter()
         .enumerate()
-        .filter_map(|(i, &n)| {
-            if axes.contains(&i) {
-                keepdims.then_some(1)
-            } else {
-                Some(n)
-            }
-        })
+        .filter_map(|(i, &n)| if axes.contains(&i) { keepdims.then_some(1) } else { Some(n) })
         .collect()
 }
 
@@ -117,20 +107,10 @@ pub fn lanes<T: Copy>(a: &ndarray::ArrayViewD<T>, axes: &[usize]) -> Lanes<T> {
     let lanes = if lane_len == 0 {
         vec![Vec::new(); n_out]
     } else {
-        flat.chunks(lane_len)
-            .map(|c| c.to_vec())
-            .collect::<Vec<_>>()
+        flat.chunks(lane_len).map(|c| c.to_vec()).collect::<Vec<_>>()
     };
-    let lanes = if lanes.len() < n_out {
-        vec![Vec::new(); n_out]
-    } else {
-        lanes
-    };
-    Lanes {
-        out_shape,
-        lanes,
-        block: block.max(1),
-    }
+    let lanes = if lanes.len() < n_out { vec![Vec::new(); n_out] } else { lanes };
+    Lanes { out_shape, lanes, block: block.max(1) }
 }
 
 /// NumPy's float sum of one lane.
@@ -142,13 +122,7 @@ pub fn sum_lane_f64(lane: &[f64], block: usize) -> f64 {
     acc
 }
 
-fn finish<T>(
-    out_shape: Vec<usize>,
-    vals: Vec<T>,
-    axes: &[usize],
-    ndim: usize,
-    keepdims: bool,
-) -> PyResult<ArrayD<T>> {
+fn finish<T>(out_shape: Vec<usize>, vals: Vec<T>, axes: &[usize], ndim: usize, keepdims: bool) -> PyResult<ArrayD<T>> {
     let shape = if keepdims {
         let mut s = out_shape.clone();
         for &a in axes {
@@ -159,8 +133,7 @@ fn finish<T>(
     } else {
         out_shape
     };
-    ArrayD::from_shape_vec(IxDyn(&shape), vals)
-        .map_err(|e| PyErr::new(ExcType::InternalError, e.to_string()))
+    ArrayD::from_shape_vec(IxDyn(&shape), vals).map_err(|e| PyErr::new(ExcType::InternalError, e.to_string()))
 }
 
 /// Reduction kinds.
@@ -206,37 +179,15 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
             let vals: Vec<bool> = l
                 .lanes
                 .iter()
-                .map(|lane| {
-                    if r == Reduction::All {
-                        lane.iter().all(|&x| x)
-                    } else {
-                        lane.iter().any(|&x| x)
-                    }
-                })
+                .map(|lane| if r == Reduction::All { lane.iter().all(|&x| x) } else { lane.iter().any(|&x| x) })
                 .collect();
-            Ok(ArrayData::Bool(finish(
-                l.out_shape,
-                vals,
-                axes,
-                ndim,
-                keepdims,
-            )?))
+            Ok(ArrayData::Bool(finish(l.out_shape, vals, axes, ndim, keepdims)?))
         }
         Reduction::CountNonzero => {
             let b = as_bool(v);
             let l = lanes(&b.view(), axes);
-            let vals: Vec<i64> = l
-                .lanes
-                .iter()
-                .map(|lane| lane.iter().filter(|&&x| x).count() as i64)
-                .collect();
-            Ok(ArrayData::Int(finish(
-                l.out_shape,
-                vals,
-                axes,
-                ndim,
-                keepdims,
-            )?))
+            let vals: Vec<i64> = l.lanes.iter().map(|lane| lane.iter().filter(|&&x| x).count() as i64).collect();
+            Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
         }
         Reduction::Mean => {
             let is_float = v.dtype() == DType::Float64;
@@ -249,51 +200,25 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
                     let block = if is_float {
                         l.block
                     } else {
-                        8192.min(l.block.max(1)).max(if l.block >= lane.len() {
-                            8192
-                        } else {
-                            l.block
-                        })
+                        8192.min(l.block.max(1)).max(if l.block >= lane.len() { 8192 } else { l.block })
                     };
                     sum_lane_f64(lane, block) / lane.len() as f64
                 })
                 .collect();
-            Ok(ArrayData::Float(finish(
-                l.out_shape,
-                vals,
-                axes,
-                ndim,
-                keepdims,
-            )?))
+            Ok(ArrayData::Float(finish(l.out_shape, vals, axes, ndim, keepdims)?))
         }
         _ => match v.dtype() {
             DType::Float64 => {
                 let f = as_f64(v);
                 let l = lanes(&f.view(), axes);
-                let vals: Vec<f64> = l
-                    .lanes
-                    .iter()
-                    .map(|lane| reduce_f64(r, lane, l.block))
-                    .collect();
-                Ok(ArrayData::Float(finish(
-                    l.out_shape,
-                    vals,
-                    axes,
-                    ndim,
-                    keepdims,
-                )?))
+                let vals: Vec<f64> = l.lanes.iter().map(|lane| reduce_f64(r, lane, l.block)).collect();
+                Ok(ArrayData::Float(finish(l.out_shape, vals, axes, ndim, keepdims)?))
             }
             DType::Int64 => {
                 let x = as_i64(v);
                 let l = lanes(&x.view(), axes);
                 let vals: Vec<i64> = l.lanes.iter().map(|lane| reduce_i64(r, lane)).collect();
-                Ok(ArrayData::Int(finish(
-                    l.out_shape,
-                    vals,
-                    axes,
-                    ndim,
-                    keepdims,
-                )?))
+                Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
             }
             DType::Bool => {
                 if matches!(r, Reduction::Max | Reduction::Min) {
@@ -302,32 +227,14 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
                     let vals: Vec<bool> = l
                         .lanes
                         .iter()
-                        .map(|lane| {
-                            if r == Reduction::Max {
-                                lane.iter().any(|&x| x)
-                            } else {
-                                lane.iter().all(|&x| x)
-                            }
-                        })
+                        .map(|lane| if r == Reduction::Max { lane.iter().any(|&x| x) } else { lane.iter().all(|&x| x) })
                         .collect();
-                    return Ok(ArrayData::Bool(finish(
-                        l.out_shape,
-                        vals,
-                        axes,
-                        ndim,
-                        keepdims,
-                    )?));
+                    return Ok(ArrayData::Bool(finish(l.out_shape, vals, axes, ndim, keepdims)?));
                 }
                 let x = as_i64(v);
                 let l = lanes(&x.view(), axes);
                 let vals: Vec<i64> = l.lanes.iter().map(|lane| reduce_i64(r, lane)).collect();
-                Ok(ArrayData::Int(finish(
-                    l.out_shape,
-                    vals,
-                    axes,
-                    ndim,
-                    keepdims,
-                )?))
+                Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
             }
         },
     }
@@ -389,40 +296,21 @@ pub fn variance(v: &AView, axes: &[usize], ddof: f64, keepdims: bool) -> PyResul
 
 /// The RuntimeWarnings NumPy's `_var` issues: too few degrees of freedom,
 /// 0/0 in the mean, inf - inf in the deviations, and the final division.
-pub fn variance_warnings(
-    a: ArrayD<f64>,
-    axes: &[usize],
-    count: usize,
-    ddof: f64,
-    scalar_result: bool,
-) {
+pub fn variance_warnings(a: ArrayD<f64>, axes: &[usize], count: usize, ddof: f64, scalar_result: bool) {
     use crate::interp::warnings::warn_at;
     if (count as f64) - ddof <= 0.0 {
-        warn_at(
-            "RuntimeWarning",
-            "Degrees of freedom <= 0 for slice",
-            "var-dof",
-        );
+        warn_at("RuntimeWarning", "Degrees of freedom <= 0 for slice", "var-dof");
     }
     if count == 0 {
-        warn_at(
-            "RuntimeWarning",
-            "invalid value encountered in divide",
-            "var-mean",
-        );
+        warn_at("RuntimeWarning", "invalid value encountered in divide", "var-mean");
     } else {
         let l = lanes(&a.view(), axes);
         let bad_sub = l.lanes.iter().any(|lane| {
             let mean = sum_lane_f64(lane, l.block) / lane.len() as f64;
-            lane.iter()
-                .any(|&x| !x.is_nan() && !mean.is_nan() && (x - mean).is_nan())
+            lane.iter().any(|&x| !x.is_nan() && !mean.is_nan() && (x - mean).is_nan())
         });
         if bad_sub {
-            warn_at(
-                "RuntimeWarning",
-                "invalid value encountered in subtract",
-                "var-sub",
-            );
+            warn_at("RuntimeWarning", "invalid value encountered in subtract", "var-sub");
         }
     }
     if (count as f64) - ddof <= 0.0 {
@@ -436,12 +324,7 @@ pub fn variance_warnings(
 }
 
 /// `np.argmax`/`np.argmin` along one axis (None = flattened).
-pub fn arg_extreme(
-    v: &AView,
-    axis: Option<usize>,
-    max: bool,
-    keepdims: bool,
-) -> PyResult<ArrayD<i64>> {
+pub fn arg_extreme(v: &AView, axis: Option<usize>, max: bool, keepdims: bool) -> PyResult<ArrayD<i64>> {
     let name = if max { "argmax" } else { "argmin" };
     let f = as_f64(v);
     let (axes, ndim) = match axis {
@@ -450,9 +333,7 @@ pub fn arg_extreme(
     };
     let l = lanes(&f.view(), &axes);
     if l.lanes.iter().any(|lane| lane.is_empty()) || v.shape().iter().product::<usize>() == 0 {
-        return Err(PyErr::value(format!(
-            "attempt to get {name} of an empty sequence"
-        )));
+        return Err(PyErr::value(format!("attempt to get {name} of an empty sequence")));
     }
     // Integers compare exactly: use i64 lanes when not float.
     let vals: Vec<i64> = if v.dtype() == DType::Float64 {
@@ -515,49 +396,29 @@ pub fn cumulative(v: &AView, axis: Option<usize>, product: bool) -> PyResult<Arr
             let flat = v.to_owned();
             let n: usize = v.shape().iter().product();
             let reshaped = match flat {
-                ArrayData::Bool(a) => {
-                    ArrayData::Bool(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn())
-                }
-                ArrayData::Int(a) => {
-                    ArrayData::Int(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn())
-                }
-                ArrayData::Float(a) => {
-                    ArrayData::Float(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn())
-                }
+                ArrayData::Bool(a) => ArrayData::Bool(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn()),
+                ArrayData::Int(a) => ArrayData::Int(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn()),
+                ArrayData::Float(a) => ArrayData::Float(a.into_iter().collect::<ndarray::Array1<_>>().into_dyn()),
             };
             let _ = n;
             (reshaped, 0)
         }
     };
     Ok(match data {
-        ArrayData::Float(a) => ArrayData::Float(along(
-            a,
-            ax,
-            if product {
-                |p: f64, x: f64| p * x
-            } else {
-                |p: f64, x: f64| p + x
-            },
-        )),
+        ArrayData::Float(a) => {
+            ArrayData::Float(along(a, ax, if product { |p: f64, x: f64| p * x } else { |p: f64, x: f64| p + x }))
+        }
         ArrayData::Int(a) => ArrayData::Int(along(
             a,
             ax,
-            if product {
-                |p: i64, x: i64| p.wrapping_mul(x)
-            } else {
-                |p: i64, x: i64| p.wrapping_add(x)
-            },
+            if product { |p: i64, x: i64| p.wrapping_mul(x) } else { |p: i64, x: i64| p.wrapping_add(x) },
         )),
         ArrayData::Bool(a) => {
             let a = a.mapv(|b| b as i64);
             ArrayData::Int(along(
                 a,
                 ax,
-                if product {
-                    |p: i64, x: i64| p.wrapping_mul(x)
-                } else {
-                    |p: i64, x: i64| p.wrapping_add(x)
-                },
+                if product { |p: i64, x: i64| p.wrapping_mul(x) } else { |p: i64, x: i64| p.wrapping_add(x) },
             ))
         }
     })

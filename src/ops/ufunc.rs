@@ -51,20 +51,10 @@ impl Operand {
         }
     }
     pub fn from_array(a: &NdArray) -> Operand {
-        Operand {
-            data: OperandData::Array(a.clone()),
-            weak: false,
-            big_int: None,
-            np_scalar: false,
-        }
+        Operand { data: OperandData::Array(a.clone()), weak: false, big_int: None, np_scalar: false }
     }
     pub fn owned(d: ArrayData, weak: bool) -> Operand {
-        Operand {
-            data: OperandData::Owned(d),
-            weak,
-            big_int: None,
-            np_scalar: false,
-        }
+        Operand { data: OperandData::Owned(d), weak, big_int: None, np_scalar: false }
     }
 }
 
@@ -136,10 +126,7 @@ impl Ufunc2 {
     }
     fn is_comparison(self) -> bool {
         use Ufunc2::*;
-        matches!(
-            self,
-            Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual
-        )
+        matches!(self, Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual)
     }
 }
 
@@ -212,10 +199,7 @@ pub fn wrap_result(d: ArrayData) -> Value {
 }
 
 fn big_int_overflow() -> PyErr {
-    PyErr::new(
-        ExcType::OverflowError,
-        "Python int too large to convert to C long",
-    )
+    PyErr::new(ExcType::OverflowError, "Python int too large to convert to C long")
 }
 
 /// Apply a binary ufunc. `scalar_math` selects NumPy's scalar wording of
@@ -230,9 +214,7 @@ pub fn binary(op: Ufunc2, a: &Operand, b: &Operand, scalar_math: bool) -> PyResu
     let shape = broadcast_or_err(&sa, &sb)?;
     check_alloc(&shape, dt)?;
     let flags = Cell::new(0u8);
-    let result = a.with_view(|va| {
-        b.with_view(|vb| compute_binary(op, dt, &va, &vb, &shape, scalar_math, &flags))
-    })?;
+    let result = a.with_view(|va| b.with_view(|vb| compute_binary(op, dt, &va, &vb, &shape, scalar_math, &flags)))?;
     report_flags(flags.get(), op.name(), scalar_math);
     Ok(result)
 }
@@ -303,9 +285,7 @@ fn compute_binary(
         }
         Divide | Arctan2 | Hypot => {
             let (x, y) = (as_f64(va), as_f64(vb));
-            let r = zip2(&x.view(), &y.view(), shape, |p, q| {
-                float_binary(op, p, q, &raise)
-            })?;
+            let r = zip2(&x.view(), &y.view(), shape, |p, q| float_binary(op, p, q, &raise))?;
             return Ok(ArrayData::Float(r));
         }
         _ => {}
@@ -319,23 +299,14 @@ fn compute_binary(
                 )));
             }
             let (x, y) = (as_f64(va), as_f64(vb));
-            Ok(ArrayData::Float(zip2(
-                &x.view(),
-                &y.view(),
-                shape,
-                |p, q| float_binary(op, p, q, &raise),
-            )?))
+            Ok(ArrayData::Float(zip2(&x.view(), &y.view(), shape, |p, q| float_binary(op, p, q, &raise))?))
         }
         DType::Int64 => {
             let (x, y) = (as_i64(va), as_i64(vb));
             if op == Power && y.iter().any(|&e| e < 0) {
-                return Err(PyErr::value(
-                    "Integers to negative integer powers are not allowed.",
-                ));
+                return Err(PyErr::value("Integers to negative integer powers are not allowed."));
             }
-            let r = zip2(&x.view(), &y.view(), shape, |p, q| {
-                int_binary(op, p, q, scalar_math, &raise)
-            })?;
+            let r = zip2(&x.view(), &y.view(), shape, |p, q| int_binary(op, p, q, scalar_math, &raise))?;
             Ok(ArrayData::Int(r))
         }
         DType::Bool => {
@@ -360,13 +331,7 @@ fn compute_binary(
     }
 }
 
-fn compare(
-    op: Ufunc2,
-    dt: DType,
-    va: &AView,
-    vb: &AView,
-    shape: &[usize],
-) -> PyResult<ArrayD<bool>> {
+fn compare(op: Ufunc2, dt: DType, va: &AView, vb: &AView, shape: &[usize]) -> PyResult<ArrayD<bool>> {
     fn cmp<T: PartialOrd + Copy>(op: Ufunc2, p: T, q: T) -> bool {
         match op {
             Ufunc2::Equal => p == q,
@@ -378,15 +343,9 @@ fn compare(
         }
     }
     match dt {
-        DType::Float64 => zip2(&as_f64(va).view(), &as_f64(vb).view(), shape, |p, q| {
-            cmp(op, p, q)
-        }),
-        DType::Int64 => zip2(&as_i64(va).view(), &as_i64(vb).view(), shape, |p, q| {
-            cmp(op, p, q)
-        }),
-        DType::Bool => zip2(&as_bool(va).view(), &as_bool(vb).view(), shape, |p, q| {
-            cmp(op, p, q)
-        }),
+        DType::Float64 => zip2(&as_f64(va).view(), &as_f64(vb).view(), shape, |p, q| cmp(op, p, q)),
+        DType::Int64 => zip2(&as_i64(va).view(), &as_i64(vb).view(), shape, |p, q| cmp(op, p, q)),
+        DType::Bool => zip2(&as_bool(va).view(), &as_bool(vb).view(), shape, |p, q| cmp(op, p, q)),
     }
 }
 
@@ -547,13 +506,8 @@ fn int_binary(op: Ufunc2, p: i64, q: i64, scalar_math: bool, raise: &impl Fn(u8)
         BitAnd => p & q,
         BitOr => p | q,
         BitXor => p ^ q,
-        LeftShift => {
-            if (0..64).contains(&q) {
-                p.wrapping_shl(q as u32)
-            } else {
-                0
-            }
-        }
+        LeftShift if (0..64).contains(&q) => p.wrapping_shl(q as u32),
+        LeftShift => 0,
         RightShift => {
             if (0..64).contains(&q) {
                 p >> q
@@ -767,7 +721,7 @@ pub fn unary(op: Ufunc1, a: &Operand, scalar_math: bool) -> PyResult<ArrayData> 
             LogicalNot => return Ok(ArrayData::Bool(as_bool(&v).mapv(|x| !x))),
             _ => {}
         }
-        if op.is_float_function() || dt == DType::Float64 || op == Reciprocal && dt == DType::Float64 {
+        if op.is_float_function() || dt == DType::Float64 {
             if dt == DType::Bool && op.is_float_function() {
                 return Err(PyErr::new(
                     ExcType::NotImplementedError,

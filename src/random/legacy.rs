@@ -63,10 +63,7 @@ pub struct LegacyRandom {
 
 impl fmt::Debug for LegacyRandom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LegacyRandom")
-            .field("pos", &self.pos)
-            .field("gauss", &self.gauss)
-            .finish_non_exhaustive()
+        f.debug_struct("LegacyRandom").field("pos", &self.pos).field("gauss", &self.gauss).finish_non_exhaustive()
     }
 }
 
@@ -167,11 +164,7 @@ fn loggam(x: f64) -> f64 {
 impl LegacyRandom {
     /// `np.random.seed(seed)` with an integer seed: Knuth initialisation, empty normal cache.
     pub fn from_seed(seed: u32) -> Self {
-        let mut rng = LegacyRandom {
-            key: Box::new([0; N]),
-            pos: N,
-            gauss: None,
-        };
+        let mut rng = LegacyRandom { key: Box::new([0; N]), pos: N, gauss: None };
         rng.init_genrand(seed);
         rng
     }
@@ -188,9 +181,7 @@ impl LegacyRandom {
         let mut j = 0usize;
         for _ in 0..N.max(key.len()) {
             let prev = mt[i - 1];
-            mt[i] = (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_664_525))
-                .wrapping_add(key[j])
-                .wrapping_add(j as u32);
+            mt[i] = (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_664_525)).wrapping_add(key[j]).wrapping_add(j as u32);
             i += 1;
             j += 1;
             if i >= N {
@@ -203,8 +194,7 @@ impl LegacyRandom {
         }
         for _ in 0..N - 1 {
             let prev = mt[i - 1];
-            mt[i] =
-                (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            mt[i] = (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
             i += 1;
             if i >= N {
                 mt[0] = mt[N - 1];
@@ -218,10 +208,7 @@ impl LegacyRandom {
     /// An unseeded generator (like importing NumPy without calling `seed`): the table is mixed
     /// from the clock, the process id and the standard library's per-process random keys.
     pub fn from_entropy() -> Self {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let mut words = Vec::with_capacity(16);
         for round in 0..8u64 {
             let mut h = RandomState::new().build_hasher();
@@ -240,9 +227,7 @@ impl LegacyRandom {
         mt[0] = seed;
         for i in 1..N {
             let prev = mt[i - 1];
-            mt[i] = 1_812_433_253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(i as u32);
+            mt[i] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
         }
         self.pos = N;
         self.gauss = None;
@@ -460,13 +445,7 @@ impl LegacyRandom {
     /// `size = None` in NumPy draws like `size = 1`. On error nothing is drawn and the message
     /// is NumPy's `ValueError` text. (The `p.ndim` check and a float32 `p`'s looser tolerance
     /// are the caller's business; `p` is float64 here.)
-    pub fn choice(
-        &mut self,
-        n: usize,
-        size: usize,
-        replace: bool,
-        p: Option<&[f64]>,
-    ) -> Result<Vec<usize>, String> {
+    pub fn choice(&mut self, n: usize, size: usize, replace: bool, p: Option<&[f64]>) -> Result<Vec<usize>, String> {
         if n == 0 && size != 0 {
             return Err("a must be greater than 0 unless no samples are taken".into());
         }
@@ -490,13 +469,9 @@ impl LegacyRandom {
             return Ok(match p {
                 Some(p) => {
                     let cdf = normalized_cdf(p);
-                    (0..size)
-                        .map(|_| search_right(&cdf, self.random_sample()))
-                        .collect()
+                    (0..size).map(|_| search_right(&cdf, self.random_sample())).collect()
                 }
-                None => (0..size)
-                    .map(|_| self.bounded(n as u64 - 1) as usize)
-                    .collect(),
+                None => (0..size).map(|_| self.bounded(n as u64 - 1) as usize).collect(),
             });
         }
 
@@ -590,34 +565,19 @@ mod tests {
         let r = LegacyRandom::from_seed(0);
         assert_eq!(r.key[..4], [0, 1, 1_812_433_255, 1_900_727_105]);
         let r = LegacyRandom::from_seed(42);
-        assert_eq!(
-            r.key[..4],
-            [42, 3_107_752_595, 1_895_908_407, 3_900_362_577]
-        );
+        assert_eq!(r.key[..4], [42, 3_107_752_595, 1_895_908_407, 3_900_362_577]);
     }
 
     #[test]
     fn first_outputs_match_numpy() {
         let mut r = LegacyRandom::from_seed(0);
         let got: Vec<u32> = (0..6).map(|_| r.next_u32()).collect();
-        assert_eq!(
-            got,
-            [2357136044, 2546248239, 3071714933, 3626093760, 2588848963, 3684848379]
-        );
+        assert_eq!(got, [2357136044, 2546248239, 3071714933, 3626093760, 2588848963, 3684848379]);
         let mut r = LegacyRandom::from_seed(42);
         let got: Vec<u32> = (0..6).map(|_| r.next_u32()).collect();
-        assert_eq!(
-            got,
-            [1608637542, 3421126067, 4083286876, 787846414, 3143890026, 3348747335]
-        );
-        assert_eq!(
-            LegacyRandom::from_seed(0).random_sample(),
-            0.5488135039273248
-        );
-        assert_eq!(
-            LegacyRandom::from_seed(42).random_sample(),
-            0.3745401188473625
-        );
+        assert_eq!(got, [1608637542, 3421126067, 4083286876, 787846414, 3143890026, 3348747335]);
+        assert_eq!(LegacyRandom::from_seed(0).random_sample(), 0.5488135039273248);
+        assert_eq!(LegacyRandom::from_seed(42).random_sample(), 0.3745401188473625);
     }
 
     #[test]
@@ -639,15 +599,9 @@ mod tests {
         let mut r = LegacyRandom::from_seed(0);
         assert_eq!(r.randint_fill(0, 10, 10), [5, 0, 3, 3, 7, 9, 3, 5, 2, 4]);
         let mut r = LegacyRandom::from_seed(0);
-        assert_eq!(
-            r.randint_fill(0, 100, 10),
-            [44, 47, 64, 67, 67, 9, 83, 21, 36, 87]
-        );
+        assert_eq!(r.randint_fill(0, 100, 10), [44, 47, 64, 67, 67, 9, 83, 21, 36, 87]);
         let mut r = LegacyRandom::from_seed(0);
-        assert_eq!(
-            r.randint_fill(0, 1 << 40, 3),
-            [741280623151, 506137267392, 291447657211]
-        );
+        assert_eq!(r.randint_fill(0, 1 << 40, 3), [741280623151, 506137267392, 291447657211]);
         let mut r = LegacyRandom::from_seed(0);
         let v: Vec<i64> = (0..10).map(|_| r.randint(0, 3)).collect();
         assert_eq!(v, [0, 1, 0, 1, 1, 2, 0, 2, 0, 0]);
@@ -675,38 +629,17 @@ mod tests {
     fn choice_errors_and_edges() {
         let mut r = LegacyRandom::from_seed(1);
         let before = r.clone().next_u64();
-        assert_eq!(
-            r.choice(0, 1, true, None).unwrap_err(),
-            "a must be greater than 0 unless no samples are taken"
-        );
+        assert_eq!(r.choice(0, 1, true, None).unwrap_err(), "a must be greater than 0 unless no samples are taken");
         assert_eq!(
             r.choice(3, 4, false, None).unwrap_err(),
             "Cannot take a larger sample than population when 'replace=False'"
         );
-        assert_eq!(
-            r.choice(2, 1, true, Some(&[0.5, 0.6])).unwrap_err(),
-            "probabilities do not sum to 1"
-        );
-        assert_eq!(
-            r.choice(2, 1, true, Some(&[1.5, -0.5])).unwrap_err(),
-            "probabilities are not non-negative"
-        );
-        assert_eq!(
-            r.choice(2, 1, true, Some(&[f64::NAN, 1.0])).unwrap_err(),
-            "probabilities contain NaN"
-        );
-        assert_eq!(
-            r.choice(3, 1, true, Some(&[0.5, 0.5])).unwrap_err(),
-            "'a' and 'p' must have same size"
-        );
-        assert_eq!(
-            r.choice(3, 2, false, Some(&[1.0, 0.0, 0.0])).unwrap_err(),
-            "Fewer non-zero entries in p than size"
-        );
-        assert_eq!(
-            r.choice(0, 0, true, Some(&[])).unwrap_err(),
-            "probabilities do not sum to 1"
-        );
+        assert_eq!(r.choice(2, 1, true, Some(&[0.5, 0.6])).unwrap_err(), "probabilities do not sum to 1");
+        assert_eq!(r.choice(2, 1, true, Some(&[1.5, -0.5])).unwrap_err(), "probabilities are not non-negative");
+        assert_eq!(r.choice(2, 1, true, Some(&[f64::NAN, 1.0])).unwrap_err(), "probabilities contain NaN");
+        assert_eq!(r.choice(3, 1, true, Some(&[0.5, 0.5])).unwrap_err(), "'a' and 'p' must have same size");
+        assert_eq!(r.choice(3, 2, false, Some(&[1.0, 0.0, 0.0])).unwrap_err(), "Fewer non-zero entries in p than size");
+        assert_eq!(r.choice(0, 0, true, Some(&[])).unwrap_err(), "probabilities do not sum to 1");
         assert_eq!(r.choice(0, 0, true, None), Ok(vec![]));
         assert_eq!(r.choice(0, 0, false, None), Ok(vec![]));
         assert_eq!(r.next_u64(), before, "errors must not consume the stream");
@@ -724,16 +657,10 @@ mod tests {
         assert!(check_non_negative("scale", -0.0).is_err());
         assert!(check_non_negative("scale", f64::NAN).is_ok());
         assert!(check_uniform_range(-f64::MAX, f64::MAX).is_err());
-        assert_eq!(
-            check_poisson_lam(-1.0).unwrap_err(),
-            "lam < 0 or lam is NaN"
-        );
+        assert_eq!(check_poisson_lam(-1.0).unwrap_err(), "lam < 0 or lam is NaN");
         assert_eq!(check_poisson_lam(1e19).unwrap_err(), "lam value too large");
         assert!(check_poisson_lam(LEGACY_POISSON_LAM_MAX).is_ok());
-        assert_eq!(
-            LEGACY_POISSON_LAM_MAX,
-            i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0
-        );
+        assert_eq!(LEGACY_POISSON_LAM_MAX, i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0);
         let a = LegacyRandom::from_entropy().next_u64();
         let b = LegacyRandom::from_entropy().next_u64();
         assert_ne!(a, b);
@@ -796,11 +723,7 @@ mod tests {
         if exp == 0 && frac == 0 {
             return format!("{sign}0x0.0p+0");
         }
-        let (lead, e) = if exp == 0 {
-            (0, -1022)
-        } else {
-            (1, exp - 1023)
-        };
+        let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
         let e_sign = if e >= 0 { "+" } else { "" };
         format!("{sign}0x{lead}.{frac:013x}p{e_sign}{e}")
     }
@@ -823,24 +746,12 @@ mod tests {
         let f = |i: usize| parse_hex_float(args[i]);
         let i = |k: usize| -> i64 { args[k].parse().expect("int arg") };
         match op {
-            "rand" => (0..count(args[0]))
-                .map(|_| hex_float(rng.random_sample()))
-                .collect(),
-            "randn" => (0..count(args[0]))
-                .map(|_| hex_float(rng.standard_normal()))
-                .collect(),
-            "uniform" => (0..count(args[2]))
-                .map(|_| hex_float(rng.uniform(f(0), f(1))))
-                .collect(),
-            "normal" => (0..count(args[2]))
-                .map(|_| hex_float(rng.normal(f(0), f(1))))
-                .collect(),
-            "stdexp" => (0..count(args[0]))
-                .map(|_| hex_float(rng.standard_exponential()))
-                .collect(),
-            "exponential" => (0..count(args[1]))
-                .map(|_| hex_float(rng.exponential(f(0))))
-                .collect(),
+            "rand" => (0..count(args[0])).map(|_| hex_float(rng.random_sample())).collect(),
+            "randn" => (0..count(args[0])).map(|_| hex_float(rng.standard_normal())).collect(),
+            "uniform" => (0..count(args[2])).map(|_| hex_float(rng.uniform(f(0), f(1)))).collect(),
+            "normal" => (0..count(args[2])).map(|_| hex_float(rng.normal(f(0), f(1)))).collect(),
+            "stdexp" => (0..count(args[0])).map(|_| hex_float(rng.standard_exponential())).collect(),
+            "exponential" => (0..count(args[1])).map(|_| hex_float(rng.exponential(f(0)))).collect(),
             "poisson" => ints((0..count(args[1])).map(|_| rng.poisson(f(0)))),
             "randint" => {
                 if args[2] == "-" {
@@ -852,21 +763,14 @@ mod tests {
             "randint_incl" => ints((0..count(args[2])).map(|_| rng.randint_inclusive(i(0), i(1)))),
             "next32" => ints((0..count(args[0])).map(|_| rng.next_u32())),
             "next64" => ints((0..count(args[0])).map(|_| rng.next_u64())),
-            "shuffle" | "shuffle2d" | "shufflelist" => {
-                ints(rng.shuffle_indices(args[0].parse().expect("n")))
-            }
+            "shuffle" | "shuffle2d" | "shufflelist" => ints(rng.shuffle_indices(args[0].parse().expect("n"))),
             "permutation" => ints(rng.permutation(args[0].parse().expect("n"))),
             "choice" => {
                 let n: usize = args[0].parse().expect("n");
                 let size = count(args[1]);
                 let replace = args[2] == "1";
-                let p: Option<Vec<f64>> = (args[3] != "-").then(|| {
-                    args[3]
-                        .split(',')
-                        .filter(|t| !t.is_empty())
-                        .map(parse_hex_float)
-                        .collect()
-                });
+                let p: Option<Vec<f64>> = (args[3] != "-")
+                    .then(|| args[3].split(',').filter(|t| !t.is_empty()).map(parse_hex_float).collect());
                 match rng.choice(n, size, replace, p.as_deref()) {
                     Ok(v) => ints(v),
                     Err(e) => vec![format!("!{e}")],
@@ -879,8 +783,7 @@ mod tests {
     #[test]
     fn differential_cases_match_numpy() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/random_cases.txt");
-        let text =
-            std::fs::read_to_string(path).expect("random_cases.txt (run gen_random_cases.py)");
+        let text = std::fs::read_to_string(path).expect("random_cases.txt (run gen_random_cases.py)");
         let mut rng = LegacyRandom::from_seed(0);
         let mut case = String::new();
         let (mut ops, mut values, mut cases) = (0usize, 0usize, 0usize);
@@ -918,10 +821,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            cases >= 12 && ops > 1000,
-            "too few cases: {cases} cases, {ops} ops"
-        );
+        assert!(cases >= 12 && ops > 1000, "too few cases: {cases} cases, {ops} ops");
         eprintln!("replayed {cases} cases, {ops} operations, {values} values");
     }
 }

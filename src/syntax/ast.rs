@@ -127,11 +127,7 @@ pub enum FStringPart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
     Positional(Expr),
-    Keyword {
-        name: String,
-        name_span: Span,
-        value: Expr,
-    },
+    Keyword { name: String, name_span: Span, value: Expr },
     Star(Expr),
     DoubleStar(Expr),
 }
@@ -140,12 +136,7 @@ pub enum Arg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndexItem {
     Expr(Expr),
-    Slice {
-        lower: Option<Box<Expr>>,
-        upper: Option<Box<Expr>>,
-        step: Option<Box<Expr>>,
-        span: Span,
-    },
+    Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>>, span: Span },
 }
 
 /// A `for target in iter [if cond]...` clause of a comprehension.
@@ -253,17 +244,8 @@ impl Expr {
 pub enum Target {
     Name(String, Span),
     Tuple(Vec<Target>, Span),
-    Subscript {
-        value: Box<Expr>,
-        items: Vec<IndexItem>,
-        tuple: bool,
-        span: Span,
-    },
-    Attribute {
-        value: Box<Expr>,
-        attr: String,
-        span: Span,
-    },
+    Subscript { value: Box<Expr>, items: Vec<IndexItem>, tuple: bool, span: Span },
+    Attribute { value: Box<Expr>, attr: String, span: Span },
     Starred(Box<Target>, Span),
 }
 

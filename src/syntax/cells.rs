@@ -30,10 +30,8 @@ pub enum Completeness {
 }
 
 /// Words that start a compound statement (and so a block).
-const BLOCK_KEYWORDS: &[&str] = &[
-    "def", "class", "if", "elif", "else", "for", "while", "with", "try", "except", "finally",
-    "async",
-];
+const BLOCK_KEYWORDS: &[&str] =
+    &["def", "class", "if", "elif", "else", "for", "while", "with", "try", "except", "finally", "async"];
 
 /// Words that continue a block from column 0.
 const CONTINUATION_KEYWORDS: &[&str] = &["else", "elif", "except", "finally"];
@@ -65,33 +63,25 @@ pub fn check_complete(text: &str) -> Completeness {
     let ends_blank = lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty());
     let error = match parse_cell(text) {
         Ok(_) if shape.block && !ends_blank => {
-            return Completeness::Incomplete {
-                indent: shape.next_indent(),
-            };
+            return Completeness::Incomplete { indent: shape.next_indent() };
         }
         Ok(_) => return Completeness::Complete,
         Err(e) => e,
     };
     let at_end = error.offset >= text.trim_end().len();
     let incomplete = error.message.ends_with("was never closed")
-        || error
-            .message
-            .starts_with("unterminated triple-quoted string literal")
+        || error.message.starts_with("unterminated triple-quoted string literal")
         || error.message == "unexpected EOF while parsing"
         || (error.message.starts_with("expected an indented block") && at_end && !ends_blank);
     match incomplete {
-        true => Completeness::Incomplete {
-            indent: shape.next_indent(),
-        },
+        true => Completeness::Incomplete { indent: shape.next_indent() },
         false => Completeness::Invalid,
     }
 }
 
 /// The lines of a text, without `\r` line ends.
 fn lines_of(text: &str) -> Vec<&str> {
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect()
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
 }
 
 /// Width of a line's indentation (tabs to the next multiple of 8).
@@ -110,9 +100,7 @@ fn indent_width(line: &str) -> usize {
 /// The first word of a line (letters, digits and underscores).
 fn first_word(line: &str) -> &str {
     let line = line.trim_start();
-    let end = line
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(line.len());
+    let end = line.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(line.len());
     &line[..end]
 }
 
@@ -136,8 +124,7 @@ fn cell_end(lines: &[&str], start: usize) -> usize {
         let Some(line) = lines.get(next).filter(|_| in_block) else {
             return next;
         };
-        let continues =
-            indent_width(line) > base || CONTINUATION_KEYWORDS.contains(&first_word(line));
+        let continues = indent_width(line) > base || CONTINUATION_KEYWORDS.contains(&first_word(line));
         if line.trim().is_empty() || !continues {
             return next;
         }
@@ -145,10 +132,7 @@ fn cell_end(lines: &[&str], start: usize) -> usize {
 }
 
 fn make_cell(lines: &[&str], first_line: usize) -> CellSource {
-    let used = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(0, |k| k + 1);
+    let used = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |k| k + 1);
     let lines = &lines[..used];
     let text = match lines {
         [single] => single.trim_start().to_string(),
@@ -172,12 +156,7 @@ struct Shape {
 impl Shape {
     fn of(lines: &[&str]) -> Shape {
         let mut scanner = Scanner::default();
-        let mut shape = Shape {
-            block: false,
-            last_indent: 0,
-            ends_with_colon: false,
-            header_indent: 0,
-        };
+        let mut shape = Shape { block: false, last_indent: 0, ends_with_colon: false, header_indent: 0 };
         let mut next = 0;
         while next < lines.len() {
             let first = lines[next];
@@ -273,13 +252,7 @@ impl Scanner {
         false
     }
 
-    fn in_string(
-        &mut self,
-        c: char,
-        quote: char,
-        triple: bool,
-        chars: &mut std::iter::Peekable<std::str::Chars>,
-    ) {
+    fn in_string(&mut self, c: char, quote: char, triple: bool, chars: &mut std::iter::Peekable<std::str::Chars>) {
         if c == '\\' {
             if chars.next().is_none() {
                 self.backslash = true;
@@ -303,10 +276,7 @@ mod tests {
     /// `script` splits into cells `(first_line, text)`.
     #[track_caller]
     fn splits(script: &str, expected: &[(usize, &str)]) {
-        let cells: Vec<_> = split_cells(script)
-            .into_iter()
-            .map(|c| (c.first_line, c.text))
-            .collect();
+        let cells: Vec<_> = split_cells(script).into_iter().map(|c| (c.first_line, c.text)).collect();
         let expected: Vec<_> = expected.iter().map(|&(l, t)| (l, t.to_string())).collect();
         assert_eq!(cells, expected, "script: {script:?}");
     }
@@ -331,10 +301,7 @@ mod tests {
 
     #[test]
     fn comment_lines_are_cells() {
-        splits(
-            "# intro\nx = 1  # note\n",
-            &[(1, "# intro"), (2, "x = 1  # note")],
-        );
+        splits("# intro\nx = 1  # note\n", &[(1, "# intro"), (2, "x = 1  # note")]);
     }
 
     #[test]
@@ -345,61 +312,34 @@ mod tests {
 
     #[test]
     fn open_brackets_continue() {
-        splits(
-            "x = [1,\n     2]\ny = 3",
-            &[(1, "x = [1,\n     2]"), (3, "y = 3")],
-        );
+        splits("x = [1,\n     2]\ny = 3", &[(1, "x = [1,\n     2]"), (3, "y = 3")]);
         splits("f(a,\n\n  b)\n", &[(1, "f(a,\n\n  b)")]);
-        splits(
-            "x = {'a': (1,\n  2),\n 'b': 3}\n",
-            &[(1, "x = {'a': (1,\n  2),\n 'b': 3}")],
-        );
+        splits("x = {'a': (1,\n  2),\n 'b': 3}\n", &[(1, "x = {'a': (1,\n  2),\n 'b': 3}")]);
     }
 
     #[test]
     fn brackets_in_strings_and_comments_do_not_count() {
         splits("s = '('\nt = 1", &[(1, "s = '('"), (2, "t = 1")]);
-        splits(
-            "s = \"[\" # (\nt = 1",
-            &[(1, "s = \"[\" # ("), (2, "t = 1")],
-        );
-        splits(
-            "x = 1  # (unclosed\ny",
-            &[(1, "x = 1  # (unclosed"), (2, "y")],
-        );
+        splits("s = \"[\" # (\nt = 1", &[(1, "s = \"[\" # ("), (2, "t = 1")]);
+        splits("x = 1  # (unclosed\ny", &[(1, "x = 1  # (unclosed"), (2, "y")]);
         splits("s = 'it\\'s ('\ny", &[(1, "s = 'it\\'s ('"), (2, "y")]);
     }
 
     #[test]
     fn triple_quoted_strings_continue() {
-        splits(
-            "s = '''a\n(\n\nb'''\nx",
-            &[(1, "s = '''a\n(\n\nb'''"), (5, "x")],
-        );
-        splits(
-            "s = \"\"\"one\"\"\"\nx",
-            &[(1, "s = \"\"\"one\"\"\""), (2, "x")],
-        );
+        splits("s = '''a\n(\n\nb'''\nx", &[(1, "s = '''a\n(\n\nb'''"), (5, "x")]);
+        splits("s = \"\"\"one\"\"\"\nx", &[(1, "s = \"\"\"one\"\"\""), (2, "x")]);
     }
 
     #[test]
     fn backslash_continues() {
-        splits(
-            "x = 1 + \\\n    2\ny",
-            &[(1, "x = 1 + \\\n    2"), (3, "y")],
-        );
+        splits("x = 1 + \\\n    2\ny", &[(1, "x = 1 + \\\n    2"), (3, "y")]);
     }
 
     #[test]
     fn blocks() {
-        splits(
-            "def f(x):\n    return x\n\nf(1)\n",
-            &[(1, "def f(x):\n    return x"), (4, "f(1)")],
-        );
-        splits(
-            "def f(x):\n    y = x\n    return y\nf(1)",
-            &[(1, "def f(x):\n    y = x\n    return y"), (4, "f(1)")],
-        );
+        splits("def f(x):\n    return x\n\nf(1)\n", &[(1, "def f(x):\n    return x"), (4, "f(1)")]);
+        splits("def f(x):\n    y = x\n    return y\nf(1)", &[(1, "def f(x):\n    y = x\n    return y"), (4, "f(1)")]);
         splits(
             "if x:\n    a\nelif y:\n    b\nelse:\n    c\nd",
             &[(1, "if x:\n    a\nelif y:\n    b\nelse:\n    c"), (7, "d")],
@@ -409,46 +349,25 @@ mod tests {
             &[(1, "for i in range(3):\n    print(i)\nelse:\n    pass")],
         );
         splits("while x:\n  x -= 1\n", &[(1, "while x:\n  x -= 1")]);
-        splits(
-            "if x: pass\nelse: y\nz",
-            &[(1, "if x: pass\nelse: y"), (3, "z")],
-        );
-        splits(
-            "try:\n  a\nexcept E:\n  b\nfinally:\n  c",
-            &[(1, "try:\n  a\nexcept E:\n  b\nfinally:\n  c")],
-        );
+        splits("if x: pass\nelse: y\nz", &[(1, "if x: pass\nelse: y"), (3, "z")]);
+        splits("try:\n  a\nexcept E:\n  b\nfinally:\n  c", &[(1, "try:\n  a\nexcept E:\n  b\nfinally:\n  c")]);
     }
 
     #[test]
     fn blank_line_ends_a_block() {
-        splits(
-            "def f():\n    x = 1\n\n    return x\n",
-            &[(1, "def f():\n    x = 1"), (4, "return x")],
-        );
+        splits("def f():\n    x = 1\n\n    return x\n", &[(1, "def f():\n    x = 1"), (4, "return x")]);
     }
 
     #[test]
     fn brackets_inside_blocks() {
-        splits(
-            "def f():\n    return [1,\n2]\nx",
-            &[(1, "def f():\n    return [1,\n2]"), (4, "x")],
-        );
-        splits(
-            "def f():\n    s = '''\n\nx'''\n    return s\n",
-            &[(1, "def f():\n    s = '''\n\nx'''\n    return s")],
-        );
+        splits("def f():\n    return [1,\n2]\nx", &[(1, "def f():\n    return [1,\n2]"), (4, "x")]);
+        splits("def f():\n    s = '''\n\nx'''\n    return s\n", &[(1, "def f():\n    s = '''\n\nx'''\n    return s")]);
     }
 
     #[test]
     fn comments_inside_blocks() {
-        splits(
-            "def f():\n    # note\n    return 1\n",
-            &[(1, "def f():\n    # note\n    return 1")],
-        );
-        splits(
-            "def f():\n    return 1\n# next\nx",
-            &[(1, "def f():\n    return 1"), (3, "# next"), (4, "x")],
-        );
+        splits("def f():\n    # note\n    return 1\n", &[(1, "def f():\n    # note\n    return 1")]);
+        splits("def f():\n    return 1\n# next\nx", &[(1, "def f():\n    return 1"), (3, "# next"), (4, "x")]);
     }
 
     #[test]
@@ -460,10 +379,7 @@ mod tests {
     fn split_cells_parse() {
         let script = "import numpy as np\n\ndef f(x, y=2):\n    \"\"\"Doc.\"\"\"\n    return x @ y.T\n\na = np.ones((2,\n  3))\nfor i in range(2):\n    a[i] += 1\nelse:\n    pass\nprint(f(a, a));  # hidden\n";
         let cells = split_cells(script);
-        assert_eq!(
-            cells.iter().map(|c| c.first_line).collect::<Vec<_>>(),
-            [1, 3, 7, 9, 13]
-        );
+        assert_eq!(cells.iter().map(|c| c.first_line).collect::<Vec<_>>(), [1, 3, 7, 9, 13]);
         for cell in &cells {
             assert!(parse_cell(&cell.text).is_ok(), "{cell:?}");
         }

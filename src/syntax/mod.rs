@@ -24,10 +24,6 @@ impl SyntaxError {
         SyntaxError::new("SyntaxError", "invalid syntax", offset)
     }
     pub fn new(exc_type: &'static str, message: impl Into<String>, offset: usize) -> SyntaxError {
-        SyntaxError {
-            exc_type,
-            message: message.into(),
-            offset,
-        }
+        SyntaxError { exc_type, message: message.into(), offset }
     }
 }

@@ -134,10 +134,9 @@ const RED_ZONE: usize = 256 * 1024;
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
 fn is_keyword(s: &str) -> bool {
@@ -157,11 +156,7 @@ fn indentation(message: impl Into<String>, offset: usize) -> SyntaxError {
 }
 
 fn too_deep(offset: usize) -> SyntaxError {
-    SyntaxError::new(
-        "RecursionError",
-        "maximum recursion depth exceeded during compilation",
-        offset,
-    )
+    SyntaxError::new("RecursionError", "maximum recursion depth exceeded during compilation", offset)
 }
 
 fn unsupported(what: &str, offset: usize) -> SyntaxError {
@@ -171,10 +166,7 @@ fn unsupported(what: &str, offset: usize) -> SyntaxError {
 /// 1-based line number of a byte offset.
 fn line_of(src: &str, offset: usize) -> usize {
     let end = offset.min(src.len());
-    1 + src.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+    1 + src.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
 }
 
 // ---------------------------------------------------------------------------
@@ -215,28 +207,20 @@ struct Token {
     level: usize,
 }
 
-static END_TOKEN: Token = Token {
-    tok: Tok::End,
-    span: Span { start: 0, end: 0 },
-    level: 0,
-};
+static END_TOKEN: Token = Token { tok: Tok::End, span: Span { start: 0, end: 0 }, level: 0 };
 
 /// Longest first, so `**=` wins over `**` and `*`.
 const OPERATORS: &[&str] = &[
-    "**=", "//=", ">>=", "<<=", "...", "!=", "**", "//", ">>", "<<", "<=", ">=", "==", "->", ":=",
-    "+=", "-=", "*=", "/=", "%=", "@=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "@", "&", "|",
-    "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "=",
+    "**=", "//=", ">>=", "<<=", "...", "!=", "**", "//", ">>", "<<", "<=", ">=", "==", "->", ":=", "+=", "-=", "*=",
+    "/=", "%=", "@=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]",
+    "{", "}", ",", ":", ";", ".", "=",
 ];
 
 /// The longest operator at the start of `rest`.
 fn operator_at(rest: &str) -> Option<&'static str> {
     let bytes = rest.as_bytes();
     let first = *bytes.first()?;
-    OPERATORS
-        .iter()
-        .copied()
-        .filter(|op| op.as_bytes()[0] == first)
-        .find(|op| bytes.starts_with(op.as_bytes()))
+    OPERATORS.iter().copied().filter(|op| op.as_bytes()[0] == first).find(|op| bytes.starts_with(op.as_bytes()))
 }
 
 /// Keywords that may directly follow a number (`1if x else 2`).
@@ -251,10 +235,7 @@ fn is_id_continue(c: char) -> bool {
 }
 
 fn is_string_prefix(s: &str) -> bool {
-    matches!(
-        s.to_ascii_lowercase().as_str(),
-        "r" | "u" | "f" | "b" | "br" | "rb" | "fr" | "rf"
-    )
+    matches!(s.to_ascii_lowercase().as_str(), "r" | "u" | "f" | "b" | "br" | "rb" | "fr" | "rf")
 }
 
 fn closer_of(open: char) -> char {
@@ -269,10 +250,7 @@ fn closer_of(open: char) -> char {
 /// whose first line is indented has that indentation removed from every
 /// line that starts with it.
 fn leading_indent(text: &str) -> &str {
-    let line = text
-        .split('\n')
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+    let line = text.split('\n').find(|l| !l.trim().is_empty()).unwrap_or("");
     let rest = line.trim_start_matches([' ', '\t']);
     &line[..line.len() - rest.len()]
 }
@@ -548,8 +526,7 @@ impl<'s> Lexer<'s> {
         if closer_of(open) == close {
             return Ok(());
         }
-        let mut message =
-            format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'");
+        let mut message = format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'");
         let open_line = line_of(self.src, open_at);
         if open_line != line_of(self.src, at) {
             message.push_str(&format!(" on line {open_line}"));
@@ -633,11 +610,7 @@ impl<'s> Lexer<'s> {
             self.pos += 1;
         }
         self.end_of_number(if imaginary { "imaginary" } else { "decimal" })?;
-        let text: String = self
-            .slice(start, self.pos)
-            .chars()
-            .filter(|&c| c != '_')
-            .collect();
+        let text: String = self.slice(start, self.pos).chars().filter(|&c| c != '_').collect();
         let tok = if imaginary {
             Tok::Imag
         } else if is_float {
@@ -653,8 +626,7 @@ impl<'s> Lexer<'s> {
     fn exponent_follows(&self) -> bool {
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
         matches!(self.peek(), Some('e' | 'E'))
-            && (digit(self.peek_at(1))
-                || (matches!(self.peek_at(1), Some('+' | '-')) && digit(self.peek_at(2))))
+            && (digit(self.peek_at(1)) || (matches!(self.peek_at(1), Some('+' | '-')) && digit(self.peek_at(2))))
     }
 
     /// Consumes digits of `radix` with single underscores between them.
@@ -679,9 +651,7 @@ impl<'s> Lexer<'s> {
             return Ok(());
         }
         let word = self.rest();
-        let len = word
-            .find(|c: char| !is_id_continue(c))
-            .unwrap_or(word.len());
+        let len = word.find(|c: char| !is_id_continue(c)).unwrap_or(word.len());
         if AFTER_NUMBER.contains(&&word[..len]) {
             return Ok(());
         }
@@ -697,22 +667,14 @@ impl<'s> Lexer<'s> {
         self.pos += 2;
         let count = self.digits(radix, what)?;
         if let Some(c) = self.peek().filter(|c| c.is_ascii_digit()) {
-            return Err(syntax(
-                format!("invalid digit '{c}' in {what} literal"),
-                self.pos,
-            ));
+            return Err(syntax(format!("invalid digit '{c}' in {what} literal"), self.pos));
         }
         if count == 0 {
             return Err(literal_error(what, self.pos - 1));
         }
         self.end_of_number(what)?;
-        let digits: String = self
-            .slice(start + 2, self.pos)
-            .chars()
-            .filter(|&c| c != '_')
-            .collect();
-        let value = i128::from_str_radix(&digits, radix)
-            .map_err(|_| syntax("integer literal is too large", start))?;
+        let digits: String = self.slice(start + 2, self.pos).chars().filter(|&c| c != '_').collect();
+        let value = i128::from_str_radix(&digits, radix).map_err(|_| syntax("integer literal is too large", start))?;
         self.push(Tok::Int(value), start, self.pos);
         Ok(())
     }
@@ -724,9 +686,7 @@ fn decimal_int(text: &str, start: usize) -> Result<Tok, SyntaxError> {
                        use an 0o prefix for octal integers";
         return Err(syntax(message, start));
     }
-    text.parse()
-        .map(Tok::Int)
-        .map_err(|_| syntax("integer literal is too large", start))
+    text.parse().map(Tok::Int).map_err(|_| syntax("integer literal is too large", start))
 }
 
 fn literal_error(what: &str, offset: usize) -> SyntaxError {
@@ -734,15 +694,8 @@ fn literal_error(what: &str, offset: usize) -> SyntaxError {
 }
 
 fn unterminated(triple: bool, offset: usize, line: usize) -> SyntaxError {
-    let kind = if triple {
-        "triple-quoted string"
-    } else {
-        "string"
-    };
-    syntax(
-        format!("unterminated {kind} literal (detected at line {line})"),
-        offset,
-    )
+    let kind = if triple { "triple-quoted string" } else { "string" };
+    syntax(format!("unterminated {kind} literal (detected at line {line})"), offset)
 }
 
 fn invalid_character(c: char, offset: usize) -> SyntaxError {
@@ -751,15 +704,9 @@ fn invalid_character(c: char, offset: usize) -> SyntaxError {
     } else if c.is_ascii_graphic() {
         syntax("invalid syntax", offset)
     } else if c.is_control() || c.is_whitespace() {
-        syntax(
-            format!("invalid non-printable character U+{:04X}", c as u32),
-            offset,
-        )
+        syntax(format!("invalid non-printable character U+{:04X}", c as u32), offset)
     } else {
-        syntax(
-            format!("invalid character '{c}' (U+{:04X})", c as u32),
-            offset,
-        )
+        syntax(format!("invalid character '{c}' (U+{:04X})", c as u32), offset)
     }
 }
 
@@ -779,11 +726,7 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(src: &'a str, nesting: usize) -> Ctx<'a> {
-        Ctx {
-            src,
-            furthest: Counter::new(0),
-            nesting: Counter::new(nesting),
-        }
+        Ctx { src, furthest: Counter::new(0), nesting: Counter::new(nesting) }
     }
 
     fn note_failure(&self, offset: usize) {
@@ -812,10 +755,7 @@ impl<'a> Toks<'a> {
     fn next(self) -> Toks<'a> {
         match self.peek().tok {
             Tok::End => self,
-            _ => Toks {
-                toks: self.toks.get(1..).unwrap_or(&[]),
-                ctx: self.ctx,
-            },
+            _ => Toks { toks: self.toks.get(1..).unwrap_or(&[]), ctx: self.ctx },
         }
     }
 
@@ -842,10 +782,7 @@ impl<'a> Toks<'a> {
 
     /// A recoverable "invalid syntax" at the next token.
     fn miss<T>(&self) -> PResult<'a, T> {
-        Err(nom::Err::Error(PErr::from_error_kind(
-            *self,
-            ErrorKind::Tag,
-        )))
+        Err(nom::Err::Error(PErr::from_error_kind(*self, ErrorKind::Tag)))
     }
 
     /// An unrecoverable "invalid syntax" at the next token.
@@ -858,10 +795,7 @@ impl<'a> Toks<'a> {
     fn end_before(&self, later: &Toks<'a>) -> usize {
         let consumed = self.toks.len().saturating_sub(later.toks.len());
         let layout = |t: &&Token| matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent);
-        let last = self
-            .toks
-            .get(..consumed)
-            .and_then(|ts| ts.iter().rev().find(|t| !layout(t)));
+        let last = self.toks.get(..consumed).and_then(|ts| ts.iter().rev().find(|t| !layout(t)));
         last.map_or(self.offset(), |t| t.span.end)
     }
 }
@@ -927,10 +861,7 @@ struct PErr {
 impl<'a> ParseError<Toks<'a>> for PErr {
     fn from_error_kind(input: Toks<'a>, _: ErrorKind) -> Self {
         input.ctx.note_failure(input.offset());
-        PErr {
-            offset: input.offset(),
-            error: None,
-        }
+        PErr { offset: input.offset(), error: None }
     }
 
     fn append(_: Toks<'a>, _: ErrorKind, other: Self) -> Self {
@@ -950,10 +881,7 @@ type PResult<'a, T> = IResult<Toks<'a>, T, PErr>;
 
 /// An unrecoverable, specific error.
 fn failure(error: SyntaxError) -> nom::Err<PErr> {
-    nom::Err::Failure(PErr {
-        offset: error.offset,
-        error: Some(error),
-    })
+    nom::Err::Failure(PErr { offset: error.offset, error: Some(error) })
 }
 
 fn fail<'a, T>(error: SyntaxError) -> PResult<'a, T> {
@@ -964,9 +892,9 @@ fn fail<'a, T>(error: SyntaxError) -> PResult<'a, T> {
 fn finish<T>(ctx: &Ctx, result: PResult<T>) -> Result<T, SyntaxError> {
     match result {
         Ok((_, value)) => Ok(value),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e
-            .error
-            .unwrap_or_else(|| SyntaxError::invalid(e.offset.max(ctx.furthest.get())))),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+            Err(e.error.unwrap_or_else(|| SyntaxError::invalid(e.offset.max(ctx.furthest.get()))))
+        }
         Err(nom::Err::Incomplete(_)) => Err(SyntaxError::invalid(ctx.src.len())),
     }
 }
@@ -1089,16 +1017,12 @@ fn for_each_child<'e>(e: &'e Expr, f: &mut impl FnMut(&'e Expr, usize)) {
                 }
             }
         }
-        K::List(v) | K::Tuple(v) | K::Set(v) | K::BoolOp { values: v, .. } => {
-            v.iter().for_each(|c| f(c, 0))
-        }
+        K::List(v) | K::Tuple(v) | K::Set(v) | K::BoolOp { values: v, .. } => v.iter().for_each(|c| f(c, 0)),
         K::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
             f(k, 0);
             f(v, 0);
         }),
-        K::Attribute { value, .. } | K::Unary { operand: value, .. } | K::Starred(value) => {
-            f(value, 0)
-        }
+        K::Attribute { value, .. } | K::Unary { operand: value, .. } | K::Starred(value) => f(value, 0),
         K::Call { func, args } => {
             f(func, 0);
             args.iter().for_each(|a| f(arg_value(a), 0));
@@ -1119,19 +1043,13 @@ fn for_each_child<'e>(e: &'e Expr, f: &mut impl FnMut(&'e Expr, usize)) {
         K::Lambda { params, body } => {
             f(body, 0);
             let defaults = params.positional.iter().chain(&params.keyword_only);
-            defaults
-                .filter_map(|(_, d)| d.as_ref())
-                .for_each(|d| f(d, 0));
+            defaults.filter_map(|(_, d)| d.as_ref()).for_each(|d| f(d, 0));
         }
         K::ListComp { elt, generators } | K::GeneratorExp { elt, generators } => {
             f(elt, 0);
             for_each_in_generators(generators, f);
         }
-        K::DictComp {
-            key,
-            value,
-            generators,
-        } => {
+        K::DictComp { key, value, generators } => {
             f(key, 0);
             f(value, 0);
             for_each_in_generators(generators, f);
@@ -1148,21 +1066,13 @@ fn arg_value(arg: &Arg) -> &Expr {
 fn for_each_in_item<'e>(item: &'e IndexItem, extra: usize, f: &mut impl FnMut(&'e Expr, usize)) {
     match item {
         IndexItem::Expr(e) => f(e, extra),
-        IndexItem::Slice {
-            lower, upper, step, ..
-        } => {
-            [lower, upper, step]
-                .into_iter()
-                .flatten()
-                .for_each(|e| f(e, extra + 1));
+        IndexItem::Slice { lower, upper, step, .. } => {
+            [lower, upper, step].into_iter().flatten().for_each(|e| f(e, extra + 1));
         }
     }
 }
 
-fn for_each_in_generators<'e>(
-    generators: &'e [Comprehension],
-    f: &mut impl FnMut(&'e Expr, usize),
-) {
+fn for_each_in_generators<'e>(generators: &'e [Comprehension], f: &mut impl FnMut(&'e Expr, usize)) {
     for g in generators {
         for_each_in_target(&g.target, f);
         f(&g.iter, 0);
@@ -1187,9 +1097,7 @@ fn for_each_in_target<'e>(t: &'e Target, f: &mut impl FnMut(&'e Expr, usize)) {
 /// Height of an index item (a slice is a node of its own).
 fn item_depth(item: &IndexItem) -> usize {
     let mut deepest = 0;
-    for_each_in_item(item, 0, &mut |e, extra| {
-        deepest = deepest.max(depth(e) + extra)
-    });
+    for_each_in_item(item, 0, &mut |e, extra| deepest = deepest.max(depth(e) + extra));
     deepest.max(usize::from(matches!(item, IndexItem::Slice { .. })))
 }
 
@@ -1228,19 +1136,13 @@ fn star_expression(i: Toks) -> PResult<Expr> {
     }
     let start = i;
     let (i, value) = cut(bitwise_or).parse(i.next())?;
-    Ok((
-        i,
-        node(ExprKind::Starred(Box::new(value)), span(&start, &i))?,
-    ))
+    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
 }
 
 /// Rejects a lone `*x` where a value is needed.
 fn no_bare_starred(e: &Expr) -> Result<(), nom::Err<PErr>> {
     match e.kind {
-        ExprKind::Starred(_) => Err(failure(syntax(
-            "can't use starred expression here",
-            e.span.start,
-        ))),
+        ExprKind::Starred(_) => Err(failure(syntax("can't use starred expression here", e.span.start))),
         _ => Ok(()),
     }
 }
@@ -1274,10 +1176,7 @@ fn forgot_comma(i: &Toks, e: &Expr) -> Result<(), nom::Err<PErr>> {
         _ => false,
     };
     match adjacent {
-        true => Err(failure(syntax(
-            "invalid syntax. Perhaps you forgot a comma?",
-            e.span.start,
-        ))),
+        true => Err(failure(syntax("invalid syntax. Perhaps you forgot a comma?", e.span.start))),
         false => Ok(()),
     }
 }
@@ -1294,11 +1193,7 @@ fn conditional(i: Toks) -> PResult<Expr> {
         return fail(syntax(message, start.offset()));
     }
     let (i, orelse) = cut(expression).parse(i.next())?;
-    let kind = ExprKind::IfExp {
-        test: Box::new(test),
-        body: Box::new(body),
-        orelse: Box::new(orelse),
-    };
+    let kind = ExprKind::IfExp { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) };
     Ok((i, node(kind, span(&start, &i))?))
 }
 
@@ -1311,10 +1206,7 @@ fn lambdef(i: Toks) -> PResult<Expr> {
     };
     let (i, _) = cut(op(":")).parse(i)?;
     let (i, body) = cut(expression).parse(i)?;
-    let kind = ExprKind::Lambda {
-        params: Rc::new(params),
-        body: Rc::new(body),
-    };
+    let kind = ExprKind::Lambda { params: Rc::new(params), body: Rc::new(body) };
     Ok((i, node(kind, span(&start, &i))?))
 }
 
@@ -1358,10 +1250,7 @@ fn inversion(i: Toks) -> PResult<Expr> {
     for start in nots.into_iter().rev() {
         d += 1;
         check_depth(d, start.offset())?;
-        let kind = ExprKind::Unary {
-            op: UnaryOp::Not,
-            operand: Box::new(e),
-        };
+        let kind = ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(e) };
         e = Expr::new(kind, span(&start, &i));
     }
     Ok((i, e))
@@ -1379,10 +1268,7 @@ fn comparison(i: Toks) -> PResult<Expr> {
     if ops.is_empty() {
         return Ok((i, left));
     }
-    let kind = ExprKind::Compare {
-        left: Box::new(left),
-        ops,
-    };
+    let kind = ExprKind::Compare { left: Box::new(left), ops };
     Ok((i, node(kind, span(&start, &i))?))
 }
 
@@ -1435,13 +1321,7 @@ fn sum(i: Toks) -> PResult<Expr> {
 }
 
 fn term(i: Toks) -> PResult<Expr> {
-    let ops = &[
-        ("*", BinOp::Mul),
-        ("/", BinOp::Div),
-        ("//", BinOp::FloorDiv),
-        ("%", BinOp::Mod),
-        ("@", BinOp::MatMul),
-    ];
+    let ops = &[("*", BinOp::Mul), ("/", BinOp::Div), ("//", BinOp::FloorDiv), ("%", BinOp::Mod), ("@", BinOp::MatMul)];
     binary_chain(i, ops, factor)
 }
 
@@ -1456,23 +1336,14 @@ fn binary_chain<'a>(
     let mut left_depth = None;
     loop {
         let t = i.peek();
-        let found = ops
-            .iter()
-            .find(|(s, _)| matches!(t.tok, Tok::Op(o) if o == *s));
+        let found = ops.iter().find(|(s, _)| matches!(t.tok, Tok::Op(o) if o == *s));
         let Some(&(_, op)) = found else {
             return Ok((i, left));
         };
         let (j, right) = cut(operand).parse(i.next())?;
-        let d = 1 + left_depth
-            .unwrap_or_else(|| depth(&left))
-            .max(depth(&right));
+        let d = 1 + left_depth.unwrap_or_else(|| depth(&left)).max(depth(&right));
         check_depth(d, t.span.start)?;
-        let kind = ExprKind::BinOp {
-            op,
-            op_span: t.span,
-            left: Box::new(left),
-            right: Box::new(right),
-        };
+        let kind = ExprKind::BinOp { op, op_span: t.span, left: Box::new(left), right: Box::new(right) };
         left = Expr::new(kind, span(&start, &j));
         left_depth = Some(d);
         i = j;
@@ -1502,12 +1373,7 @@ fn factor(i: Toks) -> PResult<Expr> {
             true => cut(primary).parse(j)?,
             false => primary(j)?,
         };
-        let mut piece = PowerPiece {
-            prefix,
-            base_start,
-            base,
-            pow: Span::default(),
-        };
+        let mut piece = PowerPiece { prefix, base_start, base, pow: Span::default() };
         if !j.at_op("**") {
             pieces.push(piece);
             i = j;
@@ -1569,16 +1435,12 @@ fn fold_power<'a>(pieces: Vec<PowerPiece<'a>>, end: &Toks<'a>) -> Result<Expr, n
         for (op, start) in piece.prefix.into_iter().rev() {
             d += 1;
             check_depth(d, start.offset())?;
-            let kind = ExprKind::Unary {
-                op,
-                operand: Box::new(e),
-            };
+            let kind = ExprKind::Unary { op, operand: Box::new(e) };
             e = Expr::new(kind, span(&start, end));
         }
         acc = Some((e, Some(d)));
     }
-    acc.map(|(e, _)| e)
-        .ok_or_else(|| failure(SyntaxError::invalid(end.offset())))
+    acc.map(|(e, _)| e).ok_or_else(|| failure(SyntaxError::invalid(end.offset())))
 }
 
 /// What follows a primary: `.name`, `(args)` or `[items]`.
@@ -1600,17 +1462,9 @@ impl Trailer {
     fn apply(self, value: Expr) -> ExprKind {
         let value = Box::new(value);
         match self {
-            Trailer::Attr(attr, attr_span) => ExprKind::Attribute {
-                value,
-                attr,
-                attr_span,
-            },
+            Trailer::Attr(attr, attr_span) => ExprKind::Attribute { value, attr, attr_span },
             Trailer::Call(args) => ExprKind::Call { func: value, args },
-            Trailer::Index(items, tuple) => ExprKind::Subscript {
-                value,
-                items,
-                tuple,
-            },
+            Trailer::Index(items, tuple) => ExprKind::Subscript { value, items, tuple },
         }
     }
 }
@@ -1636,13 +1490,9 @@ fn primary(i: Toks) -> PResult<Expr> {
 
 fn trailer(i: Toks) -> PResult<Trailer> {
     match i.peek().tok {
-        Tok::Op(".") => cut(name)
-            .map(|(attr, s)| Trailer::Attr(attr, s))
-            .parse(i.next()),
+        Tok::Op(".") => cut(name).map(|(attr, s)| Trailer::Attr(attr, s)).parse(i.next()),
         Tok::Op("(") => arguments.map(Trailer::Call).parse(i),
-        Tok::Op("[") => slices
-            .map(|(items, tuple)| Trailer::Index(items, tuple))
-            .parse(i),
+        Tok::Op("[") => slices.map(|(items, tuple)| Trailer::Index(items, tuple)).parse(i),
         _ => i.miss(),
     }
 }
@@ -1673,34 +1523,16 @@ fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
     let t = i.peek();
     let plain = |j: Toks<'a>, arg| {
         let span = span(&start, &j);
-        Ok((
-            j,
-            ParsedArg {
-                arg,
-                span,
-                bare_generator: false,
-            },
-        ))
+        Ok((j, ParsedArg { arg, span, bare_generator: false }))
     };
     if matches!(t.tok, Tok::Name) && i.next().at_op("=") && !is_keyword(i.text(t)) {
         let (j, value) = cut(expression).parse(i.next().next())?;
         let name = i.text(t).to_string();
-        return plain(
-            j,
-            Arg::Keyword {
-                name,
-                name_span: t.span,
-                value,
-            },
-        );
+        return plain(j, Arg::Keyword { name, name_span: t.span, value });
     }
     if i.at_op("*") || i.at_op("**") {
         let (j, value) = cut(expression).parse(i.next())?;
-        let arg = if i.at_op("*") {
-            Arg::Star(value)
-        } else {
-            Arg::DoubleStar(value)
-        };
+        let arg = if i.at_op("*") { Arg::Star(value) } else { Arg::DoubleStar(value) };
         return plain(j, arg);
     }
     let (j, e) = expression(i)?;
@@ -1712,19 +1544,9 @@ fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
         return plain(j, Arg::Positional(e));
     }
     let (j, generators) = for_if_clauses(j)?;
-    let kind = ExprKind::GeneratorExp {
-        elt: Box::new(e),
-        generators,
-    };
+    let kind = ExprKind::GeneratorExp { elt: Box::new(e), generators };
     let arg = Arg::Positional(node(kind, span(&start, &j))?);
-    Ok((
-        j,
-        ParsedArg {
-            arg,
-            span: span(&start, &j),
-            bare_generator: true,
-        },
-    ))
+    Ok((j, ParsedArg { arg, span: span(&start, &j), bare_generator: true }))
 }
 
 fn check_arguments(args: &[ParsedArg], trailing: bool) -> Result<(), nom::Err<PErr>> {
@@ -1733,19 +1555,11 @@ fn check_arguments(args: &[ParsedArg], trailing: bool) -> Result<(), nom::Err<PE
     let mut names = HashSet::new();
     for a in args {
         let problem = match &a.arg {
-            _ if a.bare_generator && (args.len() > 1 || trailing) => {
-                "Generator expression must be parenthesized"
-            }
-            Arg::Positional(_) if double_star => {
-                "positional argument follows keyword argument unpacking"
-            }
+            _ if a.bare_generator && (args.len() > 1 || trailing) => "Generator expression must be parenthesized",
+            Arg::Positional(_) if double_star => "positional argument follows keyword argument unpacking",
             Arg::Positional(_) if keyword => "positional argument follows keyword argument",
-            Arg::Star(_) if double_star => {
-                "iterable argument unpacking follows keyword argument unpacking"
-            }
-            Arg::Keyword {
-                name, name_span, ..
-            } => {
+            Arg::Star(_) if double_star => "iterable argument unpacking follows keyword argument unpacking",
+            Arg::Keyword { name, name_span, .. } => {
                 keyword = true;
                 if !names.insert(name.as_str()) {
                     let message = format!("keyword argument repeated: {name}");
@@ -1818,9 +1632,7 @@ fn atom(i: Toks) -> PResult<Expr> {
                 "True" => leaf(ExprKind::Bool(true)),
                 "False" => leaf(ExprKind::Bool(false)),
                 "None" => leaf(ExprKind::None),
-                word @ ("yield" | "await") => {
-                    fail(unsupported(&format!("'{word}' is"), t.span.start))
-                }
+                word @ ("yield" | "await") => fail(unsupported(&format!("'{word}' is"), t.span.start)),
                 word if is_keyword(word) => i.miss(),
                 word => leaf(ExprKind::Name(word.to_string())),
             },
@@ -1845,10 +1657,9 @@ fn empty<'a>(start: Toks<'a>, kind: ExprKind) -> PResult<'a, Expr> {
 
 fn no_starred_element(e: &Expr) -> Result<(), nom::Err<PErr>> {
     match e.kind {
-        ExprKind::Starred(_) => Err(failure(syntax(
-            "iterable unpacking cannot be used in comprehension",
-            e.span.start,
-        ))),
+        ExprKind::Starred(_) => {
+            Err(failure(syntax("iterable unpacking cannot be used in comprehension", e.span.start)))
+        }
         _ => Ok(()),
     }
 }
@@ -1863,10 +1674,7 @@ fn paren_atom(i: Toks) -> PResult<Expr> {
         no_starred_element(&first)?;
         let (i, generators) = for_if_clauses(i)?;
         let (i, _) = cut(op(")")).parse(i)?;
-        let kind = ExprKind::GeneratorExp {
-            elt: Box::new(first),
-            generators,
-        };
+        let kind = ExprKind::GeneratorExp { elt: Box::new(first), generators };
         return Ok((i, node(kind, span(&start, &i))?));
     }
     if i.at_op(",") {
@@ -1892,10 +1700,7 @@ fn list_atom(i: Toks) -> PResult<Expr> {
         no_starred_element(&first)?;
         let (i, generators) = for_if_clauses(i)?;
         let (i, _) = cut(op("]")).parse(i)?;
-        let kind = ExprKind::ListComp {
-            elt: Box::new(first),
-            generators,
-        };
+        let kind = ExprKind::ListComp { elt: Box::new(first), generators };
         return Ok((i, node(kind, span(&start, &i))?));
     }
     let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
@@ -1930,11 +1735,7 @@ fn dict_rest<'a>(start: Toks<'a>, i: Toks<'a>, key: Expr, value: Expr) -> PResul
     if i.at_kw("for") {
         let (i, generators) = for_if_clauses(i)?;
         let (i, _) = cut(op("}")).parse(i)?;
-        let kind = ExprKind::DictComp {
-            key: Box::new(key),
-            value: Box::new(value),
-            generators,
-        };
+        let kind = ExprKind::DictComp { key: Box::new(key), value: Box::new(value), generators };
         return Ok((i, node(kind, span(&start, &i))?));
     }
     let more = |i: &Toks| starts_expression(i) || i.at_op("**");
@@ -1994,10 +1795,7 @@ fn target(i: Toks) -> PResult<Expr> {
     }
     let start = i;
     let (i, value) = cut(bitwise_or).parse(i.next())?;
-    Ok((
-        i,
-        node(ExprKind::Starred(Box::new(value)), span(&start, &i))?,
-    ))
+    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
 }
 
 // ---------------------------------------------------------------------------
@@ -2030,12 +1828,7 @@ fn strings(i: Toks) -> PResult<Expr> {
     Ok((i, Expr::new(ExprKind::Str(text), span)))
 }
 
-fn string_piece(
-    ctx: &Ctx,
-    t: &Token,
-    info: StrTok,
-    parts: &mut Vec<FStringPart>,
-) -> Result<(), SyntaxError> {
+fn string_piece(ctx: &Ctx, t: &Token, info: StrTok, parts: &mut Vec<FStringPart>) -> Result<(), SyntaxError> {
     if info.bytes {
         return Err(unsupported("bytes literals are", t.span.start));
     }
@@ -2121,44 +1914,25 @@ fn hex_escape(
         'u' => (4, "\\uXXXX"),
         _ => (8, "\\UXXXXXXXX"),
     };
-    let digits: String = std::iter::from_fn(|| chars.next_if(|(_, d)| d.is_ascii_hexdigit()))
-        .take(count)
-        .map(|(_, d)| d)
-        .collect();
+    let digits: String =
+        std::iter::from_fn(|| chars.next_if(|(_, d)| d.is_ascii_hexdigit())).take(count).map(|(_, d)| d).collect();
     let codec = "(unicode error) 'unicodeescape' codec can't decode bytes in position";
     let last = at + 1 + digits.len();
     if digits.len() < count {
-        return Err(syntax(
-            format!("{codec} {at}-{last}: truncated {form} escape"),
-            offset,
-        ));
+        return Err(syntax(format!("{codec} {at}-{last}: truncated {form} escape"), offset));
     }
     u32::from_str_radix(&digits, 16)
         .ok()
         .and_then(char::from_u32)
-        .ok_or_else(|| {
-            syntax(
-                format!("{codec} {at}-{last}: illegal Unicode character"),
-                offset,
-            )
-        })
+        .ok_or_else(|| syntax(format!("{codec} {at}-{last}: illegal Unicode character"), offset))
 }
 
 /// Parses the body `src[start..end]` of an f-string into parts.
-fn fstring(
-    ctx: &Ctx,
-    start: usize,
-    end: usize,
-    raw: bool,
-    parts: &mut Vec<FStringPart>,
-) -> Result<(), SyntaxError> {
+fn fstring(ctx: &Ctx, start: usize, end: usize, raw: bool, parts: &mut Vec<FStringPart>) -> Result<(), SyntaxError> {
     let mut literal = String::new();
     let mut k = start;
     while let Some(c) = ctx.src.get(k..end).and_then(|s| s.chars().next()) {
-        let next = ctx
-            .src
-            .get(k + c.len_utf8()..end)
-            .and_then(|s| s.chars().next());
+        let next = ctx.src.get(k + c.len_utf8()..end).and_then(|s| s.chars().next());
         match (c, next) {
             ('{', Some('{')) | ('}', Some('}')) => {
                 literal.push(c);
@@ -2202,11 +1976,7 @@ fn flush_literal(
 
 /// `{expr[=][!c][:spec]}` starting after the `{`; returns the part and the
 /// offset after the closing `}`.
-fn replacement_field(
-    ctx: &Ctx,
-    start: usize,
-    end: usize,
-) -> Result<(FStringPart, usize), SyntaxError> {
+fn replacement_field(ctx: &Ctx, start: usize, end: usize) -> Result<(FStringPart, usize), SyntaxError> {
     let src = ctx.src;
     let char_at = |k: usize| src.get(k..end).and_then(|s| s.chars().next());
     let expr_end = expression_end(src, start, end)?;
@@ -2246,12 +2016,7 @@ fn replacement_field(
     if debug_text.is_some() && conversion.is_none() && spec.is_empty() {
         conversion = Some('r');
     }
-    let part = FStringPart::Expr {
-        expr: Box::new(expr),
-        conversion,
-        spec,
-        debug_text,
-    };
+    let part = FStringPart::Expr { expr: Box::new(expr), conversion, spec, debug_text };
     Ok((part, k + 1))
 }
 
@@ -2285,10 +2050,7 @@ fn expression_end(src: &str, start: usize, end: usize) -> Result<usize, SyntaxEr
             }
             '!' if depth == 0 && next != Some('=') => return Ok(at),
             ':' if depth == 0 => return Ok(at),
-            '=' if depth == 0
-                && next != Some('=')
-                && !matches!(prev, Some('=' | '!' | '<' | '>')) =>
-            {
+            '=' if depth == 0 && next != Some('=') && !matches!(prev, Some('=' | '!' | '<' | '>')) => {
                 return Ok(at);
             }
             _ => {}
@@ -2303,10 +2065,7 @@ fn spec_end(src: &str, start: usize, end: usize) -> Result<usize, SyntaxError> {
     let text = src.get(start..end).unwrap_or("");
     match text.find(['{', '}']) {
         Some(k) if text[k..].starts_with('}') => Ok(start + k),
-        Some(k) => Err(unsupported(
-            "nested replacement fields in format specs are",
-            start + k,
-        )),
+        Some(k) => Err(unsupported("nested replacement fields in format specs are", start + k)),
         None => Err(syntax("f-string: expecting '}'", end)),
     }
 }
@@ -2316,10 +2075,7 @@ fn spec_end(src: &str, start: usize, end: usize) -> Result<usize, SyntaxError> {
 fn embedded_expression(ctx: &Ctx, start: usize, end: usize) -> Result<Expr, SyntaxError> {
     let toks = tokenize_nested(ctx.src, start, end).map_err(in_fstring)?;
     let inner = Ctx::new(ctx.src, ctx.nesting.get());
-    let input = Toks {
-        toks: &toks,
-        ctx: &inner,
-    };
+    let input = Toks { toks: &toks, ctx: &inner };
     let result = star_expressions(input).and_then(|(i, e)| {
         no_bare_starred(&e)?;
         let (i, _) = end_of_input(i)?;
@@ -2332,10 +2088,7 @@ fn in_fstring(e: SyntaxError) -> SyntaxError {
     if e.exc_type != "SyntaxError" || e.message.starts_with("f-string") {
         return e;
     }
-    SyntaxError {
-        message: format!("f-string: {}", e.message),
-        ..e
-    }
+    SyntaxError { message: format!("f-string: {}", e.message), ..e }
 }
 
 fn end_of_input(i: Toks) -> PResult<()> {
@@ -2351,11 +2104,7 @@ fn end_of_input(i: Toks) -> PResult<()> {
 // ---------------------------------------------------------------------------
 
 enum Param {
-    Named {
-        name: String,
-        span: Span,
-        default: Option<Expr>,
-    },
+    Named { name: String, span: Span, default: Option<Expr> },
     Star(Option<String>, Span),
     DoubleStar(String, Span),
     Slash(Span),
@@ -2408,14 +2157,7 @@ fn param_with<'a>(i: Toks<'a>, annotated: bool) -> PResult<'a, Param> {
             let (j, (name, span)) = name(i)?;
             let (j, _) = annotation(j)?;
             let (j, default) = opt(preceded(op("="), cut(expression))).parse(j)?;
-            Ok((
-                j,
-                Param::Named {
-                    name,
-                    span,
-                    default,
-                },
-            ))
+            Ok((j, Param::Named { name, span, default }))
         }
     }
 }
@@ -2429,30 +2171,18 @@ fn build_params(items: Vec<Param>) -> Result<Params, SyntaxError> {
     let mut saw_default = false;
     let mut unique = |name: &str, span: Span| match seen.insert(name.to_string()) {
         true => Ok(()),
-        false => Err(syntax(
-            format!("duplicate argument '{name}' in function definition"),
-            span.start,
-        )),
+        false => Err(syntax(format!("duplicate argument '{name}' in function definition"), span.start)),
     };
     for item in items {
         if p.double_star.is_some() {
             let at = match &item {
-                Param::Named { span, .. } | Param::Star(_, span) | Param::DoubleStar(_, span) => {
-                    *span
-                }
+                Param::Named { span, .. } | Param::Star(_, span) | Param::DoubleStar(_, span) => *span,
                 Param::Slash(span) => *span,
             };
-            return Err(syntax(
-                "arguments cannot follow var-keyword argument",
-                at.start,
-            ));
+            return Err(syntax("arguments cannot follow var-keyword argument", at.start));
         }
         match item {
-            Param::Named {
-                name,
-                span,
-                default,
-            } => {
+            Param::Named { name, span, default } => {
                 unique(&name, span)?;
                 if after_star {
                     p.keyword_only.push((name, default));
@@ -2483,17 +2213,12 @@ fn build_params(items: Vec<Param>) -> Result<Params, SyntaxError> {
                 p.double_star = Some(name);
             }
             Param::Slash(span) => {
-                return Err(unsupported(
-                    "positional-only parameters ('/') are",
-                    span.start,
-                ));
+                return Err(unsupported("positional-only parameters ('/') are", span.start));
             }
         }
     }
     match bare_star {
-        Some(span) if p.keyword_only.is_empty() => {
-            Err(syntax("named arguments must follow bare *", span.start))
-        }
+        Some(span) if p.keyword_only.is_empty() => Err(syntax("named arguments must follow bare *", span.start)),
         _ => Ok(p),
     }
 }
@@ -2546,24 +2271,12 @@ fn element_target(e: Expr, usage: TargetUse, in_sequence: bool) -> Result<Target
     match e.kind {
         ExprKind::Name(name) => Ok(Target::Name(name, span)),
         ExprKind::Attribute { value, attr, .. } => Ok(Target::Attribute { value, attr, span }),
-        ExprKind::Subscript {
-            value,
-            items,
-            tuple,
-        } => Ok(Target::Subscript {
-            value,
-            items,
-            tuple,
-            span,
-        }),
+        ExprKind::Subscript { value, items, tuple } => Ok(Target::Subscript { value, items, tuple, span }),
         ExprKind::Tuple(items) | ExprKind::List(items) => sequence_target(items, usage, span),
-        ExprKind::Starred(_) if usage == TargetUse::Delete => {
-            Err(syntax("cannot delete starred", span.start))
+        ExprKind::Starred(_) if usage == TargetUse::Delete => Err(syntax("cannot delete starred", span.start)),
+        ExprKind::Starred(_) if !in_sequence => {
+            Err(syntax("starred assignment target must be in a list or tuple", span.start))
         }
-        ExprKind::Starred(_) if !in_sequence => Err(syntax(
-            "starred assignment target must be in a list or tuple",
-            span.start,
-        )),
         ExprKind::Starred(inner) => {
             let inner = element_target(*inner, usage, false)?;
             Ok(Target::Starred(Box::new(inner), span))
@@ -2573,41 +2286,27 @@ fn element_target(e: Expr, usage: TargetUse, in_sequence: bool) -> Result<Target
                 TargetUse::Assign => "assign to",
                 TargetUse::Delete => "delete",
             };
-            Err(syntax(
-                format!("cannot {verb} {}", describe(&other)),
-                span.start,
-            ))
+            Err(syntax(format!("cannot {verb} {}", describe(&other)), span.start))
         }
     }
 }
 
 fn sequence_target(items: Vec<Expr>, usage: TargetUse, span: Span) -> Result<Target, SyntaxError> {
-    let stars = items
-        .iter()
-        .filter(|e| matches!(e.kind, ExprKind::Starred(_)))
-        .count();
+    let stars = items.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count();
     if usage == TargetUse::Assign && stars > 1 {
         let message = "multiple starred expressions in assignment";
         return Err(syntax(message, span.start));
     }
-    let targets = items
-        .into_iter()
-        .map(|e| element_target(e, usage, true))
-        .collect::<Result<_, _>>()?;
+    let targets = items.into_iter().map(|e| element_target(e, usage, true)).collect::<Result<_, _>>()?;
     Ok(Target::Tuple(targets, span))
 }
 
 /// The target of `x += 1`: a name, attribute or subscript.
 fn aug_target(e: Expr) -> Result<Target, SyntaxError> {
     match e.kind {
-        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
-            to_target(e, TargetUse::Assign)
-        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => to_target(e, TargetUse::Assign),
         ref other => Err(syntax(
-            format!(
-                "'{}' is an illegal expression for augmented assignment",
-                describe(other)
-            ),
+            format!("'{}' is an illegal expression for augmented assignment", describe(other)),
             e.span.start,
         )),
     }
@@ -2653,10 +2352,9 @@ fn statement<'a>(i: Toks<'a>) -> PResult<'a, Vec<Stmt>> {
                 "if" => single(if_stmt(i)),
                 "for" => single(for_stmt(i)),
                 "while" => single(while_stmt(i)),
-                word @ ("class" | "with" | "try" | "async" | "nonlocal") => fail(unsupported(
-                    &format!("'{word}' statements are"),
-                    t.span.start,
-                )),
+                word @ ("class" | "with" | "try" | "async" | "nonlocal") => {
+                    fail(unsupported(&format!("'{word}' statements are"), t.span.start))
+                }
                 _ => simple_stmts(i),
             },
             _ => simple_stmts(i),
@@ -2700,13 +2398,7 @@ fn simple_stmt(i: Toks) -> PResult<Stmt> {
         "continue" => (i.next(), StmtKind::Continue),
         _ => expr_stmt(i)?,
     };
-    Ok((
-        j,
-        Stmt {
-            kind,
-            span: span(&start, &j),
-        },
-    ))
+    Ok((j, Stmt { kind, span: span(&start, &j) }))
 }
 
 const AUG_OPS: &[(&str, BinOp)] = &[
@@ -2735,12 +2427,7 @@ fn expr_stmt(i: Toks) -> PResult<StmtKind> {
         let target = aug_target(first).map_err(failure)?;
         let (i, value) = cut(star_expressions).parse(i.next())?;
         no_bare_starred(&value)?;
-        let kind = StmtKind::AugAssign {
-            target,
-            op,
-            op_span: t.span,
-            value,
-        };
+        let kind = StmtKind::AugAssign { target, op, op_span: t.span, value };
         return Ok((i, kind));
     }
     if i.at_op(":") {
@@ -2755,15 +2442,10 @@ fn assignment<'a>(i: Toks<'a>, first: Expr) -> PResult<'a, StmtKind> {
     let (i, rest) = many0(preceded(op("="), cut(star_expressions))).parse(i)?;
     let mut exprs = vec![first];
     exprs.extend(rest);
-    let value = exprs
-        .pop()
-        .ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
+    let value = exprs.pop().ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
     no_bare_starred(&value)?;
-    let targets = exprs
-        .into_iter()
-        .map(|e| to_target(e, TargetUse::Assign))
-        .collect::<Result<_, _>>()
-        .map_err(failure)?;
+    let targets =
+        exprs.into_iter().map(|e| to_target(e, TargetUse::Assign)).collect::<Result<_, _>>().map_err(failure)?;
     Ok((i, StmtKind::Assign { targets, value }))
 }
 
@@ -2789,9 +2471,7 @@ fn return_stmt(i: Toks) -> PResult<StmtKind> {
 }
 
 fn import_stmt(i: Toks) -> PResult<StmtKind> {
-    separated_list1(op(","), cut(dotted_as_name))
-        .map(StmtKind::Import)
-        .parse(i.next())
+    separated_list1(op(","), cut(dotted_as_name)).map(StmtKind::Import).parse(i.next())
 }
 
 fn dotted_as_name(i: Toks) -> PResult<ImportName> {
@@ -2803,13 +2483,7 @@ fn dotted_as_name(i: Toks) -> PResult<ImportName> {
 
 fn dotted_name(i: Toks) -> PResult<String> {
     separated_list1(op("."), cut(name))
-        .map(|names| {
-            names
-                .into_iter()
-                .map(|(n, _)| n)
-                .collect::<Vec<_>>()
-                .join(".")
-        })
+        .map(|names| names.into_iter().map(|(n, _)| n).collect::<Vec<_>>().join("."))
         .parse(i)
 }
 
@@ -2829,13 +2503,7 @@ fn from_import(i: Toks) -> PResult<StmtKind> {
     }
     let (i, _) = cut(kw("import")).parse(i)?;
     if i.at_op("*") {
-        return Ok((
-            i.next(),
-            StmtKind::ImportFrom {
-                module,
-                names: vec![("*".into(), None)],
-            },
-        ));
+        return Ok((i.next(), StmtKind::ImportFrom { module, names: vec![("*".into(), None)] }));
     }
     let (i, names) = match i.at_op("(") {
         true => parenthesized_import_names(i)?,
@@ -2883,11 +2551,8 @@ fn raise_stmt(i: Toks) -> PResult<StmtKind> {
 fn del_stmt(i: Toks) -> PResult<StmtKind> {
     let (i, first) = cut(target).parse(i.next())?;
     let (i, (items, _)) = sequence(i, first, target, starts_expression)?;
-    let targets = items
-        .into_iter()
-        .map(|e| to_target(e, TargetUse::Delete))
-        .collect::<Result<_, _>>()
-        .map_err(failure)?;
+    let targets =
+        items.into_iter().map(|e| to_target(e, TargetUse::Delete)).collect::<Result<_, _>>().map_err(failure)?;
     Ok((i, StmtKind::Del(targets)))
 }
 
@@ -2955,27 +2620,12 @@ fn function_def(i: Toks) -> PResult<Stmt> {
     let (i, _) = colon(i, true)?;
     let (i, body) = block(i, "function definition", start.offset())?;
     let docstring = match body.first().map(|s| &s.kind) {
-        Some(StmtKind::Expr(Expr {
-            kind: ExprKind::Str(doc),
-            ..
-        })) => Some(doc.clone()),
+        Some(StmtKind::Expr(Expr { kind: ExprKind::Str(doc), .. })) => Some(doc.clone()),
         _ => None,
     };
     let span = span(&start, &i);
-    let def = FunctionDef {
-        name,
-        params: Rc::new(params),
-        body: Rc::new(body),
-        docstring,
-        span,
-    };
-    Ok((
-        i,
-        Stmt {
-            kind: StmtKind::FunctionDef(def),
-            span,
-        },
-    ))
+    let def = FunctionDef { name, params: Rc::new(params), body: Rc::new(body), docstring, span };
+    Ok((i, Stmt { kind: StmtKind::FunctionDef(def), span }))
 }
 
 /// One `if`/`elif` test and body, before the elif chain is folded.
@@ -3004,19 +2654,10 @@ fn if_stmt(i: Toks) -> PResult<Stmt> {
     }
     let (i, mut orelse) = else_block(i)?;
     for branch in branches.into_iter().rev() {
-        let kind = StmtKind::If {
-            test: branch.test,
-            body: branch.body,
-            orelse,
-        };
-        orelse = vec![Stmt {
-            kind,
-            span: span(&branch.start, &i),
-        }];
+        let kind = StmtKind::If { test: branch.test, body: branch.body, orelse };
+        orelse = vec![Stmt { kind, span: span(&branch.start, &i) }];
     }
-    let stmt = orelse
-        .pop()
-        .ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
+    let stmt = orelse.pop().ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
     Ok((i, stmt))
 }
 
@@ -3038,19 +2679,8 @@ fn for_stmt(i: Toks) -> PResult<Stmt> {
     let (i, _) = colon(i, false)?;
     let (i, body) = block(i, "'for' statement", start.offset())?;
     let (i, orelse) = else_block(i)?;
-    let kind = StmtKind::For {
-        target,
-        iter,
-        body,
-        orelse,
-    };
-    Ok((
-        i,
-        Stmt {
-            kind,
-            span: span(&start, &i),
-        },
-    ))
+    let kind = StmtKind::For { target, iter, body, orelse };
+    Ok((i, Stmt { kind, span: span(&start, &i) }))
 }
 
 fn while_stmt(i: Toks) -> PResult<Stmt> {
@@ -3060,13 +2690,7 @@ fn while_stmt(i: Toks) -> PResult<Stmt> {
     let (i, body) = block(i, "'while' statement", start.offset())?;
     let (i, orelse) = else_block(i)?;
     let kind = StmtKind::While { test, body, orelse };
-    Ok((
-        i,
-        Stmt {
-            kind,
-            span: span(&start, &i),
-        },
-    ))
+    Ok((i, Stmt { kind, span: span(&start, &i) }))
 }
 
 // ---------------------------------------------------------------------------
@@ -3078,18 +2702,9 @@ pub fn parse_cell(src: &str) -> Result<Cell, SyntaxError> {
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
-        let body = finish(
-            &ctx,
-            cell(Toks {
-                toks: &toks,
-                ctx: &ctx,
-            }),
-        )?;
+        let body = finish(&ctx, cell(Toks { toks: &toks, ctx: &ctx }))?;
         check_placement(&body, false, false)?;
-        Ok(Cell {
-            body,
-            trailing_semicolon: ends_with_semicolon(&toks),
-        })
+        Ok(Cell { body, trailing_semicolon: ends_with_semicolon(&toks) })
     })
 }
 
@@ -3099,10 +2714,7 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
     stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
-        let input = Toks {
-            toks: &toks,
-            ctx: &ctx,
-        };
+        let input = Toks { toks: &toks, ctx: &ctx };
         let result = star_expressions(input).and_then(|(i, e)| {
             no_bare_starred(&e)?;
             let (i, _) = end_of_input(i)?;
@@ -3115,10 +2727,7 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
 /// Whether the last token of the cell (comments aside) is `;`.
 fn ends_with_semicolon(toks: &[Token]) -> bool {
     let layout = |t: &&Token| matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent | Tok::End);
-    toks.iter()
-        .rev()
-        .find(|t| !layout(t))
-        .is_some_and(|t| t.tok == Tok::Op(";"))
+    toks.iter().rev().find(|t| !layout(t)).is_some_and(|t| t.tok == Tok::Op(";"))
 }
 
 /// Compile-time checks: `return` only in functions, `break`/`continue` only
@@ -3169,25 +2778,14 @@ pub fn sexpr(e: &Expr) -> String {
         K::List(v) => list("list", v.iter().map(sexpr)),
         K::Tuple(v) => list("tuple", v.iter().map(sexpr)),
         K::Set(v) => list("set", v.iter().map(sexpr)),
-        K::Dict(pairs) => list(
-            "dict",
-            pairs
-                .iter()
-                .map(|(k, v)| format!("({} {})", sexpr(k), sexpr(v))),
-        ),
+        K::Dict(pairs) => list("dict", pairs.iter().map(|(k, v)| format!("({} {})", sexpr(k), sexpr(v)))),
         K::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
         K::Call { func, args } => {
             let items = std::iter::once(sexpr(func)).chain(args.iter().map(arg_sexpr));
             list("call", items)
         }
-        K::Subscript {
-            value,
-            items,
-            tuple,
-        } => subscript_sexpr(value, items, *tuple),
-        K::BinOp {
-            op, left, right, ..
-        } => {
+        K::Subscript { value, items, tuple } => subscript_sexpr(value, items, *tuple),
+        K::BinOp { op, left, right, .. } => {
             format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right))
         }
         K::Unary { op, operand } => format!("({} {})", unary_symbol(*op), sexpr(operand)),
@@ -3204,11 +2802,7 @@ pub fn sexpr(e: &Expr) -> String {
         }
         K::ListComp { elt, generators } => comprehension_sexpr("listcomp", &[elt], generators),
         K::GeneratorExp { elt, generators } => comprehension_sexpr("genexp", &[elt], generators),
-        K::DictComp {
-            key,
-            value,
-            generators,
-        } => comprehension_sexpr("dictcomp", &[key, value], generators),
+        K::DictComp { key, value, generators } => comprehension_sexpr("dictcomp", &[key, value], generators),
         K::Starred(value) => format!("(* {})", sexpr(value)),
     }
 }
@@ -3221,46 +2815,24 @@ pub fn stmt_sexpr(s: &Stmt) -> String {
             let items = targets.iter().map(target_sexpr).chain([sexpr(value)]);
             list("=", items)
         }
-        StmtKind::AugAssign {
-            target, op, value, ..
-        } => {
-            format!(
-                "({}= {} {})",
-                op.symbol(),
-                target_sexpr(target),
-                sexpr(value)
-            )
+        StmtKind::AugAssign { target, op, value, .. } => {
+            format!("({}= {} {})", op.symbol(), target_sexpr(target), sexpr(value))
         }
-        StmtKind::AnnAssign { target, value } => list(
-            ":",
-            std::iter::once(target_sexpr(target)).chain(value.iter().map(sexpr)),
-        ),
-        StmtKind::Import(names) => list(
-            "import",
-            names.iter().map(|n| alias_sexpr(&n.module, &n.alias)),
-        ),
-        StmtKind::ImportFrom { module, names } => list(
-            "from",
-            std::iter::once(module.clone()).chain(names.iter().map(|(n, a)| alias_sexpr(n, a))),
-        ),
+        StmtKind::AnnAssign { target, value } => {
+            list(":", std::iter::once(target_sexpr(target)).chain(value.iter().map(sexpr)))
+        }
+        StmtKind::Import(names) => list("import", names.iter().map(|n| alias_sexpr(&n.module, &n.alias))),
+        StmtKind::ImportFrom { module, names } => {
+            list("from", std::iter::once(module.clone()).chain(names.iter().map(|(n, a)| alias_sexpr(n, a))))
+        }
         StmtKind::FunctionDef(def) => {
             let head = [def.name.clone(), params_sexpr(&def.params)];
             let doc = def.docstring.iter().map(|d| format!("(doc {d:?})"));
-            list(
-                "def",
-                head.into_iter()
-                    .chain(doc)
-                    .chain(def.body.iter().map(stmt_sexpr)),
-            )
+            list("def", head.into_iter().chain(doc).chain(def.body.iter().map(stmt_sexpr)))
         }
         StmtKind::Return(value) => list("return", value.iter().map(sexpr)),
         StmtKind::If { test, body, orelse } => block_sexpr("if", sexpr(test), body, orelse),
-        StmtKind::For {
-            target,
-            iter,
-            body,
-            orelse,
-        } => {
+        StmtKind::For { target, iter, body, orelse } => {
             let head = format!("{} {}", target_sexpr(target), sexpr(iter));
             block_sexpr("for", head, body, orelse)
         }
@@ -3268,10 +2840,7 @@ pub fn stmt_sexpr(s: &Stmt) -> String {
         StmtKind::Break => "break".into(),
         StmtKind::Continue => "continue".into(),
         StmtKind::Pass => "pass".into(),
-        StmtKind::Assert { test, msg } => list(
-            "assert",
-            std::iter::once(sexpr(test)).chain(msg.iter().map(sexpr)),
-        ),
+        StmtKind::Assert { test, msg } => list("assert", std::iter::once(sexpr(test)).chain(msg.iter().map(sexpr))),
         StmtKind::Del(targets) => list("del", targets.iter().map(target_sexpr)),
         StmtKind::Global(names) => list("global", names.iter().cloned()),
         StmtKind::Raise(value) => list("raise", value.iter().map(sexpr)),
@@ -3301,12 +2870,7 @@ fn unary_symbol(op: UnaryOp) -> &'static str {
 fn fstring_part_sexpr(part: &FStringPart) -> String {
     match part {
         FStringPart::Literal(s) => format!("{s:?}"),
-        FStringPart::Expr {
-            expr,
-            conversion,
-            spec,
-            debug_text,
-        } => {
+        FStringPart::Expr { expr, conversion, spec, debug_text } => {
             let mut items = vec![sexpr(expr)];
             items.extend(debug_text.iter().map(|d| format!("= {d:?}")));
             items.extend(conversion.iter().map(|c| format!("!{c}")));
@@ -3331,26 +2895,17 @@ fn index_sexpr(item: &IndexItem) -> String {
     let part = |p: &Option<Box<Expr>>| p.as_ref().map_or("_".to_string(), |e| sexpr(e));
     match item {
         IndexItem::Expr(e) => sexpr(e),
-        IndexItem::Slice {
-            lower,
-            upper,
-            step: None,
-            ..
-        } => {
+        IndexItem::Slice { lower, upper, step: None, .. } => {
             format!("(: {} {})", part(lower), part(upper))
         }
-        IndexItem::Slice {
-            lower, upper, step, ..
-        } => {
+        IndexItem::Slice { lower, upper, step, .. } => {
             format!("(: {} {} {})", part(lower), part(upper), part(step))
         }
     }
 }
 
 fn subscript_sexpr(value: &Expr, items: &[IndexItem], tuple: bool) -> String {
-    let mut parts: Vec<String> = std::iter::once(sexpr(value))
-        .chain(items.iter().map(index_sexpr))
-        .collect();
+    let mut parts: Vec<String> = std::iter::once(sexpr(value)).chain(items.iter().map(index_sexpr)).collect();
     if tuple && items.len() == 1 {
         parts.push(",".into());
     }
@@ -3388,24 +2943,14 @@ fn comprehension_sexpr(head: &str, elts: &[&Expr], generators: &[Comprehension])
         let head = [target_sexpr(&g.target), sexpr(&g.iter)];
         list("for", head.into_iter().chain(ifs))
     };
-    list(
-        head,
-        elts.iter()
-            .map(|e| sexpr(e))
-            .chain(generators.iter().map(clause)),
-    )
+    list(head, elts.iter().map(|e| sexpr(e)).chain(generators.iter().map(clause)))
 }
 
 fn target_sexpr(t: &Target) -> String {
     match t {
         Target::Name(n, _) => n.clone(),
         Target::Tuple(items, _) => list("tuple", items.iter().map(target_sexpr)),
-        Target::Subscript {
-            value,
-            items,
-            tuple,
-            ..
-        } => subscript_sexpr(value, items, *tuple),
+        Target::Subscript { value, items, tuple, .. } => subscript_sexpr(value, items, *tuple),
         Target::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
         Target::Starred(inner, _) => format!("(* {})", target_sexpr(inner)),
     }
@@ -3458,15 +3003,8 @@ mod tests {
     #[track_caller]
     fn fails(src: &str, message: &str, offset: usize) {
         match parse_cell(src) {
-            Ok(cell) => panic!(
-                "{src:?} parsed: {:?}",
-                cell.body.iter().map(stmt_sexpr).collect::<Vec<_>>()
-            ),
-            Err(e) => assert_eq!(
-                (e.to_string().as_str(), e.offset),
-                (message, offset),
-                "source: {src:?}"
-            ),
+            Ok(cell) => panic!("{src:?} parsed: {:?}", cell.body.iter().map(stmt_sexpr).collect::<Vec<_>>()),
+            Err(e) => assert_eq!((e.to_string().as_str(), e.offset), (message, offset), "source: {src:?}"),
         }
     }
 
@@ -3546,12 +3084,8 @@ mod tests {
     #[test]
     fn fstring_spans_are_absolute() {
         let e = parse_expr("f'ab{x + y}'").unwrap();
-        let ExprKind::FString(parts) = &e.kind else {
-            panic!("{e:?}")
-        };
-        let FStringPart::Expr { expr, .. } = &parts[1] else {
-            panic!("{parts:?}")
-        };
+        let ExprKind::FString(parts) = &e.kind else { panic!("{e:?}") };
+        let FStringPart::Expr { expr, .. } = &parts[1] else { panic!("{parts:?}") };
         assert_eq!(expr.span, Span::new(5, 10));
         assert_eq!(e.span, Span::new(0, 12));
     }
@@ -3595,10 +3129,7 @@ mod tests {
         parses("a is not None", "(is-not a None)");
         parses("a in b", "(in a b)");
         parses("a not in b", "(not-in a b)");
-        parses(
-            "a > b >= c is d is not e in f not in g",
-            "(cmp a > b >= c is d is-not e in f not-in g)",
-        );
+        parses("a > b >= c is d is not e in f not in g", "(cmp a > b >= c is d is-not e in f not-in g)");
     }
 
     #[test]
@@ -3627,10 +3158,7 @@ mod tests {
         parses("f(*a, *b)", "(call f (* a) (* b))");
         parses("f(a=1, *b)", "(call f (kw a 1) (* b))");
         parses("sum(x for x in y)", "(call sum (genexp x (for x y)))");
-        parses(
-            "sum((x for x in y), 0)",
-            "(call sum (genexp x (for x y)) 0)",
-        );
+        parses("sum((x for x in y), 0)", "(call sum (genexp x (for x y)) 0)");
         parses("print('a', sep='')", "(call print \"a\" (kw sep \"\"))");
         parses("f(\n  a,\n  b,\n)", "(call f a b)");
         parses(
@@ -3689,10 +3217,7 @@ mod tests {
         parses("1,", "(tuple 1)");
         parses("{}", "(dict)");
         parses("{'a': 1}", "(dict (\"a\" 1))");
-        parses(
-            "{'a': 1, 'b': [1, 2],}",
-            "(dict (\"a\" 1) (\"b\" (list 1 2)))",
-        );
+        parses("{'a': 1, 'b': [1, 2],}", "(dict (\"a\" 1) (\"b\" (list 1 2)))");
         parses("{1, 2}", "(set 1 2)");
         parses("{1}", "(set 1)");
         parses("[*a, *b]", "(list (* a) (* b))");
@@ -3704,40 +3229,16 @@ mod tests {
 
     #[test]
     fn comprehensions() {
-        parses(
-            "[f(p) for p in xs if p > 0]",
-            "(listcomp (call f p) (for p xs (if (> p 0))))",
-        );
-        parses(
-            "[x + y for x in a for y in b if x if y]",
-            "(listcomp (+ x y) (for x a) (for y b (if x) (if y)))",
-        );
-        parses(
-            "[[i * j for j in r] for i in r]",
-            "(listcomp (listcomp (* i j) (for j r)) (for i r))",
-        );
-        parses(
-            "{k: v for k, v in d.items()}",
-            "(dictcomp k v (for (tuple k v) (call (. d items))))",
-        );
+        parses("[f(p) for p in xs if p > 0]", "(listcomp (call f p) (for p xs (if (> p 0))))");
+        parses("[x + y for x in a for y in b if x if y]", "(listcomp (+ x y) (for x a) (for y b (if x) (if y)))");
+        parses("[[i * j for j in r] for i in r]", "(listcomp (listcomp (* i j) (for j r)) (for i r))");
+        parses("{k: v for k, v in d.items()}", "(dictcomp k v (for (tuple k v) (call (. d items))))");
         parses("(x for x in y)", "(genexp x (for x y))");
         parses("[x for x, in y]", "(listcomp x (for (tuple x) y))");
-        parses(
-            "[x for (a, *b) in y]",
-            "(listcomp x (for (tuple a (* b)) y))",
-        );
-        parses(
-            "[x for x in a if not x]",
-            "(listcomp x (for x a (if (not x))))",
-        );
-        parses(
-            "[x if c else y for x in a]",
-            "(listcomp (if c x y) (for x a))",
-        );
-        parses(
-            "[lambda: x for x in a]",
-            "(listcomp (lambda () x) (for x a))",
-        );
+        parses("[x for (a, *b) in y]", "(listcomp x (for (tuple a (* b)) y))");
+        parses("[x for x in a if not x]", "(listcomp x (for x a (if (not x))))");
+        parses("[x if c else y for x in a]", "(listcomp (if c x y) (for x a))");
+        parses("[lambda: x for x in a]", "(listcomp (lambda () x) (for x a))");
     }
 
     #[test]
@@ -3773,19 +3274,10 @@ mod tests {
         stmts("a.b: list[int] = []", "(: (. a b) (list))");
         stmts("import numpy", "(import numpy)");
         stmts("import numpy as np", "(import (as numpy np))");
-        stmts(
-            "import matplotlib.pyplot as plt",
-            "(import (as matplotlib.pyplot plt))",
-        );
+        stmts("import matplotlib.pyplot as plt", "(import (as matplotlib.pyplot plt))");
         stmts("import a, b", "(import a b)");
-        stmts(
-            "from numpy import array as arr, zeros",
-            "(from numpy (as array arr) zeros)",
-        );
-        stmts(
-            "from numpy import (array,\n zeros,)",
-            "(from numpy array zeros)",
-        );
+        stmts("from numpy import array as arr, zeros", "(from numpy (as array arr) zeros)");
+        stmts("from numpy import (array,\n zeros,)", "(from numpy array zeros)");
         stmts("from numpy.linalg import *", "(from numpy.linalg *)");
         stmts("from . import x", "(from . x)");
         stmts("from ..a import x", "(from ..a x)");
@@ -3834,35 +3326,21 @@ mod tests {
         stmts("def f(x): return x", "(def f (x) (return x))");
         stmts("def f(): pass", "(def f () pass)");
         stmts("def f(a, *, b): pass", "(def f (a * b) pass)");
-        stmts(
-            "def f(x: int = 1, *a: int, **k: str) -> int:\n  return x",
-            "(def f (x=1 *a **k) (return x))",
-        );
+        stmts("def f(x: int = 1, *a: int, **k: str) -> int:\n  return x", "(def f (x=1 *a **k) (return x))");
         stmts("def f(\n  a,\n  b,\n):\n  pass", "(def f (a b) pass)");
-        stmts(
-            "def f():\n    x = 1\n\n    return x",
-            "(def f () (= x 1) (return x))",
-        );
-        stmts(
-            "def f():\n  def g():\n    return 1\n  return g",
-            "(def f () (def g () (return 1)) (return g))",
-        );
+        stmts("def f():\n    x = 1\n\n    return x", "(def f () (= x 1) (return x))");
+        stmts("def f():\n  def g():\n    return 1\n  return g", "(def f () (def g () (return 1)) (return g))");
         stmts("def f():\n  return", "(def f () (return))");
         stmts("def f():\n  return 1, 2", "(def f () (return (tuple 1 2)))");
         stmts("def f(): x = 1; return x", "(def f () (= x 1) (return x))");
-        stmts(
-            "def f():\n\t'doc'\n\treturn 1",
-            "(def f () (doc \"doc\") \"doc\" (return 1))",
-        );
+        stmts("def f():\n\t'doc'\n\treturn 1", "(def f () (doc \"doc\") \"doc\" (return 1))");
         stmts("def f():\n  f'not doc'", "(def f () (f \"not doc\"))");
     }
 
     #[test]
     fn docstring_field() {
         let cell = parse_cell("def f():\n    '''Line one.\n\n    More.'''\n    pass").unwrap();
-        let StmtKind::FunctionDef(def) = &cell.body[0].kind else {
-            panic!()
-        };
+        let StmtKind::FunctionDef(def) = &cell.body[0].kind else { panic!() };
         assert_eq!(def.docstring.as_deref(), Some("Line one.\n\n    More."));
         assert_eq!(def.name, "f");
     }
@@ -3878,37 +3356,16 @@ mod tests {
         stmts("if x: pass", "(if x (pass))");
         stmts("if x: a; b", "(if x (a b))");
         stmts("if x: pass\nelse: pass", "(if x (pass) (else pass))");
-        stmts(
-            "for i in range(3):\n  print(i)",
-            "(for i (call range 3) ((call print i)))",
-        );
-        stmts(
-            "for i in range(3):\n  pass\nelse:\n  done()",
-            "(for i (call range 3) (pass) (else (call done)))",
-        );
-        stmts(
-            "for a, b in zip(x, y): pass",
-            "(for (tuple a b) (call zip x y) (pass))",
-        );
+        stmts("for i in range(3):\n  print(i)", "(for i (call range 3) ((call print i)))");
+        stmts("for i in range(3):\n  pass\nelse:\n  done()", "(for i (call range 3) (pass) (else (call done)))");
+        stmts("for a, b in zip(x, y): pass", "(for (tuple a b) (call zip x y) (pass))");
         stmts("for x in 1, 2: pass", "(for x (tuple 1 2) (pass))");
         stmts("for x in *a, b: pass", "(for x (tuple (* a) b) (pass))");
         stmts("while x:\n  x -= 1", "(while x ((-= x 1)))");
-        stmts(
-            "while True:\n  break\nelse:\n  pass",
-            "(while True (break) (else pass))",
-        );
-        stmts(
-            "for x in y:\n  if x:\n    continue\n  break",
-            "(for x y ((if x (continue)) break))",
-        );
-        stmts(
-            "while 1:\n  for x in y:\n    pass\n  else:\n    break",
-            "(while 1 ((for x y (pass) (else break))))",
-        );
-        stmts(
-            "if a:\n    if b:\n        c\n    d\ne",
-            "(if a ((if b (c)) d)) ; e",
-        );
+        stmts("while True:\n  break\nelse:\n  pass", "(while True (break) (else pass))");
+        stmts("for x in y:\n  if x:\n    continue\n  break", "(for x y ((if x (continue)) break))");
+        stmts("while 1:\n  for x in y:\n    pass\n  else:\n    break", "(while 1 ((for x y (pass) (else break))))");
+        stmts("if a:\n    if b:\n        c\n    d\ne", "(if a ((if b (c)) d)) ; e");
         stmts("if x:\n\n  # comment\n  y\n", "(if x (y))");
         stmts("if x:\n  y = [1,\n2]\n  z", "(if x ((= y (list 1 2)) z))");
     }
@@ -3925,56 +3382,32 @@ mod tests {
         stmts("if x:\n\ty\n\tz", "(if x (y z))");
         stmts("if x:\n\tif y:\n\t\tz", "(if x ((if y (z))))");
         stmts("if x:\n\t  y\n\t  z", "(if x (y z))");
-        fails(
-            "if x:\n\ta\n        b",
-            "TabError: inconsistent use of tabs and spaces in indentation",
-            17,
-        );
+        fails("if x:\n\ta\n        b", "TabError: inconsistent use of tabs and spaces in indentation", 17);
     }
 
     #[test]
     fn spans() {
         let src = "y = np.dot(a, b) + 1";
         let cell = parse_cell(src).unwrap();
-        let StmtKind::Assign { value, targets } = &cell.body[0].kind else {
-            panic!()
-        };
+        let StmtKind::Assign { value, targets } = &cell.body[0].kind else { panic!() };
         assert_eq!(targets[0].span().text(src), "y");
-        let ExprKind::BinOp {
-            left,
-            op_span,
-            right,
-            ..
-        } = &value.kind
-        else {
-            panic!()
-        };
+        let ExprKind::BinOp { left, op_span, right, .. } = &value.kind else { panic!() };
         assert_eq!(left.span.text(src), "np.dot(a, b)");
         assert_eq!(op_span.text(src), "+");
         assert_eq!(right.span.text(src), "1");
         assert_eq!(value.span.text(src), "np.dot(a, b) + 1");
         assert_eq!(cell.body[0].span.text(src), src);
-        let ExprKind::Call { func, args } = &left.kind else {
-            panic!()
-        };
+        let ExprKind::Call { func, args } = &left.kind else { panic!() };
         assert_eq!(func.span.text(src), "np.dot");
-        let ExprKind::Attribute { attr_span, .. } = &func.kind else {
-            panic!()
-        };
+        let ExprKind::Attribute { attr_span, .. } = &func.kind else { panic!() };
         assert_eq!(attr_span.text(src), "dot");
-        let Arg::Positional(b) = &args[1] else {
-            panic!()
-        };
+        let Arg::Positional(b) = &args[1] else { panic!() };
         assert_eq!(b.span.text(src), "b");
     }
 
     #[test]
     fn spans_of_groups_and_operators() {
-        let text = |src: &'static str| {
-            parse_expr(src)
-                .map(|e| e.span.text(src).to_string())
-                .unwrap()
-        };
+        let text = |src: &'static str| parse_expr(src).map(|e| e.span.text(src).to_string()).unwrap();
         assert_eq!(text("(a + b) @ c"), "(a + b) @ c");
         assert_eq!(text("(a + b)"), "a + b");
         assert_eq!(text(" a[1:2, ::-1] "), "a[1:2, ::-1]");
@@ -3989,17 +3422,11 @@ mod tests {
         assert_eq!(text("'a' 'b'"), "'a' 'b'");
         assert_eq!(text("é + '→'"), "é + '→'");
         let src = "a < b not in c";
-        let ExprKind::Compare { ops, .. } = parse_expr(src).unwrap().kind else {
-            panic!()
-        };
+        let ExprKind::Compare { ops, .. } = parse_expr(src).unwrap().kind else { panic!() };
         assert_eq!(ops[1].1.text(src), "not in");
         let src = "a[1:2]";
-        let ExprKind::Subscript { items, .. } = parse_expr(src).unwrap().kind else {
-            panic!()
-        };
-        let IndexItem::Slice { span, .. } = &items[0] else {
-            panic!()
-        };
+        let ExprKind::Subscript { items, .. } = parse_expr(src).unwrap().kind else { panic!() };
+        let IndexItem::Slice { span, .. } = &items[0] else { panic!() };
         assert_eq!(span.text(src), "1:2");
     }
 
@@ -4018,49 +3445,17 @@ mod tests {
         fails("{1:", "SyntaxError: '{' was never closed", 0);
         fails("([1,2", "SyntaxError: '[' was never closed", 1);
         fails("x = [1,\n2", "SyntaxError: '[' was never closed", 4);
-        fails(
-            "(]",
-            "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
-            1,
-        );
-        fails(
-            "foo(a]",
-            "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('",
-            5,
-        );
-        fails(
-            "(1,\n2]",
-            "SyntaxError: closing parenthesis ']' does not match opening parenthesis '(' on line 1",
-            5,
-        );
+        fails("(]", "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('", 1);
+        fails("foo(a]", "SyntaxError: closing parenthesis ']' does not match opening parenthesis '('", 5);
+        fails("(1,\n2]", "SyntaxError: closing parenthesis ']' does not match opening parenthesis '(' on line 1", 5);
         fails(")", "SyntaxError: unmatched ')'", 0);
         fails("a)", "SyntaxError: unmatched ')'", 1);
         fails("1 2 )", "SyntaxError: unmatched ')'", 4);
-        fails(
-            "\"abc",
-            "SyntaxError: unterminated string literal (detected at line 1)",
-            0,
-        );
-        fails(
-            "x = 'abc",
-            "SyntaxError: unterminated string literal (detected at line 1)",
-            4,
-        );
-        fails(
-            "x=1\n\"abc\nd",
-            "SyntaxError: unterminated string literal (detected at line 2)",
-            4,
-        );
-        fails(
-            "x = \"\"\"abc",
-            "SyntaxError: unterminated triple-quoted string literal (detected at line 1)",
-            4,
-        );
-        fails(
-            "\"\"\"a\nb",
-            "SyntaxError: unterminated triple-quoted string literal (detected at line 2)",
-            0,
-        );
+        fails("\"abc", "SyntaxError: unterminated string literal (detected at line 1)", 0);
+        fails("x = 'abc", "SyntaxError: unterminated string literal (detected at line 1)", 4);
+        fails("x=1\n\"abc\nd", "SyntaxError: unterminated string literal (detected at line 2)", 4);
+        fails("x = \"\"\"abc", "SyntaxError: unterminated triple-quoted string literal (detected at line 1)", 4);
+        fails("\"\"\"a\nb", "SyntaxError: unterminated triple-quoted string literal (detected at line 2)", 0);
         fails("1abc", "SyntaxError: invalid decimal literal", 0);
         fails("1_", "SyntaxError: invalid decimal literal", 1);
         fails("1__0", "SyntaxError: invalid decimal literal", 1);
@@ -4069,11 +3464,7 @@ mod tests {
         fails("1._5", "SyntaxError: invalid decimal literal", 1);
         fails("0x", "SyntaxError: invalid hexadecimal literal", 1);
         fails("0b", "SyntaxError: invalid binary literal", 1);
-        fails(
-            "0b12",
-            "SyntaxError: invalid digit '2' in binary literal",
-            3,
-        );
+        fails("0b12", "SyntaxError: invalid digit '2' in binary literal", 3);
         fails("0o8", "SyntaxError: invalid digit '8' in octal literal", 2);
         fails("1e5j5", "SyntaxError: invalid imaginary literal", 3);
         fails(
@@ -4081,35 +3472,15 @@ mod tests {
             "SyntaxError: leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
             0,
         );
-        fails(
-            "x = 1 \\ 2",
-            "SyntaxError: unexpected character after line continuation character",
-            7,
-        );
+        fails("x = 1 \\ 2", "SyntaxError: unexpected character after line continuation character", 7);
         fails("x = 1 \\", "SyntaxError: unexpected EOF while parsing", 7);
         fails("a $ b", INVALID, 2);
         fails("a ? b", INVALID, 2);
-        fails(
-            "x = 1 → 2",
-            "SyntaxError: invalid character '→' (U+2192)",
-            6,
-        );
+        fails("x = 1 → 2", "SyntaxError: invalid character '→' (U+2192)", 6);
         fails("x²", "SyntaxError: invalid character '²' (U+00B2)", 1);
-        fails(
-            "a\u{a0}b",
-            "SyntaxError: invalid non-printable character U+00A0",
-            1,
-        );
-        fails(
-            "x\0",
-            "SyntaxError: source code string cannot contain null bytes",
-            1,
-        );
-        fails(
-            "x = 10000000000000000000000000000000000000000",
-            "SyntaxError: integer literal is too large",
-            4,
-        );
+        fails("a\u{a0}b", "SyntaxError: invalid non-printable character U+00A0", 1);
+        fails("x\0", "SyntaxError: source code string cannot contain null bytes", 1);
+        fails("x = 10000000000000000000000000000000000000000", "SyntaxError: integer literal is too large", 4);
         fails(
             "\"\\xZZ\"",
             "SyntaxError: (unicode error) 'unicodeescape' codec can't decode bytes in position 0-1: truncated \\xXX escape",
@@ -4123,16 +3494,8 @@ mod tests {
         assert!(parse_cell(&ok).is_ok());
         let deep = format!("{}{}", "(".repeat(201), ")".repeat(201));
         fails(&deep, "SyntaxError: too many nested parentheses", 200);
-        fails(
-            &"[".repeat(1000),
-            "SyntaxError: too many nested parentheses",
-            200,
-        );
-        fails(
-            &"f(".repeat(300),
-            "SyntaxError: too many nested parentheses",
-            401,
-        );
+        fails(&"[".repeat(1000), "SyntaxError: too many nested parentheses", 200);
+        fails(&"f(".repeat(300), "SyntaxError: too many nested parentheses", 401);
     }
 
     #[test]
@@ -4177,143 +3540,39 @@ mod tests {
 
     #[test]
     fn specific_parser_errors() {
-        fails(
-            "[1 2]",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            1,
-        );
-        fails(
-            "f(a b)",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            2,
-        );
-        fails(
-            "(a b)",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            1,
-        );
-        fails(
-            "{1 2}",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            1,
-        );
-        fails(
-            "a[1 2]",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            2,
-        );
-        fails(
-            "[a not b]",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            1,
-        );
-        fails(
-            "[1 True]",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            1,
-        );
-        fails(
-            "[1 lambda: 2]",
-            "SyntaxError: invalid syntax. Perhaps you forgot a comma?",
-            1,
-        );
+        fails("[1 2]", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 1);
+        fails("f(a b)", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 2);
+        fails("(a b)", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 1);
+        fails("{1 2}", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 1);
+        fails("a[1 2]", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 2);
+        fails("[a not b]", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 1);
+        fails("[1 True]", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 1);
+        fails("[1 lambda: 2]", "SyntaxError: invalid syntax. Perhaps you forgot a comma?", 1);
         fails("def f(x)\n  return x", "SyntaxError: expected ':'", 8);
         fails("def f() x: pass", "SyntaxError: expected ':'", 8);
         fails("if x\n  pass", "SyntaxError: expected ':'", 4);
         fails("for x in y\n  pass", "SyntaxError: expected ':'", 10);
         fails("while x\n  pass", "SyntaxError: expected ':'", 7);
         fails("if x: pass\nelse pass", "SyntaxError: expected ':'", 16);
-        fails(
-            "1 if 2",
-            "SyntaxError: expected 'else' after 'if' expression",
-            0,
-        );
-        fails(
-            "[x if c for x in y]",
-            "SyntaxError: expected 'else' after 'if' expression",
-            1,
-        );
-        fails(
-            "f(x for x in y, 1)",
-            "SyntaxError: Generator expression must be parenthesized",
-            2,
-        );
-        fails(
-            "f(x for x in y,)",
-            "SyntaxError: Generator expression must be parenthesized",
-            2,
-        );
-        fails(
-            "f(a=1, b)",
-            "SyntaxError: positional argument follows keyword argument",
-            7,
-        );
-        fails(
-            "f(**k, a)",
-            "SyntaxError: positional argument follows keyword argument unpacking",
-            7,
-        );
-        fails(
-            "f(**k, *a)",
-            "SyntaxError: iterable argument unpacking follows keyword argument unpacking",
-            7,
-        );
-        fails(
-            "f(a=1, a=2)",
-            "SyntaxError: keyword argument repeated: a",
-            7,
-        );
-        fails(
-            "f(1=2)",
-            "SyntaxError: expression cannot contain assignment, perhaps you meant \"==\"?",
-            2,
-        );
-        fails(
-            "def f(a=1, b): pass",
-            "SyntaxError: non-default argument follows default argument",
-            11,
-        );
-        fails(
-            "def f(a, a): pass",
-            "SyntaxError: duplicate argument 'a' in function definition",
-            9,
-        );
-        fails(
-            "def f(*): pass",
-            "SyntaxError: named arguments must follow bare *",
-            6,
-        );
-        fails(
-            "def f(**k, a): pass",
-            "SyntaxError: arguments cannot follow var-keyword argument",
-            11,
-        );
-        fails(
-            "def f(*a, *b): pass",
-            "SyntaxError: * argument may appear only once",
-            10,
-        );
-        fails(
-            "from x import a,",
-            "SyntaxError: trailing comma not allowed without surrounding parentheses",
-            16,
-        );
-        fails(
-            "x = {1: 2, 3}",
-            "SyntaxError: ':' expected after dictionary key",
-            11,
-        );
-        fails(
-            "x = *a",
-            "SyntaxError: can't use starred expression here",
-            4,
-        );
+        fails("1 if 2", "SyntaxError: expected 'else' after 'if' expression", 0);
+        fails("[x if c for x in y]", "SyntaxError: expected 'else' after 'if' expression", 1);
+        fails("f(x for x in y, 1)", "SyntaxError: Generator expression must be parenthesized", 2);
+        fails("f(x for x in y,)", "SyntaxError: Generator expression must be parenthesized", 2);
+        fails("f(a=1, b)", "SyntaxError: positional argument follows keyword argument", 7);
+        fails("f(**k, a)", "SyntaxError: positional argument follows keyword argument unpacking", 7);
+        fails("f(**k, *a)", "SyntaxError: iterable argument unpacking follows keyword argument unpacking", 7);
+        fails("f(a=1, a=2)", "SyntaxError: keyword argument repeated: a", 7);
+        fails("f(1=2)", "SyntaxError: expression cannot contain assignment, perhaps you meant \"==\"?", 2);
+        fails("def f(a=1, b): pass", "SyntaxError: non-default argument follows default argument", 11);
+        fails("def f(a, a): pass", "SyntaxError: duplicate argument 'a' in function definition", 9);
+        fails("def f(*): pass", "SyntaxError: named arguments must follow bare *", 6);
+        fails("def f(**k, a): pass", "SyntaxError: arguments cannot follow var-keyword argument", 11);
+        fails("def f(*a, *b): pass", "SyntaxError: * argument may appear only once", 10);
+        fails("from x import a,", "SyntaxError: trailing comma not allowed without surrounding parentheses", 16);
+        fails("x = {1: 2, 3}", "SyntaxError: ':' expected after dictionary key", 11);
+        fails("x = *a", "SyntaxError: can't use starred expression here", 4);
         fails("(*a)", "SyntaxError: cannot use starred expression here", 1);
-        fails(
-            "[*a for a in b]",
-            "SyntaxError: iterable unpacking cannot be used in comprehension",
-            1,
-        );
+        fails("[*a for a in b]", "SyntaxError: iterable unpacking cannot be used in comprehension", 1);
     }
 
     #[test]
@@ -4329,79 +3588,27 @@ mod tests {
         fails("... = 1", "SyntaxError: cannot assign to ellipsis", 0);
         fails("lambda: 1 = 1", "SyntaxError: cannot assign to lambda", 0);
         fails("a < b = 1", "SyntaxError: cannot assign to comparison", 0);
-        fails(
-            "[x for x in y] = 1",
-            "SyntaxError: cannot assign to list comprehension",
-            0,
-        );
+        fails("[x for x in y] = 1", "SyntaxError: cannot assign to list comprehension", 0);
         fails("{} = 1", "SyntaxError: cannot assign to dict literal", 0);
         fails("{a} = 1", "SyntaxError: cannot assign to set display", 0);
-        fails(
-            "(x for x in y) = 1",
-            "SyntaxError: cannot assign to generator expression",
-            0,
-        );
-        fails(
-            "x if y else z = 1",
-            "SyntaxError: cannot assign to conditional expression",
-            0,
-        );
-        fails(
-            "f\"a\" = 1",
-            "SyntaxError: cannot assign to f-string expression",
-            0,
-        );
+        fails("(x for x in y) = 1", "SyntaxError: cannot assign to generator expression", 0);
+        fails("x if y else z = 1", "SyntaxError: cannot assign to conditional expression", 0);
+        fails("f\"a\" = 1", "SyntaxError: cannot assign to f-string expression", 0);
         fails("\"a\" = 1", "SyntaxError: cannot assign to literal", 0);
-        fails(
-            "*a = 1",
-            "SyntaxError: starred assignment target must be in a list or tuple",
-            0,
-        );
-        fails(
-            "a, *b, *c = x",
-            "SyntaxError: multiple starred expressions in assignment",
-            0,
-        );
-        fails(
-            "for 1 in x: pass",
-            "SyntaxError: cannot assign to literal",
-            4,
-        );
+        fails("*a = 1", "SyntaxError: starred assignment target must be in a list or tuple", 0);
+        fails("a, *b, *c = x", "SyntaxError: multiple starred expressions in assignment", 0);
+        fails("for 1 in x: pass", "SyntaxError: cannot assign to literal", 4);
         fails("[x for 1 in y]", "SyntaxError: cannot assign to literal", 7);
         fails("del 1", "SyntaxError: cannot delete literal", 4);
         fails("del f()", "SyntaxError: cannot delete function call", 4);
         fails("del *a", "SyntaxError: cannot delete starred", 4);
         fails("del (a, *b)", "SyntaxError: cannot delete starred", 8);
-        fails(
-            "f() += 1",
-            "SyntaxError: 'function call' is an illegal expression for augmented assignment",
-            0,
-        );
-        fails(
-            "1 += 1",
-            "SyntaxError: 'literal' is an illegal expression for augmented assignment",
-            0,
-        );
-        fails(
-            "a, b += 1",
-            "SyntaxError: 'tuple' is an illegal expression for augmented assignment",
-            0,
-        );
-        fails(
-            "[a] += 1",
-            "SyntaxError: 'list' is an illegal expression for augmented assignment",
-            0,
-        );
-        fails(
-            "[a]: int = 1",
-            "SyntaxError: only single target (not list) can be annotated",
-            0,
-        );
-        fails(
-            "a, b: int",
-            "SyntaxError: only single target (not tuple) can be annotated",
-            0,
-        );
+        fails("f() += 1", "SyntaxError: 'function call' is an illegal expression for augmented assignment", 0);
+        fails("1 += 1", "SyntaxError: 'literal' is an illegal expression for augmented assignment", 0);
+        fails("a, b += 1", "SyntaxError: 'tuple' is an illegal expression for augmented assignment", 0);
+        fails("[a] += 1", "SyntaxError: 'list' is an illegal expression for augmented assignment", 0);
+        fails("[a]: int = 1", "SyntaxError: only single target (not list) can be annotated", 0);
+        fails("a, b: int", "SyntaxError: only single target (not tuple) can be annotated", 0);
         fails("f(): int", "SyntaxError: illegal target for annotation", 0);
     }
 
@@ -4410,36 +3617,13 @@ mod tests {
         fails("return 1", "SyntaxError: 'return' outside function", 0);
         fails("return", "SyntaxError: 'return' outside function", 0);
         fails("break", "SyntaxError: 'break' outside loop", 0);
-        fails(
-            "continue",
-            "SyntaxError: 'continue' not properly in loop",
-            0,
-        );
+        fails("continue", "SyntaxError: 'continue' not properly in loop", 0);
         fails("x = 1; break", "SyntaxError: 'break' outside loop", 7);
-        fails(
-            "if x:\n  return",
-            "SyntaxError: 'return' outside function",
-            8,
-        );
-        fails(
-            "for x in y: pass\nelse: break",
-            "SyntaxError: 'break' outside loop",
-            23,
-        );
-        fails(
-            "while 1:\n def f(): break",
-            "SyntaxError: 'break' outside loop",
-            19,
-        );
-        fails(
-            "def f():\n  for x in y:\n    continue\n  break",
-            "SyntaxError: 'break' outside loop",
-            38,
-        );
-        stmts(
-            "def f():\n  while 1:\n    if x: break\n  return 2",
-            "(def f () (while 1 ((if x (break)))) (return 2))",
-        );
+        fails("if x:\n  return", "SyntaxError: 'return' outside function", 8);
+        fails("for x in y: pass\nelse: break", "SyntaxError: 'break' outside loop", 23);
+        fails("while 1:\n def f(): break", "SyntaxError: 'break' outside loop", 19);
+        fails("def f():\n  for x in y:\n    continue\n  break", "SyntaxError: 'break' outside loop", 38);
+        stmts("def f():\n  while 1:\n    if x: break\n  return 2", "(def f () (while 1 ((if x (break)))) (return 2))");
     }
 
     #[test]
@@ -4449,31 +3633,11 @@ mod tests {
             "IndentationError: expected an indented block after function definition on line 1",
             10,
         );
-        fails(
-            "def f(x):\n",
-            "IndentationError: expected an indented block after function definition on line 1",
-            9,
-        );
-        fails(
-            "def f(x):",
-            "IndentationError: expected an indented block after function definition on line 1",
-            9,
-        );
-        fails(
-            "if x:\npass",
-            "IndentationError: expected an indented block after 'if' statement on line 1",
-            6,
-        );
-        fails(
-            "for i in x:\npass",
-            "IndentationError: expected an indented block after 'for' statement on line 1",
-            12,
-        );
-        fails(
-            "while x:\npass",
-            "IndentationError: expected an indented block after 'while' statement on line 1",
-            9,
-        );
+        fails("def f(x):\n", "IndentationError: expected an indented block after function definition on line 1", 9);
+        fails("def f(x):", "IndentationError: expected an indented block after function definition on line 1", 9);
+        fails("if x:\npass", "IndentationError: expected an indented block after 'if' statement on line 1", 6);
+        fails("for i in x:\npass", "IndentationError: expected an indented block after 'for' statement on line 1", 12);
+        fails("while x:\npass", "IndentationError: expected an indented block after 'while' statement on line 1", 9);
         fails(
             "if x:\n  pass\nelse:\npass",
             "IndentationError: expected an indented block after 'else' statement on line 3",
@@ -4490,140 +3654,50 @@ mod tests {
             19,
         );
         fails("x = 1\n  y = 2", "IndentationError: unexpected indent", 8);
-        fails(
-            "x = (1,\n  2)\n  y",
-            "IndentationError: unexpected indent",
-            15,
-        );
-        fails(
-            "if True:\n  x\n    y",
-            "IndentationError: unexpected indent",
-            17,
-        );
-        fails(
-            "if x:\n    a\n  b",
-            "IndentationError: unindent does not match any outer indentation level",
-            14,
-        );
+        fails("x = (1,\n  2)\n  y", "IndentationError: unexpected indent", 15);
+        fails("if True:\n  x\n    y", "IndentationError: unexpected indent", 17);
+        fails("if x:\n    a\n  b", "IndentationError: unindent does not match any outer indentation level", 14);
         fails(
             "if x:\n  pass\n else:\n  pass",
             "IndentationError: unindent does not match any outer indentation level",
             14,
         );
-        let deep: String = (0..=100)
-            .map(|n| format!("{}if x:\n", " ".repeat(n)))
-            .collect();
+        let deep: String = (0..=100).map(|n| format!("{}if x:\n", " ".repeat(n))).collect();
         let last_if = deep.rfind("if").unwrap();
-        fails(
-            &deep,
-            "IndentationError: too many levels of indentation",
-            last_if,
-        );
+        fails(&deep, "IndentationError: too many levels of indentation", last_if);
     }
 
     #[test]
     fn fstring_errors() {
-        fails(
-            "f\"{}\"",
-            "SyntaxError: f-string: empty expression not allowed",
-            3,
-        );
+        fails("f\"{}\"", "SyntaxError: f-string: empty expression not allowed", 3);
         fails("f\"{\"", "SyntaxError: f-string: expecting '}'", 3);
         fails("f\"{x\"", "SyntaxError: f-string: expecting '}'", 4);
-        fails(
-            "f\"}\"",
-            "SyntaxError: f-string: single '}' is not allowed",
-            2,
-        );
-        fails(
-            "f\"{x!z}\"",
-            "SyntaxError: f-string: invalid conversion character: expected 's', 'r', or 'a'",
-            5,
-        );
-        fails(
-            "f\"{x!}\"",
-            "SyntaxError: f-string: invalid conversion character: expected 's', 'r', or 'a'",
-            5,
-        );
+        fails("f\"}\"", "SyntaxError: f-string: single '}' is not allowed", 2);
+        fails("f\"{x!z}\"", "SyntaxError: f-string: invalid conversion character: expected 's', 'r', or 'a'", 5);
+        fails("f\"{x!}\"", "SyntaxError: f-string: invalid conversion character: expected 's', 'r', or 'a'", 5);
         fails("f\"{1 +}\"", "SyntaxError: f-string: invalid syntax", 6);
-        fails(
-            "f\"{a b}\"",
-            "SyntaxError: f-string: invalid syntax. Perhaps you forgot a comma?",
-            3,
-        );
-        fails(
-            "f\"{#}\"",
-            "SyntaxError: f-string expression part cannot include '#'",
-            3,
-        );
-        fails(
-            "f\"{a\\n}\"",
-            "SyntaxError: f-string expression part cannot include a backslash",
-            4,
-        );
+        fails("f\"{a b}\"", "SyntaxError: f-string: invalid syntax. Perhaps you forgot a comma?", 3);
+        fails("f\"{#}\"", "SyntaxError: f-string expression part cannot include '#'", 3);
+        fails("f\"{a\\n}\"", "SyntaxError: f-string expression part cannot include a backslash", 4);
         fails("f\"{a)}\"", "SyntaxError: f-string: unmatched ')'", 4);
-        fails(
-            "f\"{*a}\"",
-            "SyntaxError: f-string: can't use starred expression here",
-            3,
-        );
-        fails(
-            "f\"{x:{w}}\"",
-            "SyntaxError: nested replacement fields in format specs are not supported",
-            5,
-        );
-        fails(
-            "f\"{x→}\"",
-            "SyntaxError: f-string: invalid character '→' (U+2192)",
-            4,
-        );
+        fails("f\"{*a}\"", "SyntaxError: f-string: can't use starred expression here", 3);
+        fails("f\"{x:{w}}\"", "SyntaxError: nested replacement fields in format specs are not supported", 5);
+        fails("f\"{x→}\"", "SyntaxError: f-string: invalid character '→' (U+2192)", 4);
     }
 
     #[test]
     fn unsupported_features() {
         fails("1j", "SyntaxError: imaginary numbers are not supported", 0);
         fails("b'x'", "SyntaxError: bytes literals are not supported", 0);
-        fails(
-            "class A: pass",
-            "SyntaxError: 'class' statements are not supported",
-            0,
-        );
-        fails(
-            "with a: pass",
-            "SyntaxError: 'with' statements are not supported",
-            0,
-        );
-        fails(
-            "try:\n  pass",
-            "SyntaxError: 'try' statements are not supported",
-            0,
-        );
-        fails(
-            "@dec\ndef f(): pass",
-            "SyntaxError: decorators are not supported",
-            0,
-        );
+        fails("class A: pass", "SyntaxError: 'class' statements are not supported", 0);
+        fails("with a: pass", "SyntaxError: 'with' statements are not supported", 0);
+        fails("try:\n  pass", "SyntaxError: 'try' statements are not supported", 0);
+        fails("@dec\ndef f(): pass", "SyntaxError: decorators are not supported", 0);
         fails("x = yield", "SyntaxError: 'yield' is not supported", 4);
-        fails(
-            "{1 for x in y}",
-            "SyntaxError: set comprehensions are not supported",
-            1,
-        );
-        fails(
-            "{**a}",
-            "SyntaxError: dict unpacking ('**') is not supported",
-            1,
-        );
-        fails(
-            "def f(a, /): pass",
-            "SyntaxError: positional-only parameters ('/') are not supported",
-            9,
-        );
-        fails(
-            "'\\N{DASH}'",
-            "SyntaxError: \\N{...} escapes are not supported",
-            0,
-        );
+        fails("{1 for x in y}", "SyntaxError: set comprehensions are not supported", 1);
+        fails("{**a}", "SyntaxError: dict unpacking ('**') is not supported", 1);
+        fails("def f(a, /): pass", "SyntaxError: positional-only parameters ('/') are not supported", 9);
+        fails("'\\N{DASH}'", "SyntaxError: \\N{...} escapes are not supported", 0);
     }
 
     #[test]
@@ -4640,12 +3714,7 @@ mod tests {
 
     /// Runs `f` on a thread with a small (2 MiB) stack.
     fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-        std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(f)
-            .unwrap()
-            .join()
-            .unwrap()
+        std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap()
     }
 
     #[track_caller]
@@ -4653,10 +3722,7 @@ mod tests {
         let result = on_small_stack(move || parse_cell(&src).map(|_| ()));
         let err = result.expect_err("should be too deep");
         assert_eq!(err.exc_type, "RecursionError");
-        assert_eq!(
-            err.message,
-            "maximum recursion depth exceeded during compilation"
-        );
+        assert_eq!(err.message, "maximum recursion depth exceeded during compilation");
     }
 
     #[test]
@@ -4702,11 +3768,8 @@ mod tests {
         assert!(on_small_stack(move || parse_cell(&lambdas).is_ok()));
         let nested = format!("{}{}", "[".repeat(200), "]".repeat(200));
         assert!(on_small_stack(move || parse_cell(&nested).is_ok()));
-        let blocks: String = (0..99)
-            .map(|n| format!("{}if x:\n", " ".repeat(n)))
-            .collect::<String>()
-            + &" ".repeat(99)
-            + "pass";
+        let blocks: String =
+            (0..99).map(|n| format!("{}if x:\n", " ".repeat(n))).collect::<String>() + &" ".repeat(99) + "pass";
         assert!(on_small_stack(move || parse_cell(&blocks).is_ok()));
     }
 
@@ -4738,36 +3801,27 @@ mod tests {
     ];
 
     const ALPHABET: &[&str] = &[
-        "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "...", "=", "+", "-", "*", "**", "/",
-        "//", "%", "@", "&", "|", "^", "~", "<", ">", "==", "!=", "<=", "+=", "->", "!", "'", "\"",
-        "'''", "\"\"\"", "f'", "r'", "b'", "#", "\\", "\n", "\n    ", "\t", " ", "x", "y1", "é",
-        "→", "_", "0", "1", "0x", "1.5", "1e", "9j", "1_", "if", "else", "elif", "for", "in",
-        "not", "is", "and", "or", "lambda", "def", "return", "while", "break", "continue", "pass",
-        "del", "global", "import", "from", "as", "assert", "raise", "True", "None", "yield",
-        "class", "{x}", "{", "}", "!r", ":.3f", "\r", "\0",
+        "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "...", "=", "+", "-", "*", "**", "/", "//", "%", "@", "&",
+        "|", "^", "~", "<", ">", "==", "!=", "<=", "+=", "->", "!", "'", "\"", "'''", "\"\"\"", "f'", "r'", "b'", "#",
+        "\\", "\n", "\n    ", "\t", " ", "x", "y1", "é", "→", "_", "0", "1", "0x", "1.5", "1e", "9j", "1_", "if",
+        "else", "elif", "for", "in", "not", "is", "and", "or", "lambda", "def", "return", "while", "break", "continue",
+        "pass", "del", "global", "import", "from", "as", "assert", "raise", "True", "None", "yield", "class", "{x}",
+        "{", "}", "!r", ":.3f", "\r", "\0",
     ];
 
     fn random_input(rng: &mut Rng) -> String {
         match rng.below(3) {
-            0 => (0..rng.below(40))
-                .map(|_| ALPHABET[rng.below(ALPHABET.len())])
-                .collect(),
+            0 => (0..rng.below(40)).map(|_| ALPHABET[rng.below(ALPHABET.len())]).collect(),
             1 => {
                 let sample = SAMPLES[rng.below(SAMPLES.len())];
                 let cut = rng.below(sample.len() + 1);
-                sample
-                    .char_indices()
-                    .take_while(|&(k, _)| k < cut)
-                    .map(|(_, c)| c)
-                    .collect()
+                sample.char_indices().take_while(|&(k, _)| k < cut).map(|(_, c)| c).collect()
             }
             _ => {
                 let mut text = SAMPLES[rng.below(SAMPLES.len())].to_string();
                 for _ in 0..1 + rng.below(4) {
-                    let at = text
-                        .char_indices()
-                        .nth(rng.below(text.chars().count() + 1))
-                        .map_or(text.len(), |(k, _)| k);
+                    let at =
+                        text.char_indices().nth(rng.below(text.chars().count() + 1)).map_or(text.len(), |(k, _)| k);
                     match rng.below(2) {
                         0 => text.insert_str(at, ALPHABET[rng.below(ALPHABET.len())]),
                         _ => {
@@ -4801,11 +3855,7 @@ mod tests {
     #[test]
     fn samples_parse() {
         for sample in SAMPLES {
-            assert!(
-                parse_cell(sample).is_ok(),
-                "{sample:?}: {:?}",
-                parse_cell(sample)
-            );
+            assert!(parse_cell(sample).is_ok(), "{sample:?}: {:?}", parse_cell(sample));
         }
     }
 }

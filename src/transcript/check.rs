@@ -8,9 +8,7 @@
 
 use super::compare::{is_warning_line, outputs_match, split_out_prompt, CompareOptions};
 use super::diff::unified_diff;
-use super::parse::{
-    parse_transcript, strip_trailing_blank_lines, PromptStyle, RecordedCell, Transcript,
-};
+use super::parse::{parse_transcript, strip_trailing_blank_lines, PromptStyle, RecordedCell, Transcript};
 use super::TranscriptError;
 
 /// One cell whose replayed output no longer matches the recording.
@@ -69,9 +67,7 @@ pub fn check_transcript(
     run: &mut dyn FnMut(&str) -> String,
     opts: &CompareOptions,
 ) -> CheckReport {
-    let opts = CompareOptions {
-        float_tolerance: opts.float_tolerance.or(transcript.header.float_tolerance),
-    };
+    let opts = CompareOptions { float_tolerance: opts.float_tolerance.or(transcript.header.float_tolerance) };
     let mut mismatches = Vec::new();
     for (index, cell) in transcript.cells.iter().enumerate() {
         let actual = in_cell_dialect(cell, &run(&cell.source));
@@ -79,15 +75,8 @@ pub fn check_transcript(
             mismatches.push(mismatch(index, cell, actual));
         }
     }
-    let replacements: Vec<(usize, String)> = mismatches
-        .iter()
-        .map(|m| (m.index, m.actual.clone()))
-        .collect();
-    CheckReport {
-        cells: transcript.cells.len(),
-        blessed_text: transcript.with_outputs(&replacements),
-        mismatches,
-    }
+    let replacements: Vec<(usize, String)> = mismatches.iter().map(|m| (m.index, m.actual.clone())).collect();
+    CheckReport { cells: transcript.cells.len(), blessed_text: transcript.with_outputs(&replacements), mismatches }
 }
 
 fn mismatch(index: usize, cell: &RecordedCell, actual: String) -> Mismatch {
@@ -147,17 +136,10 @@ pub fn render_report(path: &str, report: &CheckReport) -> String {
             Some(n) => format!("In [{n}]"),
             None => format!("line {}", m.line),
         };
-        out.push_str(&format!(
-            "mismatch in {path}, cell {} ({prompt}): {first_line}\n",
-            m.index + 1
-        ));
+        out.push_str(&format!("mismatch in {path}, cell {} ({prompt}): {first_line}\n", m.index + 1));
         out.push_str(&m.diff);
     }
-    out.push_str(&format!(
-        "failed: {path} ({} of {} differ)\n",
-        report.mismatches.len(),
-        plural(report.cells, "cell")
-    ));
+    out.push_str(&format!("failed: {path} ({} of {} differ)\n", report.mismatches.len(), plural(report.cells, "cell")));
     out
 }
 
@@ -177,10 +159,7 @@ mod tests {
 
     /// A fake interpreter: looks each source up in a table; unknown sources print nothing.
     fn fake(answers: &[(&str, &str)]) -> impl FnMut(&str) -> String {
-        let table: HashMap<String, String> = answers
-            .iter()
-            .map(|(s, o)| (s.to_string(), o.to_string()))
-            .collect();
+        let table: HashMap<String, String> = answers.iter().map(|(s, o)| (s.to_string(), o.to_string())).collect();
         move |source: &str| table.get(source).cloned().unwrap_or_default()
     }
 
@@ -216,10 +195,7 @@ array([[1., 0.],
             ("a", "Out[1]: array([1, 2, 3])"),
             ("  weird   spacing  ", "Out[1]:   1"),
             ("a.sum()", "Out[1]: np.int64(6)"),
-            (
-                "np.eye(2)",
-                "Out[1]: \narray([[1., 0.],\n       [0., 1.]])\n",
-            ),
+            ("np.eye(2)", "Out[1]: \narray([[1., 0.],\n       [0., 1.]])\n"),
         ]
     }
 
@@ -282,10 +258,7 @@ failed: s.txt (1 of 5 cells differ)
         let report = run_check(text, &[("x", "Out[1]: 1"), ("y", "Out[2]: 3")]);
         assert_eq!(report.mismatches.len(), 1);
         assert_eq!(report.mismatches[0].actual, "Out[89]: 3");
-        assert_eq!(
-            report.blessed_text,
-            "In [88]: x\nOut[88]: 1\n\nIn [89]: y\nOut[89]: 3\n"
-        );
+        assert_eq!(report.blessed_text, "In [88]: x\nOut[88]: 1\n\nIn [89]: y\nOut[89]: 3\n");
     }
 
     #[test]
@@ -296,9 +269,7 @@ failed: s.txt (1 of 5 cells differ)
         let answers = [("x", "Out[1]: 0.10000001")];
         assert!(run_check(text, &answers).is_ok());
         let mut run = fake(&answers);
-        let strict = CompareOptions {
-            float_tolerance: Some(0.0),
-        };
+        let strict = CompareOptions { float_tolerance: Some(0.0) };
         let report = check_transcript_with(text, &mut run, &strict).unwrap();
         assert!(!report.is_ok());
     }
@@ -321,10 +292,7 @@ In [9]: 1 +
 SyntaxError: invalid syntax
 ";
         let answers = [
-            (
-                "foo",
-                "NameError: name 'foo' is not defined\nhint: define it first",
-            ),
+            ("foo", "NameError: name 'foo' is not defined\nhint: define it first"),
             ("1 +", "  1 +\n    ^\nSyntaxError: invalid syntax"),
         ];
         let report = run_check(text, &answers);
@@ -348,16 +316,10 @@ Example:
 Done.
 ";
         let zeros = "Out[3]: \narray([[[0.]],\n\n       [[0.]]])";
-        let answers = [
-            ("a", "Out[2]: array([0, 1, 2])"),
-            ("np.zeros((2, 1, 1))", zeros),
-        ];
+        let answers = [("a", "Out[2]: array([0, 1, 2])"), ("np.zeros((2, 1, 1))", zeros)];
         let report = run_check(text, &answers);
         assert!(report.is_ok(), "{:?}", report.mismatches);
-        let answers = [
-            ("a", "Out[2]: array([0, 1, 5])"),
-            ("np.zeros((2, 1, 1))", zeros),
-        ];
+        let answers = [("a", "Out[2]: array([0, 1, 5])"), ("np.zeros((2, 1, 1))", zeros)];
         let report = run_check(text, &answers);
         assert_eq!(report.mismatches.len(), 1);
         assert_eq!(report.mismatches[0].actual, "array([0, 1, 5])");
@@ -381,11 +343,7 @@ Done.
         let report = run_check("In [1]: x", &[("x", "Out[1]: 1")]);
         assert_eq!(report.blessed_text, "In [1]: x\nOut[1]: 1");
         let mut run = fake(&[]);
-        let err = check_transcript_with(
-            "# npr: --precision x\n",
-            &mut run,
-            &CompareOptions::default(),
-        );
+        let err = check_transcript_with("# npr: --precision x\n", &mut run, &CompareOptions::default());
         assert!(err.is_err());
     }
 

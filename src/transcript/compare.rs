@@ -88,10 +88,7 @@ impl Markers {
 
 /// Lines with trailing whitespace removed, trailing blank lines dropped, `Out[N]:` unnumbered.
 fn normalize(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text
-        .lines()
-        .map(|line| unnumber_out_prompt(line.trim_end()))
-        .collect();
+    let mut lines: Vec<String> = text.lines().map(|line| unnumber_out_prompt(line.trim_end())).collect();
     while lines.last().is_some_and(|line| line.is_empty()) {
         lines.pop();
     }
@@ -135,9 +132,7 @@ fn next_traceback(lines: &[String], from: usize) -> Option<(usize, usize)> {
 
 /// When a traceback block starts at line `i`, the index of its exception line.
 fn traceback_block(lines: &[String], i: usize) -> Option<usize> {
-    ipython_traceback(lines, i)
-        .or_else(|| ipython_syntax_error(lines, i))
-        .or_else(|| doctest_traceback(lines, i))
+    ipython_traceback(lines, i).or_else(|| ipython_syntax_error(lines, i)).or_else(|| doctest_traceback(lines, i))
 }
 
 fn ipython_traceback(lines: &[String], i: usize) -> Option<usize> {
@@ -152,16 +147,10 @@ fn ipython_traceback(lines: &[String], i: usize) -> Option<usize> {
     let name = title.split_whitespace().next()?;
     let short = name.rsplit('.').next().unwrap_or(name);
     let names_exception = |line: &String| {
-        [name, short].iter().any(|n| {
-            line.strip_prefix(n)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
-        })
+        [name, short].iter().any(|n| line.strip_prefix(n).is_some_and(|rest| rest.is_empty() || rest.starts_with(':')))
     };
     let last_content = (i + 2..lines.len()).rev().find(|&e| !lines[e].is_empty());
-    (i + 2..lines.len())
-        .rev()
-        .find(|&e| names_exception(&lines[e]))
-        .or(last_content)
+    (i + 2..lines.len()).rev().find(|&e| names_exception(&lines[e])).or(last_content)
 }
 
 fn ipython_syntax_error(lines: &[String], i: usize) -> Option<usize> {
@@ -190,17 +179,8 @@ pub(crate) fn is_exception_line(line: &str) -> bool {
     let name = line.split_once(':').map_or(line, |(name, _)| name);
     let valid = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-    let suffixes = [
-        "Error",
-        "Exception",
-        "Warning",
-        "Interrupt",
-        "Exit",
-        "Iteration",
-    ];
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    let suffixes = ["Error", "Exception", "Warning", "Interrupt", "Exit", "Iteration"];
     valid && suffixes.iter().any(|s| name.ends_with(s))
 }
 
@@ -212,10 +192,8 @@ pub(crate) fn is_warning_line(line: &str) -> bool {
 
 /// npr's decoration around errors: hints, notes and caret lines.
 fn is_decoration(line: &str) -> bool {
-    ["hint:", "note:"].iter().any(|p| {
-        line.strip_prefix(p)
-            .is_some_and(|r| r.is_empty() || r.starts_with(' '))
-    }) || is_caret_line(line)
+    ["hint:", "note:"].iter().any(|p| line.strip_prefix(p).is_some_and(|r| r.is_empty() || r.starts_with(' ')))
+        || is_caret_line(line)
 }
 
 fn is_caret_line(line: &str) -> bool {
@@ -230,22 +208,12 @@ fn strip_decoration(lines: Vec<String>) -> Vec<String> {
             && line.starts_with([' ', '\t'])
             && !is_caret_line(line)
     };
-    let keep: Vec<bool> = (0..lines.len())
-        .map(|i| !is_decoration(&lines[i]) && !echo(i))
-        .collect();
-    lines
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(line, keep)| keep.then_some(line))
-        .collect()
+    let keep: Vec<bool> = (0..lines.len()).map(|i| !is_decoration(&lines[i]) && !echo(i)).collect();
+    lines.into_iter().zip(keep).filter_map(|(line, keep)| keep.then_some(line)).collect()
 }
 
 fn skeletons_match(recorded: &[String], actual: &[String]) -> bool {
-    recorded.len() == actual.len()
-        && recorded
-            .iter()
-            .zip(actual)
-            .all(|(r, a)| skeleton(r) == skeleton(a))
+    recorded.len() == actual.len() && recorded.iter().zip(actual).all(|(r, a)| skeleton(r) == skeleton(a))
 }
 
 fn lines_match(recorded: &[String], actual: &[String], rtol: Option<f64>) -> bool {
@@ -255,11 +223,7 @@ fn lines_match(recorded: &[String], actual: &[String], rtol: Option<f64>) -> boo
         (false, false, None) => recorded == actual,
         (false, false, Some(rtol)) => texts_close(&recorded.join("\n"), &actual.join("\n"), rtol),
         (false, true, _) => {
-            recorded.len() == actual.len()
-                && recorded
-                    .iter()
-                    .zip(actual)
-                    .all(|(r, a)| line_matches(r, a, rtol))
+            recorded.len() == actual.len() && recorded.iter().zip(actual).all(|(r, a)| line_matches(r, a, rtol))
         }
         (true, _, _) => wildcard_lines_match(recorded, actual, rtol),
     }
@@ -320,12 +284,8 @@ fn wildcard_lines_match(recorded: &[String], actual: &[String], rtol: Option<f64
 mod tests {
     use super::*;
 
-    const EXACT: CompareOptions = CompareOptions {
-        float_tolerance: None,
-    };
-    const TOLERANT: CompareOptions = CompareOptions {
-        float_tolerance: Some(1e-9),
-    };
+    const EXACT: CompareOptions = CompareOptions { float_tolerance: None };
+    const TOLERANT: CompareOptions = CompareOptions { float_tolerance: Some(1e-9) };
 
     #[track_caller]
     fn check(recorded: &str, actual: &str, opts: &CompareOptions, source: &str, expected: bool) {
@@ -406,10 +366,7 @@ Cell In[8], line 1
 NameError: name 'foo' is not defined";
         matches(recorded, "NameError: name 'foo' is not defined");
         differs(recorded, "NameError: name 'bar' is not defined");
-        matches(
-            &format!("printed first\n{recorded}"),
-            "printed first\nNameError: name 'foo' is not defined",
-        );
+        matches(&format!("printed first\n{recorded}"), "printed first\nNameError: name 'foo' is not defined");
     }
 
     #[test]
@@ -421,10 +378,7 @@ Cell In[3], line 1
 ----> 1 np.sum(a, axis=3)
 
 AxisError: axis 3 is out of bounds for array of dimension 1";
-        matches(
-            recorded,
-            "AxisError: axis 3 is out of bounds for array of dimension 1",
-        );
+        matches(recorded, "AxisError: axis 3 is out of bounds for array of dimension 1");
     }
 
     #[test]
@@ -445,13 +399,9 @@ AxisError: axis 3 is out of bounds for array of dimension 1";
     fn syntax_error_and_doctest_tracebacks_reduce() {
         let syntax = "  Cell In[2], line 1\n    1 +\n       ^\nSyntaxError: invalid syntax";
         matches(syntax, "SyntaxError: invalid syntax");
-        matches(
-            syntax,
-            "SyntaxError: invalid syntax\n  1 +\n    ^\nhint: finish it",
-        );
+        matches(syntax, "SyntaxError: invalid syntax\n  1 +\n    ^\nhint: finish it");
         differs(syntax, "SyntaxError: unexpected EOF");
-        let doctest =
-            "Traceback (most recent call last):\n  ...\nZeroDivisionError: division by zero";
+        let doctest = "Traceback (most recent call last):\n  ...\nZeroDivisionError: division by zero";
         matches(doctest, "ZeroDivisionError: division by zero");
         let elided = "Traceback (most recent call last):\n...\nValueError: bad";
         matches(elided, "ValueError: bad");
@@ -484,28 +434,16 @@ AxisError: axis 3 is out of bounds for array of dimension 1";
     #[test]
     fn float_tolerance_table() {
         let table = [
-            (
-                "Out[1]: np.float64(0.1)",
-                "Out[1]: np.float64(0.10000000000000002)",
-                true,
-            ),
+            ("Out[1]: np.float64(0.1)", "Out[1]: np.float64(0.10000000000000002)", true),
             ("Out[1]: np.float64(0.1)", "Out[1]: np.float64(0.2)", false),
-            (
-                "Out[1]: array([1.  , 2.5])",
-                "Out[1]: array([1.0000000001, 2.5])",
-                true,
-            ),
+            ("Out[1]: array([1.  , 2.5])", "Out[1]: array([1.0000000001, 2.5])", true),
             (
                 "Out[1]: \narray([[1., 0.],\n       [0., 1.]])",
                 "Out[1]: \narray([[1., 0.],\n       [0., 1.0000000000001]])",
                 true,
             ),
             ("Out[1]: array([1, 2])", "Out[1]: array([1, 2, 3])", false),
-            (
-                "Out[1]: array([1, 2], dtype=int32)",
-                "Out[1]: array([1, 2])",
-                false,
-            ),
+            ("Out[1]: array([1, 2], dtype=int32)", "Out[1]: array([1, 2])", false),
             ("Out[1]: [nan, -inf]", "Out[1]: [nan, -inf]", true),
             ("Out[1]: 1e-05", "Out[1]: 1.00000000001e-05", true),
             ("a\n...\nOut[1]: 0.5", "a\nb\nOut[1]: 0.5000000000001", true),
@@ -514,10 +452,7 @@ AxisError: axis 3 is out of bounds for array of dimension 1";
         for (recorded, actual, expected) in table {
             check(recorded, actual, &TOLERANT, "x", expected);
         }
-        differs(
-            "Out[1]: np.float64(0.1)",
-            "Out[1]: np.float64(0.10000000000000002)",
-        );
+        differs("Out[1]: np.float64(0.1)", "Out[1]: np.float64(0.10000000000000002)");
     }
 
     #[test]
@@ -527,36 +462,11 @@ AxisError: axis 3 is out of bounds for array of dimension 1";
             ("x  # May Vary: random", "1", "2", true),
             ("x  # doctest: +SKIP", "1", "2", true),
             ("s = '#'\nx", "1", "2", false),
-            (
-                "np.random.rand(2)  # shape-only",
-                "array([0.1, 0.2])",
-                "array([0.5, 0.7])",
-                true,
-            ),
-            (
-                "r  # shape-only",
-                "array([0.1, 0.2])",
-                "array([0.5, 0.7, 0.1])",
-                false,
-            ),
-            (
-                "r  # shape-only",
-                "array([0.1])",
-                "array([0.1], dtype=float32)",
-                false,
-            ),
-            (
-                "r  # shape-only",
-                "float64 · shape (2, 3) · 2-D",
-                "float64 · shape (3, 2) · 2-D",
-                false,
-            ),
-            (
-                "r  # shape-only",
-                "float64 · shape (2,) · 1-D\n 0.1",
-                "float64 · shape (2,) · 1-D\n 9.5",
-                true,
-            ),
+            ("np.random.rand(2)  # shape-only", "array([0.1, 0.2])", "array([0.5, 0.7])", true),
+            ("r  # shape-only", "array([0.1, 0.2])", "array([0.5, 0.7, 0.1])", false),
+            ("r  # shape-only", "array([0.1])", "array([0.1], dtype=float32)", false),
+            ("r  # shape-only", "float64 · shape (2, 3) · 2-D", "float64 · shape (3, 2) · 2-D", false),
+            ("r  # shape-only", "float64 · shape (2,) · 1-D\n 0.1", "float64 · shape (2,) · 1-D\n 9.5", true),
             ("r  # shape-only", "a\nb", "a", false),
             ("r  # shape-only", "Out[9]: 0.25", "Out[1]: 12.5", true),
         ];

@@ -6,12 +6,7 @@
 use similar::TextDiff;
 
 /// A unified diff from `expected` to `actual`; empty when the texts are equal.
-pub fn unified_diff(
-    expected: &str,
-    actual: &str,
-    label_expected: &str,
-    label_actual: &str,
-) -> String {
+pub fn unified_diff(expected: &str, actual: &str, label_expected: &str, label_actual: &str) -> String {
     let expected = terminated(expected);
     let actual = terminated(actual);
     if expected == actual {
@@ -45,11 +40,7 @@ mod tests {
     fn diff_table() {
         assert_diff("a\nb", "a\nb\n", "");
         assert_diff("", "", "");
-        assert_diff(
-            "a\nb\nc",
-            "a\nB\nc",
-            "--- recorded\n+++ actual\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n",
-        );
+        assert_diff("a\nb\nc", "a\nB\nc", "--- recorded\n+++ actual\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
         assert_diff("", "x", "--- recorded\n+++ actual\n@@ -0,0 +1 @@\n+x\n");
         assert_diff("x", "", "--- recorded\n+++ actual\n@@ -1 +0,0 @@\n-x\n");
     }

@@ -27,9 +27,7 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 fn temp_path(path: &Path) -> io::Result<PathBuf> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
     let mut temp_name = name.to_os_string();
     temp_name.push(format!(".tmp-{}", std::process::id()));
     Ok(path.with_file_name(temp_name))
@@ -67,20 +65,11 @@ pub fn bless_write(path: &Path, contents: &str) -> Result<(), TranscriptError> {
 
 /// [`bless_write`] with the value of `CI` passed in, so the rule is testable without touching
 /// the process environment.
-pub fn bless_write_with_ci(
-    path: &Path,
-    contents: &str,
-    ci: Option<&OsStr>,
-) -> Result<(), TranscriptError> {
+pub fn bless_write_with_ci(path: &Path, contents: &str, ci: Option<&OsStr>) -> Result<(), TranscriptError> {
     if ci.is_some_and(|value| !value.is_empty()) {
-        return Err(TranscriptError::BlessInCi {
-            path: path.to_owned(),
-        });
+        return Err(TranscriptError::BlessInCi { path: path.to_owned() });
     }
-    atomic_write(path, contents.as_bytes()).map_err(|source| TranscriptError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    atomic_write(path, contents.as_bytes()).map_err(|source| TranscriptError::Io { path: path.to_owned(), source })
 }
 
 #[cfg(test)]

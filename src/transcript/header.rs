@@ -29,21 +29,15 @@ impl HeaderOptions {
     /// Parses the flags of a header line (the text after `# npr:`). `line` is used for errors.
     pub fn parse_flags(text: &str, line: usize) -> Result<Self, TranscriptError> {
         let flags: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
-        let mut options = HeaderOptions {
-            flags: flags.clone(),
-            ..HeaderOptions::default()
-        };
+        let mut options = HeaderOptions { flags: flags.clone(), ..HeaderOptions::default() };
         let mut tokens = flags.iter().map(String::as_str);
         while let Some(token) = tokens.next() {
             let (name, inline) = match token.split_once('=') {
                 Some((name, value)) => (name, Some(value)),
                 None => (token, None),
             };
-            let mut value = || {
-                inline
-                    .or_else(|| tokens.next())
-                    .ok_or_else(|| header_error(line, format!("{name} needs a value")))
-            };
+            let mut value =
+                || inline.or_else(|| tokens.next()).ok_or_else(|| header_error(line, format!("{name} needs a value")));
             match name {
                 "--display" => options.display = Some(parse_display(value()?, line)?),
                 "--no-hints" => options.no_hints = true,
@@ -78,30 +72,21 @@ fn header_error(line: usize, message: String) -> TranscriptError {
 fn parse_display(value: &str, line: usize) -> Result<String, TranscriptError> {
     match value {
         "repr" | "table" | "both" => Ok(value.to_owned()),
-        _ => Err(header_error(
-            line,
-            format!("--display must be repr, table or both, not {value:?}"),
-        )),
+        _ => Err(header_error(line, format!("--display must be repr, table or both, not {value:?}"))),
     }
 }
 
 fn parse_rtol(value: &str, line: usize) -> Result<f64, TranscriptError> {
     match value.parse::<f64>() {
         Ok(rtol) if rtol.is_finite() && rtol >= 0.0 => Ok(rtol),
-        _ => Err(header_error(
-            line,
-            format!("--float-tolerance needs a finite number >= 0, not {value:?}"),
-        )),
+        _ => Err(header_error(line, format!("--float-tolerance needs a finite number >= 0, not {value:?}"))),
     }
 }
 
 fn parse_precision(value: &str, line: usize) -> Result<usize, TranscriptError> {
-    value.parse::<usize>().map_err(|_| {
-        header_error(
-            line,
-            format!("--precision needs a non-negative integer, not {value:?}"),
-        )
-    })
+    value
+        .parse::<usize>()
+        .map_err(|_| header_error(line, format!("--precision needs a non-negative integer, not {value:?}")))
 }
 
 #[cfg(test)]
@@ -134,10 +119,7 @@ mod tests {
         let h = parsed("--display=both --future-flag --float-tolerance=0.5");
         assert_eq!(h.display.as_deref(), Some("both"));
         assert_eq!(h.float_tolerance, Some(0.5));
-        assert_eq!(
-            h.flags,
-            ["--display=both", "--future-flag", "--float-tolerance=0.5"]
-        );
+        assert_eq!(h.flags, ["--display=both", "--future-flag", "--float-tolerance=0.5"]);
     }
 
     #[test]
@@ -158,9 +140,7 @@ mod tests {
     #[test]
     fn parse_line_requires_prefix() {
         assert!(HeaderOptions::parse_line("# a comment", 1).is_none());
-        let h = HeaderOptions::parse_line("# npr: --no-hints", 1)
-            .unwrap()
-            .unwrap();
+        let h = HeaderOptions::parse_line("# npr: --no-hints", 1).unwrap().unwrap();
         assert!(h.no_hints);
     }
 

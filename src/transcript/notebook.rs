@@ -23,11 +23,7 @@ pub enum NbOutput {
     /// Printed text; `name` is `stdout` or `stderr`.
     Stream { name: String, text: String },
     /// An exception.
-    Error {
-        ename: String,
-        evalue: String,
-        traceback: Vec<String>,
-    },
+    Error { ename: String, evalue: String, traceback: Vec<String> },
 }
 
 /// One notebook code cell.
@@ -43,11 +39,7 @@ pub struct NbCell {
 
 /// Serializes `cells` as a valid nbformat 4.5 notebook for a Python kernel.
 pub fn to_ipynb(cells: &[NbCell]) -> String {
-    let cells: Vec<Value> = cells
-        .iter()
-        .enumerate()
-        .map(|(index, cell)| cell_json(index, cell))
-        .collect();
+    let cells: Vec<Value> = cells.iter().enumerate().map(|(index, cell)| cell_json(index, cell)).collect();
     let notebook = json!({
         "cells": cells,
         "metadata": notebook_metadata(),
@@ -150,11 +142,7 @@ fn output_json(output: &NbOutput) -> Value {
             "output_type": "stream",
             "text": multiline(text)
         }),
-        NbOutput::Error {
-            ename,
-            evalue,
-            traceback,
-        } => json!({
+        NbOutput::Error { ename, evalue, traceback } => json!({
             "ename": ename,
             "evalue": evalue,
             "output_type": "error",
@@ -174,15 +162,11 @@ pub fn code_cells_from_ipynb(json: &str) -> Result<Vec<String>, TranscriptError>
     let notebook: Value = serde_json::from_str(json).map_err(|e| notebook_error(e.to_string()))?;
     if let Some(major) = notebook.get("nbformat").and_then(Value::as_u64) {
         if major < 4 {
-            return Err(notebook_error(format!(
-                "nbformat {major} is not supported (need 4)"
-            )));
+            return Err(notebook_error(format!("nbformat {major} is not supported (need 4)")));
         }
     }
-    let cells = notebook
-        .get("cells")
-        .and_then(Value::as_array)
-        .ok_or_else(|| notebook_error("no \"cells\" list".into()))?;
+    let cells =
+        notebook.get("cells").and_then(Value::as_array).ok_or_else(|| notebook_error("no \"cells\" list".into()))?;
     cells
         .iter()
         .enumerate()
@@ -195,10 +179,7 @@ fn cell_source(index: usize, cell: &Value) -> Result<String, TranscriptError> {
     let bad = || notebook_error(format!("cell {} has no valid \"source\"", index + 1));
     let source = match cell.get("source").ok_or_else(bad)? {
         Value::String(text) => text.clone(),
-        Value::Array(parts) => parts
-            .iter()
-            .map(|part| part.as_str().ok_or_else(bad))
-            .collect::<Result<String, _>>()?,
+        Value::Array(parts) => parts.iter().map(|part| part.as_str().ok_or_else(bad)).collect::<Result<String, _>>()?,
         _ => return Err(bad()),
     };
     Ok(source.trim_end_matches(['\n', '\r']).to_owned())
@@ -230,11 +211,7 @@ pub fn nb_cells_from_transcript(transcript: &Transcript) -> Vec<NbCell> {
 
 /// Splits one cell's output text into notebook outputs.
 pub fn split_outputs(output: &str, count: usize, style: PromptStyle) -> Vec<NbOutput> {
-    let lines: Vec<&str> = if output.is_empty() {
-        Vec::new()
-    } else {
-        output.split('\n').collect()
-    };
+    let lines: Vec<&str> = if output.is_empty() { Vec::new() } else { output.split('\n').collect() };
     let error_start = error_section_start(&lines);
     let mut outputs = plain_outputs(&lines[..error_start], count, style);
     if error_start < lines.len() {
@@ -314,25 +291,15 @@ fn push_line(outputs: &mut Vec<NbOutput>, kind: LineKind, line: &str, count: usi
             text.push('\n');
             text.push_str(line);
         }
-        (LineKind::Value, _) => outputs.push(NbOutput::ExecuteResult {
-            count,
-            text: line.to_owned(),
-        }),
+        (LineKind::Value, _) => outputs.push(NbOutput::ExecuteResult { count, text: line.to_owned() }),
         (LineKind::Stdout | LineKind::Stderr, last) => {
-            let wanted = if matches!(kind, LineKind::Stdout) {
-                "stdout"
-            } else {
-                "stderr"
-            };
+            let wanted = if matches!(kind, LineKind::Stdout) { "stdout" } else { "stderr" };
             match last {
                 Some(NbOutput::Stream { name, text }) if name == wanted => {
                     text.push_str(line);
                     text.push('\n');
                 }
-                _ => outputs.push(NbOutput::Stream {
-                    name: wanted.to_owned(),
-                    text: format!("{line}\n"),
-                }),
+                _ => outputs.push(NbOutput::Stream { name: wanted.to_owned(), text: format!("{line}\n") }),
             }
         }
     }
@@ -346,10 +313,7 @@ fn execute_result(rest: &str, following: &[&str], count: usize) -> NbOutput {
         lines.push(first);
     }
     lines.extend_from_slice(following);
-    NbOutput::ExecuteResult {
-        count,
-        text: lines.join("\n"),
-    }
+    NbOutput::ExecuteResult { count, text: lines.join("\n") }
 }
 
 #[cfg(test)]
@@ -362,16 +326,8 @@ mod tests {
 
     fn sample_cells() -> Vec<NbCell> {
         vec![
-            NbCell {
-                source: "a = np.array([1, 2, 3])".into(),
-                execution_count: Some(1),
-                outputs: vec![],
-            },
-            NbCell {
-                source: "def f(x):\n    return x\n".into(),
-                execution_count: None,
-                outputs: vec![],
-            },
+            NbCell { source: "a = np.array([1, 2, 3])".into(), execution_count: Some(1), outputs: vec![] },
+            NbCell { source: "def f(x):\n    return x\n".into(), execution_count: None, outputs: vec![] },
             NbCell {
                 source: "np.log(0)".into(),
                 execution_count: Some(3),
@@ -380,10 +336,7 @@ mod tests {
                         name: "stderr".into(),
                         text: "RuntimeWarning: divide by zero encountered in log\n".into(),
                     },
-                    NbOutput::ExecuteResult {
-                        count: 3,
-                        text: "np.float64(-inf)".into(),
-                    },
+                    NbOutput::ExecuteResult { count: 3, text: "np.float64(-inf)".into() },
                 ],
             },
             NbCell {
@@ -398,10 +351,7 @@ mod tests {
             NbCell {
                 source: String::new(),
                 execution_count: Some(5),
-                outputs: vec![NbOutput::ExecuteResult {
-                    count: 5,
-                    text: "array([[1., 0.],\n       [0., 1.]])".into(),
-                }],
+                outputs: vec![NbOutput::ExecuteResult { count: 5, text: "array([[1., 0.],\n       [0., 1.]])".into() }],
             },
         ]
     }
@@ -515,10 +465,7 @@ if nbformat.writes(nb) + "\n" != text:
         assert_eq!(cells[4]["source"], json!([]));
         let outputs = &cells[2]["outputs"];
         assert_eq!(outputs[0]["output_type"], "stream");
-        assert_eq!(
-            outputs[1]["data"]["text/plain"],
-            json!(["np.float64(-inf)"])
-        );
+        assert_eq!(outputs[1]["data"]["text/plain"], json!(["np.float64(-inf)"]));
         assert_eq!(outputs[1]["execution_count"], 3);
         assert_eq!(cells[3]["outputs"][0]["ename"], "NameError");
         let ids: Vec<&str> = cells.iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -529,10 +476,7 @@ if nbformat.writes(nb) + "\n" != text:
     fn import_round_trip() {
         let cells = sample_cells();
         let sources = code_cells_from_ipynb(&to_ipynb(&cells)).unwrap();
-        let expected: Vec<String> = cells
-            .iter()
-            .map(|c| c.source.trim_end_matches('\n').to_owned())
-            .collect();
+        let expected: Vec<String> = cells.iter().map(|c| c.source.trim_end_matches('\n').to_owned()).collect();
         assert_eq!(sources, expected);
     }
 
@@ -544,10 +488,7 @@ if nbformat.writes(nb) + "\n" != text:
             {"cell_type": "raw", "source": ["raw"], "metadata": {}},
             {"cell_type": "code", "source": ["a\n", "b"], "metadata": {}, "outputs": []}
         ], "nbformat": 4, "nbformat_minor": 2, "metadata": {}}"##;
-        assert_eq!(
-            code_cells_from_ipynb(json).unwrap(),
-            ["x = 1\ny = 2", "a\nb"]
-        );
+        assert_eq!(code_cells_from_ipynb(json).unwrap(), ["x = 1\ny = 2", "a\nb"]);
     }
 
     #[track_caller]
@@ -565,14 +506,8 @@ if nbformat.writes(nb) + "\n" != text:
         import_fails("{\"cells\": {}}", "cells");
         import_fails("{\"nbformat\": 3, \"worksheets\": []}", "nbformat 3");
         import_fails(r#"{"cells": [{"cell_type": "code"}]}"#, "cell 1");
-        import_fails(
-            r#"{"cells": [{"cell_type": "code", "source": 7}]}"#,
-            "source",
-        );
-        import_fails(
-            r#"{"cells": [{"cell_type": "code", "source": ["a", 1]}]}"#,
-            "source",
-        );
+        import_fails(r#"{"cells": [{"cell_type": "code", "source": 7}]}"#, "source");
+        import_fails(r#"{"cells": [{"cell_type": "code", "source": ["a", 1]}]}"#, "source");
     }
 
     #[track_caller]
@@ -581,17 +516,11 @@ if nbformat.writes(nb) + "\n" != text:
     }
 
     fn result(text: &str) -> NbOutput {
-        NbOutput::ExecuteResult {
-            count: 7,
-            text: text.into(),
-        }
+        NbOutput::ExecuteResult { count: 7, text: text.into() }
     }
 
     fn stream(name: &str, text: &str) -> NbOutput {
-        NbOutput::Stream {
-            name: name.into(),
-            text: text.into(),
-        }
+        NbOutput::Stream { name: name.into(), text: text.into() }
     }
 
     fn error(ename: &str, evalue: &str, traceback: &[&str]) -> NbOutput {
@@ -606,11 +535,7 @@ if nbformat.writes(nb) + "\n" != text:
     fn split_outputs_table() {
         use PromptStyle::{Doctest, IPython};
         assert_split("", IPython, &[]);
-        assert_split(
-            "Out[2]: array([1, 2, 3])",
-            IPython,
-            &[result("array([1, 2, 3])")],
-        );
+        assert_split("Out[2]: array([1, 2, 3])", IPython, &[result("array([1, 2, 3])")]);
         assert_split(
             "Out[5]: \narray([[1., 0.],\n       [0., 1.]])",
             IPython,
@@ -619,10 +544,7 @@ if nbformat.writes(nb) + "\n" != text:
         assert_split(
             "RuntimeWarning: divide by zero\nOut[3]: np.float64(-inf)",
             IPython,
-            &[
-                stream("stderr", "RuntimeWarning: divide by zero\n"),
-                result("np.float64(-inf)"),
-            ],
+            &[stream("stderr", "RuntimeWarning: divide by zero\n"), result("np.float64(-inf)")],
         );
         assert_split("0\n1", IPython, &[stream("stdout", "0\n1\n")]);
         assert_split(
@@ -633,33 +555,16 @@ if nbformat.writes(nb) + "\n" != text:
                 error(
                     "NameError",
                     "name 'foo' is not defined",
-                    &[
-                        "  foo",
-                        "  ^^^",
-                        "NameError: name 'foo' is not defined",
-                        "hint: x",
-                    ],
+                    &["  foo", "  ^^^", "NameError: name 'foo' is not defined", "hint: x"],
                 ),
             ],
         );
-        assert_split(
-            "KeyboardInterrupt",
-            IPython,
-            &[error("KeyboardInterrupt", "", &["KeyboardInterrupt"])],
-        );
+        assert_split("KeyboardInterrupt", IPython, &[error("KeyboardInterrupt", "", &["KeyboardInterrupt"])]);
         assert_split("array([0, 1])", Doctest, &[result("array([0, 1])")]);
         assert_split(
             "Traceback (most recent call last):\n  ...\nValueError: bad",
             Doctest,
-            &[error(
-                "ValueError",
-                "bad",
-                &[
-                    "Traceback (most recent call last):",
-                    "  ...",
-                    "ValueError: bad",
-                ],
-            )],
+            &[error("ValueError", "bad", &["Traceback (most recent call last):", "  ...", "ValueError: bad"])],
         );
     }
 
@@ -682,24 +587,11 @@ NameError: name 'foo' is not defined
         let transcript = parse_transcript(text).unwrap();
         let cells = nb_cells_from_transcript(&transcript);
         assert_eq!(cells.len(), 3);
-        assert_eq!(
-            cells[1].outputs,
-            [NbOutput::ExecuteResult {
-                count: 2,
-                text: "1".into()
-            }]
-        );
+        assert_eq!(cells[1].outputs, [NbOutput::ExecuteResult { count: 2, text: "1".into() }]);
         assert_eq!(cells[2].execution_count, Some(8));
         match &cells[2].outputs[..] {
-            [NbOutput::Error {
-                ename,
-                evalue,
-                traceback,
-            }] => {
-                assert_eq!(
-                    (ename.as_str(), evalue.as_str()),
-                    ("NameError", "name 'foo' is not defined")
-                );
+            [NbOutput::Error { ename, evalue, traceback }] => {
+                assert_eq!((ename.as_str(), evalue.as_str()), ("NameError", "name 'foo' is not defined"));
                 assert_eq!(traceback.len(), 6);
             }
             other => panic!("unexpected outputs {other:?}"),

@@ -59,11 +59,7 @@ fn is_word_char(c: char) -> bool {
 
 /// The length of the number starting at byte `pos`, if one does.
 fn number_at(text: &str, pos: usize) -> Option<usize> {
-    if text[..pos]
-        .chars()
-        .next_back()
-        .is_some_and(|c| is_word_char(c) || c == '.')
-    {
+    if text[..pos].chars().next_back().is_some_and(|c| is_word_char(c) || c == '.') {
         return None;
     }
     let rest = &text[pos..];
@@ -112,9 +108,7 @@ fn exponent_len(bytes: &[u8], at: usize) -> usize {
 }
 
 fn count_digits(bytes: &[u8], from: usize) -> usize {
-    bytes
-        .get(from..)
-        .map_or(0, |b| b.iter().take_while(|b| b.is_ascii_digit()).count())
+    bytes.get(from..).map_or(0, |b| b.iter().take_while(|b| b.is_ascii_digit()).count())
 }
 
 /// Whether two numbers agree within relative tolerance `rtol`.
@@ -148,13 +142,8 @@ pub fn skeleton(line: &str) -> String {
     let mut pos = 0;
     while let Some(c) = line[pos..].chars().next() {
         if let Some(len) = number_at(line, pos) {
-            let protected =
-                kept.iter().any(|r| r.contains(&pos)) || line[pos + len..].starts_with("-D");
-            out.push_str(if protected {
-                &line[pos..pos + len]
-            } else {
-                "#"
-            });
+            let protected = kept.iter().any(|r| r.contains(&pos)) || line[pos + len..].starts_with("-D");
+            out.push_str(if protected { &line[pos..pos + len] } else { "#" });
             pos += len;
             continue;
         }
@@ -283,10 +272,7 @@ mod tests {
         let table = [
             ("array([0.5488135 , 0.71518937])", "array([#,#])"),
             ("float64 · shape (1, 1) · 2-D", "float64·shape(1,1)·2-D"),
-            (
-                "array([], shape=(0, 3), dtype=int64)",
-                "array([],shape=(0,3),dtype=int64)",
-            ),
+            ("array([], shape=(0, 3), dtype=int64)", "array([],shape=(0,3),dtype=int64)"),
             ("Out[_]: np.float64(0.1)", "Out[_]:np.float64(#)"),
             ("shape (2", "shape(2"),
         ];

@@ -108,10 +108,8 @@ impl Transcript {
     /// (cell index, new output) pairs with outputs in the same logical form as
     /// [`RecordedCell::output`]. Every byte outside the replaced output lines is preserved.
     pub fn with_outputs(&self, replacements: &[(usize, String)]) -> String {
-        let mut sorted: Vec<&(usize, String)> = replacements
-            .iter()
-            .filter(|(index, _)| *index < self.cells.len())
-            .collect();
+        let mut sorted: Vec<&(usize, String)> =
+            replacements.iter().filter(|(index, _)| *index < self.cells.len()).collect();
         sorted.sort_by_key(|(index, _)| *index);
         sorted.dedup_by_key(|(index, _)| *index);
         let mut out = String::with_capacity(self.text.len());
@@ -219,14 +217,7 @@ pub fn parse_transcript(text: &str) -> Result<Transcript, TranscriptError> {
         Some(line) if text[line.start..line.end].ends_with("\r\n") => "\r\n",
         _ => "\n",
     };
-    Ok(Transcript {
-        header,
-        cells,
-        style,
-        text: text.to_owned(),
-        prelude_end,
-        newline,
-    })
+    Ok(Transcript { header, cells, style, text: text.to_owned(), prelude_end, newline })
 }
 
 /// One line of the file: its content without line terminator, and its byte range with it.
@@ -243,11 +234,7 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
     for piece in text.split_inclusive('\n') {
         let content = piece.strip_suffix('\n').unwrap_or(piece);
         let content = content.strip_suffix('\r').unwrap_or(content);
-        lines.push(Line {
-            content,
-            start,
-            end: start + piece.len(),
-        });
+        lines.push(Line { content, start, end: start + piece.len() });
         start += piece.len();
     }
     lines
@@ -330,9 +317,7 @@ fn ipython_cells(text: &str, lines: &[Line<'_>], start: usize) -> Vec<RecordedCe
             source.push(more);
             j += 1;
         }
-        let next = (j..lines.len())
-            .find(|&k| ipython_prompt(lines[k].content).is_some())
-            .unwrap_or(lines.len());
+        let next = (j..lines.len()).find(|&k| ipython_prompt(lines[k].content).is_some()).unwrap_or(lines.len());
         let mut out_end = next;
         while out_end > j && is_blank(&lines[out_end - 1]) {
             out_end -= 1;
@@ -368,29 +353,17 @@ fn doctest_cells(text: &str, lines: &[Line<'_>], start: usize) -> Vec<RecordedCe
     cells
 }
 
-fn doctest_cell(
-    text: &str,
-    lines: &[Line<'_>],
-    i: usize,
-    indent: &str,
-    first: &str,
-) -> RecordedCell {
+fn doctest_cell(text: &str, lines: &[Line<'_>], i: usize, indent: &str, first: &str) -> RecordedCell {
     let mut source = vec![first];
     let mut j = i + 1;
-    while let Some(more) = lines
-        .get(j)
-        .and_then(|l| doctest_continuation(l.content, indent))
-    {
+    while let Some(more) = lines.get(j).and_then(|l| doctest_continuation(l.content, indent)) {
         source.push(more);
         j += 1;
     }
     let end = (j..lines.len())
         .find(|&k| is_blank(&lines[k]) || doctest_prompt(lines[k].content).is_some())
         .unwrap_or(lines.len());
-    let output: Vec<&str> = lines[j..end]
-        .iter()
-        .map(|l| doctest_output_line(l.content, indent))
-        .collect();
+    let output: Vec<&str> = lines[j..end].iter().map(|l| doctest_output_line(l.content, indent)).collect();
     RecordedCell {
         number: None,
         source: source.join("\n"),
@@ -458,20 +431,14 @@ In [11]: for i in range(2):
     /// (number, source, output) of every cell.
     #[track_caller]
     fn cells(text: &str) -> Vec<(Option<usize>, String, String)> {
-        parse(text)
-            .cells
-            .into_iter()
-            .map(|c| (c.number, c.source, c.output))
-            .collect()
+        parse(text).cells.into_iter().map(|c| (c.number, c.source, c.output)).collect()
     }
 
     #[track_caller]
     fn assert_cells(text: &str, expected: &[(Option<usize>, &str, &str)]) {
         let actual = cells(text);
-        let expected: Vec<(Option<usize>, String, String)> = expected
-            .iter()
-            .map(|(n, s, o)| (*n, s.to_string(), o.to_string()))
-            .collect();
+        let expected: Vec<(Option<usize>, String, String)> =
+            expected.iter().map(|(n, s, o)| (*n, s.to_string(), o.to_string())).collect();
         assert_eq!(actual, expected, "cells of {text:?}");
     }
 
@@ -492,14 +459,8 @@ In [11]: for i in range(2):
         assert_eq!(got, expected);
         assert_eq!(t.cells[0].output, "");
         assert_eq!(t.cells[1].output, "Out[2]: array([1, 2, 3])");
-        assert_eq!(
-            t.cells[2].output,
-            "RuntimeWarning: divide by zero encountered in log\nOut[3]: np.float64(-inf)"
-        );
-        assert_eq!(
-            t.cells[4].output,
-            "Out[5]: \narray([[1., 0.],\n       [0., 1.]])"
-        );
+        assert_eq!(t.cells[2].output, "RuntimeWarning: divide by zero encountered in log\nOut[3]: np.float64(-inf)");
+        assert_eq!(t.cells[4].output, "Out[5]: \narray([[1., 0.],\n       [0., 1.]])");
         assert_eq!(t.cells[5].source, "def f(x):\n    y = x + 1\n    return y");
         assert_eq!(t.cells[7].source, "for i in range(2):\n    print(i)");
         assert_eq!(t.cells[7].output, "0\n1");
@@ -541,13 +502,7 @@ In [11]: for i in range(2):
     #[test]
     fn output_keeps_internal_blank_lines() {
         let text = "In [1]: a\nOut[1]: \narray([[[0]],\n\n       [[1]]])\n\n\n\nIn [2]: b\n";
-        assert_cells(
-            text,
-            &[
-                (Some(1), "a", "Out[1]: \narray([[[0]],\n\n       [[1]]])"),
-                (Some(2), "b", ""),
-            ],
-        );
+        assert_cells(text, &[(Some(1), "a", "Out[1]: \narray([[[0]],\n\n       [[1]]])"), (Some(2), "b", "")]);
     }
 
     #[test]
@@ -576,20 +531,14 @@ Out[90]: 2
         assert_eq!(got[0].0, Some(88));
         assert!(got[0].2.starts_with("-----"));
         assert!(got[0].2.ends_with("NameError: name 'foo' is not defined"));
-        assert!(
-            got[0].2.contains("\n\nNameError"),
-            "internal blank line kept"
-        );
+        assert!(got[0].2.contains("\n\nNameError"), "internal blank line kept");
         assert!(got[1].2.ends_with("SyntaxError: invalid syntax"));
         assert_eq!(got[2], (Some(90), "2".into(), "Out[90]: 2".into()));
     }
 
     #[test]
     fn continuation_accepts_any_indentation() {
-        assert_cells(
-            "In [7]: if x:\n...:     y\n          ...: z\n",
-            &[(Some(7), "if x:\n    y\nz", "")],
-        );
+        assert_cells("In [7]: if x:\n...:     y\n          ...: z\n", &[(Some(7), "if x:\n    y\nz", "")]);
     }
 
     #[test]
@@ -615,11 +564,7 @@ More prose.
         let t = parse(text);
         assert_eq!(t.style, Some(PromptStyle::Doctest));
         assert_eq!(t.prelude(), "Some prose about the example.\n\n");
-        let got: Vec<(&str, &str)> = t
-            .cells
-            .iter()
-            .map(|c| (c.source.as_str(), c.output.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = t.cells.iter().map(|c| (c.source.as_str(), c.output.as_str())).collect();
         assert_eq!(
             got,
             [
@@ -669,10 +614,7 @@ More prose.
     #[test]
     fn invalid_header_is_an_error() {
         let err = parse_transcript("# npr: --display nope\nIn [1]: 1\n").unwrap_err();
-        assert!(
-            matches!(err, TranscriptError::Parse { line: 1, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, TranscriptError::Parse { line: 1, .. }), "{err}");
     }
 
     #[test]
@@ -683,10 +625,7 @@ More prose.
 
     #[track_caller]
     fn assert_blessed(text: &str, replacements: &[(usize, &str)], expected: &str) {
-        let replacements: Vec<(usize, String)> = replacements
-            .iter()
-            .map(|(i, s)| (*i, s.to_string()))
-            .collect();
+        let replacements: Vec<(usize, String)> = replacements.iter().map(|(i, s)| (*i, s.to_string())).collect();
         assert_eq!(parse(text).with_outputs(&replacements), expected);
     }
 
@@ -704,17 +643,9 @@ More prose.
             "In [1]: a = 1\noops\n\nIn [2]: a\nOut[2]: 1\n",
         );
         assert_blessed("In [2]: a", &[(0, "Out[2]: 1")], "In [2]: a\nOut[2]: 1");
-        assert_blessed(
-            "In [2]: a\nOut[2]: 0",
-            &[(0, "Out[2]: 1")],
-            "In [2]: a\nOut[2]: 1",
-        );
+        assert_blessed("In [2]: a\nOut[2]: 0", &[(0, "Out[2]: 1")], "In [2]: a\nOut[2]: 1");
         assert_blessed("In [2]: a\nOut[2]: 0\n", &[(0, "")], "In [2]: a\n");
-        assert_blessed(
-            "In [1]: a\r\nOut[1]: 0\r\n\r\n",
-            &[(0, "x\ny")],
-            "In [1]: a\r\nx\r\ny\r\n\r\n",
-        );
+        assert_blessed("In [1]: a\r\nOut[1]: 0\r\n\r\n", &[(0, "x\ny")], "In [1]: a\r\nx\r\ny\r\n\r\n");
         assert_blessed(
             "prose\n  >>> a\n  1\n\n  >>> b\n",
             &[(0, "x\n\ny"), (1, "2")],

@@ -92,9 +92,7 @@ fn generated_inputs_never_panic() {
         let _ = to_ipynb(&nb_cells_from_transcript(&transcript));
         let other = random_text(&mut rng, 12);
         for rtol in [None, Some(1e-9)] {
-            let opts = CompareOptions {
-                float_tolerance: rtol,
-            };
+            let opts = CompareOptions { float_tolerance: rtol };
             let _ = outputs_match(&text, &other, &opts, &other);
             let _ = outputs_match(&other, &text, &opts, "x  # shape-only");
         }
@@ -117,17 +115,10 @@ fn canonical_rendering_preserves_cells() {
         let rendered = original.render_canonical();
         let reparsed = parse_transcript(&rendered).expect("canonical text parses");
         let cells = |t: &Transcript| -> Vec<(String, String)> {
-            t.cells
-                .iter()
-                .map(|c| (c.source.clone(), c.output.clone()))
-                .collect()
+            t.cells.iter().map(|c| (c.source.clone(), c.output.clone())).collect()
         };
         assert_eq!(cells(&reparsed), cells(&original), "text {text:?}");
-        assert_eq!(
-            reparsed.render_canonical(),
-            rendered,
-            "not a fixed point: {text:?}"
-        );
+        assert_eq!(reparsed.render_canonical(), rendered, "not a fixed point: {text:?}");
     }
 }
 
@@ -181,11 +172,7 @@ fn blessed_transcripts_then_match() {
             again.is_ok(),
             "text {text:?}\nblessed {:?}\noutputs {:?}\n{}",
             report.blessed_text,
-            report
-                .mismatches
-                .iter()
-                .map(|m| &m.actual)
-                .collect::<Vec<_>>(),
+            report.mismatches.iter().map(|m| &m.actual).collect::<Vec<_>>(),
             render_report("case", &again)
         );
     }
@@ -220,26 +207,15 @@ Out[4]: np.float64(1.0)
         _ => String::new(),
     };
     let text = fs::read_to_string(&path).unwrap();
-    let report =
-        check_transcript_with(&text, &mut interpreter, &CompareOptions::default()).unwrap();
+    let report = check_transcript_with(&text, &mut interpreter, &CompareOptions::default()).unwrap();
     assert_eq!(report.mismatches.len(), 1);
     bless_write_with_ci(&path, &report.blessed_text, None).unwrap();
     let blessed = fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        blessed,
-        original.replace("np.float64(1.0)", "np.float64(1.5)")
-    );
-    let again =
-        check_transcript_with(&blessed, &mut interpreter, &CompareOptions::default()).unwrap();
+    assert_eq!(blessed, original.replace("np.float64(1.0)", "np.float64(1.5)"));
+    let again = check_transcript_with(&blessed, &mut interpreter, &CompareOptions::default()).unwrap();
     assert!(again.is_ok());
-    assert_eq!(
-        render_report("session.npr", &again),
-        "ok: session.npr (4 cells)\n"
-    );
-    let names: Vec<_> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    assert_eq!(render_report("session.npr", &again), "ok: session.npr (4 cells)\n");
+    let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["session.npr"]);
     fs::remove_dir_all(dir).unwrap();
 }

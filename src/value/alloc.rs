@@ -21,10 +21,7 @@ pub fn memory_cap() -> u64 {
     if cap != 0 {
         return cap;
     }
-    let detected = std::env::var("NPR_MAX_MEMORY")
-        .ok()
-        .and_then(|s| parse_size(&s))
-        .unwrap_or_else(available_memory);
+    let detected = std::env::var("NPR_MAX_MEMORY").ok().and_then(|s| parse_size(&s)).unwrap_or_else(available_memory);
     MEMORY_CAP.store(detected, Ordering::Relaxed);
     detected
 }
@@ -32,9 +29,7 @@ pub fn memory_cap() -> u64 {
 /// Parse `512M`, `2G`, `1.5GiB`, `1000000` into bytes.
 pub fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let num: f64 = num.parse().ok()?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -56,22 +51,15 @@ fn available_memory() -> u64 {
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("MemAvailable:"))
-                .and_then(|l| {
-                    l.split_whitespace()
-                        .nth(1)
-                        .and_then(|v| v.parse::<u64>().ok())
-                })
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
         })
         .map(|kib| kib * 1024)
         .unwrap_or(8 << 30);
-    let cgroup = [
-        "/sys/fs/cgroup/memory.max",
-        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
-    ]
-    .iter()
-    .filter_map(|p| std::fs::read_to_string(p).ok())
-    .filter_map(|s| s.trim().parse::<u64>().ok())
-    .min();
+    let cgroup = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|s| s.trim().parse::<u64>().ok())
+        .min();
     match cgroup {
         Some(c) => mem.min(c),
         None => mem,
@@ -128,14 +116,7 @@ fn format_sig3(v: f64) -> String {
 fn shape_text(shape: &[usize]) -> String {
     match shape.len() {
         1 => format!("({},)", shape[0]),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        _ => format!("({})", shape.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -174,8 +155,7 @@ pub fn check_alloc(shape: &[usize], dtype: DType) -> Result<usize, PyErr> {
 pub fn dims_from_i64(dims: &[i64]) -> Result<Vec<usize>, PyErr> {
     dims.iter()
         .map(|&d| {
-            usize::try_from(d)
-                .map_err(|_| PyErr::new(ExcType::ValueError, "negative dimensions are not allowed"))
+            usize::try_from(d).map_err(|_| PyErr::new(ExcType::ValueError, "negative dimensions are not allowed"))
         })
         .collect()
 }

@@ -60,10 +60,7 @@ fn apply_ops<S: RawData>(mut v: ArrayBase<S, IxDyn>, ops: &[ViewOp]) -> ArrayBas
 
 impl NdArray {
     pub fn new(data: ArrayData) -> NdArray {
-        NdArray {
-            base: Rc::new(RefCell::new(data)),
-            ops: Rc::new(Vec::new()),
-        }
+        NdArray { base: Rc::new(RefCell::new(data)), ops: Rc::new(Vec::new()) }
     }
 
     pub fn from_f64(a: ArrayD<f64>) -> NdArray {
@@ -139,10 +136,7 @@ impl NdArray {
     pub fn derive(&self, op: ViewOp) -> NdArray {
         let mut ops = (*self.ops).clone();
         ops.push(op);
-        NdArray {
-            base: Rc::clone(&self.base),
-            ops: Rc::new(ops),
-        }
+        NdArray { base: Rc::clone(&self.base), ops: Rc::new(ops) }
     }
 
     /// Is the current view C-contiguous (so `reshape` can be a view)?

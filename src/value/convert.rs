@@ -36,11 +36,7 @@ fn sequence_items(v: &Value) -> Vec<Value> {
 /// The values of `range(start, stop, step)`.
 pub fn range_items(start: i64, stop: i64, step: i64) -> Vec<Value> {
     range_len(start, stop, step)
-        .map(|n| {
-            (0..n)
-                .map(|i| Value::Int((start + i as i64 * step) as i128))
-                .collect()
-        })
+        .map(|n| (0..n).map(|i| Value::Int((start + i as i64 * step) as i128)).collect())
         .unwrap_or_default()
 }
 
@@ -49,17 +45,9 @@ pub fn range_len(start: i64, stop: i64, step: i64) -> Option<usize> {
     if step == 0 {
         return None;
     }
-    let span = if step > 0 {
-        stop as i128 - start as i128
-    } else {
-        start as i128 - stop as i128
-    };
+    let span = if step > 0 { stop as i128 - start as i128 } else { start as i128 - stop as i128 };
     let step = (step as i128).abs();
-    Some(if span <= 0 {
-        0
-    } else {
-        ((span + step - 1) / step) as usize
-    })
+    Some(if span <= 0 { 0 } else { ((span + step - 1) / step) as usize })
 }
 
 fn inhomogeneous(depth: usize, shape: &[usize]) -> PyErr {
@@ -118,9 +106,7 @@ fn check_shape(v: &Value, shape: &[usize], depth: usize) -> PyResult<()> {
             if items.len() != shape[depth] {
                 return Err(inhomogeneous(depth, shape));
             }
-            items
-                .iter()
-                .try_for_each(|item| check_shape(item, shape, depth + 1))
+            items.iter().try_for_each(|item| check_shape(item, shape, depth + 1))
         }
         _ => Err(inhomogeneous(depth, shape)),
     }
@@ -182,12 +168,8 @@ fn leaves_dtype(leaves: &[Leaf]) -> DType {
 fn leaf_i64(l: Leaf) -> PyResult<i64> {
     match l {
         Leaf::B(b) => Ok(b as i64),
-        Leaf::I(i) => i64::try_from(i).map_err(|_| {
-            PyErr::new(
-                ExcType::OverflowError,
-                format!("Python integer {i} out of bounds for int64"),
-            )
-        }),
+        Leaf::I(i) => i64::try_from(i)
+            .map_err(|_| PyErr::new(ExcType::OverflowError, format!("Python integer {i} out of bounds for int64"))),
         Leaf::F(f) => Ok(crate::ops::cast::float_to_i64(f)),
     }
 }
@@ -228,10 +210,7 @@ pub fn array_from_value(v: &Value, dtype: Option<DType>) -> PyResult<ArrayData> 
     }
     let dt = dtype.unwrap_or(inferred);
     if dtype.is_none() && inferred == DType::Int64 {
-        if let Some(Leaf::I(big)) = leaves
-            .iter()
-            .find(|l| matches!(l, Leaf::I(i) if i64::try_from(*i).is_err()))
-        {
+        if let Some(Leaf::I(big)) = leaves.iter().find(|l| matches!(l, Leaf::I(i) if i64::try_from(*i).is_err())) {
             return Err(PyErr::new(
                 ExcType::NotImplementedError,
                 format!("{big} does not fit in int64; NumPy would make a uint64 or object array, which npr does not support"),
@@ -242,17 +221,16 @@ pub fn array_from_value(v: &Value, dtype: Option<DType>) -> PyResult<ArrayData> 
     let dim = IxDyn(&shape);
     let err = |_| PyErr::new(ExcType::InternalError, "array construction: shape mismatch");
     Ok(match dt {
-        DType::Bool => ArrayData::Bool(
-            ArrayD::from_shape_vec(dim, leaves.into_iter().map(leaf_bool).collect())
-                .map_err(err)?,
-        ),
+        DType::Bool => {
+            ArrayData::Bool(ArrayD::from_shape_vec(dim, leaves.into_iter().map(leaf_bool).collect()).map_err(err)?)
+        }
         DType::Int64 => {
             let v: PyResult<Vec<i64>> = leaves.into_iter().map(leaf_i64).collect();
             ArrayData::Int(ArrayD::from_shape_vec(dim, v?).map_err(err)?)
         }
-        DType::Float64 => ArrayData::Float(
-            ArrayD::from_shape_vec(dim, leaves.into_iter().map(leaf_f64).collect()).map_err(err)?,
-        ),
+        DType::Float64 => {
+            ArrayData::Float(ArrayD::from_shape_vec(dim, leaves.into_iter().map(leaf_f64).collect()).map_err(err)?)
+        }
     })
 }
 
@@ -289,15 +267,8 @@ pub fn to_operand(v: &Value) -> PyResult<Operand> {
                 op
             }
         },
-        Value::List(_) | Value::Tuple(_) | Value::Range(..) => {
-            Operand::owned(array_from_value(v, None)?, false)
-        }
-        other => {
-            return Err(PyErr::type_err(format!(
-                "unsupported operand type for NumPy: '{}'",
-                other.type_name()
-            )))
-        }
+        Value::List(_) | Value::Tuple(_) | Value::Range(..) => Operand::owned(array_from_value(v, None)?, false),
+        other => return Err(PyErr::type_err(format!("unsupported operand type for NumPy: '{}'", other.type_name()))),
     })
 }
 
