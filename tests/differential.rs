@@ -33,6 +33,7 @@ fn differential_suite_matches_numpy() {
     files.sort();
     let (mut total, mut failing) = (0usize, BTreeSet::new());
     let mut details = Vec::new();
+    let mut all_details = Vec::new();
     for path in &files {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
         let text = std::fs::read_to_string(path).expect("readable transcript");
@@ -44,6 +45,7 @@ fn differential_suite_matches_numpy() {
             if !known.contains(&key) {
                 details.push(format!("{key}\n{}", m.diff));
             }
+            all_details.push(format!("{key}\n{}", m.diff));
             failing.insert(key);
         }
     }
@@ -64,7 +66,7 @@ fn differential_suite_matches_numpy() {
         return;
     }
     if let Ok(report_path) = std::env::var("NPR_DIFF_REPORT") {
-        std::fs::write(report_path, details.join("\n")).expect("write report");
+        std::fs::write(report_path, all_details.join("\n")).expect("write report");
     }
     let fixed: Vec<&String> = known.difference(&failing).collect();
     if !fixed.is_empty() {

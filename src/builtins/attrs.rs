@@ -130,14 +130,7 @@ fn module_attr(m: Module, name: &str) -> PyResult<Value> {
     if let Some(b) = lookup(Owner::Module(m), name) {
         return Ok(Value::Builtin(b));
     }
-    if m == Module::Math {
-        // math.log, math.exp, ... behave like np's on Python floats.
-        if let Some(b) = lookup(Owner::Module(Module::Numpy), name) {
-            if matches!(name, "log" | "exp" | "sqrt" | "sin" | "cos" | "tan" | "floor" | "ceil" | "log10" | "log2") {
-                return Ok(Value::Builtin(b));
-            }
-        }
-    }
+
     let _ = Scalar::Bool(false);
     Err(no_attr(&Value::Module(m), name, module_members(m)))
 }

@@ -3,6 +3,7 @@
 //! read this one table.
 
 pub mod attrs;
+pub mod math;
 pub mod numpy;
 pub mod python;
 pub mod random;
@@ -46,6 +47,7 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(numpy::MORE_FUNCTIONS.iter())
         .chain(random::FUNCTIONS.iter())
         .chain(python::OBJECT_METHODS.iter())
+        .chain(math::FUNCTIONS.iter())
 }
 
 /// Find a builtin by owner and name.
@@ -132,10 +134,24 @@ pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResu
             }
         }
     }
-    for (i, p) in params.iter().enumerate().take(required) {
-        if slots[i].is_none() {
-            return Err(PyErr::type_err(format!("{fname}() missing 1 required positional argument: '{p}'")));
-        }
+    let missing: Vec<String> = params
+        .iter()
+        .enumerate()
+        .take(required)
+        .filter(|(i, _)| slots[*i].is_none())
+        .map(|(_, p)| format!("'{p}'"))
+        .collect();
+    if !missing.is_empty() {
+        let list = match missing.len() {
+            1 => missing[0].clone(),
+            2 => format!("{} and {}", missing[0], missing[1]),
+            n => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
+        };
+        return Err(PyErr::type_err(format!(
+            "{fname}() missing {} required positional argument{}: {list}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        )));
     }
     Ok(slots)
 }

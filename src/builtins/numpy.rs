@@ -106,9 +106,8 @@ fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
         ))
     };
     match v {
-        Value::Tuple(_) | Value::List(_) => {
-            pyops::iterate(v)?.iter().map(|x| index_int(x).ok_or_else(|| bad(x))).collect()
-        }
+        Value::Tuple(_) | Value::List(_) => pyops::iterate(v)?.iter().map(int_of).collect(),
+        Value::Str(_) => Ok(vec![int_of(v)?]),
         other => Ok(vec![index_int(other).ok_or_else(|| bad(other))?]),
     }
 }
@@ -186,14 +185,25 @@ fn make_filled(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
         Some(v) => (v, dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64)),
         None => {
             let fv = req(&mut s, 1);
+            let dt = dtype_arg(opt(&mut s, 2))?;
+            if matches!(fv, Value::List(_) | Value::Tuple(_) | Value::Array(_)) {
+                // An array fill value is broadcast into the new shape.
+                let src = NdArray::new(array_from_value(&fv, dt)?);
+                let out = NdArray::new(filled(&shape, dt.unwrap_or(src.dtype()), 0.0)?);
+                crate::ops::index::assign_into(&out, &crate::ops::ufunc::Operand::from_array(&src))?;
+                return Ok(Value::Array(out));
+            }
             let inferred = match &fv {
                 Value::Bool(_) | Value::Scalar(Scalar::Bool(_)) => DType::Bool,
                 Value::Int(_) | Value::Scalar(Scalar::Int(_)) => DType::Int64,
                 _ => DType::Float64,
             };
-            (float_of(&fv)?, dtype_arg(opt(&mut s, 2))?.unwrap_or(inferred))
+            (float_of(&fv)?, dt.unwrap_or(inferred))
         }
     };
+    if dt == DType::Int64 && crate::ops::cast::float_cast_invalid(value) {
+        crate::interp::warnings::warn_runtime("invalid value encountered in cast");
+    }
     Ok(array_value(filled(&shape, dt, value)?))
 }
 
@@ -215,6 +225,9 @@ fn like(name: &str, args: Args, fill: Option<f64>) -> PyResult<Value> {
         Some(v) => (v, dtype_arg(opt(&mut s, 1))?.unwrap_or(a.dtype())),
         None => (float_of(&req(&mut s, 1))?, dtype_arg(opt(&mut s, 2))?.unwrap_or(a.dtype())),
     };
+    if dt == DType::Int64 && crate::ops::cast::float_cast_invalid(value) {
+        crate::interp::warnings::warn_runtime("invalid value encountered in cast");
+    }
     Ok(array_value(filled(&a.shape(), dt, value)?))
 }
 
@@ -257,9 +270,18 @@ fn np_identity(i: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("arange", args, &["start", "stop", "step", "dtype"], 1)?;
-    let a = req(&mut s, 0);
-    let b = opt(&mut s, 1);
+    if args.positional.len() > 4 {
+        return Err(PyErr::type_err(format!(
+            "arange() takes from 0 to 4 positional arguments but {} were given",
+            args.positional.len()
+        )));
+    }
+    let mut s = bind("arange", args, &["start", "stop", "step", "dtype"], 0)?;
+    let (a, b) = match (opt(&mut s, 0), opt(&mut s, 1)) {
+        (Some(a), b) => (a, b),
+        (None, Some(stop)) => (Value::Int(0), Some(stop)),
+        (None, None) => return Err(PyErr::type_err("arange() requires stop to be specified.")),
+    };
     let step = opt(&mut s, 2);
     let dt_arg = dtype_arg(opt(&mut s, 3))?;
     let (start, stop) = match b {
@@ -274,6 +296,11 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
             return Err(PyErr::new(ExcType::ZeroDivisionError, "division by zero"));
         }
         let n = crate::value::convert::range_len(s0, s1, st).unwrap_or(0);
+        if dt_arg == Some(DType::Bool) && n > 2 {
+            return Err(PyErr::type_err(
+                "arange() is only supported for booleans when the result has at most length 2.",
+            ));
+        }
         check_alloc(&[n], DType::Int64)?;
         let v: Vec<i64> = (0..n as i64).map(|i| s0 + i * st).collect();
         let data = ArrayData::Int(ArrayD::from_shape_vec(IxDyn(&[n]), v).map_err(|e| PyErr::value(e.to_string()))?);
@@ -284,11 +311,14 @@ fn np_arange(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
     let (s0, s1, st) = (float_of(&start)?, float_of(&stop)?, float_of(&step)?);
     if st == 0.0 {
-        return Err(PyErr::new(ExcType::ZeroDivisionError, "division by zero"));
+        return Err(PyErr::new(ExcType::ZeroDivisionError, "float division by zero"));
     }
     let len = ((s1 - s0) / st).ceil();
     if len.is_nan() {
         return Err(PyErr::value("arange: cannot compute length"));
+    }
+    if len >= 9.2e18 {
+        return Err(PyErr::value("Maximum allowed size exceeded"));
     }
     let n = if len > 0.0 { len as usize } else { 0 };
     check_alloc(&[n], DType::Float64)?;

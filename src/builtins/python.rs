@@ -211,7 +211,7 @@ fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<V
         many => many.to_vec(),
     };
     if items.is_empty() {
-        return default.ok_or_else(|| PyErr::value(format!("{name}() iterable argument is empty")));
+        return default.ok_or_else(|| PyErr::value(format!("{name}() arg is an empty sequence")));
     }
     let mut best = items[0].clone();
     let mut best_key = match &key {

@@ -211,10 +211,7 @@ fn r_choice(i: &mut Interp, args: Args) -> PyResult<Value> {
         }
     };
     match shape {
-        None => Ok(match picked.into_iter().next().unwrap_or(Value::None) {
-            Value::Int(k) => Value::Scalar(crate::value::Scalar::Int(k as i64)),
-            other => other,
-        }),
+        None => Ok(picked.into_iter().next().unwrap_or(Value::None)),
         Some(shape) => {
             let data = crate::value::convert::array_from_value(&Value::list(picked), None)?;
             let dt = pool.as_ref().map(|p| p.dtype()).unwrap_or(DType::Int64);

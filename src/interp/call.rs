@@ -36,6 +36,7 @@ impl Interp<'_> {
         let saved_locals = self.locals.replace(frame);
         let saved_closure = std::mem::replace(&mut self.closure, func.closure.clone());
         let saved_globals = std::mem::take(&mut self.global_names);
+        let saved_nonlocals = std::mem::take(&mut self.nonlocal_names);
         self.call_depth += 1;
         let result = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || match &func.body {
             FunctionBody::Block(body) => self.exec_block(body).map(|flow| match flow {
@@ -48,6 +49,7 @@ impl Interp<'_> {
         self.locals = saved_locals;
         self.closure = saved_closure;
         self.global_names = saved_globals;
+        self.nonlocal_names = saved_nonlocals;
         // Spans inside the body belong to the cell that defined it: drop them,
         // the caller attaches the call's span.
         result.map_err(|mut e| {

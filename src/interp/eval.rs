@@ -20,6 +20,8 @@ pub struct Interp<'s> {
     pub closure: Option<Frame>,
     /// Names declared `global` in the running function.
     pub global_names: Vec<String>,
+    /// Names declared `nonlocal` in the running function.
+    pub nonlocal_names: Vec<String>,
     /// Depth of user function calls (Python's recursion limit).
     pub call_depth: usize,
 }
@@ -44,13 +46,21 @@ impl Args {
 
 impl<'s> Interp<'s> {
     pub fn new(session: &'s mut Session, src: &'s str) -> Interp<'s> {
-        Interp { session, src, locals: None, closure: None, global_names: Vec::new(), call_depth: 0 }
+        Interp {
+            session,
+            src,
+            locals: None,
+            closure: None,
+            global_names: Vec::new(),
+            nonlocal_names: Vec::new(),
+            call_depth: 0,
+        }
     }
 
     /// Look a name up: locals, enclosing scope, globals, then builtins.
     pub fn lookup(&self, name: &str) -> PyResult<Value> {
         if let Some(locals) = &self.locals {
-            if !self.global_names.iter().any(|g| g == name) {
+            if !self.global_names.iter().any(|g| g == name) && !self.nonlocal_names.iter().any(|g| g == name) {
                 if let Some(v) = locals.borrow().get(name) {
                     return Ok(v.clone());
                 }
@@ -85,6 +95,12 @@ impl<'s> Interp<'s> {
 
     /// Bind a name in the current scope.
     pub fn assign_name(&mut self, name: &str, v: Value) {
+        if let Some(c) = &self.closure {
+            if self.nonlocal_names.iter().any(|n| n == name) {
+                c.borrow_mut().insert(name.to_string(), v);
+                return;
+            }
+        }
         match &self.locals {
             Some(l) if !self.global_names.iter().any(|g| g == name) => {
                 l.borrow_mut().insert(name.to_string(), v);

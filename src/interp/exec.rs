@@ -183,6 +183,12 @@ impl Interp<'_> {
             StmtKind::Global(names) => {
                 self.global_names.extend(names.iter().cloned());
             }
+            StmtKind::Nonlocal(names) => {
+                self.nonlocal_names.extend(names.iter().cloned());
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                return self.exec_try(body, handlers, orelse, finalbody);
+            }
             StmtKind::Raise(e) => {
                 let Some(e) = e else {
                     return Err(PyErr::new(ExcType::RuntimeError, "No active exception to reraise"));
@@ -195,6 +201,55 @@ impl Interp<'_> {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    fn exec_try(
+        &mut self,
+        body: &[Stmt],
+        handlers: &[crate::syntax::ast::ExceptHandler],
+        orelse: &[Stmt],
+        finalbody: &[Stmt],
+    ) -> PyResult<Flow> {
+        let result = match self.exec_block(body) {
+            Ok(Flow::Normal) => self.exec_block(orelse),
+            Ok(flow) => Ok(flow),
+            Err(err) if err.exc == ExcType::InternalError => Err(err),
+            Err(err) => self.handle_exception(err, handlers),
+        };
+        if finalbody.is_empty() {
+            return result;
+        }
+        match self.exec_block(finalbody)? {
+            Flow::Normal => result,
+            other => Ok(other),
+        }
+    }
+
+    /// Run the first `except` clause that matches `err`, or re-raise it.
+    fn handle_exception(&mut self, err: PyErr, handlers: &[crate::syntax::ast::ExceptHandler]) -> PyResult<Flow> {
+        for h in handlers {
+            let matches = match &h.typ {
+                None => true,
+                Some(e) => {
+                    let t = self.eval(e)?;
+                    let classes = match &t {
+                        Value::Tuple(items) => items.as_ref().clone(),
+                        other => vec![other.clone()],
+                    };
+                    classes.iter().any(|c| match c {
+                        Value::Type(crate::value::TypeObj::Exception(x)) => err.exc.is_subclass_of(*x),
+                        _ => false,
+                    })
+                }
+            };
+            if matches {
+                if let Some(n) = &h.name {
+                    self.assign_name(n, Value::Exception(err.exc, err.message.as_str().into()));
+                }
+                return self.exec_block(&h.body);
+            }
+        }
+        Err(err)
     }
 
     /// Current value of an augmented-assignment target.

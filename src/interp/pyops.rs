@@ -133,7 +133,17 @@ fn numpy_operator(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
         return crate::ops::linalg::matmul_values(l, r);
     }
     if matches!(l, Value::Str(_) | Value::None) || matches!(r, Value::Str(_) | Value::None) {
-        return Err(unsupported(op.symbol(), l, r));
+        // NumPy tries the operation element by element, so the error names the element type.
+        let elem = |v: &Value| match v {
+            Value::Array(a) => Value::Scalar(match a.dtype() {
+                crate::value::DType::Float64 => Scalar::Float(0.0),
+                crate::value::DType::Int64 => Scalar::Int(0),
+                crate::value::DType::Bool => Scalar::Bool(false),
+            }),
+            other => other.clone(),
+        };
+        let py = |v: Value| crate::builtins::numpy::to_python(&v);
+        return Err(unsupported(op.symbol(), &py(elem(l)), &py(elem(r))));
     }
     // NumPy's fast paths for `array ** python_scalar`.
     if op == BinOp::Pow {

@@ -340,8 +340,25 @@ pub enum StmtKind {
     },
     Del(Vec<Target>),
     Global(Vec<String>),
+    Nonlocal(Vec<String>),
+    /// `try: ... except E as e: ... else: ... finally: ...`
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<ExceptHandler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
     /// `raise` / `raise Exc(...)`
     Raise(Option<Expr>),
+}
+
+/// One `except [type [as name]]:` clause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExceptHandler {
+    pub typ: Option<Expr>,
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2352,7 +2352,9 @@ fn statement<'a>(i: Toks<'a>) -> PResult<'a, Vec<Stmt>> {
                 "if" => single(if_stmt(i)),
                 "for" => single(for_stmt(i)),
                 "while" => single(while_stmt(i)),
-                word @ ("class" | "with" | "try" | "async" | "nonlocal") => {
+                "try" => single(try_stmt(i)),
+                "nonlocal" => nonlocal_stmt(i),
+                word @ ("class" | "with" | "async") => {
                     fail(unsupported(&format!("'{word}' statements are"), t.span.start))
                 }
                 _ => simple_stmts(i),
@@ -2683,6 +2685,55 @@ fn for_stmt(i: Toks) -> PResult<Stmt> {
     Ok((i, Stmt { kind, span: span(&start, &i) }))
 }
 
+fn nonlocal_stmt(i: Toks) -> PResult<Vec<Stmt>> {
+    let start = i;
+    let (i, names) = separated_list1(op(","), cut(name)).parse(i.next())?;
+    let (i, _) = cut(newline).parse(i)?;
+    let kind = StmtKind::Nonlocal(names.into_iter().map(|(n, _)| n).collect());
+    Ok((i, vec![Stmt { kind, span: span(&start, &i) }]))
+}
+
+/// `try:` with `except [E [as n]]:` clauses, `else:` and `finally:`.
+fn try_stmt(i: Toks) -> PResult<Stmt> {
+    let start = i;
+    let (i, _) = colon(i.next(), true)?;
+    let (mut i, body) = block(i, "'try' statement", start.offset())?;
+    let mut handlers = Vec::new();
+    while i.at_kw("except") {
+        let h_start = i;
+        let mut j = i.next();
+        let mut typ = None;
+        let mut hname = None;
+        if !j.at_op(":") {
+            let (k, t) = cut(expression).parse(j)?;
+            typ = Some(t);
+            j = k;
+            if j.at_kw("as") {
+                let (k, (n, _)) = cut(name).parse(j.next())?;
+                hname = Some(n);
+                j = k;
+            }
+        }
+        let (j, _) = colon(j, true)?;
+        let (j, hbody) = block(j, "'except' statement", h_start.offset())?;
+        handlers.push(ExceptHandler { typ, name: hname, body: hbody, span: span(&h_start, &j) });
+        i = j;
+    }
+    let (i, orelse) = else_block(i)?;
+    let (i, finalbody) = if i.at_kw("finally") {
+        let header = i.offset();
+        let (j, _) = colon(i.next(), true)?;
+        block(j, "'finally' statement", header)?
+    } else {
+        (i, Vec::new())
+    };
+    if handlers.is_empty() && finalbody.is_empty() {
+        return fail(syntax("expected 'except' or 'finally' block", i.offset()));
+    }
+    let kind = StmtKind::Try { body, handlers, orelse, finalbody };
+    Ok((i, Stmt { kind, span: span(&start, &i) }))
+}
+
 fn while_stmt(i: Toks) -> PResult<Stmt> {
     let start = i;
     let (i, test) = cut(expression).parse(i.next())?;
@@ -2751,6 +2802,17 @@ fn check_placement(stmts: &[Stmt], in_function: bool, in_loop: bool) -> Result<(
             StmtKind::For { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
                 check_placement(body, in_function, true)?;
                 check_placement(orelse, in_function, in_loop)?;
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                check_placement(body, in_function, in_loop)?;
+                for h in handlers {
+                    check_placement(&h.body, in_function, in_loop)?;
+                }
+                check_placement(orelse, in_function, in_loop)?;
+                check_placement(finalbody, in_function, in_loop)?;
+            }
+            StmtKind::Nonlocal(_) if !in_function => {
+                return Err(syntax("nonlocal declaration not allowed at module level", at));
             }
             _ => {}
         }
@@ -2843,6 +2905,17 @@ pub fn stmt_sexpr(s: &Stmt) -> String {
         StmtKind::Assert { test, msg } => list("assert", std::iter::once(sexpr(test)).chain(msg.iter().map(sexpr))),
         StmtKind::Del(targets) => list("del", targets.iter().map(target_sexpr)),
         StmtKind::Global(names) => list("global", names.iter().cloned()),
+        StmtKind::Nonlocal(names) => list("nonlocal", names.iter().cloned()),
+        StmtKind::Try { body, handlers, orelse, finalbody } => {
+            let mut parts: Vec<String> = vec![list("body", body.iter().map(stmt_sexpr))];
+            for h in handlers {
+                let head = h.typ.as_ref().map(sexpr).into_iter().chain(h.name.clone());
+                parts.push(list("except", head.chain(h.body.iter().map(stmt_sexpr))));
+            }
+            parts.push(list("else", orelse.iter().map(stmt_sexpr)));
+            parts.push(list("finally", finalbody.iter().map(stmt_sexpr)));
+            list("try", parts.into_iter())
+        }
         StmtKind::Raise(value) => list("raise", value.iter().map(sexpr)),
     }
 }
@@ -3691,7 +3764,6 @@ mod tests {
         fails("b'x'", "SyntaxError: bytes literals are not supported", 0);
         fails("class A: pass", "SyntaxError: 'class' statements are not supported", 0);
         fails("with a: pass", "SyntaxError: 'with' statements are not supported", 0);
-        fails("try:\n  pass", "SyntaxError: 'try' statements are not supported", 0);
         fails("@dec\ndef f(): pass", "SyntaxError: decorators are not supported", 0);
         fails("x = yield", "SyntaxError: 'yield' is not supported", 4);
         fails("{1 for x in y}", "SyntaxError: set comprehensions are not supported", 1);
