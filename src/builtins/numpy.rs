@@ -849,7 +849,14 @@ pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
     if req.iter().any(|&d| d < -1) {
         return Err(PyErr::value("negative dimensions not allowed"));
     }
-    let known: usize = req.iter().filter(|&&d| d != -1).map(|&d| d as usize).product();
+    let known: Option<usize> =
+        req.iter().filter(|&&d| d != -1).try_fold(1usize, |acc, &d| acc.checked_mul(d as usize));
+    let Some(known) = known else {
+        return Err(PyErr::value(format!(
+            "cannot reshape array of size {size} into shape {}",
+            requested_shape_text(req)
+        )));
+    };
     let err = || PyErr::value(format!("cannot reshape array of size {size} into shape {}", requested_shape_text(req)));
     let shape: Vec<usize> = if unknown == 1 {
         if known == 0 || !size.is_multiple_of(known) {
@@ -2026,6 +2033,7 @@ fn np_repeat(_: &mut Interp, args: Args) -> PyResult<Value> {
         Some(v) => (a.clone(), normalize_axes(Some(&[int_of(&v)?]), a.ndim())?[0]),
     };
     let n = src.shape()[ax];
+    check_alloc(&[n, reps as usize], DType::Int64)?;
     let idx: Vec<i64> = (0..n as i64).flat_map(|i| std::iter::repeat_n(i, reps as usize)).collect();
     let idx = Value::Array(NdArray::from_i64(
         ArrayD::from_shape_vec(IxDyn(&[idx.len()]), idx).map_err(|e| PyErr::value(e.to_string()))?,
@@ -2046,6 +2054,8 @@ fn np_tile(_: &mut Interp, args: Args) -> PyResult<Value> {
     shape.extend(a.shape());
     let mut r = vec![1usize; nd - reps.len()];
     r.extend(reps);
+    let final_shape: Vec<usize> = shape.iter().zip(&r).map(|(&s, &k)| s.saturating_mul(k)).collect();
+    check_alloc(&final_shape, a.dtype())?;
     let mut out = linalg::reshape_data(a.to_data(), &shape)?;
     for ax in 0..nd {
         let parts: Vec<NdArray> = (0..r[ax]).map(|_| NdArray::new(out.clone())).collect();

@@ -198,7 +198,10 @@ fn r_choice(i: &mut Interp, args: Args) -> PyResult<Value> {
             Some(crate::ops::cast::as_f64(&arr.to_data().view()).iter().copied().collect::<Vec<f64>>())
         }
     };
-    let count = shape.as_ref().map(|s| s.iter().product()).unwrap_or(1);
+    let count = match &shape {
+        Some(s) => check_alloc(s, DType::Int64)?,
+        None => 1,
+    };
     let idx = i.session.rng().choice(n, count, replace, p.as_deref()).map_err(PyErr::value)?;
     let picked: Vec<Value> = match &pool {
         None => idx.iter().map(|&k| Value::Int(k as i128)).collect(),

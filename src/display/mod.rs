@@ -149,7 +149,10 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Builtin(b) => format!("<function {}>", b.signature.split('(').next().unwrap_or(b.name)),
         Value::Method(recv, b) => format!("<built-in method {} of {} object>", b.name, recv.type_name()),
         Value::Exception(e, m) => format!("{}({})", e.name(), str_repr(m)),
-        Value::Opaque(o) => format!("<{o:?}>"),
+        Value::Opaque(o) => match &**o {
+            crate::value::Opaque::NpzFile(z) => z.repr(),
+            other => format!("<{other:?}>"),
+        },
     }
 }
 
@@ -325,7 +328,7 @@ pub fn render_error(err: &PyErr, src: &str, prompt_width: usize, with_hints: boo
 
 /// `^^^^` under `span` of a one-line source, indented past the prompt.
 fn caret_line(src: &str, span: crate::syntax::Span, prompt_width: usize) -> Option<String> {
-    if src.contains('\n') || span.start > src.len() {
+    if src.contains('\n') || span.start > src.len() || src.len() > 500 {
         return None;
     }
     let start = src.get(..span.start)?.chars().count();

@@ -26,6 +26,9 @@ pub enum ExcType {
     KeyboardInterrupt,
     FileNotFoundError,
     OSError,
+    EOFError,
+    /// `zipfile.BadZipFile` (a damaged `.npz`).
+    BadZipFile,
     SyntaxError,
     IndentationError,
     ModuleNotFoundError,
@@ -60,6 +63,8 @@ impl ExcType {
             ExcType::KeyboardInterrupt => "KeyboardInterrupt",
             ExcType::FileNotFoundError => "FileNotFoundError",
             ExcType::OSError => "OSError",
+            ExcType::EOFError => "EOFError",
+            ExcType::BadZipFile => "BadZipFile",
             ExcType::SyntaxError => "SyntaxError",
             ExcType::IndentationError => "IndentationError",
             ExcType::ModuleNotFoundError => "ModuleNotFoundError",
@@ -93,6 +98,7 @@ impl ExcType {
             "KeyboardInterrupt" => KeyboardInterrupt,
             "FileNotFoundError" => FileNotFoundError,
             "OSError" => OSError,
+            "EOFError" => EOFError,
             "Exception" => Exception,
             _ => return None,
         })

@@ -133,7 +133,15 @@ impl Interp<'_> {
             }
             StmtKind::For { target, iter, body, orelse } => {
                 let it = self.eval(iter)?;
-                for item in pyops::iterate(&it)? {
+                let items: Box<dyn Iterator<Item = Value>> = match it {
+                    // Ranges are walked lazily: `for i in range(10**12): break` is fine.
+                    Value::Range(a, b, c) => {
+                        let n = crate::value::convert::range_len(a, b, c).unwrap_or(0) as i64;
+                        Box::new((0..n).map(move |k| Value::Int((a + k * c) as i128)))
+                    }
+                    other => Box::new(pyops::iterate(&other)?.into_iter()),
+                };
+                for item in items {
                     super::interrupt::check()?;
                     self.assign_target(target, item)?;
                     match self.exec_block(body)? {

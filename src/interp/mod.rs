@@ -22,6 +22,17 @@ use crate::value::{Module, Value};
 use error::{ExcType, PyErr};
 pub use warnings::Event;
 
+thread_local! {
+    static INJECT_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Test hook: make the next cell run on this thread panic inside
+/// evaluation, to prove that a panic becomes an error and the session lives.
+#[doc(hidden)]
+pub fn inject_panic_on_next_cell() {
+    INJECT_PANIC.with(|p| p.set(true));
+}
+
 /// Python's default recursion limit.
 pub const RECURSION_LIMIT: usize = 1000;
 
@@ -55,6 +66,47 @@ pub struct Session {
     pub float_precision: Option<usize>,
     /// How results are rendered (`%display` changes it).
     pub render: RenderOptions,
+    /// IPython's `In` list and `Out` dict, also bound in `globals`.
+    history_values: HistoryValues,
+}
+
+/// The `In` list and `Out` dict the session keeps up to date (shared
+/// handles: rebinding the names does not stop the history, as in IPython).
+struct HistoryValues {
+    inputs: Rc<RefCell<Vec<Value>>>,
+    outputs: Rc<RefCell<crate::value::Dict>>,
+}
+
+impl HistoryValues {
+    fn new() -> HistoryValues {
+        HistoryValues {
+            inputs: Rc::new(RefCell::new(vec![Value::str("")])),
+            outputs: Rc::new(RefCell::new(crate::value::Dict::default())),
+        }
+    }
+
+    fn bind(&self, globals: &mut BTreeMap<String, Value>) {
+        globals.insert("In".into(), Value::List(Rc::clone(&self.inputs)));
+        globals.insert("Out".into(), Value::Dict(Rc::clone(&self.outputs)));
+    }
+
+    /// Does `v` hold the `Out` dict (storing it there would make a cycle)?
+    fn reaches_outputs(&self, v: &Value, depth: usize) -> bool {
+        if depth > 20 {
+            return true;
+        }
+        match v {
+            Value::Dict(d) => {
+                Rc::ptr_eq(d, &self.outputs)
+                    || d.borrow().entries.iter().any(|(k, x)| {
+                        self.reaches_outputs(k, depth + 1) || self.reaches_outputs(x, depth + 1)
+                    })
+            }
+            Value::List(l) | Value::Set(l) => l.borrow().iter().any(|x| self.reaches_outputs(x, depth + 1)),
+            Value::Tuple(t) => t.iter().any(|x| self.reaches_outputs(x, depth + 1)),
+            _ => false,
+        }
+    }
 }
 
 impl Default for Session {
@@ -67,6 +119,8 @@ impl Session {
     pub fn new() -> Session {
         let mut globals = BTreeMap::new();
         globals.insert("np".to_string(), Value::Module(Module::Numpy));
+        let history_values = HistoryValues::new();
+        history_values.bind(&mut globals);
         Session {
             globals,
             print_options: PrintOptions::default(),
@@ -76,7 +130,36 @@ impl Session {
             outputs: BTreeMap::new(),
             float_precision: None,
             render: RenderOptions::default(),
+            history_values,
         }
+    }
+
+    /// `%reset -f`: delete the user's variables and the output history
+    /// (`_`, `_N`, `Out`); the input history (`In`) stays, as in IPython.
+    pub fn reset_namespace(&mut self) {
+        self.globals = Session::new().globals;
+        self.outputs.clear();
+        self.history_values.outputs.borrow_mut().entries.clear();
+        self.history_values.bind(&mut self.globals);
+    }
+
+    /// IPython's input variables: `In[n]`, `_in`, and `_i`, `_ii`, `_iii`
+    /// for the three cells before this one.
+    fn record_input(&mut self, number: usize, src: &str) {
+        let text = Value::str(src);
+        {
+            let mut list = self.history_values.inputs.borrow_mut();
+            while list.len() < number {
+                list.push(Value::str(""));
+            }
+            list.truncate(number);
+            list.push(text.clone());
+        }
+        for (name, back) in [("_i", 1), ("_ii", 2), ("_iii", 3)] {
+            let prev = number.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| s.as_str());
+            self.globals.insert(name.into(), Value::str(prev));
+        }
+        self.globals.insert(format!("_i{number}"), text);
     }
 
     /// The global `np.random` state, seeded from the OS on first use.
@@ -94,6 +177,7 @@ impl Session {
         let number = self.execution_count;
         self.execution_count += 1;
         self.inputs.insert(number, src.to_string());
+        self.record_input(number, src);
         warnings::drain();
         interrupt::clear();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.execute(src)));
@@ -119,6 +203,9 @@ impl Session {
 
     fn record_output(&mut self, number: usize, v: Value) {
         self.outputs.insert(number, v.clone());
+        if !self.history_values.reaches_outputs(&v, 0) {
+            self.history_values.outputs.borrow_mut().entries.push((Value::Int(number as i128), v.clone()));
+        }
         let prev1 = self.globals.get("_").cloned();
         let prev2 = self.globals.get("__").cloned();
         if let Some(p) = prev2 {
@@ -132,6 +219,9 @@ impl Session {
     }
 
     fn execute(&mut self, src: &str) -> Result<Option<Value>, PyErr> {
+        if INJECT_PANIC.with(|p| p.replace(false)) {
+            panic!("panic injected by a test");
+        }
         let trimmed = src.trim();
         if trimmed.starts_with('%') {
             return crate::magic::run_magic(self, trimmed);

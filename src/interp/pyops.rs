@@ -338,7 +338,10 @@ fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
         (BinOp::Mul, seq, n) | (BinOp::Mul, n, seq) if repeat_count(n).is_some() => {
             let k = repeat_count(n).unwrap_or(0);
             match seq {
-                Value::Str(s) => Ok(Value::str(s.repeat(k))),
+                Value::Str(s) => {
+                    check_repeat(s.len() / 64 + 1, k)?;
+                    Ok(Value::str(s.repeat(k)))
+                }
                 Value::List(items) => {
                     let items = items.borrow();
                     check_repeat(items.len(), k)?;
@@ -378,10 +381,7 @@ fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
 }
 
 fn check_repeat(len: usize, k: usize) -> PyResult<()> {
-    if len.checked_mul(k).is_none_or(|n| n > 100_000_000) {
-        return Err(PyErr::new(ExcType::MemoryError, ""));
-    }
-    Ok(())
+    crate::value::alloc::check_items(len.checked_mul(k).unwrap_or(usize::MAX))
 }
 
 /// `x op= y`: arrays are updated in place (so views and aliases see it).
@@ -696,7 +696,10 @@ pub fn iterate(v: &Value) -> PyResult<Vec<Value>> {
         Value::Tuple(t) => t.as_ref().clone(),
         Value::Set(s) => s.borrow().clone(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
-        Value::Range(a, b, c) => range_items(*a, *b, *c),
+        Value::Range(a, b, c) => {
+            crate::value::alloc::check_items(crate::value::convert::range_len(*a, *b, *c).unwrap_or(0))?;
+            range_items(*a, *b, *c)
+        }
         Value::Dict(d) => d.borrow().entries.iter().map(|(k, _)| k.clone()).collect(),
         Value::Array(a) => {
             let shape = a.shape();
@@ -803,6 +806,10 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             Value::Tuple(t) if t.is_empty() => Ok(v.clone()),
             Value::Ellipsis => Ok(Value::Array(crate::builtins::numpy::scalar_to_array(v))),
             _ => Err(PyErr::index("invalid index to scalar variable.")),
+        },
+        Value::Opaque(o) if matches!(**o, crate::value::Opaque::NpzFile(_)) => match &**o {
+            crate::value::Opaque::NpzFile(z) => z.get(idx),
+            _ => Err(PyErr::type_err("object is not subscriptable")),
         },
         other => Err(PyErr::type_err(format!("'{}' object is not subscriptable", other.type_name()))),
     }

@@ -229,6 +229,7 @@ pub fn set(a: &NdArray, idx: &Value, value: &Value) -> PyResult<()> {
         return assign_into(&view, &src);
     }
     let plan = AdvancedPlan::new(a, items)?;
+    check_alloc(&plan.result_shape, a.dtype())?;
     let values = broadcast_values(&src, &plan.result_shape, a.dtype())?;
     plan.view.with_view_mut(|v| plan.scatter(v, &values))
 }

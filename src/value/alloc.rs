@@ -151,6 +151,15 @@ pub fn check_alloc(shape: &[usize], dtype: DType) -> Result<usize, PyErr> {
     Ok(count)
 }
 
+/// Check that `n` Python objects (lists, strings, ranges turned into
+/// lists) fit under the memory cap; about 64 bytes are counted per item.
+pub fn check_items(n: usize) -> Result<(), PyErr> {
+    match n.checked_mul(64) {
+        Some(bytes) if (bytes as u64) <= memory_cap() => Ok(()),
+        _ => Err(PyErr::new(ExcType::MemoryError, "")),
+    }
+}
+
 /// Convert user-given dimensions (which may be negative) into a shape.
 pub fn dims_from_i64(dims: &[i64]) -> Result<Vec<usize>, PyErr> {
     dims.iter()

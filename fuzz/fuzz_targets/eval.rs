@@ -1,0 +1,47 @@
+//! Fuzz evaluation under resource limits: a 64 MiB array cap and a
+//! watchdog that interrupts any cell running longer than 200 ms. Every
+//! input must end in a value or a Python-style error; an `InternalError`
+//! (a caught panic) is a bug and aborts the run.
+#![no_main]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use libfuzzer_sys::fuzz_target;
+
+static START: Once = Once::new();
+static CELL_STARTED_MS: AtomicU64 = AtomicU64::new(0);
+
+fn now_ms(origin: Instant) -> u64 {
+    origin.elapsed().as_millis() as u64 + 1
+}
+
+fn setup() -> Instant {
+    let origin = Instant::now();
+    START.call_once(|| {
+        npr::value::alloc::set_memory_cap(64 << 20);
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(20));
+            let started = CELL_STARTED_MS.load(Ordering::SeqCst);
+            if started != 0 && now_ms(origin).saturating_sub(started) > 200 {
+                npr::interp::interrupt::request();
+            }
+        });
+    });
+    origin
+}
+
+fuzz_target!(|data: &[u8]| {
+    let origin = setup();
+    let Ok(src) = std::str::from_utf8(data) else { return };
+    let mut session = npr::Session::new();
+    for cell in npr::syntax::cells::split_cells(src).into_iter().take(16) {
+        CELL_STARTED_MS.store(now_ms(origin), Ordering::SeqCst);
+        let out = session.run_cell(&cell.text);
+        CELL_STARTED_MS.store(0, Ordering::SeqCst);
+        if let Some(e) = &out.error {
+            assert!(e.exc != npr::interp::error::ExcType::InternalError, "{}\n{}", cell.text, e.line());
+        }
+    }
+});
