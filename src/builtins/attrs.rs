@@ -105,6 +105,12 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
             Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
             None => Err(no_attr(v, name, super::python::OBJECT_METHODS.iter().map(|b| b.name).collect())),
         },
+        Value::Opaque(o) => match &**o {
+            crate::value::Opaque::NpzFile(z) => z.attr(v, name).ok_or_else(|| {
+                PyErr::new(ExcType::AttributeError, format!("'NpzFile' object has no attribute '{name}'"))
+            }),
+            _ => Err(no_attr(v, name, Vec::new())),
+        },
         other => Err(no_attr(other, name, Vec::new())),
     }
 }

@@ -3,6 +3,7 @@
 //! read this one table.
 
 pub mod attrs;
+pub mod io;
 pub mod math;
 pub mod numpy;
 pub mod python;
@@ -47,6 +48,7 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(numpy::MORE_FUNCTIONS.iter())
         .chain(random::FUNCTIONS.iter())
         .chain(python::OBJECT_METHODS.iter())
+        .chain(io::FUNCTIONS.iter())
         .chain(math::FUNCTIONS.iter())
 }
 

@@ -521,11 +521,14 @@ fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
             v = array_value(cast_data(&x.to_data().view(), DType::Int64));
         }
     }
+    // With one bound NumPy calls np.maximum / np.minimum; with both, its
+    // clip loop, whose ties keep the input (so clip(-0., 0, 1) is -0.).
+    let both = lo.is_some() && hi.is_some();
     if let Some(lo) = lo {
-        v = pyops::numpy_binary(Ufunc2::Maximum, &v, &lo, false)?;
+        v = pyops::numpy_binary(if both { Ufunc2::ClipLow } else { Ufunc2::Maximum }, &v, &lo, false)?;
     }
     if let Some(hi) = hi {
-        v = pyops::numpy_binary(Ufunc2::Minimum, &v, &hi, false)?;
+        v = pyops::numpy_binary(if both { Ufunc2::ClipHigh } else { Ufunc2::Minimum }, &v, &hi, false)?;
     }
     Ok(v)
 }
@@ -577,12 +580,7 @@ fn np_round(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("round", args, &["a", "decimals", "out"], 1)?;
     let a = req(&mut s, 0);
     let d = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
-    let r = round_value(&a, d)?;
-    // Rounding a 0-d array or NumPy scalar keeps the input kind.
-    Ok(match (&a, r) {
-        (Value::Array(x), Value::Scalar(sc)) if x.ndim() == 0 => Value::Array(scalar_to_array(&Value::Scalar(sc))),
-        (_, r) => r,
-    })
+    round_value(&a, d)
 }
 
 // ---------------------------------------------------------------- reductions
@@ -946,11 +944,14 @@ fn np_swapaxes(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("swapaxes", args, &["a", "axis1", "axis2"], 3)?;
     let a = arr(&req(&mut s, 0))?;
     let n = a.ndim();
-    let norm = |v: Value| -> PyResult<usize> {
+    let norm = |v: Value, which: &str| -> PyResult<usize> {
         let x = int_of(&v)?;
-        normalize_axes(Some(&[x]), n).map(|v| v[0])
+        normalize_axes(Some(&[x]), n).map(|v| v[0]).map_err(|mut e| {
+            e.message = format!("{which}: {}", e.message);
+            e
+        })
     };
-    let (i, j) = (norm(req(&mut s, 1))?, norm(req(&mut s, 2))?);
+    let (i, j) = (norm(req(&mut s, 1), "axis1")?, norm(req(&mut s, 2), "axis2")?);
     let mut perm: Vec<i64> = (0..n as i64).collect();
     perm.swap(i, j);
     transpose_value(&a, Some(perm))
@@ -1032,17 +1033,15 @@ fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
     if ndim == 0 {
         return Err(PyErr::value("zero-dimensional arrays cannot be concatenated"));
     }
-    for (i, a) in arrays.iter().enumerate() {
+    let ax = normalize_axes(Some(&[axis.unwrap_or(0)]), ndim)?[0];
+    let s0 = arrays[0].shape();
+    for (i, a) in arrays.iter().enumerate().skip(1) {
         if a.ndim() != ndim {
             return Err(PyErr::value(format!(
                 "all the input arrays must have same number of dimensions, but the array at index 0 has {ndim} dimension(s) and the array at index {i} has {} dimension(s)",
                 a.ndim()
             )));
         }
-    }
-    let ax = normalize_axes(Some(&[axis.unwrap_or(0)]), ndim)?[0];
-    let s0 = arrays[0].shape();
-    for (i, a) in arrays.iter().enumerate().skip(1) {
         let s = a.shape();
         for d in 0..ndim {
             if d != ax && s[d] != s0[d] {
@@ -1182,7 +1181,10 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
     let x = opt(&mut s, 1);
     let y = opt(&mut s, 2);
     match (x, y) {
-        (None, None) => nonzero_value(&arr(&cond)?),
+        (None, None) => nonzero_value(&arr(&cond)?).map_err(|mut e| {
+            e.message.push_str(" If the context of this error is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.");
+            e
+        }),
         (Some(x), Some(y)) => {
             let c = arr(&cond)?;
             let (xo, yo) = (crate::value::convert::to_operand(&x)?, crate::value::convert::to_operand(&y)?);
@@ -1217,6 +1219,11 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn nonzero_value(a: &NdArray) -> PyResult<Value> {
+    if a.ndim() == 0 {
+        return Err(PyErr::value(
+            "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.",
+        ));
+    }
     let b = a.with_view(|v| crate::ops::cast::as_bool(&v).into_owned());
     let ndim = b.ndim().max(1);
     let mut cols: Vec<Vec<i64>> = vec![Vec::new(); ndim];
@@ -1292,10 +1299,11 @@ fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayD
     })
 }
 
+/// `axis=` of sort/argsort: absent means -1, an explicit None flattens.
 fn sort_axis_arg(v: Option<Option<Value>>) -> PyResult<Option<i64>> {
     match v {
-        None => Ok(Some(-1)),
-        Some(None) | Some(Some(Value::None)) => Ok(None),
+        None | Some(None) => Ok(Some(-1)),
+        Some(Some(Value::None)) => Ok(None),
         Some(Some(v)) => Ok(Some(int_of(&v)?)),
     }
 }
@@ -1429,6 +1437,10 @@ fn np_array_equal(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (a, b) = (arr(&req(&mut s, 0))?, arr(&req(&mut s, 1))?);
     if a.shape() != b.shape() {
         return Ok(Value::Bool(false));
+    }
+    if bool_of(opt(&mut s, 2))? {
+        let close = isclose_data(&Value::Array(a), &Value::Array(b), 0.0, 0.0, true)?;
+        return Ok(Value::Bool(arr(&close)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x))));
     }
     let eq = pyops::numpy_binary(Ufunc2::Equal, &Value::Array(a), &Value::Array(b), false)?;
     let all = arr(&eq)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x));

@@ -619,6 +619,18 @@ pub fn compare(op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
             )
         };
         if !numeric(l) || !numeric(r) {
+            let (arr_side, other) = if matches!(l, Value::Array(_)) { (l, r) } else { (r, l) };
+            if let (Value::Array(a), Value::None | Value::Str(_)) = (arr_side, other) {
+                if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+                    let fill = op == CmpOp::NotEq;
+                    let d = crate::ops::cast::cast_data(&a.to_data().view(), crate::value::DType::Bool);
+                    let d = match d {
+                        crate::value::ArrayData::Bool(x) => crate::value::ArrayData::Bool(x.mapv(|_| fill)),
+                        other => other,
+                    };
+                    return Ok(Value::Array(NdArray::new(d)));
+                }
+            }
             return match op {
                 CmpOp::Eq => Ok(Value::Bool(false)),
                 CmpOp::NotEq => Ok(Value::Bool(true)),

@@ -48,12 +48,14 @@ fn parse_item(v: &Value) -> PyResult<Item> {
                 _ => array_from_value(v, None)?,
             };
             match data {
+                ArrayData::Bool(m) if m.ndim() == 0 => Item::BoolScalar(m.iter().any(|&b| b)),
                 ArrayData::Bool(m) => Item::Mask(m),
                 ArrayData::Int(a) => Item::IntArray(a),
                 ArrayData::Float(a) if a.is_empty() => Item::IntArray(a.mapv(|x| x as i64)),
-                ArrayData::Float(_) => {
+                ArrayData::Float(_) if matches!(v, Value::Array(_)) => {
                     return Err(PyErr::index("arrays used as indices must be of integer (or boolean) type"))
                 }
+                ArrayData::Float(_) => return Err(PyErr::index(INDEX_TYPES)),
             }
         }
         _ => return Err(PyErr::index(INDEX_TYPES)),

@@ -72,6 +72,9 @@ pub enum Ufunc2 {
     Minimum,
     Fmax,
     Fmin,
+    /// The two halves of `np.clip`'s loop: ties keep the clipped value.
+    ClipLow,
+    ClipHigh,
     Equal,
     NotEqual,
     Less,
@@ -106,6 +109,7 @@ impl Ufunc2 {
             Minimum => "minimum",
             Fmax => "fmax",
             Fmin => "fmin",
+            ClipLow | ClipHigh => "clip",
             Equal => "equal",
             NotEqual => "not_equal",
             Less => "less",
@@ -312,8 +316,8 @@ fn compute_binary(
         DType::Bool => {
             let (x, y) = (as_bool(va), as_bool(vb));
             let f: fn(bool, bool) -> bool = match op {
-                Add | BitOr | Maximum | Fmax => |p, q| p || q,
-                Multiply | BitAnd | Minimum | Fmin => |p, q| p && q,
+                Add | BitOr | Maximum | Fmax | ClipLow => |p, q| p || q,
+                Multiply | BitAnd | Minimum | Fmin | ClipHigh => |p, q| p && q,
                 BitXor => |p, q| p ^ q,
                 Subtract => {
                     return Err(PyErr::type_err(
@@ -427,7 +431,8 @@ fn float_binary(op: Ufunc2, p: f64, q: f64, raise: &impl Fn(u8)) -> f64 {
             return float_divmod(p, q).1;
         }
         Power => {
-            let r = p.powf(q);
+            // NumPy's power loop takes sqrt for an exponent of 0.5 (so -0.0 stays -0.0).
+            let r = if q == 0.5 { p.sqrt() } else { p.powf(q) };
             if p == 0.0 && q < 0.0 && q.is_finite() {
                 raise(DIVIDE);
                 return r;
@@ -437,7 +442,7 @@ fn float_binary(op: Ufunc2, p: f64, q: f64, raise: &impl Fn(u8)) -> f64 {
         Maximum => {
             return if nan_in {
                 f64::NAN
-            } else if p >= q {
+            } else if p > q {
                 p
             } else {
                 q
@@ -446,12 +451,14 @@ fn float_binary(op: Ufunc2, p: f64, q: f64, raise: &impl Fn(u8)) -> f64 {
         Minimum => {
             return if nan_in {
                 f64::NAN
-            } else if p <= q {
+            } else if p < q {
                 p
             } else {
                 q
             };
         }
+        ClipLow => return if p.is_nan() || p >= q { p } else { q },
+        ClipHigh => return if p.is_nan() || p <= q { p } else { q },
         Fmax => return if q.is_nan() || p >= q { p } else { q },
         Fmin => return if q.is_nan() || p <= q { p } else { q },
         Arctan2 => return p.atan2(q),
@@ -501,8 +508,8 @@ fn int_binary(op: Ufunc2, p: i64, q: i64, scalar_math: bool, raise: &impl Fn(u8)
             }
         }
         Power => int_pow(p, q),
-        Maximum | Fmax => p.max(q),
-        Minimum | Fmin => p.min(q),
+        Maximum | Fmax | ClipLow => p.max(q),
+        Minimum | Fmin | ClipHigh => p.min(q),
         BitAnd => p & q,
         BitOr => p | q,
         BitXor => p ^ q,
