@@ -128,10 +128,7 @@ pub fn os_error(e: &std::io::Error, path: &str) -> PyErr {
 fn path_arg(v: &Value) -> PyResult<String> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
-        other => Err(PyErr::type_err(format!(
-            "expected str, bytes or os.PathLike object, not {}",
-            other.type_name()
-        ))),
+        other => Err(PyErr::type_err(format!("expected str, bytes or os.PathLike object, not {}", other.type_name()))),
     }
 }
 
@@ -191,17 +188,20 @@ pub fn npy_bytes(a: &NdArray) -> Vec<u8> {
         out.reserve(shape.iter().product::<usize>() * v.dtype().itemsize());
         match &v {
             AView::Bool(x) => {
-                let it: Box<dyn Iterator<Item = &bool>> = if fortran { Box::new(x.t().into_iter()) } else { Box::new(x.iter()) };
+                let it: Box<dyn Iterator<Item = &bool>> =
+                    if fortran { Box::new(x.t().into_iter()) } else { Box::new(x.iter()) };
                 out.extend(it.map(|&b| b as u8));
             }
             AView::Int(x) => {
-                let it: Box<dyn Iterator<Item = &i64>> = if fortran { Box::new(x.t().into_iter()) } else { Box::new(x.iter()) };
+                let it: Box<dyn Iterator<Item = &i64>> =
+                    if fortran { Box::new(x.t().into_iter()) } else { Box::new(x.iter()) };
                 for e in it {
                     out.extend_from_slice(&e.to_le_bytes());
                 }
             }
             AView::Float(x) => {
-                let it: Box<dyn Iterator<Item = &f64>> = if fortran { Box::new(x.t().into_iter()) } else { Box::new(x.iter()) };
+                let it: Box<dyn Iterator<Item = &f64>> =
+                    if fortran { Box::new(x.t().into_iter()) } else { Box::new(x.iter()) };
                 for e in it {
                     out.extend_from_slice(&e.to_le_bytes());
                 }
@@ -225,7 +225,8 @@ fn npy_header(dt: DType, shape: &[usize], fortran: bool) -> Vec<u8> {
     }
     // Version 1.0 has a 2-byte header length; 2.0 (for huge headers) 4 bytes.
     let hlen = header.len() + 1;
-    let (version, len_bytes) = if (8 + 2 + hlen).div_ceil(ARRAY_ALIGN) * ARRAY_ALIGN < 65536 { (1u8, 2) } else { (2u8, 4) };
+    let (version, len_bytes) =
+        if (8 + 2 + hlen).div_ceil(ARRAY_ALIGN) * ARRAY_ALIGN < 65536 { (1u8, 2) } else { (2u8, 4) };
     let padlen = ARRAY_ALIGN - ((MAGIC.len() + 2 + len_bytes + hlen) % ARRAY_ALIGN);
     let total = hlen + padlen;
     let mut out = Vec::with_capacity(MAGIC.len() + 2 + len_bytes + total);
@@ -271,7 +272,10 @@ impl Lit {
             Lit::Tuple(t) => format!("({})", join(t)),
             Lit::List(l) => format!("[{}]", join(l)),
             Lit::Dict(d) => {
-                format!("{{{}}}", d.iter().map(|(k, v)| format!("{}: {}", k.repr(), v.repr())).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{{{}}}",
+                    d.iter().map(|(k, v)| format!("{}: {}", k.repr(), v.repr())).collect::<Vec<_>>().join(", ")
+                )
             }
         }
     }
@@ -520,8 +524,8 @@ fn parse_npy(bytes: &[u8], name: &str, source: Source, allow_pickle: bool, max_h
             header.chars().count()
         )));
     }
-    let d = parse_literal(&header)
-        .ok_or_else(|| PyErr::value(format!("Cannot parse header: {}", str_repr(&header))))?;
+    let d =
+        parse_literal(&header).ok_or_else(|| PyErr::value(format!("Cannot parse header: {}", str_repr(&header))))?;
     let Lit::Dict(entries) = &d else {
         return Err(PyErr::value(format!("Header is not a dictionary: {}", d.repr())));
     };
@@ -578,7 +582,11 @@ fn parse_npy(bytes: &[u8], name: &str, source: Source, allow_pickle: bool, max_h
         _ => return Err(invalid_descr()),
     };
     let itemsize = dt.itemsize();
-    let count: i128 = if shape.is_empty() { 1 } else { shape.iter().try_fold(1i128, |acc, &d| acc.checked_mul(d)).unwrap_or(i128::MAX) };
+    let count: i128 = if shape.is_empty() {
+        1
+    } else {
+        shape.iter().try_fold(1i128, |acc, &d| acc.checked_mul(d)).unwrap_or(i128::MAX)
+    };
     let available = data.len() / itemsize;
     let short = || {
         PyErr::value(format!(
@@ -615,12 +623,17 @@ fn parse_npy(bytes: &[u8], name: &str, source: Source, allow_pickle: bool, max_h
         w
     };
     let arr = match dt {
-        DType::Bool => ArrayData::Bool(ArrayD::from_shape_vec(IxDyn(&storage_dims), data[..n].iter().map(|&b| b != 0).collect()).map_err(internal)?),
+        DType::Bool => ArrayData::Bool(
+            ArrayD::from_shape_vec(IxDyn(&storage_dims), data[..n].iter().map(|&b| b != 0).collect())
+                .map_err(internal)?,
+        ),
         DType::Int64 => ArrayData::Int(
-            ArrayD::from_shape_vec(IxDyn(&storage_dims), (0..n).map(|k| i64::from_le_bytes(word(k))).collect()).map_err(internal)?,
+            ArrayD::from_shape_vec(IxDyn(&storage_dims), (0..n).map(|k| i64::from_le_bytes(word(k))).collect())
+                .map_err(internal)?,
         ),
         DType::Float64 => ArrayData::Float(
-            ArrayD::from_shape_vec(IxDyn(&storage_dims), (0..n).map(|k| f64::from_le_bytes(word(k))).collect()).map_err(internal)?,
+            ArrayD::from_shape_vec(IxDyn(&storage_dims), (0..n).map(|k| f64::from_le_bytes(word(k))).collect())
+                .map_err(internal)?,
         ),
     };
     let a = NdArray::new(arr);
@@ -748,7 +761,11 @@ impl NpzFile {
         if !bytes.starts_with(MAGIC) {
             return Err(PyErr::new(
                 ExcType::NotImplementedError,
-                format!("member {} of {} is not a .npy array (npr has no bytes type)", str_repr(&member), str_repr(&self.path)),
+                format!(
+                    "member {} of {} is not a .npy array (npr has no bytes type)",
+                    str_repr(&member),
+                    str_repr(&self.path)
+                ),
             ));
         }
         parse_npy(&bytes, &self.path, Source::Member, self.allow_pickle, self.max_header).map(Value::Array)
@@ -759,10 +776,7 @@ impl NpzFile {
         match name {
             "files" => Some(Value::list(self.files().into_iter().map(Value::str).collect())),
             "fid" if self.closed.get() => Some(Value::None),
-            _ => NPZ_METHODS
-                .iter()
-                .find(|b| b.name == name)
-                .map(|b| Value::Method(std::rc::Rc::new(recv.clone()), b)),
+            _ => NPZ_METHODS.iter().find(|b| b.name == name).map(|b| Value::Method(std::rc::Rc::new(recv.clone()), b)),
         }
     }
 }
@@ -794,10 +808,8 @@ fn npz_keys(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn npz_bytes(items: &[(String, NdArray)], compress: bool) -> PyResult<Vec<u8>> {
     let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let method = if compress { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(method)
-        .large_file(true)
-        .unix_permissions(0o600);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(method).large_file(true).unix_permissions(0o600);
     let failed = |e: &dyn std::fmt::Display| PyErr::new(ExcType::OSError, format!("cannot write the archive: {e}"));
     for (name, a) in items {
         zw.start_file(format!("{name}.npy"), options).map_err(|e| failed(&e))?;
@@ -826,12 +838,8 @@ fn np_save(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_load(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind(
-        "load",
-        args,
-        &["file", "mmap_mode", "allow_pickle", "fix_imports", "encoding", "max_header_size"],
-        1,
-    )?;
+    let mut s =
+        bind("load", args, &["file", "mmap_mode", "allow_pickle", "fix_imports", "encoding", "max_header_size"], 1)?;
     let path = path_arg(&req(&mut s, 0))?;
     if opt(&mut s, 1).is_some() {
         return Err(PyErr::new(ExcType::NotImplementedError, "npr does not memory-map files: leave out mmap_mode"));
@@ -879,7 +887,8 @@ fn savez(name: &str, args: Args, compress: bool) -> PyResult<Value> {
             _ => items.push((k, to_array(&v)?)),
         }
     }
-    let file = file.ok_or_else(|| PyErr::type_err(format!("{name}() missing 1 required positional argument: 'file'")))?;
+    let file =
+        file.ok_or_else(|| PyErr::type_err(format!("{name}() missing 1 required positional argument: 'file'")))?;
     for (i, v) in positional.enumerate() {
         let key = format!("arr_{i}");
         if items.iter().any(|(k, _)| *k == key) {
@@ -990,7 +999,10 @@ fn usecols_arg(v: Option<Value>) -> PyResult<Option<Vec<i64>>> {
         .iter()
         .map(|x| {
             index_int(x).ok_or_else(|| {
-                PyErr::type_err(format!("usecols must be an int or a sequence of ints but it contains at least one element of type {}", x.type_name()))
+                PyErr::type_err(format!(
+                    "usecols must be an int or a sequence of ints but it contains at least one element of type {}",
+                    x.type_name()
+                ))
             })
         })
         .collect::<PyResult<Vec<_>>>()
@@ -1057,12 +1069,12 @@ fn table_array(cells: Vec<Cell64>, rows: usize, cols: usize, dt: DType) -> PyRes
     check_alloc(&[rows, cols], dt)?;
     let dim = IxDyn(&[rows, cols]);
     let data = match dt {
-        DType::Float64 => ArrayData::Float(
-            ArrayD::from_shape_vec(dim, cells.iter().map(|c| c.as_f64()).collect()).map_err(internal)?,
-        ),
-        DType::Int64 => ArrayData::Int(
-            ArrayD::from_shape_vec(dim, cells.iter().map(|c| c.as_i64()).collect()).map_err(internal)?,
-        ),
+        DType::Float64 => {
+            ArrayData::Float(ArrayD::from_shape_vec(dim, cells.iter().map(|c| c.as_f64()).collect()).map_err(internal)?)
+        }
+        DType::Int64 => {
+            ArrayData::Int(ArrayD::from_shape_vec(dim, cells.iter().map(|c| c.as_i64()).collect()).map_err(internal)?)
+        }
         DType::Bool => ArrayData::Bool(
             ArrayD::from_shape_vec(dim, cells.iter().map(|c| c.as_f64() != 0.0).collect()).map_err(internal)?,
         ),
@@ -1224,7 +1236,11 @@ fn np_loadtxt(_: &mut Interp, args: Args) -> PyResult<Value> {
                 .iter()
                 .map(|&c| {
                     resolve_col(c, fields.len()).map(|i| fields[i]).ok_or_else(|| {
-                        PyErr::value(format!("invalid column index {c} at row {} with {} columns", row + 1, fields.len()))
+                        PyErr::value(format!(
+                            "invalid column index {c} at row {} with {} columns",
+                            row + 1,
+                            fields.len()
+                        ))
                     })
                 })
                 .collect::<PyResult<_>>()?,
@@ -1507,7 +1523,7 @@ fn infer_dtype(rows: &[Vec<String>], ncols: usize, is_missing: &dyn Fn(&str) -> 
         kinds.push(kind);
     }
     let first = kinds.first().copied().unwrap_or(2);
-    if kinds.iter().any(|&k| k == 3) {
+    if kinds.contains(&3) {
         return Err(PyErr::new(ExcType::NotImplementedError, "npr has no string arrays: this file has text columns"));
     }
     if kinds.iter().any(|&k| k != first) {
@@ -1590,8 +1606,8 @@ fn np_savetxt(_: &mut Interp, args: Args) -> PyResult<Value> {
         out.push_str(&newline);
     }
     for r in 0..nrows {
-        let row = Value::tuple(cells[r * ncols..(r + 1) * ncols].to_vec());
-        let line = super::python::percent_format(&format, &row).map_err(|e| {
+        let row = &cells[r * ncols..(r + 1) * ncols];
+        let line = printf(&format, &row).map_err(|e| {
             if e.exc == ExcType::TypeError {
                 PyErr::type_err(format!(
                     "Mismatch between array dtype ('{}') and format specifier ('{format}')",
@@ -1618,4 +1634,45 @@ fn np_savetxt(_: &mut Interp, args: Args) -> PyResult<Value> {
     };
     write_file(&path, &bytes)?;
     Ok(Value::None)
+}
+
+/// Python's `fmt % row` for one row, with integers formatted exactly
+/// (`%d` of 2**63-1 must not go through a float).
+fn printf(fmt: &str, row: &[Value]) -> PyResult<String> {
+    let mut out = String::new();
+    let mut values = row.iter();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut spec = String::new();
+        let mut conv = None;
+        for d in chars.by_ref() {
+            if d.is_ascii_alphabetic() || d == '%' {
+                conv = Some(d);
+                break;
+            }
+            spec.push(d);
+        }
+        let Some(conv) = conv else {
+            return Err(PyErr::value("incomplete format"));
+        };
+        if conv == '%' {
+            out.push('%');
+            continue;
+        }
+        let v = values.next().ok_or_else(|| PyErr::type_err("not enough arguments for format string"))?;
+        match (conv, v) {
+            ('d' | 'i' | 'u', Value::Int(n)) => {
+                out.push_str(&crate::display::repr::format_int_spec(*n, &spec).map_err(PyErr::value)?)
+            }
+            _ => out.push_str(&super::python::percent_format(&format!("%{spec}{conv}"), v)?),
+        }
+    }
+    if values.next().is_some() {
+        return Err(PyErr::type_err("not all arguments converted during string formatting"));
+    }
+    Ok(out)
 }

@@ -6,6 +6,7 @@ pub mod attrs;
 pub mod io;
 pub mod math;
 pub mod numpy;
+pub mod numpy_extra;
 pub mod python;
 pub mod random;
 pub mod removed;
@@ -46,9 +47,11 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(numpy::METHODS.iter())
         .chain(numpy::PRINT_FUNCTIONS.iter())
         .chain(numpy::MORE_FUNCTIONS.iter())
+        .chain(numpy_extra::FUNCTIONS.iter())
         .chain(random::FUNCTIONS.iter())
         .chain(python::OBJECT_METHODS.iter())
         .chain(io::FUNCTIONS.iter())
+        .chain(crate::plot::FUNCTIONS.iter())
         .chain(math::FUNCTIONS.iter())
 }
 

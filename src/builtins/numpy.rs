@@ -31,16 +31,16 @@ const fn f(
 
 // ---------------------------------------------------------------- arguments
 
-fn arr(v: &Value) -> PyResult<NdArray> {
+pub(crate) fn arr(v: &Value) -> PyResult<NdArray> {
     as_array(v)
 }
 
-fn int_of(v: &Value) -> PyResult<i64> {
+pub(crate) fn int_of(v: &Value) -> PyResult<i64> {
     index_int(v)
         .ok_or_else(|| PyErr::type_err(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
 }
 
-fn float_of(v: &Value) -> PyResult<f64> {
+pub(crate) fn float_of(v: &Value) -> PyResult<f64> {
     match v {
         Value::Float(f) => Ok(*f),
         Value::Int(i) => Ok(*i as f64),
@@ -51,7 +51,7 @@ fn float_of(v: &Value) -> PyResult<f64> {
     }
 }
 
-fn bool_of(v: Option<Value>) -> PyResult<bool> {
+pub(crate) fn bool_of(v: Option<Value>) -> PyResult<bool> {
     match v {
         None => Ok(false),
         Some(v) => pyops::truthy(&v),
@@ -98,7 +98,7 @@ pub fn dtype_arg(v: Option<Value>) -> PyResult<Option<DType>> {
 }
 
 /// A shape argument: an int or a sequence of ints.
-fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
+pub(crate) fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
     let bad = |v: &Value| {
         PyErr::type_err(format!(
             "expected a sequence of integers or a single integer, got '{}'",
@@ -112,7 +112,7 @@ fn shape_arg(v: &Value) -> PyResult<Vec<i64>> {
     }
 }
 
-fn shape_of(v: &Value) -> PyResult<Vec<usize>> {
+pub(crate) fn shape_of(v: &Value) -> PyResult<Vec<usize>> {
     dims_from_i64(&shape_arg(v)?)
 }
 
@@ -124,7 +124,7 @@ fn shape_varargs(vals: &[Value]) -> PyResult<Vec<i64>> {
     }
 }
 
-fn array_value(d: ArrayData) -> Value {
+pub(crate) fn array_value(d: ArrayData) -> Value {
     Value::Array(NdArray::new(d))
 }
 
@@ -138,7 +138,7 @@ pub fn scalar_to_array(v: &Value) -> NdArray {
     }
 }
 
-fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
+pub(crate) fn filled(shape: &[usize], dt: DType, value: f64) -> PyResult<ArrayData> {
     check_alloc(shape, dt)?;
     let dim = IxDyn(shape);
     Ok(match dt {
@@ -592,10 +592,42 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     let keepdims =
         params.iter().position(|p| *p == "keepdims").map(|i| bool_of(opt(&mut s, i))).transpose()?.unwrap_or(false);
     let dtype = params.iter().position(|p| *p == "dtype").map(|i| dtype_arg(opt(&mut s, i))).transpose()?.flatten();
+    let initial = params.iter().position(|p| *p == "initial").and_then(|i| opt(&mut s, i));
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
-    let mut data = a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?;
+    // dtype= converts the elements before reducing (np.sum([1.6, 2.7], dtype=int) is 3).
+    let a = match dtype {
+        Some(dt) if matches!(r, Reduction::Sum | Reduction::Prod) && dt != a.dtype() => {
+            NdArray::new(a.with_view(|v| cast_data(&v, dt)))
+        }
+        _ => a,
+    };
+    let lane_empty = axes.iter().any(|&ax| a.shape()[ax] == 0) || (a.size() == 0 && axes.len() == a.ndim());
+    let mut data = match (&initial, r) {
+        (Some(_), Reduction::Max | Reduction::Min) if lane_empty => {
+            let shape = reduce::reduced_shape(&a.shape(), &axes, keepdims);
+            filled(&shape, a.dtype(), 0.0)?
+        }
+        _ => a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?,
+    };
+    if let Some(init) = initial {
+        let op = match r {
+            Reduction::Max => Ufunc2::Maximum,
+            Reduction::Min => Ufunc2::Minimum,
+            Reduction::Prod => Ufunc2::Multiply,
+            _ => Ufunc2::Add,
+        };
+        let v = if lane_empty && matches!(r, Reduction::Max | Reduction::Min) {
+            pyops::numpy_binary(Ufunc2::Add, &array_value(data), &init, false)?
+        } else {
+            pyops::numpy_binary(op, &array_value(data), &init, false)?
+        };
+        data = arr(&v)?.to_data();
+    }
     if let Some(dt) = dtype {
         data = cast_data(&data.view(), dt);
+    }
+    if matches!(r, Reduction::Sum | Reduction::Prod | Reduction::Mean) && a.dtype() == DType::Float64 {
+        reduce::reduction_flag_warnings(&a, &data);
     }
     if r == Reduction::Mean {
         let count: usize = axes.iter().map(|&ax| a.shape()[ax]).product();
@@ -616,8 +648,8 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     Ok(wrap_result(data))
 }
 
-const RED_PARAMS: &[&str] = &["a", "axis", "dtype", "out", "keepdims"];
-const MINMAX_PARAMS: &[&str] = &["a", "axis", "out", "keepdims"];
+const RED_PARAMS: &[&str] = &["a", "axis", "dtype", "out", "keepdims", "initial", "where"];
+const MINMAX_PARAMS: &[&str] = &["a", "axis", "out", "keepdims", "initial", "where"];
 
 fn np_sum(_: &mut Interp, args: Args) -> PyResult<Value> {
     reduce_call("sum", Reduction::Sum, args, RED_PARAMS)
@@ -663,7 +695,7 @@ fn var_call(name: &str, args: Args, sqrt: bool) -> PyResult<Value> {
     let count: usize = axes.iter().map(|&ax| a.shape()[ax]).product();
     if !r.is_empty() {
         let values = a.with_view(|v| crate::ops::cast::as_f64(&v).into_owned());
-        reduce::variance_warnings(values, &axes, count, ddof, r.ndim() == 0);
+        reduce::variance_warnings(values, &axes, count, ddof, &r);
     }
     if sqrt {
         r.mapv_inplace(f64::sqrt);
@@ -847,8 +879,7 @@ pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
     if req.iter().any(|&d| d < -1) {
         return Err(PyErr::value("negative dimensions not allowed"));
     }
-    let known: Option<usize> =
-        req.iter().filter(|&&d| d != -1).try_fold(1usize, |acc, &d| acc.checked_mul(d as usize));
+    let known: Option<usize> = req.iter().filter(|&&d| d != -1).try_fold(1usize, |acc, &d| acc.checked_mul(d as usize));
     let Some(known) = known else {
         return Err(PyErr::value(format!(
             "cannot reshape array of size {size} into shape {}",
@@ -995,7 +1026,7 @@ fn np_expand_dims(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(Value::Array(view))
 }
 
-fn flatten_copy(a: &NdArray) -> PyResult<Value> {
+pub(crate) fn flatten_copy(a: &NdArray) -> PyResult<Value> {
     Ok(array_value(linalg::reshape_data(a.to_data(), &[a.size()])?))
 }
 
@@ -1014,11 +1045,11 @@ fn m_flatten(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 /// Arrays of a sequence argument (`np.concatenate([a, b])`).
-fn array_list(v: &Value) -> PyResult<Vec<NdArray>> {
+pub(crate) fn array_list(v: &Value) -> PyResult<Vec<NdArray>> {
     pyops::iterate(v)?.iter().map(arr).collect()
 }
 
-fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
+pub(crate) fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayData> {
     if arrays.is_empty() {
         return Err(PyErr::value("need at least one array to concatenate"));
     }
@@ -1089,7 +1120,7 @@ fn np_concatenate(_: &mut Interp, args: Args) -> PyResult<Value> {
     concat(&arrays, axis).map(array_value)
 }
 
-fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData> {
+pub(crate) fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData> {
     if arrays.is_empty() {
         return Err(PyErr::value("need at least one array to stack"));
     }
@@ -1109,7 +1140,7 @@ fn np_stack(_: &mut Interp, args: Args) -> PyResult<Value> {
     stack_arrays(&arrays, axis).map(array_value)
 }
 
-fn atleast_2d(a: &NdArray) -> NdArray {
+pub(crate) fn atleast_2d(a: &NdArray) -> NdArray {
     match a.ndim() {
         0 => a.derive(ViewOp::NewAxis { axis: 0 }).derive(ViewOp::NewAxis { axis: 0 }),
         1 => a.derive(ViewOp::NewAxis { axis: 0 }),
@@ -1182,7 +1213,8 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
     let y = opt(&mut s, 2);
     match (x, y) {
         (None, None) => nonzero_value(&arr(&cond)?).map_err(|mut e| {
-            e.message.push_str(" If the context of this error is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.");
+            e.message
+                .push_str(" If the context of this error is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.");
             e
         }),
         (Some(x), Some(y)) => {
@@ -1218,7 +1250,7 @@ fn np_where(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
 }
 
-fn nonzero_value(a: &NdArray) -> PyResult<Value> {
+pub(crate) fn nonzero_value(a: &NdArray) -> PyResult<Value> {
     if a.ndim() == 0 {
         return Err(PyErr::value(
             "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.",
@@ -1244,7 +1276,7 @@ fn np_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
     nonzero_value(&arr(&req(&mut s, 0))?)
 }
 
-fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayData> {
+pub(crate) fn sorted_data(a: &NdArray, axis: Option<i64>, indices: bool) -> PyResult<ArrayData> {
     let (data, ax) = match axis {
         None => (linalg::reshape_data(a.to_data(), &[a.size()])?, 0),
         Some(x) => (a.to_data(), normalize_axes(Some(&[x]), a.ndim())?.first().copied().unwrap_or(0)),
@@ -1331,7 +1363,7 @@ fn m_sort(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn np_unique(_: &mut Interp, args: Args) -> PyResult<Value> {
+pub(crate) fn unique_basic(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("unique", args, &["ar", "return_index", "return_inverse", "return_counts", "axis"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let counts = bool_of(opt(&mut s, 3))?;
@@ -1389,7 +1421,7 @@ fn is_nan_like<T: NanLike>(x: &T) -> bool {
     x.nan_like()
 }
 
-fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<Value> {
+pub(crate) fn isclose_data(a: &Value, b: &Value, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<Value> {
     let (x, y) = (crate::value::convert::to_operand(a)?, crate::value::convert::to_operand(b)?);
     let (sx, sy) = (x.shape(), y.shape());
     let shape = crate::ops::broadcast::broadcast_shapes(&[&sx, &sy])
@@ -1727,7 +1759,6 @@ pub static FUNCTIONS: &[Builtin] = &[
     f(NP, "nonzero", "np.nonzero(a)", "Tuple of index arrays of the non-zero elements, one per axis.", np_nonzero),
     f(NP, "sort", "np.sort(a, axis=-1)", "Sorted copy along an axis.", np_sort),
     f(NP, "argsort", "np.argsort(a, axis=-1)", "Indices that sort a along an axis.", np_argsort),
-    f(NP, "unique", "np.unique(ar, return_counts=False)", "Sorted unique values (flattened).", np_unique),
     f(NP, "isclose", "np.isclose(a, b, rtol=1e-05, atol=1e-08)", "Elementwise |a-b| <= atol + rtol*|b|.", np_isclose),
     f(NP, "allclose", "np.allclose(a, b, rtol=1e-05, atol=1e-08)", "True when all elements are close (a Python bool).", np_allclose),
     f(NP, "array_equal", "np.array_equal(a1, a2)", "True when shapes and elements are equal.", np_array_equal),

@@ -296,7 +296,33 @@ pub fn variance(v: &AView, axes: &[usize], ddof: f64, keepdims: bool) -> PyResul
 
 /// The RuntimeWarnings NumPy's `_var` issues: too few degrees of freedom,
 /// 0/0 in the mean, inf - inf in the deviations, and the final division.
-pub fn variance_warnings(a: ArrayD<f64>, axes: &[usize], count: usize, ddof: f64, scalar_result: bool) {
+/// NumPy's floating-point warnings of an add/multiply reduction: a nan
+/// result from nan-free input is "invalid", an infinite one from finite
+/// input "overflow" (both "encountered in reduce").
+pub fn reduction_flag_warnings(input: &crate::value::NdArray, result: &ArrayData) {
+    use crate::interp::warnings::warn_runtime;
+    let ArrayData::Float(r) = result else { return };
+    if input.size() == 0 {
+        return;
+    }
+    let (any_nan_out, any_inf_out) = (r.iter().any(|x| x.is_nan()), r.iter().any(|x| x.is_infinite()));
+    if !any_nan_out && !any_inf_out {
+        return;
+    }
+    let (nan_in, inf_in) = input.with_view(|v| {
+        let f = as_f64(&v);
+        (f.iter().any(|x| x.is_nan()), f.iter().any(|x| x.is_infinite()))
+    });
+    if any_inf_out && !inf_in && !nan_in {
+        warn_runtime("overflow encountered in reduce");
+    }
+    if any_nan_out && !nan_in {
+        warn_runtime("invalid value encountered in reduce");
+    }
+}
+
+pub fn variance_warnings(a: ArrayD<f64>, axes: &[usize], count: usize, ddof: f64, result: &ArrayD<f64>) {
+    let scalar_result = result.ndim() == 0;
     use crate::interp::warnings::warn_at;
     if (count as f64) - ddof <= 0.0 {
         warn_at("RuntimeWarning", "Degrees of freedom <= 0 for slice", "var-dof");
@@ -314,12 +340,13 @@ pub fn variance_warnings(a: ArrayD<f64>, axes: &[usize], count: usize, ddof: f64
         }
     }
     if (count as f64) - ddof <= 0.0 {
-        let msg = if scalar_result {
-            "invalid value encountered in scalar divide"
-        } else {
-            "invalid value encountered in divide"
-        };
-        warn_at("RuntimeWarning", msg, "var-result");
+        let prefix = if scalar_result { "scalar " } else { "" };
+        if result.iter().any(|x| x.is_infinite()) {
+            warn_at("RuntimeWarning", format!("divide by zero encountered in {prefix}divide"), "var-result");
+        }
+        if result.iter().any(|x| x.is_nan()) {
+            warn_at("RuntimeWarning", format!("invalid value encountered in {prefix}divide"), "var-result");
+        }
     }
 }
 

@@ -1,0 +1,630 @@
+//! More of NumPy's functions: splitting and joining, set-like and search
+//! functions, nan-aware reductions, statistics and a few constructors.
+
+use ndarray::{ArrayD, IxDyn};
+
+use super::numpy::{arr, array_list, array_value, bool_of, concat, filled, float_of, int_of, shape_of, sorted_data};
+use super::{bind, opt, req, Builtin, Owner};
+use crate::interp::error::{PyErr, PyResult};
+use crate::interp::eval::{Args, Interp};
+use crate::interp::pyops;
+use crate::ops::cast::{as_f64, cast_data};
+use crate::ops::linalg::reshape_data;
+use crate::ops::reduce::{self, normalize_axes, Reduction};
+use crate::ops::ufunc::{wrap_result, Ufunc2};
+use crate::value::alloc::check_alloc;
+use crate::value::convert::array_from_value;
+use crate::value::{ArrayData, DType, Module, NdArray, SliceObj, Value, ViewOp};
+
+const NP: Owner = Owner::Module(Module::Numpy);
+
+const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
+    Builtin { name, owner: NP, signature, doc, func }
+}
+
+fn int_array(v: Vec<i64>) -> Value {
+    let n = v.len();
+    Value::Array(NdArray::from_i64(
+        ArrayD::from_shape_vec(IxDyn(&[n]), v).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0]))),
+    ))
+}
+
+fn float_array(v: Vec<f64>) -> Value {
+    let n = v.len();
+    Value::Array(NdArray::from_f64(
+        ArrayD::from_shape_vec(IxDyn(&[n]), v).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0]))),
+    ))
+}
+
+fn full_slice() -> Value {
+    Value::Slice(std::rc::Rc::new(SliceObj { start: None, stop: None, step: None }))
+}
+
+/// `a[..., start:stop, ...]` along `axis`.
+fn take_range(a: &NdArray, axis: usize, start: usize, stop: usize) -> PyResult<Value> {
+    let mut items: Vec<Value> = vec![full_slice(); axis];
+    items.push(Value::Slice(std::rc::Rc::new(SliceObj {
+        start: Some(start as i64),
+        stop: Some(stop as i64),
+        step: None,
+    })));
+    crate::ops::index::get(a, &Value::tuple(items))
+}
+
+fn split_impl(name: &str, args: Args, even: bool) -> PyResult<Value> {
+    let mut s = bind(name, args, &["ary", "indices_or_sections", "axis"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let how = req(&mut s, 1);
+    let axis = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let ax = normalize_axes(Some(&[axis]), a.ndim())?[0];
+    let n = a.shape()[ax];
+    let bounds: Vec<usize> = match &how {
+        Value::List(_) | Value::Tuple(_) | Value::Array(_) => {
+            let mut b = vec![0usize];
+            for v in pyops::iterate(&how)? {
+                let i = int_of(&v)?;
+                let i = if i < 0 { (i + n as i64).max(0) } else { i } as usize;
+                b.push(i.min(n));
+            }
+            b.push(n);
+            b
+        }
+        other => {
+            let k = int_of(other)?;
+            if k <= 0 {
+                return Err(PyErr::value("number sections must be larger than 0."));
+            }
+            let k = k as usize;
+            if even && n % k != 0 {
+                return Err(PyErr::value("array split does not result in an equal division"));
+            }
+            let (q, r) = (n / k, n % k);
+            let mut b = vec![0usize];
+            for i in 0..k {
+                b.push(b[i] + q + usize::from(i < r));
+            }
+            b
+        }
+    };
+    let mut parts = Vec::new();
+    for w in bounds.windows(2) {
+        parts.push(take_range(&a, ax, w[0], w[1].max(w[0]))?);
+    }
+    Ok(Value::list(parts))
+}
+
+fn np_split(_: &mut Interp, args: Args) -> PyResult<Value> {
+    split_impl("split", args, true)
+}
+fn np_array_split(_: &mut Interp, args: Args) -> PyResult<Value> {
+    split_impl("array_split", args, false)
+}
+
+fn np_meshgrid(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let indexing_ij =
+        args.keywords.iter().any(|(k, v)| k == "indexing" && matches!(v, Value::Str(s) if s.as_ref() == "ij"));
+    let vecs: Vec<NdArray> = args.positional.iter().map(arr).collect::<PyResult<_>>()?;
+    let mut lens: Vec<usize> = vecs.iter().map(|v| v.size()).collect();
+    if !indexing_ij && lens.len() >= 2 {
+        lens.swap(0, 1);
+    }
+    let mut out = Vec::new();
+    for (k, v) in vecs.iter().enumerate() {
+        let flat = reshape_data(v.to_data(), &[v.size()])?;
+        let mut shape = vec![1usize; lens.len()];
+        let pos = if !indexing_ij && lens.len() >= 2 && k < 2 { 1 - k } else { k };
+        shape[pos] = v.size();
+        let b = NdArray::new(reshape_data(flat, &shape)?);
+        check_alloc(&lens, b.dtype())?;
+        let data = b.with_view(|view| match view {
+            crate::value::AView::Float(x) => x.broadcast(IxDyn(&lens)).map(|y| ArrayData::Float(y.to_owned())),
+            crate::value::AView::Int(x) => x.broadcast(IxDyn(&lens)).map(|y| ArrayData::Int(y.to_owned())),
+            crate::value::AView::Bool(x) => x.broadcast(IxDyn(&lens)).map(|y| ArrayData::Bool(y.to_owned())),
+        });
+        out.push(array_value(data.ok_or_else(|| PyErr::value("meshgrid: broadcast failed"))?));
+    }
+    Ok(Value::tuple(out))
+}
+
+fn np_divmod(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("divmod", args, &["x1", "x2"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    let q = pyops::numpy_binary(Ufunc2::FloorDivide, &a, &b, false)?;
+    let r = pyops::numpy_binary(Ufunc2::Remainder, &a, &b, false)?;
+    Ok(Value::tuple(vec![q, r]))
+}
+
+fn np_fmod(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("fmod", args, &["x1", "x2"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    // C fmod: the sign of the dividend. Built from remainder's pieces.
+    let (ao, bo) = (crate::value::convert::to_operand(&a)?, crate::value::convert::to_operand(&b)?);
+    let dt = ao.dtype().max(bo.dtype());
+    let (sa, sb) = (ao.shape(), bo.shape());
+    let shape = crate::ops::broadcast::broadcast_shapes(&[&sa, &sb])
+        .ok_or_else(|| PyErr::value(crate::ops::broadcast::broadcast_error_message(&[&sa, &sb])))?;
+    let x = ao.with_view(|v| cast_data(&v, dt));
+    let y = bo.with_view(|v| cast_data(&v, dt));
+    let out = match (x, y) {
+        (ArrayData::Int(x), ArrayData::Int(y)) => {
+            let (x, y) = (x.broadcast(IxDyn(&shape)), y.broadcast(IxDyn(&shape)));
+            let (Some(x), Some(y)) = (x, y) else { return Err(PyErr::value("broadcast")) };
+            let mut zero = false;
+            let r = ndarray::Zip::from(&x).and(&y).map_collect(|&p, &q| {
+                if q == 0 {
+                    zero = true;
+                    0
+                } else {
+                    p.wrapping_rem(q)
+                }
+            });
+            if zero {
+                crate::interp::warnings::warn_runtime("divide by zero encountered in fmod");
+            }
+            ArrayData::Int(r)
+        }
+        (x, y) => {
+            let (x, y) = (as_f64(&x.view()).into_owned(), as_f64(&y.view()).into_owned());
+            let (x, y) = (x.broadcast(IxDyn(&shape)), y.broadcast(IxDyn(&shape)));
+            let (Some(x), Some(y)) = (x, y) else { return Err(PyErr::value("broadcast")) };
+            let r = ndarray::Zip::from(&x).and(&y).map_collect(|&p, &q| p % q);
+            if ndarray::Zip::from(&x).and(&y).fold(false, |acc, &p, &q| acc || (q == 0.0 && !p.is_nan())) {
+                crate::interp::warnings::warn_runtime("invalid value encountered in fmod");
+            }
+            ArrayData::Float(r)
+        }
+    };
+    Ok(wrap_result(out))
+}
+
+fn np_float_power(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("float_power", args, &["x1", "x2"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let b = arr(&req(&mut s, 1))?;
+    let fa = Value::Array(NdArray::new(a.with_view(|v| cast_data(&v, DType::Float64))));
+    let fb = Value::Array(NdArray::new(b.with_view(|v| cast_data(&v, DType::Float64))));
+    let r = pyops::numpy_binary(Ufunc2::Power, &fa, &fb, false)?;
+    Ok(match r {
+        Value::Array(x) if x.ndim() == 0 => wrap_result(x.to_data()),
+        other => other,
+    })
+}
+
+fn np_empty(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("empty", args, &["shape", "dtype", "order"], 1)?;
+    let shape = shape_of(&req(&mut s, 0))?;
+    let dt = super::numpy::dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64);
+    Ok(array_value(filled(&shape, dt, 0.0)?))
+}
+
+fn np_tri(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("tri", args, &["N", "M", "k", "dtype"], 1)?;
+    let n = int_of(&req(&mut s, 0))?;
+    let m = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(n);
+    let k = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let dt = super::numpy::dtype_arg(opt(&mut s, 3))?.unwrap_or(DType::Float64);
+    let shape = crate::value::alloc::dims_from_i64(&[n, m])?;
+    check_alloc(&shape, DType::Float64)?;
+    let a = ArrayD::from_shape_fn(IxDyn(&shape), |ix| if (ix[1] as i64) - (ix[0] as i64) <= k { 1.0 } else { 0.0 });
+    Ok(array_value(cast_data(&ArrayData::Float(a).view(), dt)))
+}
+
+fn np_fromiter(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("fromiter", args, &["iter", "dtype", "count"], 2)?;
+    let items = pyops::iterate(&req(&mut s, 0))?;
+    let dt = super::numpy::dtype_arg(opt(&mut s, 1))?;
+    Ok(array_value(array_from_value(&Value::list(items), dt)?))
+}
+
+fn np_shares_memory(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("shares_memory", args, &["a", "b", "max_work"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    Ok(Value::Bool(matches!((&a, &b), (Value::Array(x), Value::Array(y)) if x.shares_memory(y))))
+}
+
+fn np_argwhere(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("argwhere", args, &["a"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let b = a.with_view(|v| crate::ops::cast::as_bool(&v).into_owned());
+    let nd = b.ndim();
+    let rows: Vec<i64> =
+        b.indexed_iter().filter(|(_, &x)| x).flat_map(|(ix, _)| (0..nd).map(move |d| ix[d] as i64)).collect();
+    let n = rows.len() / nd.max(1);
+    let data = ArrayD::from_shape_vec(IxDyn(&[n, nd]), rows).map_err(|e| PyErr::value(e.to_string()))?;
+    Ok(Value::Array(NdArray::from_i64(data)))
+}
+
+fn np_flatnonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("flatnonzero", args, &["a"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let b = a.with_view(|v| crate::ops::cast::as_bool(&v).iter().copied().collect::<Vec<bool>>());
+    Ok(int_array(b.iter().enumerate().filter(|(_, &x)| x).map(|(i, _)| i as i64).collect()))
+}
+
+fn np_searchsorted(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("searchsorted", args, &["a", "v", "side", "sorter"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let v = req(&mut s, 1);
+    let right = matches!(opt(&mut s, 2), Some(Value::Str(t)) if t.as_ref() == "right");
+    let hay: Vec<f64> = a.with_view(|x| as_f64(&x).iter().copied().collect());
+    let find = |x: f64| -> i64 { hay.partition_point(|&h| if right { h <= x } else { h < x }) as i64 };
+    let needles = arr(&v)?;
+    let out = needles.with_view(|x| as_f64(&x).mapv(find));
+    Ok(wrap_result(ArrayData::Int(out)))
+}
+
+fn np_array_equiv(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("array_equiv", args, &["a1", "a2"], 2)?;
+    let (a, b) = (req(&mut s, 0), req(&mut s, 1));
+    match pyops::numpy_binary(Ufunc2::Equal, &a, &b, false) {
+        Ok(eq) => Ok(Value::Bool(arr(&eq)?.with_view(|v| crate::ops::cast::as_bool(&v).iter().all(|&x| x)))),
+        Err(_) => Ok(Value::Bool(false)),
+    }
+}
+
+fn np_cross(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("cross", args, &["a", "b"], 2)?;
+    let (a, b) = (arr(&req(&mut s, 0))?, arr(&req(&mut s, 1))?);
+    if a.ndim() != 1 || b.ndim() != 1 || ![2, 3].contains(&a.size()) || ![2, 3].contains(&b.size()) {
+        return Err(PyErr::value("incompatible dimensions for cross product\n(dimension must be 2 or 3)"));
+    }
+    let get = |x: &NdArray, i: usize| crate::ops::index::get(x, &Value::Int(i as i128)).unwrap_or(Value::Int(0));
+    let mul = |p: &Value, q: &Value| pyops::numpy_binary(Ufunc2::Multiply, p, q, false);
+    let sub = |p: &Value, q: &Value| pyops::numpy_binary(Ufunc2::Subtract, p, q, false);
+    let comp = |x: &NdArray, i: usize| if i < x.size() { get(x, i) } else { Value::Int(0) };
+    let (a0, a1, a2) = (comp(&a, 0), comp(&a, 1), comp(&a, 2));
+    let (b0, b1, b2) = (comp(&b, 0), comp(&b, 1), comp(&b, 2));
+    if a.size() == 2 && b.size() == 2 {
+        crate::interp::warnings::warn(
+            "DeprecationWarning",
+            "Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional vectors instead. (deprecated in NumPy 2.0)",
+        );
+        return sub(&mul(&a0, &b1)?, &mul(&a1, &b0)?);
+    }
+    let c0 = sub(&mul(&a1, &b2)?, &mul(&a2, &b1)?)?;
+    let c1 = sub(&mul(&a2, &b0)?, &mul(&a0, &b2)?)?;
+    let c2 = sub(&mul(&a0, &b1)?, &mul(&a1, &b0)?)?;
+    Ok(array_value(array_from_value(&Value::list(vec![c0, c1, c2]), None)?))
+}
+
+fn nan_reduce(name: &str, args: Args, r: Reduction) -> PyResult<Value> {
+    let mut s = bind(name, args, &["a", "axis", "dtype", "out", "keepdims"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = super::numpy::axis_arg(opt(&mut s, 1))?;
+    let keepdims = bool_of(opt(&mut s, 4))?;
+    let axes = normalize_axes(axis.as_deref(), a.ndim())?;
+    if a.dtype() != DType::Float64 {
+        return a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims)).map(wrap_result);
+    }
+    let f = a.with_view(|v| as_f64(&v).into_owned());
+    let replaced = match r {
+        Reduction::Sum => f.mapv(|x| if x.is_nan() { 0.0 } else { x }),
+        Reduction::Prod => f.mapv(|x| if x.is_nan() { 1.0 } else { x }),
+        Reduction::Max => f.mapv(|x| if x.is_nan() { f64::NEG_INFINITY } else { x }),
+        Reduction::Min => f.mapv(|x| if x.is_nan() { f64::INFINITY } else { x }),
+        _ => f.clone(),
+    };
+    if r == Reduction::Mean {
+        let l = reduce::lanes(&f.view(), &axes);
+        let vals: Vec<f64> = l
+            .lanes
+            .iter()
+            .map(|lane| {
+                let kept: Vec<f64> = lane.iter().copied().filter(|x| !x.is_nan()).collect();
+                reduce::sum_lane_f64(&kept, kept.len().max(1)) / kept.len() as f64
+            })
+            .collect();
+        let shape = reduce::reduced_shape(&a.shape(), &axes, keepdims);
+        let data = ArrayD::from_shape_vec(IxDyn(&shape), vals).map_err(|e| PyErr::value(e.to_string()))?;
+        return Ok(wrap_result(ArrayData::Float(data)));
+    }
+    let data = ArrayData::Float(replaced);
+    reduce::reduce(&data.view(), r, &axes, keepdims).map(wrap_result)
+}
+
+fn np_nansum(_: &mut Interp, args: Args) -> PyResult<Value> {
+    nan_reduce("nansum", args, Reduction::Sum)
+}
+fn np_nanprod(_: &mut Interp, args: Args) -> PyResult<Value> {
+    nan_reduce("nanprod", args, Reduction::Prod)
+}
+fn np_nanmean(_: &mut Interp, args: Args) -> PyResult<Value> {
+    nan_reduce("nanmean", args, Reduction::Mean)
+}
+fn np_nanmax(_: &mut Interp, args: Args) -> PyResult<Value> {
+    nan_reduce("nanmax", args, Reduction::Max)
+}
+fn np_nanmin(_: &mut Interp, args: Args) -> PyResult<Value> {
+    nan_reduce("nanmin", args, Reduction::Min)
+}
+
+fn np_average(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("average", args, &["a", "axis", "weights", "returned", "keepdims"], 1)?;
+    let a = req(&mut s, 0);
+    let axis = opt(&mut s, 1);
+    match opt(&mut s, 2) {
+        None => {
+            let mut args = Args::new(vec![a]);
+            if let Some(ax) = axis {
+                args.keywords.push(("axis".into(), ax));
+            }
+            super::numpy::FUNCTIONS
+                .iter()
+                .find(|b| b.name == "mean")
+                .map(|b| (b.func)(i, args))
+                .unwrap_or_else(|| Err(PyErr::value("mean missing")))
+        }
+        Some(w) => {
+            let prod = pyops::numpy_binary(Ufunc2::Multiply, &a, &w, false)?;
+            let sum_of = |v: &Value| -> PyResult<Value> {
+                let x = arr(v)?;
+                let axes =
+                    normalize_axes(axis.as_ref().map(int_of).transpose()?.map(|a| vec![a]).as_deref(), x.ndim())?;
+                x.with_view(|view| reduce::reduce(&view, Reduction::Sum, &axes, false)).map(wrap_result)
+            };
+            let num = sum_of(&prod)?;
+            let den = sum_of(&w)?;
+            pyops::numpy_binary(Ufunc2::Divide, &num, &den, true)
+        }
+    }
+}
+
+fn np_median(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("median", args, &["a", "axis", "out", "overwrite_input", "keepdims"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let axis = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?;
+    let f = NdArray::new(a.with_view(|v| cast_data(&v, DType::Float64)));
+    let sorted = sorted_data(&f, axis, false)?;
+    let ax = match axis {
+        None => 0,
+        Some(x) => normalize_axes(Some(&[x]), a.ndim())?[0],
+    };
+    let s_arr = NdArray::new(sorted);
+    let n = s_arr.shape().get(ax).copied().unwrap_or(0);
+    if n == 0 {
+        crate::interp::warnings::warn_runtime("Mean of empty slice");
+        return Ok(Value::Scalar(crate::value::Scalar::Float(f64::NAN)));
+    }
+    let lo = take_range(&s_arr, ax, (n - 1) / 2, (n - 1) / 2 + 1)?;
+    let hi = take_range(&s_arr, ax, n / 2, n / 2 + 1)?;
+    let sum = pyops::numpy_binary(Ufunc2::Add, &lo, &hi, false)?;
+    let mid = pyops::numpy_binary(Ufunc2::Divide, &sum, &Value::Float(2.0), false)?;
+    let m = arr(&mid)?;
+    let out_shape: Vec<usize> = m.shape().iter().enumerate().filter(|(d, _)| *d != ax).map(|(_, &k)| k).collect();
+    Ok(wrap_result(reshape_data(m.to_data(), &out_shape)?))
+}
+
+fn np_diff(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("diff", args, &["a", "n", "axis"], 1)?;
+    let mut a = arr(&req(&mut s, 0))?;
+    let n = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(1);
+    let axis = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(-1);
+    let ax = normalize_axes(Some(&[axis]), a.ndim())?[0];
+    for _ in 0..n.max(0) {
+        let len = a.shape()[ax];
+        if len == 0 {
+            break;
+        }
+        let hi = take_range(&a, ax, 1, len)?;
+        let lo = take_range(&a, ax, 0, len - 1)?;
+        let op = if a.dtype() == DType::Bool { Ufunc2::NotEqual } else { Ufunc2::Subtract };
+        a = arr(&pyops::numpy_binary(op, &hi, &lo, false)?)?;
+    }
+    Ok(Value::Array(a))
+}
+
+fn np_column_stack(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("column_stack", args, &["tup"], 1)?;
+    let arrays: Vec<NdArray> = array_list(&req(&mut s, 0))?
+        .into_iter()
+        .map(|a| if a.ndim() < 2 { a.derive(ViewOp::NewAxis { axis: a.ndim() }) } else { a })
+        .collect();
+    concat(&arrays, Some(1)).map(array_value)
+}
+
+fn np_append(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("append", args, &["arr", "values", "axis"], 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let v = arr(&req(&mut s, 1))?;
+    match opt(&mut s, 2) {
+        None => concat(&[a, v], None).map(array_value),
+        Some(ax) => concat(&[a, v], Some(int_of(&ax)?)).map(array_value),
+    }
+}
+
+fn np_broadcast_shapes(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let shapes: Vec<Vec<usize>> = args.positional.iter().map(shape_of).collect::<PyResult<_>>()?;
+    let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
+    let out = crate::ops::broadcast::broadcast_shapes(&refs).ok_or_else(|| {
+        let parts: Vec<String> = shapes.iter().map(|s| crate::ops::broadcast::compact_shape(s)).collect();
+        PyErr::value(format!(
+            "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg 0 with shape {} and arg 1 with shape {}.",
+            parts.first().cloned().unwrap_or_default(),
+            parts.get(1).cloned().unwrap_or_default()
+        ))
+    })?;
+    Ok(Value::shape_tuple(&out))
+}
+
+fn np_bincount(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("bincount", args, &["x", "weights", "minlength"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let vals: Vec<i64> = a.with_view(|v| crate::ops::cast::as_i64(&v).iter().copied().collect());
+    if vals.iter().any(|&v| v < 0) {
+        return Err(PyErr::value("'list' argument must have no negative elements"));
+    }
+    let minlength = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0).max(0) as usize;
+    let n = vals.iter().map(|&v| v as usize + 1).max().unwrap_or(0).max(minlength);
+    check_alloc(&[n], DType::Int64)?;
+    let mut counts = vec![0i64; n];
+    for v in vals {
+        counts[v as usize] += 1;
+    }
+    Ok(int_array(counts))
+}
+
+fn np_histogram(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("histogram", args, &["a", "bins", "range", "density", "weights"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let bins = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(10).max(1) as usize;
+    let vals: Vec<f64> = a.with_view(|v| as_f64(&v).iter().copied().collect());
+    let (lo, hi) = match opt(&mut s, 2) {
+        Some(r) => {
+            let r = pyops::iterate(&r)?;
+            (float_of(&r[0])?, float_of(&r[1])?)
+        }
+        None => {
+            let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if vals.is_empty() {
+                (0.0, 1.0)
+            } else if lo == hi {
+                (lo - 0.5, hi + 0.5)
+            } else {
+                (lo, hi)
+            }
+        }
+    };
+    let step = (hi - lo) / bins as f64;
+    let edges: Vec<f64> = (0..=bins).map(|i| if i == bins { hi } else { lo + i as f64 * step }).collect();
+    let mut counts = vec![0i64; bins];
+    for &x in &vals {
+        if x < lo || x > hi || x.is_nan() {
+            continue;
+        }
+        let mut k = (((x - lo) / (hi - lo)) * bins as f64) as usize;
+        if k >= bins {
+            k = bins - 1;
+        }
+        if x < edges[k] && k > 0 {
+            k -= 1;
+        } else if k + 1 < bins && x >= edges[k + 1] {
+            k += 1;
+        }
+        counts[k] += 1;
+    }
+    Ok(Value::tuple(vec![int_array(counts), float_array(edges)]))
+}
+
+fn np_ix(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let n = args.positional.len();
+    let mut out = Vec::new();
+    for (k, v) in args.positional.iter().enumerate() {
+        let a = NdArray::new(array_from_value(v, None)?);
+        let mut shape = vec![1usize; n];
+        shape[k] = a.size();
+        out.push(array_value(reshape_data(a.to_data(), &shape)?));
+    }
+    Ok(Value::tuple(out))
+}
+
+fn np_unique_full(i: &mut Interp, args: Args) -> PyResult<Value> {
+    let wants = |k: &str| args.keywords.iter().any(|(n, v)| n == k && matches!(v, Value::Bool(true)));
+    let (ri, rv) = (wants("return_index"), wants("return_inverse"));
+    if !ri && !rv {
+        return super::numpy::unique_basic(i, args);
+    }
+    let a = arr(&args.positional.first().cloned().unwrap_or(Value::None))?;
+    if let Some((_, ax)) = args.keywords.iter().find(|(k, _)| k == "axis") {
+        if !ax.is_none() {
+            normalize_axes(Some(&[int_of(ax)?]), a.ndim())?;
+        }
+    }
+    let flat: Vec<f64> = a.with_view(|v| as_f64(&v).iter().copied().collect());
+    let data = a.to_data();
+    let mut order: Vec<usize> = (0..flat.len()).collect();
+    order.sort_by(|&x, &y| flat[x].partial_cmp(&flat[y]).unwrap_or(std::cmp::Ordering::Equal).then(x.cmp(&y)));
+    let mut uniq_idx: Vec<usize> = Vec::new();
+    let mut inverse = vec![0i64; flat.len()];
+    for &o in &order {
+        if uniq_idx.last().is_none_or(|&l| flat[l] != flat[o]) {
+            uniq_idx.push(o);
+        }
+        inverse[o] = uniq_idx.len() as i64 - 1;
+    }
+    let flat_arr = NdArray::new(reshape_data(data, &[flat.len()])?);
+    let idx_val = int_array(uniq_idx.iter().map(|&x| x as i64).collect());
+    let values = crate::ops::index::get(&flat_arr, &idx_val)?;
+    let mut out = vec![values];
+    if ri {
+        out.push(idx_val);
+    }
+    if rv {
+        out.push(int_array(inverse));
+    }
+    Ok(Value::tuple(out))
+}
+
+/// More NumPy functions.
+pub static FUNCTIONS: &[Builtin] = &[
+    f(
+        "split",
+        "np.split(ary, indices_or_sections, axis=0)",
+        "Split into equal parts (or at indices); a list of views.",
+        np_split,
+    ),
+    f(
+        "array_split",
+        "np.array_split(ary, indices_or_sections, axis=0)",
+        "Split into nearly equal parts.",
+        np_array_split,
+    ),
+    f("meshgrid", "np.meshgrid(*xi, indexing='xy')", "Coordinate matrices from coordinate vectors.", np_meshgrid),
+    f("divmod", "np.divmod(x1, x2)", "(x1 // x2, x1 % x2) elementwise.", np_divmod),
+    f("fmod", "np.fmod(x1, x2)", "Elementwise C remainder (sign of the dividend).", np_fmod),
+    f("float_power", "np.float_power(x1, x2)", "Elementwise power computed in float64.", np_float_power),
+    f("empty", "np.empty(shape, dtype=float)", "A new array (npr fills it with zeros).", np_empty),
+    f("tri", "np.tri(N, M=None, k=0)", "Ones at and below the k-th diagonal.", np_tri),
+    f("fromiter", "np.fromiter(iter, dtype)", "A 1-D array from an iterable.", np_fromiter),
+    f(
+        "shares_memory",
+        "np.shares_memory(a, b)",
+        "Do a and b share memory (is one a view of the other)?",
+        np_shares_memory,
+    ),
+    f(
+        "argwhere",
+        "np.argwhere(a)",
+        "Indices of non-zero elements, one row per element: shape (N, a.ndim).",
+        np_argwhere,
+    ),
+    f("flatnonzero", "np.flatnonzero(a)", "Indices of non-zero elements in the flattened array.", np_flatnonzero),
+    f(
+        "searchsorted",
+        "np.searchsorted(a, v, side='left')",
+        "Where v would be inserted to keep a sorted.",
+        np_searchsorted,
+    ),
+    f("array_equiv", "np.array_equiv(a1, a2)", "Equal after broadcasting?", np_array_equiv),
+    f("cross", "np.cross(a, b)", "Cross product of 3-vectors.", np_cross),
+    f("nansum", "np.nansum(a, axis=None)", "Sum treating nan as zero.", np_nansum),
+    f("nanprod", "np.nanprod(a, axis=None)", "Product treating nan as one.", np_nanprod),
+    f("nanmean", "np.nanmean(a, axis=None)", "Mean ignoring nan.", np_nanmean),
+    f("nanmax", "np.nanmax(a, axis=None)", "Maximum ignoring nan.", np_nanmax),
+    f("nanmin", "np.nanmin(a, axis=None)", "Minimum ignoring nan.", np_nanmin),
+    f("average", "np.average(a, axis=None, weights=None)", "Weighted mean.", np_average),
+    f("median", "np.median(a, axis=None)", "Median (float).", np_median),
+    f("diff", "np.diff(a, n=1, axis=-1)", "Differences of neighbours along an axis: length shrinks by n.", np_diff),
+    f("column_stack", "np.column_stack(tup)", "1-D arrays as columns of a 2-D array.", np_column_stack),
+    f(
+        "append",
+        "np.append(arr, values, axis=None)",
+        "A copy with values appended (flattened without axis).",
+        np_append,
+    ),
+    f(
+        "broadcast_shapes",
+        "np.broadcast_shapes(*shapes)",
+        "The shape that broadcasting the shapes gives.",
+        np_broadcast_shapes,
+    ),
+    f("bincount", "np.bincount(x, minlength=0)", "Count occurrences of each non-negative int.", np_bincount),
+    f("histogram", "np.histogram(a, bins=10, range=None)", "Counts per bin and the bin edges.", np_histogram),
+    f("ix_", "np.ix_(*args)", "Open mesh index arrays for cross-product indexing.", np_ix),
+    f(
+        "unique",
+        "np.unique(ar, return_index=False, return_inverse=False, return_counts=False)",
+        "Sorted unique values (flattened).",
+        np_unique_full,
+    ),
+];
