@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::{closest_name, lookup, numpy, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
-use crate::value::{DType, Module, Scalar, TypeObj, Value};
+use crate::value::{DType, Module, NdArray, Scalar, TypeObj, Value};
 
 fn no_attr(v: &Value, name: &str, candidates: Vec<&str>) -> PyErr {
     let msg = match v {
@@ -47,6 +47,23 @@ pub fn module_members(m: Module) -> Vec<&'static str> {
 /// Array attributes that are not methods.
 pub const ARRAY_ATTRS: &[&str] = &["T", "shape", "ndim", "size", "dtype", "nbytes", "itemsize"];
 
+fn m_is_integer(_: &mut crate::interp::eval::Interp, args: crate::interp::eval::Args) -> PyResult<Value> {
+    let x = match args.positional.first() {
+        Some(Value::Scalar(s)) => s.as_f64(),
+        Some(Value::Float(f)) => *f,
+        _ => 0.5,
+    };
+    Ok(Value::Bool(x.is_finite() && x.fract() == 0.0))
+}
+
+static IS_INTEGER: super::Builtin = super::Builtin {
+    name: "is_integer",
+    owner: Owner::ObjectMethod,
+    signature: "x.is_integer()",
+    doc: "Is the float an integer value?",
+    func: m_is_integer,
+};
+
 /// `v.name`.
 pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
     match v {
@@ -59,6 +76,8 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
             "dtype" => Ok(Value::DType(a.dtype())),
             "itemsize" => Ok(Value::Int(a.dtype().itemsize() as i128)),
             "nbytes" => Ok(Value::Int((a.size() * a.dtype().itemsize()) as i128)),
+            "base" => Ok(a.base_array().map(Value::Array).unwrap_or(Value::None)),
+            "flat" => Ok(Value::Array(crate::ops::linalg::reshape_data(a.to_data(), &[a.size()]).map(NdArray::new)?)),
             _ => match lookup(Owner::ArrayMethod, name) {
                 Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
                 None => {
@@ -76,6 +95,7 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
             "itemsize" | "nbytes" => Ok(Value::Int(s.dtype().itemsize() as i128)),
             "T" => Ok(v.clone()),
             "real" => Ok(v.clone()),
+            "is_integer" => Ok(Value::Method(Rc::new(v.clone()), &IS_INTEGER)),
             _ => match lookup(Owner::ArrayMethod, name) {
                 Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
                 None => Err(no_attr(v, name, vec!["item", "astype", "dtype", "shape"])),
@@ -97,6 +117,11 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
             _ => Err(no_attr(v, name, vec!["name", "itemsize", "kind", "type"])),
         },
         Value::Float(x) if name == "real" => Ok(Value::Float(*x)),
+        Value::Int(_) | Value::Bool(_) if name == "real" || name == "numerator" => Ok(match v {
+            Value::Bool(b) => Value::Int(*b as i128),
+            other => other.clone(),
+        }),
+        Value::Int(_) if name == "imag" => Ok(Value::Int(0)),
         Value::Float(x) if name == "is_integer" => Ok(Value::Bool(x.fract() == 0.0)),
         Value::Type(t) if name == "__name__" => Ok(Value::str(t.qualname().rsplit('.').next().unwrap_or(""))),
         Value::Function(f) if name == "__name__" => Ok(Value::str(&f.name)),

@@ -1607,7 +1607,7 @@ fn np_savetxt(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
     for r in 0..nrows {
         let row = &cells[r * ncols..(r + 1) * ncols];
-        let line = printf(&format, &row).map_err(|e| {
+        let line = printf(&format, row).map_err(|e| {
             if e.exc == ExcType::TypeError {
                 PyErr::type_err(format!(
                     "Mismatch between array dtype ('{}') and format specifier ('{format}')",

@@ -47,6 +47,7 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(numpy::METHODS.iter())
         .chain(numpy::PRINT_FUNCTIONS.iter())
         .chain(numpy::MORE_FUNCTIONS.iter())
+        .chain(numpy_extra::MORE.iter())
         .chain(numpy_extra::FUNCTIONS.iter())
         .chain(random::FUNCTIONS.iter())
         .chain(python::OBJECT_METHODS.iter())

@@ -16,7 +16,6 @@ use crate::value::convert::{array_from_value, as_array};
 use crate::value::{AView, ArrayData, DType, Module, NdArray, Scalar, TypeObj, Value, ViewOp};
 
 const NP: Owner = Owner::Module(Module::Numpy);
-const LA: Owner = Owner::Module(Module::Linalg);
 const M: Owner = Owner::ArrayMethod;
 
 const fn f(
@@ -805,50 +804,6 @@ fn np_vdot(_: &mut Interp, args: Args) -> PyResult<Value> {
     linalg::dot_values(&fa, &fb)
 }
 
-fn np_trace(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("trace", args, &["a", "offset"], 1)?;
-    let a = arr(&req(&mut s, 0))?;
-    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
-    let d = a.with_view(|v| linalg::diagonal_data(&v, k))?;
-    let d = match d {
-        ArrayData::Bool(x) => ArrayData::Int(x.mapv(|b| b as i64)),
-        other => other,
-    };
-    let axes = vec![0];
-    d.view().shape();
-    reduce::reduce(&d.view(), Reduction::Sum, &axes, false).map(wrap_result)
-}
-
-fn np_diagonal(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("diagonal", args, &["a", "offset"], 1)?;
-    let a = arr(&req(&mut s, 0))?;
-    let k = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
-    a.with_view(|v| linalg::diagonal_data(&v, k)).map(array_value)
-}
-
-fn np_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("norm", args, &["x", "ord", "axis", "keepdims"], 1)?;
-    let a = arr(&req(&mut s, 0))?;
-    if opt(&mut s, 1).is_some() {
-        return Err(PyErr::new(
-            ExcType::NotImplementedError,
-            "npr's norm supports the default ord (2-norm / Frobenius) only",
-        ));
-    }
-    let axis = axis_arg(opt(&mut s, 2))?;
-    let keepdims = bool_of(opt(&mut s, 3))?;
-    let f = array_value(cast_data(&a.to_data().view(), DType::Float64));
-    let sq = pyops::numpy_binary(Ufunc2::Multiply, &f, &f, false)?;
-    let sq = arr(&sq)?;
-    let axes = normalize_axes(axis.as_deref(), sq.ndim())?;
-    let sum = sq.with_view(|v| reduce::reduce(&v, Reduction::Sum, &axes, keepdims))?;
-    let sum = match sum {
-        ArrayData::Float(x) => ArrayData::Float(x.mapv(f64::sqrt)),
-        other => other,
-    };
-    Ok(wrap_result(sum))
-}
-
 // ---------------------------------------------------------------- shapes
 
 /// NumPy's text for a requested shape in the reshape error.
@@ -872,12 +827,12 @@ fn requested_shape_text(req: &[i64]) -> String {
 /// `a.reshape(shape)`: a view when the array is contiguous, else a copy.
 pub fn reshape_array(a: &NdArray, req: &[i64]) -> PyResult<NdArray> {
     let size = a.size();
+    // Any negative entry means "unknown" (NumPy accepts -2 as well as -1).
+    let req: Vec<i64> = req.iter().map(|&d| if d < 0 { -1 } else { d }).collect();
+    let req = &req[..];
     let unknown = req.iter().filter(|&&d| d == -1).count();
     if unknown > 1 {
         return Err(PyErr::value("can only specify one unknown dimension"));
-    }
-    if req.iter().any(|&d| d < -1) {
-        return Err(PyErr::value("negative dimensions not allowed"));
     }
     let known: Option<usize> = req.iter().filter(|&&d| d != -1).try_fold(1usize, |acc, &d| acc.checked_mul(d as usize));
     let Some(known) = known else {
@@ -910,7 +865,31 @@ fn np_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
     let shape = opt(&mut s, 1)
         .or_else(|| opt(&mut s, 3))
         .ok_or_else(|| PyErr::type_err("reshape() missing 1 required positional argument: 'shape'"))?;
-    Ok(Value::Array(reshape_array(&a, &shape_arg(&shape)?)?))
+    let fortran = order_is_f(opt(&mut s, 2))?;
+    reshape_ordered(&a, &shape_arg(&shape)?, fortran)
+}
+
+/// `order='F'` (column-major) or the default 'C'.
+fn order_is_f(v: Option<Value>) -> PyResult<bool> {
+    match v {
+        None => Ok(false),
+        Some(Value::Str(s)) if matches!(s.as_ref(), "C" | "A" | "K") => Ok(false),
+        Some(Value::Str(s)) if s.as_ref() == "F" => Ok(true),
+        Some(_) => Err(PyErr::value("order must be one of 'C', 'F', 'A', or 'K'")),
+    }
+}
+
+/// Reshape in C order (a view when possible) or F order (a copy).
+fn reshape_ordered(a: &NdArray, req: &[i64], fortran: bool) -> PyResult<Value> {
+    if !fortran {
+        return Ok(Value::Array(reshape_array(a, req)?));
+    }
+    // F order: reverse the axes, reshape the reversed request in C order, reverse back.
+    let Value::Array(t) = transpose_value(a, None)? else { return Err(PyErr::value("transpose")) };
+    let rev: Vec<i64> = req.iter().rev().copied().collect();
+    let r = reshape_array(&NdArray::new(t.to_data()), &rev)?;
+    let Value::Array(back) = transpose_value(&r, None)? else { return Err(PyErr::value("transpose")) };
+    Ok(Value::Array(NdArray::new(back.to_data())))
 }
 
 fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -926,7 +905,8 @@ fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
     } else {
         shape_varargs(rest)?
     };
-    Ok(Value::Array(reshape_array(&a, &shape)?))
+    let order = args.keywords.iter().find(|(k, _)| k == "order").map(|(_, v)| v.clone());
+    reshape_ordered(&a, &shape, order_is_f(order)?)
 }
 
 /// `a.T` / `np.transpose(a, axes)`: a view.
@@ -1041,7 +1021,12 @@ fn np_ravel(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn m_flatten(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("flatten", args, &["self", "order"], 1)?;
-    flatten_copy(&arr(&req(&mut s, 0))?)
+    let a = arr(&req(&mut s, 0))?;
+    let fortran = order_is_f(opt(&mut s, 1))?;
+    reshape_ordered(&a, &[-1], fortran).map(|v| match v {
+        Value::Array(x) if !fortran => Value::Array(NdArray::new(x.to_data())),
+        other => other,
+    })
 }
 
 /// Arrays of a sequence argument (`np.concatenate([a, b])`).
@@ -1177,7 +1162,7 @@ fn np_broadcast_to(_: &mut Interp, args: Args) -> PyResult<Value> {
     let ok = crate::ops::broadcast::broadcast_shapes(&[&ash, &shape]).is_some_and(|b| b == shape);
     if !ok {
         return Err(PyErr::value(format!(
-            "operands could not be broadcast together with remapped shapes [original->remapped]: {} and requested shape {}",
+            "operands could not be broadcast together with remapped shapes [original->remapped]: {}  and requested shape {}",
             compact_shape(&ash),
             compact_shape(&shape)
         )));
@@ -1188,7 +1173,7 @@ fn np_broadcast_to(_: &mut Interp, args: Args) -> PyResult<Value> {
         AView::Int(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Int(b.to_owned())),
         AView::Float(x) => x.broadcast(IxDyn(&shape)).map(|b| ArrayData::Float(b.to_owned())),
     });
-    data.map(array_value).ok_or_else(|| PyErr::value("broadcast failed"))
+    data.map(|d| Value::Array(NdArray::new(d).into_readonly())).ok_or_else(|| PyErr::value("broadcast failed"))
 }
 
 fn np_shape(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1201,7 +1186,14 @@ fn np_ndim(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 fn np_size(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("size", args, &["a", "axis"], 1)?;
-    Ok(Value::Int(arr(&req(&mut s, 0))?.size() as i128))
+    let a = arr(&req(&mut s, 0))?;
+    match opt(&mut s, 1) {
+        None => Ok(Value::Int(a.size() as i128)),
+        Some(ax) => {
+            let ax = normalize_axes(Some(&[int_of(&ax)?]), a.ndim())?[0];
+            Ok(Value::Int(a.shape()[ax] as i128))
+        }
+    }
 }
 
 // ---------------------------------------------------------------- selection
@@ -1626,6 +1618,7 @@ pub fn constant(name: &str) -> Option<Value> {
         "True_" => Value::Scalar(Scalar::Bool(true)),
         "False_" => Value::Scalar(Scalar::Bool(false)),
         "ndarray" => Value::Type(TypeObj::NdArray),
+        "dtype" => Value::Type(TypeObj::DType),
         "random" => Value::Module(Module::Random),
         "linalg" => Value::Module(Module::Linalg),
         "__version__" => Value::str("2.4.6"),
@@ -1738,8 +1731,6 @@ pub static FUNCTIONS: &[Builtin] = &[
     f(NP, "inner", "np.inner(a, b)", "Inner product over the last axes of a and b.", np_inner),
     f(NP, "outer", "np.outer(a, b)", "Outer product: (m,) and (n,) give (m, n).", np_outer),
     f(NP, "vdot", "np.vdot(a, b)", "Dot product of the flattened arrays (a scalar).", np_vdot),
-    f(NP, "trace", "np.trace(a, offset=0)", "Sum of the diagonal (a scalar for 2-D input).", np_trace),
-    f(NP, "diagonal", "np.diagonal(a, offset=0)", "The diagonal of a 2-D array as 1-D.", np_diagonal),
     f(NP, "transpose", "np.transpose(a, axes=None)", "Reverse (or permute) the axes: (2,3) → (3,2). A view, not a copy.", np_transpose),
     f(NP, "swapaxes", "np.swapaxes(a, axis1, axis2)", "Swap two axes (a view).", np_swapaxes),
     f(NP, "reshape", "np.reshape(a, shape)", "Give a new shape with the same number of elements; one entry may be -1 (inferred).", np_reshape),
@@ -1762,7 +1753,6 @@ pub static FUNCTIONS: &[Builtin] = &[
     f(NP, "isclose", "np.isclose(a, b, rtol=1e-05, atol=1e-08)", "Elementwise |a-b| <= atol + rtol*|b|.", np_isclose),
     f(NP, "allclose", "np.allclose(a, b, rtol=1e-05, atol=1e-08)", "True when all elements are close (a Python bool).", np_allclose),
     f(NP, "array_equal", "np.array_equal(a1, a2)", "True when shapes and elements are equal.", np_array_equal),
-    f(LA, "norm", "np.linalg.norm(x, axis=None, keepdims=False)", "Vector 2-norm or matrix Frobenius norm (square root of the sum of squares).", np_norm),
 ];
 
 /// ndarray methods (the receiver is the first argument).
@@ -1797,8 +1787,9 @@ pub static METHODS: &[Builtin] = &[
     f(M, "nonzero", "a.nonzero()", "Indices of non-zero elements.", np_nonzero),
     f(M, "sort", "a.sort(axis=-1)", "Sort in place (returns None).", m_sort),
     f(M, "argsort", "a.argsort(axis=-1)", "Indices that sort the array.", np_argsort),
-    f(M, "diagonal", "a.diagonal(offset=0)", "The diagonal.", np_diagonal),
-    f(M, "trace", "a.trace(offset=0)", "Sum of the diagonal.", np_trace),
+    f(M, "diagonal", "a.diagonal(offset=0, axis1=0, axis2=1)", "The diagonal (read-only).", super::numpy_extra::method_diagonal),
+    f(M, "trace", "a.trace(offset=0, axis1=0, axis2=1)", "Sum of the diagonal.", super::numpy_extra::method_trace),
+    f(M, "repeat", "a.repeat(repeats, axis=None)", "Repeat each element.", np_repeat),
 ];
 
 // ---------------------------------------------------------------- print options

@@ -279,7 +279,11 @@ fn np_cross(_: &mut Interp, args: Args) -> PyResult<Value> {
             "DeprecationWarning",
             "Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional vectors instead. (deprecated in NumPy 2.0)",
         );
-        return sub(&mul(&a0, &b1)?, &mul(&a1, &b0)?);
+        let z = sub(&mul(&a0, &b1)?, &mul(&a1, &b0)?)?;
+        return Ok(match z {
+            Value::Scalar(_) => Value::Array(super::numpy::scalar_to_array(&z)),
+            other => other,
+        });
     }
     let c0 = sub(&mul(&a1, &b2)?, &mul(&a2, &b1)?)?;
     let c1 = sub(&mul(&a2, &b0)?, &mul(&a0, &b2)?)?;
@@ -436,7 +440,7 @@ fn np_broadcast_shapes(_: &mut Interp, args: Args) -> PyResult<Value> {
     let shapes: Vec<Vec<usize>> = args.positional.iter().map(shape_of).collect::<PyResult<_>>()?;
     let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
     let out = crate::ops::broadcast::broadcast_shapes(&refs).ok_or_else(|| {
-        let parts: Vec<String> = shapes.iter().map(|s| crate::ops::broadcast::compact_shape(s)).collect();
+        let parts: Vec<String> = shapes.iter().map(|s| crate::ops::broadcast::shape_repr(s)).collect();
         PyErr::value(format!(
             "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg 0 with shape {} and arg 1 with shape {}.",
             parts.first().cloned().unwrap_or_default(),
@@ -628,3 +632,363 @@ pub static FUNCTIONS: &[Builtin] = &[
         np_unique_full,
     ),
 ];
+
+fn np_atleast_1d(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("atleast_1d", args, &["arys"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    Ok(Value::Array(if a.ndim() == 0 { a.derive(ViewOp::NewAxis { axis: 0 }) } else { a }))
+}
+
+fn np_atleast_3d(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("atleast_3d", args, &["arys"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let shape = match a.shape().as_slice() {
+        [] => vec![1, 1, 1],
+        [n] => vec![1, *n, 1],
+        [r, c] => vec![*r, *c, 1],
+        s => s.to_vec(),
+    };
+    Ok(array_value(reshape_data(a.to_data(), &shape)?))
+}
+
+fn np_kron(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("kron", args, &["a", "b"], 2)?;
+    let (a, b) = (arr(&req(&mut s, 0))?, arr(&req(&mut s, 1))?);
+    let nd = a.ndim().max(b.ndim());
+    let pad = |x: &NdArray| -> PyResult<NdArray> {
+        let mut sh = vec![1usize; nd - x.ndim()];
+        sh.extend(x.shape());
+        Ok(NdArray::new(reshape_data(x.to_data(), &sh)?))
+    };
+    let (a, b) = (pad(&a)?, pad(&b)?);
+    // Interleave axes: a[i0, None, i1, None, ...] * b[None, j0, None, j1, ...]
+    let mut sa = Vec::new();
+    let mut sb = Vec::new();
+    for d in 0..nd {
+        sa.extend([a.shape()[d], 1]);
+        sb.extend([1, b.shape()[d]]);
+    }
+    let av = array_value(reshape_data(a.to_data(), &sa)?);
+    let bv = array_value(reshape_data(b.to_data(), &sb)?);
+    let prod = arr(&pyops::numpy_binary(Ufunc2::Multiply, &av, &bv, false)?)?;
+    let out: Vec<usize> = (0..nd).map(|d| a.shape()[d] * b.shape()[d]).collect();
+    Ok(array_value(reshape_data(prod.to_data(), &out)?))
+}
+
+/// LU decomposition with partial pivoting of a square matrix (row-major).
+/// Returns the factors, the permutation sign, and whether it is singular.
+fn lu(mut m: Vec<f64>, n: usize) -> (Vec<f64>, Vec<usize>, f64, bool) {
+    let mut perm: Vec<usize> = (0..n).collect();
+    let mut sign = 1.0;
+    let mut singular = false;
+    for k in 0..n {
+        let p = (k..n).max_by(|&i, &j| m[i * n + k].abs().total_cmp(&m[j * n + k].abs())).unwrap_or(k);
+        if m[p * n + k] == 0.0 {
+            singular = true;
+            continue;
+        }
+        if p != k {
+            for c in 0..n {
+                m.swap(k * n + c, p * n + c);
+            }
+            perm.swap(k, p);
+            sign = -sign;
+        }
+        for i in k + 1..n {
+            let f = m[i * n + k] / m[k * n + k];
+            m[i * n + k] = f;
+            for c in k + 1..n {
+                m[i * n + c] -= f * m[k * n + c];
+            }
+        }
+    }
+    (m, perm, sign, singular)
+}
+
+fn square_matrix(v: &Value, name: &str) -> PyResult<(Vec<f64>, usize)> {
+    let a = arr(v)?;
+    let sh = a.shape();
+    if sh.len() < 2 {
+        return Err(PyErr::new(
+            crate::interp::error::ExcType::LinAlgError,
+            format!("{}-dimensional array given. Array must be at least two-dimensional", sh.len()),
+        ));
+    }
+    if sh.len() > 2 {
+        return Err(PyErr::new(
+            crate::interp::error::ExcType::NotImplementedError,
+            format!("npr's linalg.{name} handles one matrix at a time"),
+        ));
+    }
+    if sh[0] != sh[1] {
+        return Err(PyErr::new(
+            crate::interp::error::ExcType::LinAlgError,
+            "Last 2 dimensions of the array must be square",
+        ));
+    }
+    let data: Vec<f64> = a.with_view(|x| as_f64(&x).iter().copied().collect());
+    Ok((data, sh[0]))
+}
+
+fn la_det(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("det", args, &["a"], 1)?;
+    let (m, n) = square_matrix(&req(&mut s, 0), "det")?;
+    let (f, _, sign, _) = lu(m, n);
+    let det = (0..n).fold(sign, |acc, i| acc * f[i * n + i]);
+    Ok(Value::Scalar(crate::value::Scalar::Float(det)))
+}
+
+fn lu_solve(f: &[f64], perm: &[usize], n: usize, b: &[f64]) -> Vec<f64> {
+    let mut y: Vec<f64> = perm.iter().map(|&p| b[p]).collect();
+    for i in 0..n {
+        for k in 0..i {
+            y[i] -= f[i * n + k] * y[k];
+        }
+    }
+    for i in (0..n).rev() {
+        for k in i + 1..n {
+            y[i] -= f[i * n + k] * y[k];
+        }
+        y[i] /= f[i * n + i];
+    }
+    y
+}
+
+fn singular() -> PyErr {
+    PyErr::new(crate::interp::error::ExcType::LinAlgError, "Singular matrix")
+}
+
+fn la_inv(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("inv", args, &["a"], 1)?;
+    let (m, n) = square_matrix(&req(&mut s, 0), "inv")?;
+    let (f, perm, _, sing) = lu(m, n);
+    if sing {
+        return Err(singular());
+    }
+    let mut out = vec![0.0; n * n];
+    for c in 0..n {
+        let e: Vec<f64> = (0..n).map(|r| if r == c { 1.0 } else { 0.0 }).collect();
+        for (r, v) in lu_solve(&f, &perm, n, &e).into_iter().enumerate() {
+            out[r * n + c] = v;
+        }
+    }
+    let a = ArrayD::from_shape_vec(IxDyn(&[n, n]), out).map_err(|e| PyErr::value(e.to_string()))?;
+    Ok(Value::Array(NdArray::from_f64(a)))
+}
+
+fn la_solve(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("solve", args, &["a", "b"], 2)?;
+    let (m, n) = square_matrix(&req(&mut s, 0), "solve")?;
+    let b = arr(&req(&mut s, 1))?;
+    let (f, perm, _, sing) = lu(m, n);
+    if sing {
+        return Err(singular());
+    }
+    let bshape = b.shape();
+    if bshape.first() != Some(&n) {
+        return Err(PyErr::value("solve: Input operand 1 has a mismatch in its core dimension 0"));
+    }
+    let bv: Vec<f64> = b.with_view(|x| as_f64(&x).iter().copied().collect());
+    if bshape.len() == 1 {
+        return Ok(float_array(lu_solve(&f, &perm, n, &bv)));
+    }
+    let k = bshape[1];
+    let mut out = vec![0.0; n * k];
+    for c in 0..k {
+        let col: Vec<f64> = (0..n).map(|r| bv[r * k + c]).collect();
+        for (r, v) in lu_solve(&f, &perm, n, &col).into_iter().enumerate() {
+            out[r * k + c] = v;
+        }
+    }
+    let a = ArrayD::from_shape_vec(IxDyn(&[n, k]), out).map_err(|e| PyErr::value(e.to_string()))?;
+    Ok(Value::Array(NdArray::from_f64(a)))
+}
+
+/// `np.linalg.norm` with `ord` for vectors and matrices.
+fn la_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("norm", args, &["x", "ord", "axis", "keepdims"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let ord = opt(&mut s, 1);
+    let axis = super::numpy::axis_arg(opt(&mut s, 2))?;
+    let keepdims = bool_of(opt(&mut s, 3))?;
+    let f = NdArray::new(a.with_view(|v| cast_data(&v, DType::Float64)));
+    let axes = normalize_axes(axis.as_deref(), f.ndim())?;
+    let vector = axes.len() == 1 || (axis.is_none() && f.ndim() == 1) || (axis.is_none() && ord.is_none());
+    let absf = f.with_view(|v| as_f64(&v).mapv(f64::abs));
+    let absd = ArrayData::Float(absf);
+    let red = |r: Reduction, data: &ArrayData, axes: &[usize]| reduce::reduce(&data.view(), r, axes, keepdims);
+    let finish = |d: ArrayData| Ok(wrap_result(d));
+    let map = |d: ArrayData, g: fn(f64) -> f64| match d {
+        ArrayData::Float(x) => ArrayData::Float(x.mapv(g)),
+        other => other,
+    };
+    let ord_num = match &ord {
+        None => None,
+        Some(Value::Str(t)) if t.as_ref() == "fro" => None,
+        Some(Value::Str(t)) => {
+            return Err(PyErr::value(format!("Invalid norm order '{t}' for vectors")));
+        }
+        Some(v) => Some(float_of(v)?),
+    };
+    if vector {
+        let p = ord_num.unwrap_or(2.0);
+        return if p == f64::INFINITY {
+            finish(red(Reduction::Max, &absd, &axes)?)
+        } else if p == f64::NEG_INFINITY {
+            finish(red(Reduction::Min, &absd, &axes)?)
+        } else if p == 0.0 {
+            let nz = ArrayData::Float(match &absd {
+                ArrayData::Float(x) => x.mapv(|v| if v != 0.0 { 1.0 } else { 0.0 }),
+                _ => ArrayD::zeros(IxDyn(&[0])),
+            });
+            finish(red(Reduction::Sum, &nz, &axes)?)
+        } else if p == 1.0 {
+            finish(red(Reduction::Sum, &absd, &axes)?)
+        } else if p == 2.0 {
+            let sq = ArrayData::Float(match &absd {
+                ArrayData::Float(x) => x.mapv(|v| v * v),
+                _ => ArrayD::zeros(IxDyn(&[0])),
+            });
+            finish(map(red(Reduction::Sum, &sq, &axes)?, f64::sqrt))
+        } else {
+            let pw = ArrayData::Float(match &absd {
+                ArrayData::Float(x) => x.mapv(|v| v.powf(p)),
+                _ => ArrayD::zeros(IxDyn(&[0])),
+            });
+            let s = red(Reduction::Sum, &pw, &axes)?;
+            finish(match s {
+                ArrayData::Float(x) => ArrayData::Float(x.mapv(|v| v.powf(1.0 / p))),
+                other => other,
+            })
+        };
+    }
+    // Matrix norms over two axes.
+    let (r_ax, c_ax) = (axes[0], *axes.get(1).unwrap_or(&axes[0]));
+    match ord_num {
+        None => {
+            let sq = ArrayData::Float(match &absd {
+                ArrayData::Float(x) => x.mapv(|v| v * v),
+                _ => ArrayD::zeros(IxDyn(&[0])),
+            });
+            finish(map(red(Reduction::Sum, &sq, &axes)?, f64::sqrt))
+        }
+        Some(p) if p == 1.0 || p == -1.0 || p.is_infinite() => {
+            let (sum_ax, ext_ax) = if p.abs() == 1.0 { (r_ax, c_ax) } else { (c_ax, r_ax) };
+            let sums = reduce::reduce(&absd.view(), Reduction::Sum, &[sum_ax], true)?;
+            let r = if p > 0.0 { Reduction::Max } else { Reduction::Min };
+            let mut out = reduce::reduce(&sums.view(), r, &[ext_ax], true)?;
+            if !keepdims {
+                let shape: Vec<usize> =
+                    out.shape().iter().enumerate().filter(|(d, _)| !axes.contains(d)).map(|(_, &n)| n).collect();
+                out = reshape_data(out, &shape)?;
+            }
+            finish(out)
+        }
+        Some(_) => Err(PyErr::value("Invalid norm order for matrices.")),
+    }
+}
+
+/// `np.diagonal(a, offset, axis1, axis2)` for any ndim (read-only, like NumPy's view).
+fn np_diagonal_nd(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("diagonal", args, &["a", "offset", "axis1", "axis2"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let offset = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let ax1 = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let ax2 = opt(&mut s, 3).map(|v| int_of(&v)).transpose()?.unwrap_or(1);
+    diagonal_of(&a, offset, ax1, ax2).map(|d| Value::Array(d.into_readonly()))
+}
+
+pub(crate) fn diagonal_of(a: &NdArray, offset: i64, ax1: i64, ax2: i64) -> PyResult<NdArray> {
+    let nd = a.ndim();
+    if nd < 2 {
+        return Err(PyErr::value("diag requires an array of at least two dimensions"));
+    }
+    let i = normalize_axes(Some(&[ax1]), nd)?[0];
+    let j = normalize_axes(Some(&[ax2]), nd)?[0];
+    if i == j {
+        return Err(PyErr::value("axis1 and axis2 cannot be the same"));
+    }
+    // Move the two axes to the end, then gather the diagonal.
+    let mut perm: Vec<i64> = (0..nd).filter(|&d| d != i && d != j).map(|d| d as i64).collect();
+    perm.extend([i as i64, j as i64]);
+    let Value::Array(t) = super::numpy::transpose_value(a, Some(perm))? else { return Err(PyErr::value("diag")) };
+    let sh = t.shape();
+    let (r, c) = (sh[nd - 2] as i64, sh[nd - 1] as i64);
+    let (r0, c0) = if offset >= 0 { (0, offset) } else { (-offset, 0) };
+    let len = (r - r0).min(c - c0).max(0) as usize;
+    let rows = int_array((0..len as i64).map(|k| r0 + k).collect());
+    let cols = int_array((0..len as i64).map(|k| c0 + k).collect());
+    let mut items: Vec<Value> = vec![full_slice(); nd - 2];
+    items.extend([rows, cols]);
+    match crate::ops::index::get(&t, &Value::tuple(items))? {
+        Value::Array(d) => Ok(d),
+        other => Ok(NdArray::new(array_from_value(&other, None)?)),
+    }
+}
+
+fn np_trace_nd(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("trace", args, &["a", "offset", "axis1", "axis2"], 1)?;
+    let a = arr(&req(&mut s, 0))?;
+    let offset = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let ax1 = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
+    let ax2 = opt(&mut s, 3).map(|v| int_of(&v)).transpose()?.unwrap_or(1);
+    let d = diagonal_of(&a, offset, ax1, ax2)?;
+    let d = if d.dtype() == DType::Bool { NdArray::new(d.with_view(|v| cast_data(&v, DType::Int64))) } else { d };
+    let last = d.ndim() - 1;
+    d.with_view(|v| reduce::reduce(&v, Reduction::Sum, &[last], false)).map(wrap_result)
+}
+
+/// Linear-algebra and more array functions.
+pub static MORE: &[Builtin] = &[
+    f("atleast_1d", "np.atleast_1d(a)", "View a scalar as a 1-element array.", np_atleast_1d),
+    f("atleast_3d", "np.atleast_3d(a)", "View as at least 3-D: (n,) → (1, n, 1).", np_atleast_3d),
+    f("kron", "np.kron(a, b)", "Kronecker product.", np_kron),
+    f(
+        "diagonal",
+        "np.diagonal(a, offset=0, axis1=0, axis2=1)",
+        "The diagonal (read-only); for N-d input the diagonal axis goes last.",
+        np_diagonal_nd,
+    ),
+    f(
+        "trace",
+        "np.trace(a, offset=0, axis1=0, axis2=1)",
+        "Sum along the diagonal (a scalar for 2-D input).",
+        np_trace_nd,
+    ),
+    Builtin {
+        name: "det",
+        owner: Owner::Module(Module::Linalg),
+        signature: "np.linalg.det(a)",
+        doc: "Determinant of a square matrix.",
+        func: la_det,
+    },
+    Builtin {
+        name: "inv",
+        owner: Owner::Module(Module::Linalg),
+        signature: "np.linalg.inv(a)",
+        doc: "Inverse of a square matrix: inv(A) @ A is the identity.",
+        func: la_inv,
+    },
+    Builtin {
+        name: "solve",
+        owner: Owner::Module(Module::Linalg),
+        signature: "np.linalg.solve(a, b)",
+        doc: "Solve a @ x = b for x.",
+        func: la_solve,
+    },
+    Builtin {
+        name: "norm",
+        owner: Owner::Module(Module::Linalg),
+        signature: "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
+        doc: "Vector norm (ord 2 by default; 1, inf, -inf, 0, p) or matrix norm ('fro' by default; 1, -1, inf, -inf).",
+        func: la_norm,
+    },
+];
+
+pub(crate) fn method_diagonal(i: &mut Interp, args: Args) -> PyResult<Value> {
+    np_diagonal_nd(i, args)
+}
+
+pub(crate) fn method_trace(i: &mut Interp, args: Args) -> PyResult<Value> {
+    np_trace_nd(i, args)
+}

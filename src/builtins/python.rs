@@ -408,6 +408,30 @@ fn py_help(i: &mut Interp, args: Args) -> PyResult<Value> {
 /// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
 pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
     let first = args.positional.first().cloned();
+    // NumPy scalar types applied to sequences or arrays convert elementwise.
+    let np_dtype = match t {
+        TypeObj::NpFloat64 => Some(crate::value::DType::Float64),
+        TypeObj::NpInt64 => Some(crate::value::DType::Int64),
+        TypeObj::NpBool => Some(crate::value::DType::Bool),
+        _ => None,
+    };
+    if let (Some(dt), Some(v)) = (np_dtype, &first) {
+        let arrayish = matches!(v, Value::List(_) | Value::Tuple(_)) || matches!(v, Value::Array(a) if a.ndim() > 0);
+        if arrayish {
+            let data = crate::value::convert::array_from_value(v, Some(dt))?;
+            return Ok(Value::Array(crate::value::NdArray::new(data)));
+        }
+    }
+    if t == TypeObj::DType {
+        let d =
+            crate::builtins::numpy::dtype_arg(first)?.ok_or_else(|| PyErr::type_err("dtype() requires an argument"))?;
+        return Ok(Value::DType(d));
+    }
+    if matches!(t, TypeObj::Int) && matches!(first, Some(Value::None)) {
+        return Err(PyErr::type_err(
+            "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
+        ));
+    }
     let to_f64 = |v: &Value| -> PyResult<f64> {
         match v {
             Value::Float(x) => Ok(*x),
@@ -867,6 +891,12 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             's' => crate::display::str_value(&v, &opts),
             'r' => crate::display::repr_value(&v, &opts),
             'd' | 'i' | 'u' => {
+                if !matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::Scalar(_)) {
+                    return Err(PyErr::type_err(format!(
+                        "%{conv} format: a real number is required, not {}",
+                        v.type_name()
+                    )));
+                }
                 let n = num(&v)?.trunc();
                 crate::display::repr::format_int_spec(n as i128, &spec).map_err(PyErr::value)?
             }

@@ -93,6 +93,11 @@ fn r_seed(i: &mut Interp, args: Args) -> PyResult<Value> {
         Some(v) => {
             let x = match &v {
                 Value::Int(n) => *n,
+                Value::Float(_) | Value::Scalar(crate::value::Scalar::Float(_)) => {
+                    return Err(PyErr::type_err(
+                        "Cannot cast scalar from dtype('float64') to dtype('int64') according to the rule 'safe'",
+                    ))
+                }
                 other => int_of(other)? as i128,
             };
             let s = u32::try_from(x).map_err(|_| PyErr::value("Seed must be between 0 and 2**32 - 1"))?;

@@ -165,6 +165,7 @@ pub fn str_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Scalar(Scalar::Int(i)) => i.to_string(),
         Value::Scalar(Scalar::Bool(b)) => if *b { "True" } else { "False" }.into(),
         Value::Exception(_, m) => m.to_string(),
+        Value::DType(d) => d.name().to_string(),
         other => repr_value(other, opts),
     }
 }
@@ -231,7 +232,7 @@ enum PrettyItem {
 /// Help text for `help(x)` and `x?`.
 pub fn help_text(v: &Value, _opts: &PrintOptions) -> String {
     match v {
-        Value::Builtin(b) | Value::Method(_, b) => format!("{}\n\n{}\n", b.signature, b.doc),
+        Value::Builtin(b) | Value::Method(_, b) => format!("{}\n\n{}\n{}", b.signature, b.doc, crate::help::extra(b)),
         Value::Function(f) => format!("{}(...)\n\n{}\n", f.name, f.doc.clone().unwrap_or_default()),
         Value::Type(TypeObj::NpFloat64) => "np.float64(x)\n\nA NumPy float64 scalar.\n".into(),
         other => format!("{}\n", repr_plain(other)),

@@ -293,6 +293,30 @@ impl Interp<'_> {
                 let idx = self.eval_target_index(items, *tuple)?;
                 pyops::set_item(&obj, &idx, &v).map_err(|e| e.at(*span))
             }
+            Target::Attribute { value, attr, .. } if attr == "shape" => {
+                // `a.shape = (3, 2)` reshapes in place; npr rebinds the name to the
+                // reshaped view (other names keep the old shape).
+                let obj = self.eval(value)?;
+                let Value::Array(a) = &obj else {
+                    return Err(PyErr::new(
+                        ExcType::AttributeError,
+                        format!("'{}' object attribute 'shape' is read-only", obj.type_name()),
+                    ));
+                };
+                let dims: Vec<i64> = pyops::iterate(&v)
+                    .unwrap_or_else(|_| vec![v.clone()])
+                    .iter()
+                    .map(|d| pyops::index_int(d).ok_or_else(|| PyErr::type_err("expected a sequence of integers")))
+                    .collect::<PyResult<_>>()?;
+                let reshaped = crate::builtins::numpy::reshape_array(a, &dims)?;
+                match &**value {
+                    crate::syntax::ast::Expr { kind: crate::syntax::ast::ExprKind::Name(n), .. } => {
+                        self.assign_name(n, Value::Array(reshaped));
+                        Ok(())
+                    }
+                    _ => Err(PyErr::new(ExcType::NotImplementedError, "npr can set .shape only on a variable")),
+                }
+            }
             Target::Attribute { value, attr, .. } => {
                 let obj = self.eval(value)?;
                 Err(PyErr::new(

@@ -98,9 +98,10 @@ impl HistoryValues {
         match v {
             Value::Dict(d) => {
                 Rc::ptr_eq(d, &self.outputs)
-                    || d.borrow().entries.iter().any(|(k, x)| {
-                        self.reaches_outputs(k, depth + 1) || self.reaches_outputs(x, depth + 1)
-                    })
+                    || d.borrow()
+                        .entries
+                        .iter()
+                        .any(|(k, x)| self.reaches_outputs(k, depth + 1) || self.reaches_outputs(x, depth + 1))
             }
             Value::List(l) | Value::Set(l) => l.borrow().iter().any(|x| self.reaches_outputs(x, depth + 1)),
             Value::Tuple(t) => t.iter().any(|x| self.reaches_outputs(x, depth + 1)),

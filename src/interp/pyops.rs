@@ -673,6 +673,7 @@ fn identical(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::None, Value::None) | (Value::Ellipsis, Value::Ellipsis) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Scalar(Scalar::Bool(x)), Value::Scalar(Scalar::Bool(y))) => x == y,
         (Value::Array(x), Value::Array(y)) => x.shares_memory(y) && x.shape() == y.shape(),
         (Value::List(x), Value::List(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Dict(x), Value::Dict(y)) => std::rc::Rc::ptr_eq(x, y),

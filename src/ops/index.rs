@@ -223,6 +223,7 @@ pub fn get(a: &NdArray, idx: &Value) -> PyResult<Value> {
 
 /// Write `a[idx] = value`.
 pub fn set(a: &NdArray, idx: &Value, value: &Value) -> PyResult<()> {
+    check_writeable(a)?;
     let items = parse_items(idx)?;
     let items = expand(items, a.ndim())?;
     let src = to_operand(value)?;
@@ -236,8 +237,16 @@ pub fn set(a: &NdArray, idx: &Value, value: &Value) -> PyResult<()> {
     plan.view.with_view_mut(|v| plan.scatter(v, &values))
 }
 
+fn check_writeable(a: &NdArray) -> PyResult<()> {
+    if a.is_readonly() {
+        return Err(PyErr::value("assignment destination is read-only"));
+    }
+    Ok(())
+}
+
 /// `view[...] = src` with broadcasting and casting to the view's dtype.
 pub fn assign_into(view: &NdArray, src: &Operand) -> PyResult<()> {
+    check_writeable(view)?;
     let shape = view.shape();
     let values = broadcast_values(src, &shape, view.dtype())?;
     view.with_view_mut(|v| {

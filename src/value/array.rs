@@ -35,6 +35,8 @@ pub enum AViewMut<'a> {
 pub struct NdArray {
     base: Rc<RefCell<ArrayData>>,
     ops: Rc<Vec<ViewOp>>,
+    /// NumPy's `writeable=False` (broadcast_to results, diagonal views).
+    readonly: bool,
 }
 
 fn apply_ops<S: RawData>(mut v: ArrayBase<S, IxDyn>, ops: &[ViewOp]) -> ArrayBase<S, IxDyn> {
@@ -60,7 +62,7 @@ fn apply_ops<S: RawData>(mut v: ArrayBase<S, IxDyn>, ops: &[ViewOp]) -> ArrayBas
 
 impl NdArray {
     pub fn new(data: ArrayData) -> NdArray {
-        NdArray { base: Rc::new(RefCell::new(data)), ops: Rc::new(Vec::new()) }
+        NdArray { base: Rc::new(RefCell::new(data)), ops: Rc::new(Vec::new()), readonly: false }
     }
 
     pub fn from_f64(a: ArrayD<f64>) -> NdArray {
@@ -136,7 +138,26 @@ impl NdArray {
     pub fn derive(&self, op: ViewOp) -> NdArray {
         let mut ops = (*self.ops).clone();
         ops.push(op);
-        NdArray { base: Rc::clone(&self.base), ops: Rc::new(ops) }
+        NdArray { base: Rc::clone(&self.base), ops: Rc::new(ops), readonly: self.readonly }
+    }
+
+    /// The same array marked read-only.
+    pub fn into_readonly(mut self) -> NdArray {
+        self.readonly = true;
+        self
+    }
+
+    pub fn is_readonly(&self) -> bool {
+        self.readonly
+    }
+
+    /// NumPy's `.base`: the array this one is a view of, or None.
+    pub fn base_array(&self) -> Option<NdArray> {
+        (!self.ops.is_empty()).then(|| NdArray {
+            base: Rc::clone(&self.base),
+            ops: Rc::new(Vec::new()),
+            readonly: false,
+        })
     }
 
     /// Is the current view C-contiguous (so `reshape` can be a view)?

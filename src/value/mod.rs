@@ -90,6 +90,8 @@ pub enum TypeObj {
     NpInt64,
     NpBool,
     DType,
+    /// The class of a dtype instance: `numpy.dtypes.Float64DType`.
+    DTypeClass(DType),
     Type,
     Exception(crate::interp::error::ExcType),
 }
@@ -118,6 +120,14 @@ impl TypeObj {
             TypeObj::NpInt64 => "numpy.int64".into(),
             TypeObj::NpBool => "numpy.bool".into(),
             TypeObj::DType => "numpy.dtype".into(),
+            TypeObj::DTypeClass(d) => format!(
+                "numpy.dtypes.{}DType",
+                match d {
+                    DType::Bool => "Bool",
+                    DType::Int64 => "Int64",
+                    DType::Float64 => "Float64",
+                }
+            ),
             TypeObj::Type => "type".into(),
             TypeObj::Exception(e) => e.name().into(),
         }
@@ -197,6 +207,8 @@ pub enum Value {
 pub enum Opaque {
     /// Placeholder for future library objects.
     Marker(&'static str),
+    /// An open `.npz` archive from `np.load`.
+    NpzFile(crate::builtins::io::NpzFile),
 }
 
 impl Value {
@@ -232,7 +244,7 @@ impl Value {
             Value::Scalar(Scalar::Float(_)) => TypeObj::NpFloat64,
             Value::Scalar(Scalar::Int(_)) => TypeObj::NpInt64,
             Value::Scalar(Scalar::Bool(_)) => TypeObj::NpBool,
-            Value::DType(_) => TypeObj::DType,
+            Value::DType(d) => TypeObj::DTypeClass(*d),
             Value::Type(_) => TypeObj::Type,
             Value::Module(_) => TypeObj::Module,
             Value::Function(_) => TypeObj::Function,
