@@ -9,6 +9,7 @@
 //! | [`value`] | the value model: Python values, NumPy scalars, arrays (views share memory) |
 //! | [`ops`] | NumPy semantics: promotion, broadcasting, ufuncs, reductions, linear algebra, indexing |
 //! | [`builtins`] | the one table of functions and methods (`np.*`, Python builtins, array methods) |
+//! | [`plot`] | `matplotlib.pyplot`: figures drawn in braille in the terminal, saved as SVG/PNG |
 //! | [`random`] | NumPy's legacy MT19937 generator, bit for bit |
 //! | [`display`] | repr / table / error rendering with hints |
 //! | [`session`] | replaying scripts into transcripts |
@@ -21,9 +22,11 @@
 pub mod builtins;
 pub mod display;
 pub mod explain;
+pub mod help;
 pub mod interp;
 pub mod magic;
 pub mod ops;
+pub mod plot;
 pub mod random;
 pub mod session;
 pub mod syntax;

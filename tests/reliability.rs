@@ -61,8 +61,10 @@ fn issue7_memory_error_keeps_session() {
     assert_eq!(npr::display::repr_plain(&out.value.expect("value")), "array([0, 1, 2])");
     assert!(error_line(&mut s, "np.zeros((2**62, 2**62))").starts_with("ValueError: array is too big;"));
     assert_eq!(error_line(&mut s, "np.zeros(-1)"), "ValueError: negative dimensions are not allowed");
-    assert!(error_line(&mut s, "np.ones((2**40, 2**40, 8))").starts_with("ValueError: array is too big")
-        || error_line(&mut s, "np.ones((2**40, 2**40, 8))").starts_with("MemoryError"));
+    assert!(
+        error_line(&mut s, "np.ones((2**40, 2**40, 8))").starts_with("ValueError: array is too big")
+            || error_line(&mut s, "np.ones((2**40, 2**40, 8))").starts_with("MemoryError")
+    );
 }
 
 #[test]

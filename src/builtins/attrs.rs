@@ -131,6 +131,12 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
             None => Err(no_attr(v, name, super::python::OBJECT_METHODS.iter().map(|b| b.name).collect())),
         },
         Value::Opaque(o) => match &**o {
+            crate::value::Opaque::TypeInfo(d) => super::numpy_extra::type_info_attr(*d, name).ok_or_else(|| {
+                PyErr::new(
+                    ExcType::AttributeError,
+                    format!("'{}info' object has no attribute '{name}'", if *d == DType::Float64 { "f" } else { "i" }),
+                )
+            }),
             crate::value::Opaque::NpzFile(z) => z.attr(v, name).ok_or_else(|| {
                 PyErr::new(ExcType::AttributeError, format!("'NpzFile' object has no attribute '{name}'"))
             }),

@@ -610,7 +610,9 @@ fn parse_npy(bytes: &[u8], name: &str, source: Source, allow_pickle: bool, max_h
         }
         return Err(short());
     }
-    let dims: Vec<usize> = shape.iter().map(|&d| d as usize).collect();
+    let too_big =
+        || PyErr::value("array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+    let dims: Vec<usize> = shape.iter().map(|&d| usize::try_from(d).map_err(|_| too_big())).collect::<PyResult<_>>()?;
     check_alloc(&dims, dt)?;
     let n = count as usize;
     let storage_dims: Vec<usize> = if fortran { dims.iter().rev().copied().collect() } else { dims.clone() };
@@ -650,11 +652,18 @@ fn internal(e: ndarray::ShapeError) -> PyErr {
 }
 
 fn unsupported_dtype(path: &str, dname: &str) -> PyErr {
-    PyErr::new(
+    let err = PyErr::new(
         ExcType::NotImplementedError,
         format!("npr supports the dtypes bool, int64 and float64; {} holds {dname} data", str_repr(path)),
-    )
-    .with_hint("convert it in NumPy first, e.g. np.save(path, a.astype(np.float64))")
+    );
+    let numeric =
+        dname.starts_with("float") || dname.starts_with("int") || dname.starts_with("uint") || dname == "longdouble";
+    if numeric {
+        let to = if dname.starts_with("float") || dname == "longdouble" { "float64" } else { "int64" };
+        err.with_hint(format!("convert it in NumPy first: np.save(path, a.astype(np.{to}))"))
+    } else {
+        err
+    }
 }
 
 /// Python's `repr` of a bytes object.

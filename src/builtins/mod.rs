@@ -48,6 +48,7 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(numpy::PRINT_FUNCTIONS.iter())
         .chain(numpy::MORE_FUNCTIONS.iter())
         .chain(numpy_extra::MORE.iter())
+        .chain(numpy_extra::TYPES.iter())
         .chain(numpy_extra::FUNCTIONS.iter())
         .chain(random::FUNCTIONS.iter())
         .chain(python::OBJECT_METHODS.iter())

@@ -1619,6 +1619,16 @@ pub fn constant(name: &str) -> Option<Value> {
         "False_" => Value::Scalar(Scalar::Bool(false)),
         "ndarray" => Value::Type(TypeObj::NdArray),
         "dtype" => Value::Type(TypeObj::DType),
+        "generic" | "number" | "integer" | "signedinteger" | "floating" | "inexact" => {
+            Value::Type(TypeObj::NpAbstract(match name {
+                "generic" => "generic",
+                "number" => "number",
+                "integer" => "integer",
+                "signedinteger" => "signedinteger",
+                "floating" => "floating",
+                _ => "inexact",
+            }))
+        }
         "random" => Value::Module(Module::Random),
         "linalg" => Value::Module(Module::Linalg),
         "__version__" => Value::str("2.4.6"),

@@ -992,3 +992,119 @@ pub(crate) fn method_diagonal(i: &mut Interp, args: Args) -> PyResult<Value> {
 pub(crate) fn method_trace(i: &mut Interp, args: Args) -> PyResult<Value> {
     np_trace_nd(i, args)
 }
+
+fn np_issubdtype(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("issubdtype", args, &["arg1", "arg2"], 2)?;
+    let a = req(&mut s, 0);
+    let b = req(&mut s, 1);
+    let da = super::numpy::dtype_arg(Some(a))?;
+    Ok(Value::Bool(match (da, &b) {
+        (Some(d), Value::Type(crate::value::TypeObj::NpAbstract(class))) => super::python::dtype_in_abstract(d, class),
+        (Some(d), other) => super::numpy::dtype_arg(Some(other.clone()))? == Some(d),
+        _ => false,
+    }))
+}
+
+fn dtype_of_value(v: &Value) -> PyResult<(DType, bool)> {
+    Ok(match v {
+        Value::Array(a) => (a.dtype(), false),
+        Value::Scalar(s) => (s.dtype(), false),
+        Value::Bool(_) => (DType::Bool, true),
+        Value::Int(_) => (DType::Int64, true),
+        Value::Float(_) => (DType::Float64, true),
+        other => (super::numpy::dtype_arg(Some(other.clone()))?.unwrap_or(DType::Float64), false),
+    })
+}
+
+fn np_result_type(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut dt: Option<DType> = None;
+    for v in &args.positional {
+        let (d, _) = dtype_of_value(v)?;
+        dt = Some(dt.map_or(d, |x| x.max(d)));
+    }
+    dt.map(Value::DType).ok_or_else(|| PyErr::value("at least one array or dtype is required"))
+}
+
+fn np_promote_types(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("promote_types", args, &["type1", "type2"], 2)?;
+    let a = super::numpy::dtype_arg(Some(req(&mut s, 0)))?.unwrap_or(DType::Float64);
+    let b = super::numpy::dtype_arg(Some(req(&mut s, 1)))?.unwrap_or(DType::Float64);
+    Ok(Value::DType(a.max(b)))
+}
+
+fn np_can_cast(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("can_cast", args, &["from_", "to", "casting"], 2)?;
+    let (from, _) = dtype_of_value(&req(&mut s, 0))?;
+    let to = super::numpy::dtype_arg(Some(req(&mut s, 1)))?.unwrap_or(DType::Float64);
+    Ok(Value::Bool(from <= to))
+}
+
+fn type_info(name: &str, args: Args, float: bool) -> PyResult<Value> {
+    let mut s = bind(name, args, &["type"], 1)?;
+    let v = req(&mut s, 0);
+    let (d, _) = dtype_of_value(&v)?;
+    match (float, d) {
+        (true, DType::Float64) | (false, DType::Int64) => {
+            Ok(Value::Opaque(std::rc::Rc::new(crate::value::Opaque::TypeInfo(d))))
+        }
+        (true, _) => Err(PyErr::value(format!("data type <class 'numpy.{}'> not inexact", d.name()))),
+        (false, _) => Err(PyErr::value(format!(
+            "Invalid integer data type '{}'.",
+            match d {
+                DType::Float64 => "f",
+                _ => "b",
+            }
+        ))),
+    }
+}
+
+fn np_finfo(_: &mut Interp, args: Args) -> PyResult<Value> {
+    type_info("finfo", args, true)
+}
+fn np_iinfo(_: &mut Interp, args: Args) -> PyResult<Value> {
+    type_info("iinfo", args, false)
+}
+
+/// Attributes of `np.finfo(float)` / `np.iinfo(int)`.
+pub fn type_info_attr(d: DType, name: &str) -> Option<Value> {
+    use crate::value::Scalar;
+    let f = |x: f64| Some(Value::Scalar(Scalar::Float(x)));
+    match (d, name) {
+        (DType::Float64, "eps") => f(f64::EPSILON),
+        (DType::Float64, "max") => f(f64::MAX),
+        (DType::Float64, "min") => f(f64::MIN),
+        (DType::Float64, "tiny" | "smallest_normal") => f(f64::MIN_POSITIVE),
+        (DType::Float64, "resolution") => f(1e-15),
+        (DType::Float64, "precision") => Some(Value::Int(15)),
+        (DType::Float64, "bits") | (DType::Int64, "bits") => Some(Value::Int(64)),
+        (DType::Float64, "dtype") | (DType::Int64, "dtype") => Some(Value::DType(d)),
+        (DType::Int64, "max") => Some(Value::Int(i64::MAX as i128)),
+        (DType::Int64, "min") => Some(Value::Int(i64::MIN as i128)),
+        _ => None,
+    }
+}
+
+/// `repr` of a type-info object, as NumPy prints it.
+pub fn type_info_repr(d: DType) -> String {
+    match d {
+        DType::Float64 => {
+            "finfo(resolution=1e-15, min=-1.7976931348623157e+308, max=1.7976931348623157e+308, dtype=float64)".into()
+        }
+        _ => "iinfo(min=-9223372036854775808, max=9223372036854775807, dtype=int64)".into(),
+    }
+}
+
+/// Type utilities.
+pub static TYPES: &[Builtin] = &[
+    f(
+        "issubdtype",
+        "np.issubdtype(arg1, arg2)",
+        "Is dtype arg1 a kind of arg2 (np.integer, np.floating...)?",
+        np_issubdtype,
+    ),
+    f("result_type", "np.result_type(*arrays_and_dtypes)", "The dtype NumPy's promotion gives.", np_result_type),
+    f("promote_types", "np.promote_types(type1, type2)", "The smallest dtype both can be cast to.", np_promote_types),
+    f("can_cast", "np.can_cast(from_, to)", "Can from_ be cast to `to` safely?", np_can_cast),
+    f("finfo", "np.finfo(float)", "Machine limits of a float type: eps, max, min, tiny.", np_finfo),
+    f("iinfo", "np.iinfo(int)", "Machine limits of an integer type: max, min, bits.", np_iinfo),
+];

@@ -353,7 +353,22 @@ fn py_all(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(Value::Bool(true))
 }
 
+/// Does a NumPy dtype belong to an abstract class (`np.integer`...)?
+pub fn dtype_in_abstract(d: crate::value::DType, class: &str) -> bool {
+    use crate::value::DType::*;
+    match class {
+        "generic" => true,
+        "number" => d != Bool,
+        "integer" | "signedinteger" => d == Int64,
+        "floating" | "inexact" => d == Float64,
+        _ => false,
+    }
+}
+
 fn is_instance_of(v: &Value, t: TypeObj) -> bool {
+    if let (TypeObj::NpAbstract(class), Value::Scalar(s)) = (t, v) {
+        return dtype_in_abstract(s.dtype(), class);
+    }
     let vt = v.type_obj();
     vt == t || (t == TypeObj::Int && vt == TypeObj::Bool) || (t == TypeObj::Float && vt == TypeObj::NpFloat64)
 }

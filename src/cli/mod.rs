@@ -1,5 +1,8 @@
 //! Command line: `npr`, `npr run`, `npr check`, `npr -c`.
 
+mod complete;
+mod highlight;
+mod hint;
 mod repl;
 
 use std::io::{IsTerminal, Read, Write};
@@ -110,6 +113,8 @@ pub fn main() -> i32 {
             return 2;
         }
     };
+    // plt.show() follows the terminal's size and colour when output goes to one (never for `check`).
+    npr::plot::use_terminal(std::io::stdout().is_terminal() && !matches!(cli.command, Some(Command::Check { .. })));
     match &cli.command {
         Some(Command::Run { files, ipynb }) => run_files(files, render, ipynb.as_deref()),
         Some(Command::Check { files, bless, float_tolerance }) => check_files(files, *bless, *float_tolerance),

@@ -151,6 +151,7 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Exception(e, m) => format!("{}({})", e.name(), str_repr(m)),
         Value::Opaque(o) => match &**o {
             crate::value::Opaque::NpzFile(z) => z.repr(),
+            crate::value::Opaque::TypeInfo(d) => crate::builtins::numpy_extra::type_info_repr(*d),
             other => format!("<{other:?}>"),
         },
     }

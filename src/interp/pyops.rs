@@ -381,7 +381,7 @@ fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
 }
 
 fn check_repeat(len: usize, k: usize) -> PyResult<()> {
-    crate::value::alloc::check_items(len.checked_mul(k).unwrap_or(usize::MAX))
+    crate::value::alloc::check_items(len.saturating_mul(k))
 }
 
 /// `x op= y`: arrays are updated in place (so views and aliases see it).

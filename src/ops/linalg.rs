@@ -40,6 +40,10 @@ fn matmul2<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>) -> ArrayD<T> {
     let b2 = b.view().into_dimensionality::<Ix2>();
     if let (Ok(a2), Ok(b2)) = (a2, b2) {
         for i in 0..m {
+            // Ctrl-C: stop early; the caller raises KeyboardInterrupt.
+            if crate::interp::interrupt::pending() {
+                break;
+            }
             for j in 0..n {
                 let mut acc = T::default();
                 for p in 0..k {
@@ -71,6 +75,9 @@ fn batched<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>, batch: &[usize], mm: &M
     let total: usize = batch.iter().product();
     let mut idx = vec![0usize; batch.len()];
     for _ in 0..total {
+        if crate::interp::interrupt::pending() {
+            break;
+        }
         let mut sa = a.view();
         let mut sb = b.view();
         let mut so = out.view_mut();
@@ -166,6 +173,7 @@ pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
             })
         })
     })?;
+    crate::interp::interrupt::check()?;
     // Remove the dimensions added for 1-D operands.
     let mut final_shape = batch;
     if sa.len() > 1 {

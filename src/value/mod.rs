@@ -92,6 +92,8 @@ pub enum TypeObj {
     DType,
     /// The class of a dtype instance: `numpy.dtypes.Float64DType`.
     DTypeClass(DType),
+    /// NumPy's abstract scalar classes: `np.generic`, `np.number`, `np.integer`, `np.floating`.
+    NpAbstract(&'static str),
     Type,
     Exception(crate::interp::error::ExcType),
 }
@@ -120,6 +122,7 @@ impl TypeObj {
             TypeObj::NpInt64 => "numpy.int64".into(),
             TypeObj::NpBool => "numpy.bool".into(),
             TypeObj::DType => "numpy.dtype".into(),
+            TypeObj::NpAbstract(n) => format!("numpy.{n}"),
             TypeObj::DTypeClass(d) => format!(
                 "numpy.dtypes.{}DType",
                 match d {
@@ -207,6 +210,8 @@ pub enum Value {
 pub enum Opaque {
     /// Placeholder for future library objects.
     Marker(&'static str),
+    /// `np.finfo(np.float64)` / `np.iinfo(np.int64)`.
+    TypeInfo(DType),
     /// An open `.npz` archive from `np.load`.
     NpzFile(crate::builtins::io::NpzFile),
 }
