@@ -300,6 +300,7 @@ pub fn whos(session: &Session) -> String {
 fn precision(session: &mut Session, args: &str) -> PyResult<Value> {
     if args.is_empty() {
         session.float_precision = None;
+        session.print_options.python_float_precision = None;
         session.print_options.precision = 8;
         return Ok(Value::str("%r"));
     }
@@ -312,6 +313,7 @@ fn precision(session: &mut Session, args: &str) -> PyResult<Value> {
         return Err(PyErr::value(format!("int precision must be non-negative, not {n}")));
     }
     session.float_precision = Some(n as usize);
+    session.print_options.python_float_precision = Some(n as usize);
     session.print_options.precision = n as usize;
     Ok(Value::str(format!("%.{n}f")))
 }
@@ -799,9 +801,9 @@ mod tests {
         // Showing `Out` must not store it inside itself.
         assert_eq!(run(&mut s, "Out"), "Out[5]: {1: 2, 3: ('1 + 1', 'x = 3', 'x = 3'), 4: 4}");
         assert_eq!(run(&mut s, "len(Out)"), "Out[6]: 3");
-        assert_eq!(run(&mut s, "%who"), "x\t \n");
+        assert_eq!(run(&mut s, "%who"), "x\t ");
         assert_eq!(run(&mut s, "%reset -f"), "");
-        assert_eq!(run(&mut s, "Out, In[1]"), "Out[8]: ({}, '1 + 1')");
+        assert_eq!(run(&mut s, "Out, In[1]"), "Out[9]: ({}, '1 + 1')");
         assert!(run(&mut s, "x").ends_with("NameError: name 'x' is not defined"));
         assert_eq!(run(&mut s, "%history -n 1-2"), "   1: 1 + 1\n   2: x = 3");
         assert_eq!(run(&mut s, "%foo"), "UsageError: Line magic function `%foo` not found.");

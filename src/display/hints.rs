@@ -129,6 +129,30 @@ pub fn shape_hint(err: &PyErr, src: &str) -> Option<String> {
         }
         return Some(lines.join("\n"));
     }
+    if msg.starts_with("all the input arrays must have same number of dimensions") {
+        return Some(
+            "np.concatenate joins along an existing axis, so every array needs the same ndim: \
+             add an axis first (a[np.newaxis, :] or a.reshape(1, -1)), or use np.vstack / np.stack"
+                .into(),
+        );
+    }
+    if msg.starts_with("all the input array dimensions except for the concatenation axis") {
+        let dim = msg.split("along dimension ").nth(1)?.split(',').next()?;
+        return Some(format!(
+            "only the concatenation axis may differ; the arrays differ along dimension {dim}: \
+             concatenate along axis={dim} instead, or transpose one array"
+        ));
+    }
+    if msg == "all input arrays must have the same shape" {
+        return Some(
+            "np.stack adds a new axis and needs equal shapes; to join arrays of different lengths \
+             along an existing axis use np.concatenate"
+                .into(),
+        );
+    }
+    if msg == "zero-dimensional arrays cannot be concatenated" {
+        return Some("turn the scalars into 1-D arrays first: np.atleast_1d(x), or use np.array([x, y])".into());
+    }
     if msg.starts_with("cannot reshape array of size") {
         let size: usize = msg.split_whitespace().nth(5)?.parse().ok()?;
         return Some(format!(

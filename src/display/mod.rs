@@ -186,6 +186,9 @@ fn reindent(text: &str, indent: usize) -> String {
 
 fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> String {
     match v {
+        Value::Float(x) if opts.python_float_precision.is_some() && x.is_finite() => {
+            return format!("{:.*}", opts.python_float_precision.unwrap_or(0), x);
+        }
         Value::Type(t) => return t.qualname(),
         Value::Function(f) => return format!("<function __main__.{}>", f.name),
         _ => {}

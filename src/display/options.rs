@@ -56,6 +56,8 @@ pub struct PrintOptions {
     pub nanstr: String,
     pub infstr: String,
     pub legacy: Legacy,
+    /// IPython's `%precision N` for Python floats in `Out[n]` (not a NumPy option).
+    pub python_float_precision: Option<usize>,
 }
 
 impl Default for PrintOptions {
@@ -71,6 +73,7 @@ impl Default for PrintOptions {
             nanstr: "nan".into(),
             infstr: "inf".into(),
             legacy: Legacy::Off,
+            python_float_precision: None,
         }
     }
 }

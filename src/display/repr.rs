@@ -1521,6 +1521,7 @@ mod diff_tests {
                 "2.2" => Legacy::V22,
                 _ => Legacy::Off,
             },
+            python_float_precision: None,
         }
     }
 

@@ -130,6 +130,9 @@ impl<'s> Interp<'s> {
     }
 
     fn eval_inner(&mut self, e: &Expr) -> PyResult<Value> {
+        if let Some(fused) = crate::ops::fused::try_eval(self, e) {
+            return fused;
+        }
         match &e.kind {
             ExprKind::Int(i) => Ok(Value::Int(*i)),
             ExprKind::Float(f) => Ok(Value::Float(*f)),

@@ -1,12 +1,13 @@
 //! `np.dot`, `np.matmul`/`@` and friends with NumPy's N-d shape rules and
 //! exact error texts (NUMPY-FACTS §6–§7).
 
-use ndarray::{ArrayD, ArrayViewD, Ix2, IxDyn};
+use ndarray::{ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Ix2, IxDyn};
 
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::ops::broadcast::{broadcast_shapes, compact_shape};
 use crate::ops::cast::{as_bool, as_f64, as_i64};
 use crate::ops::ufunc::{wrap_result, Ufunc2};
+use crate::ops::{parallel, simd};
 use crate::value::alloc::check_alloc;
 use crate::value::convert::{as_array, to_operand};
 use crate::value::{AView, ArrayData, DType, Value};
@@ -56,11 +57,103 @@ fn matmul2<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>) -> ArrayD<T> {
     out
 }
 
-fn f64_matmul2(a: &ArrayViewD<f64>, b: &ArrayViewD<f64>) -> ArrayD<f64> {
-    match (a.view().into_dimensionality::<Ix2>(), b.view().into_dimensionality::<Ix2>()) {
-        (Ok(a2), Ok(b2)) => a2.dot(&b2).into_dyn(),
-        _ => matmul2(a, b),
+/// float64 (m,k)·(k,n) into `out` (m,n) through the `gemm` crate (its
+/// run-time AVX-512/AVX2 kernels; two threads for large products), or a
+/// fused multiply-add dot product when the result is a single value.
+fn f64_matmul_into(a: ArrayView2<f64>, b: ArrayView2<f64>, mut out: ArrayViewMut2<f64>) {
+    let (m, k) = a.dim();
+    let n = b.dim().1;
+    if m == 0 || n == 0 {
+        return;
     }
+    if k == 0 {
+        out.fill(0.0);
+        return;
+    }
+    if m == 1 && n == 1 {
+        let (x, y) = (a.row(0), b.column(0));
+        let (x, y) = (x.as_standard_layout(), y.as_standard_layout());
+        out[[0, 0]] = match (x.as_slice(), y.as_slice()) {
+            (Some(x), Some(y)) => simd::dot(simd::level(), x, y),
+            _ => 0.0,
+        };
+        return;
+    }
+    let flops = m.saturating_mul(n).saturating_mul(k);
+    let threads = if flops >= 1 << 21 { parallel::threads() } else { 1 };
+    if a.strides().iter().chain(b.strides()).any(|&s| s < 0) {
+        let (a, b) = (a.as_standard_layout(), b.as_standard_layout());
+        simd::gemm_f64(a.view(), b.view(), out, threads);
+    } else {
+        simd::gemm_f64(a, b, out, threads);
+    }
+}
+
+/// int64 (m,k)·(k,n) into `out` (zeroed, C-contiguous): i-k-j order so the
+/// inner loop runs along contiguous rows of `b` and `out` (wrapping, exact).
+fn i64_matmul_into(a: ArrayView2<i64>, b: ArrayView2<i64>, mut out: ArrayViewMut2<i64>) {
+    let b = b.as_standard_layout();
+    let n = b.dim().1;
+    let (Some(bs), Some(os)) = (b.as_slice(), out.as_slice_mut()) else {
+        return;
+    };
+    if n == 0 {
+        return;
+    }
+    for (i, orow) in os.chunks_mut(n).enumerate() {
+        for (p, brow) in bs.chunks(n).enumerate() {
+            let x = a[[i, p]];
+            if x == 0 {
+                continue;
+            }
+            for (o, &y) in orow.iter_mut().zip(brow) {
+                *o = o.wrapping_add(x.wrapping_mul(y));
+            }
+        }
+    }
+}
+
+/// Stacked float64/int64 products: a (..., m, k), b (..., k, n) broadcast
+/// to the batch shape; each product is written in place into the result.
+fn batched_into<T: Dot>(
+    a: &ArrayViewD<T>,
+    b: &ArrayViewD<T>,
+    batch: &[usize],
+    mm: fn(ArrayView2<T>, ArrayView2<T>, ArrayViewMut2<T>),
+) -> ArrayD<T> {
+    let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
+    let mut shape = batch.to_vec();
+    shape.extend([m, n]);
+    let mut out = ArrayD::from_elem(IxDyn(&shape), T::default());
+    let total: usize = batch.iter().product();
+    let mut idx = vec![0usize; batch.len()];
+    for _ in 0..total {
+        // Ctrl-C: stop early; the caller raises KeyboardInterrupt.
+        if crate::interp::interrupt::pending() {
+            break;
+        }
+        let mut sa = a.view();
+        let mut sb = b.view();
+        let mut so = out.view_mut();
+        for &i in &idx {
+            sa = sa.index_axis_move(ndarray::Axis(0), i);
+            sb = sb.index_axis_move(ndarray::Axis(0), i);
+            so = so.index_axis_move(ndarray::Axis(0), i);
+        }
+        if let (Ok(a2), Ok(b2), Ok(o2)) =
+            (sa.into_dimensionality::<Ix2>(), sb.into_dimensionality::<Ix2>(), so.into_dimensionality::<Ix2>())
+        {
+            mm(a2, b2, o2);
+        }
+        for d in (0..idx.len()).rev() {
+            idx[d] += 1;
+            if idx[d] < batch[d] {
+                break;
+            }
+            idx[d] = 0;
+        }
+    }
+    out
 }
 
 /// A 2-D matrix product kernel.
@@ -166,9 +259,21 @@ pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
                     ArrayData::$variant(batched(&xb, &yb, &batch, &$mm))
                 }};
             }
+            // float64 and int64: no copies, 1-D operands become views of
+            // shape (1, k) / (k, 1), products go straight into the result.
+            macro_rules! direct {
+                ($conv:ident, $variant:ident, $mm:expr) => {{
+                    let (x, y) = ($conv(&va), $conv(&vb));
+                    let x = if sa.len() == 1 { x.view().insert_axis(Axis(0)) } else { x.view() };
+                    let y = if sb.len() == 1 { y.view().insert_axis(Axis(1)) } else { y.view() };
+                    let xb = x.broadcast(IxDyn(&full_a)).ok_or_else(|| internal("broadcast"))?;
+                    let yb = y.broadcast(IxDyn(&full_b)).ok_or_else(|| internal("broadcast"))?;
+                    ArrayData::$variant(batched_into(&xb, &yb, &batch, $mm))
+                }};
+            }
             Ok(match dt {
-                DType::Float64 => go!(as_f64, Float, |p: &ArrayViewD<f64>, q: &ArrayViewD<f64>| { f64_matmul2(p, q) }),
-                DType::Int64 => go!(as_i64, Int, |p: &ArrayViewD<i64>, q: &ArrayViewD<i64>| { matmul2(p, q) }),
+                DType::Float64 => direct!(as_f64, Float, f64_matmul_into),
+                DType::Int64 => direct!(as_i64, Int, i64_matmul_into),
                 DType::Bool => go!(as_bool, Bool, |p: &ArrayViewD<bool>, q: &ArrayViewD<bool>| matmul2(p, q)),
             })
         })

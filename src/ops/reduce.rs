@@ -172,6 +172,11 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
             )));
         }
     }
+    if let AView::Float(x) = v {
+        if let Some(d) = crate::ops::kernels::reduce_fast(r, x, axes, keepdims) {
+            return Ok(ArrayData::Float(d));
+        }
+    }
     match r {
         Reduction::All | Reduction::Any => {
             let b = as_bool(v);

@@ -140,7 +140,7 @@ const OVERFLOW: u8 = 2;
 const INVALID: u8 = 8;
 
 /// Issue NumPy's RuntimeWarnings for the raised flags.
-fn report_flags(flags: u8, name: &str, scalar: bool) {
+pub(crate) fn report_flags(flags: u8, name: &str, scalar: bool) {
     let prefix = if scalar { "scalar " } else { "" };
     if flags & DIVIDE != 0 {
         warn_runtime(format!("divide by zero encountered in {prefix}{name}"));
@@ -209,6 +209,9 @@ fn big_int_overflow() -> PyErr {
 /// Apply a binary ufunc. `scalar_math` selects NumPy's scalar wording of
 /// warnings (`scalar divide`) and int64 overflow checks of scalar math.
 pub fn binary(op: Ufunc2, a: &Operand, b: &Operand, scalar_math: bool) -> PyResult<ArrayData> {
+    if let Some(r) = crate::ops::kernels::binary_operands(op, a, b, scalar_math) {
+        return r;
+    }
     let dt = result_dtype(a, b);
     if dt == DType::Int64 && (a.big_int.is_some() || b.big_int.is_some()) && !op.is_comparison() {
         return Err(big_int_overflow());
@@ -274,6 +277,12 @@ fn compute_binary(
 ) -> PyResult<ArrayData> {
     use Ufunc2::*;
     let raise = |f: u8| flags.set(flags.get() | f);
+    if let (Some(k), AView::Float(x), AView::Float(y)) = (crate::ops::kernels::arith_of(op), va, vb) {
+        if let Some((r, f)) = crate::ops::kernels::binary_arrays(k, x, y, shape) {
+            raise(f);
+            return Ok(ArrayData::Float(r));
+        }
+    }
     match op {
         Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => {
             return compare(op, dt, va, vb, shape).map(ArrayData::Bool);
@@ -741,6 +750,12 @@ pub fn unary(op: Ufunc1, a: &Operand, scalar_math: bool) -> PyResult<ArrayData> 
                 ));
             }
             let x = as_f64(&v);
+            if matches!(op, Exp | Log) {
+                if let Some((r, f)) = crate::ops::kernels::exp_log_array(op == Exp, &x.view()) {
+                    raise(f.bits());
+                    return Ok(ArrayData::Float(r));
+                }
+            }
             return Ok(ArrayData::Float(x.mapv(|x| float_unary(op, x, &raise))));
         }
         match (dt, &v) {

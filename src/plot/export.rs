@@ -223,29 +223,6 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure, scale: 
     let flip = fig.image.is_some() && ylo > yhi;
     let (y0, y1) = if flip { (-ylo, -yhi) } else { (ylo, yhi) };
 
-    let box_w = w * (0.9 - 0.125);
-    let box_h = h * (0.88 - 0.11);
-    let nx = ((box_w / scale) / 30.0).floor().clamp(1.0, 9.0) as usize;
-    let ny = ((box_h / scale) / 20.0).floor().clamp(1.0, 9.0) as usize;
-    let xaxis = Axis::new(x0, x1, nx, fig.xticks.as_ref());
-    let mut yaxis = if flip {
-        let a = Axis::new(yhi, ylo, ny, fig.yticks.as_ref());
-        let ticks = a.ticks.iter().map(|t| -t).collect();
-        Axis { lo: y0, hi: y1, ticks, ..a }
-    } else {
-        Axis::new(y0, y1, ny, fig.yticks.as_ref())
-    };
-    if let Some(p) = yaxis.power.take() {
-        yaxis.labels = yaxis.labels.iter().map(|l| l.to_string()).collect();
-        let style = TextStyle::from(("sans-serif", px(10.0)).into_font()).pos(Pos::new(HPos::Left, VPos::Bottom));
-        root.draw_text(&p, &style, ((w * 0.125) as i32, (h * 0.12 - px(4.0)) as i32)).map_err(err)?;
-    }
-    if let Some(p) = &xaxis.power {
-        let style = TextStyle::from(("sans-serif", px(10.0)).into_font()).pos(Pos::new(HPos::Right, VPos::Top));
-        root.draw_text(p, &style, ((w * 0.9) as i32, (h * 0.89 + px(24.0)) as i32)).map_err(err)?;
-    }
-
-    let yaxis_labels = yaxis.labels.clone();
     let (cx0, cx1) = if x0 <= x1 { (x0, x1) } else { (x1, x0) };
     let (cy0, cy1) = if y0 <= y1 { (y0, y1) } else { (y1, y0) };
     // matplotlib's axes box; an image keeps square pixels, so its box shrinks to the image's aspect.
@@ -265,6 +242,27 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure, scale: 
             }
         }
     }
+    let (box_w, box_h) = (br - bl, bb - bt);
+    let nx = ((box_w / scale) / 30.0).floor().clamp(1.0, 9.0) as usize;
+    let ny = ((box_h / scale) / 20.0).floor().clamp(1.0, 9.0) as usize;
+    let xaxis = Axis::new(x0, x1, nx, fig.xticks.as_ref());
+    let mut yaxis = if flip {
+        let a = Axis::new(yhi, ylo, ny, fig.yticks.as_ref());
+        let ticks = a.ticks.iter().map(|t| -t).collect();
+        Axis { lo: y0, hi: y1, ticks, ..a }
+    } else {
+        Axis::new(y0, y1, ny, fig.yticks.as_ref())
+    };
+    if let Some(p) = yaxis.power.take() {
+        let style = TextStyle::from(("sans-serif", px(10.0)).into_font()).pos(Pos::new(HPos::Left, VPos::Bottom));
+        root.draw_text(&p, &style, (bl as i32, (bt - px(4.0)) as i32)).map_err(err)?;
+    }
+    if let Some(p) = &xaxis.power {
+        let style = TextStyle::from(("sans-serif", px(10.0)).into_font()).pos(Pos::new(HPos::Right, VPos::Top));
+        root.draw_text(p, &style, (br as i32, (bb + px(24.0)) as i32)).map_err(err)?;
+    }
+
+    let yaxis_labels = yaxis.labels.clone();
     let mut chart = ChartBuilder::on(root)
         .margin_top(bt as u32)
         .margin_right((w - br) as u32)

@@ -52,7 +52,7 @@ pub fn outputs_match(recorded: &str, actual: &str, opts: &CompareOptions, source
     if recorded == actual {
         return true;
     }
-    let recorded = reduce_traceback(recorded);
+    let recorded = reduce_traceback(simplify_warnings(recorded));
     let mut actual = reduce_traceback(actual);
     if !recorded.iter().any(|line| is_decoration(line)) {
         actual = strip_decoration(actual);
@@ -109,6 +109,56 @@ fn unnumber_out_prompt(line: &str) -> String {
         Some((_, rest)) => format!("Out[_]:{rest}"),
         None => line.to_owned(),
     }
+}
+
+/// IPython prints a warning as `<ipython-input-N-hash>:L: Category: message`
+/// (or with NumPy's file path) followed by the offending source line; npr
+/// prints `Category: message`. Rewrite pasted warnings to npr's form.
+fn simplify_warnings(lines: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut skip_source = false;
+    for line in lines {
+        if skip_source {
+            skip_source = false;
+            if line.starts_with("  ") {
+                continue;
+            }
+        }
+        match warning_from_location_line(&line) {
+            Some(w) => {
+                out.push(w);
+                skip_source = true;
+            }
+            None => out.push(line),
+        }
+    }
+    out
+}
+
+/// `<ipython-input-3-ab12>:1: RuntimeWarning: divide by zero…` → `RuntimeWarning: divide by zero…`.
+fn warning_from_location_line(line: &str) -> Option<String> {
+    let located = line.starts_with("<ipython-input-") || line.starts_with('/') || line.starts_with('~');
+    if !located {
+        return None;
+    }
+    // Find ":<digits>: <Category>Warning: " after the location.
+    let mut search = 0;
+    while let Some(pos) = line[search..].find(": ") {
+        let at = search + pos;
+        let before = &line[..at];
+        let digits = before.rsplit(':').next().unwrap_or("");
+        let rest = &line[at + 2..];
+        let category = rest.split(':').next().unwrap_or("");
+        if !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && category.ends_with("Warning")
+            && category.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Some(rest.to_string());
+        }
+        search = at + 2;
+    }
+    None
 }
 
 /// Replaces the traceback at the end of the output with the exception line(s) that end it.

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""npr vs python3 + NumPy on the same scripts, on this machine.
+
+    python3 bench/run.py                 # everything (builds npr --release first)
+    python3 bench/run.py bce softmax     # benchmarks whose name contains a word
+    python3 bench/run.py --runs 5 --no-build
+
+Every benchmark is a plain Python script (`import numpy as np` at the top)
+that runs unchanged under `npr run` and `python3`: setup, then a `for` loop
+repeating the measured statement REPS times. Each script is written twice,
+with REPS = N and REPS = 0, and whole processes are timed; the work per
+repetition is (t(N) - t(0)) / N, so start-up and setup cancel out. Peak
+memory is the child's max RSS (wait4). Each figure is the median of --runs
+runs. npr runs with NPR_THREADS=1 and with its default (all cores), NumPy with
+OPENBLAS_NUM_THREADS=1 and with its default; NumPy's elementwise code is
+single-threaded either way. The scripts land in target/bench-scripts/ for inspection.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# name, setup, statement, repetitions, flops per repetition (for GFLOP/s)
+BENCHMARKS = [
+    ("startup", "", "", 0, 0),
+    ("small_ops_20000_lines", None, None, 0, 0),  # generated, see small_ops_script
+    ("add_1x8", "a = np.ones((1, 8))\nb = np.ones((1, 8))", "c = a + b", 100000, 0),
+    (
+        "bce_1e6",
+        "np.random.seed(0)\nY = (np.random.rand(1000000) > 0.5) * 1.0\nA = np.random.rand(1000000) * 0.98 + 0.01",
+        "cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / 1000000",
+        100,
+        0,
+    ),
+    (
+        "bce_1e7",
+        "np.random.seed(0)\nY = (np.random.rand(10000000) > 0.5) * 1.0\nA = np.random.rand(10000000) * 0.98 + 0.01",
+        "cost = -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / 10000000",
+        10,
+        0,
+    ),
+    (
+        "softmax_10000x1000",
+        "np.random.seed(0)\nz = np.random.randn(10000, 1000)",
+        "e = np.exp(z - z.max(axis=1, keepdims=True))\np = e / e.sum(axis=1, keepdims=True)",
+        10,
+        0,
+    ),
+    ("sum_1e7", "np.random.seed(0)\na = np.random.rand(10000000)", "s = np.sum(a)", 50, 0),
+    ("exp_1e7", "np.random.seed(0)\na = np.random.rand(10000000)", "e = np.exp(a)", 20, 0),
+    ("log_1e7", "np.random.seed(0)\na = np.random.rand(10000000)", "e = np.log(a)", 20, 0),
+    (
+        "add_1e7",
+        "np.random.seed(0)\na = np.random.rand(10000000)\nb = np.random.rand(10000000)",
+        "c = a + b",
+        20,
+        0,
+    ),
+] + [
+    (
+        f"matmul_{n}",
+        f"np.random.seed(0)\na = np.random.rand({n}, {n})\nb = np.random.rand({n}, {n})",
+        "c = a @ b",
+        max(2, int(4e10 / (2 * n**3))) if n < 2048 else 4,
+        2 * n**3,
+    )
+    for n in (256, 512, 1024, 2048)
+]
+
+
+def small_ops_script(lines=20000):
+    """A 20,000-line script of small array operations (deterministic)."""
+    ops = [
+        "x = a + b",
+        "y = a * 2.0 - b",
+        "z = np.dot(a.T, b)",
+        "s = np.sum(a)",
+        "m = a.mean()",
+        "t = a.T",
+        "u = np.exp(a[0])",
+        "v = np.maximum(a, 0.5)",
+        "w = a.reshape(2, 3)",
+        "k = a.shape[0] + 1",
+        "q = np.log(b + 1.0)",
+        "r = a[1, :] * b[0, 1]",
+    ]
+    head = [
+        "import numpy as np",
+        "a = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])",
+        "b = np.array([[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]])",
+    ]
+    body = [ops[i % len(ops)] for i in range(lines - len(head))]
+    return "\n".join(head + body) + "\n"
+
+
+def script(setup, stmt, reps):
+    text = "import numpy as np\n"
+    if setup:
+        text += setup + "\n"
+    if stmt:
+        text += f"for _ in range({reps}):\n"
+        text += "".join("    " + line + "\n" for line in stmt.splitlines())
+        text += "\n"
+    return text
+
+
+def run_once(cmd, env):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    t1 = time.perf_counter()
+    err = p.stderr.read().decode(errors="replace") if p.stderr else ""
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-2000:]}")
+    return t1 - t0, ru.ru_maxrss * 1024
+
+
+def measure(cmd, env, runs):
+    ts, rss = [], []
+    for _ in range(runs):
+        t, m = run_once(cmd, env)
+        ts.append(t)
+        rss.append(m)
+    return statistics.median(ts), max(rss)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("filter", nargs="*")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--npr", help="npr binary (default: the release build)")
+    ap.add_argument("--python", default=sys.executable)
+    args = ap.parse_args()
+
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    npr = args.npr or os.path.join(target, "release", "npr")
+    global OUT
+    OUT = os.path.join(target, "bench-scripts")
+    if not args.no_build and not args.npr:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if not os.path.exists(npr):
+        sys.exit(f"no npr binary at {npr}")
+    os.makedirs(OUT, exist_ok=True)
+
+    base = dict(os.environ)
+    base.pop("NPR_THREADS", None)
+    envs = {
+        "np1": dict(base, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"),
+        "np": dict(base),
+        "npr1": dict(base, NPR_THREADS="1"),
+        "npr": dict(base),
+    }
+    cmds = {"np1": [args.python], "np": [args.python], "npr1": [npr, "run"], "npr": [npr, "run"]}
+
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, median of {args.runs} runs")
+    print("# ms per repetition (whole process for startup; per line for the script); ratio = NumPy time / npr time")
+    header = f"{'benchmark':<24}{'NumPy 1T':>10}{'npr 1T':>10}{'ratio':>7}{'NumPy':>10}{'npr 2T':>10}{'ratio':>7}{'NumPy MiB':>11}{'npr MiB':>9}"
+    print(header)
+    rows = []
+    for name, setup, stmt, reps, flops in BENCHMARKS:
+        if args.filter and not any(f in name for f in args.filter):
+            continue
+        res = {}
+        if name.startswith("small_ops"):
+            path = os.path.join(OUT, f"{name}.py")
+            with open(path, "w") as f:
+                f.write(small_ops_script())
+            path0 = os.path.join(OUT, "startup_0.py")
+            with open(path0, "w") as f:
+                f.write(script("", "", 0))
+            for k in envs:
+                t, m = measure(cmds[k] + [path], envs[k], args.runs)
+                t0, _ = measure(cmds[k] + [path0], envs[k], args.runs)
+                res[k] = ((t - t0) / 20000, m)
+        elif not stmt:
+            path = os.path.join(OUT, f"{name}_0.py")
+            with open(path, "w") as f:
+                f.write(script(setup, "", 0))
+            for k in envs:
+                res[k] = measure(cmds[k] + [path], envs[k], args.runs)
+        else:
+            paths = {}
+            for r in (reps, 0):
+                paths[r] = os.path.join(OUT, f"{name}_{r}.py")
+                with open(paths[r], "w") as f:
+                    f.write(script(setup, stmt, r))
+            for k in envs:
+                t, m = measure(cmds[k] + [paths[reps]], envs[k], args.runs)
+                t0, _ = measure(cmds[k] + [paths[0]], envs[k], args.runs)
+                res[k] = (max(t - t0, 1e-9) / reps, m)
+        ms = {k: v[0] * 1e3 for k, v in res.items()}
+        mib = {k: v[1] / 2**20 for k, v in res.items()}
+        line = (
+            f"{name:<24}{ms['np1']:>10.4g}{ms['npr1']:>10.4g}{ms['np1'] / ms['npr1']:>7.2f}"
+            f"{ms['np']:>10.4g}{ms['npr']:>10.4g}{ms['np'] / ms['npr']:>7.2f}"
+            f"{max(mib['np1'], mib['np']):>11.1f}{max(mib['npr1'], mib['npr']):>9.1f}"
+        )
+        if flops:
+            line += f"   GFLOP/s NumPy {flops / ms['np'] / 1e6:.1f}, npr {flops / ms['npr'] / 1e6:.1f}"
+        print(line, flush=True)
+        rows.append((name, ms, mib))
+
+
+if __name__ == "__main__":
+    main()

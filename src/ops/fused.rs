@@ -1,0 +1,675 @@
+//! Fused, blocked evaluation of elementwise expressions.
+//!
+//! `np.sum(Y*np.log(A) + (1-Y)*np.log(1-A))` evaluated the ordinary way
+//! makes seven full-size temporaries. Here the expression tree is compiled
+//! to a short register program and run over cache-sized segments of the
+//! output, so the only full-size array is the result (none for a sum).
+//!
+//! Results are exactly the unfused ones:
+//! * every operation is the same kernel the ufuncs use (`kernels`,
+//!   `transcendental`), elementwise and pure, so block boundaries cannot
+//!   change a value;
+//! * a final `np.sum` walks NumPy's fixed pairwise tree (`reduce::
+//!   pairwise_sum`): ranges of at most [`SEG`] elements are evaluated into a
+//!   buffer and summed as the subtrees they are, larger ranges are split
+//!   where the recursion splits them, so the bits are identical;
+//! * the floating-point flags of each operation are collected over all
+//!   segments and reported afterwards, operation by operation in the order
+//!   the interpreter would have run them (warnings are de-duplicated within
+//!   a cell, so this is the same sequence of warnings);
+//! * only trees whose every operation is whitelisted (`+ - * /`, unary `-`,
+//!   `np.add/subtract/multiply/divide/negative/exp/log/sqrt`, and
+//!   `NAME.max/min(...)` evaluated first as a leaf) are fused; leaves must be
+//!   names or literals (no side effects), arrays must be float64 and
+//!   C-contiguous, every operation's result must have the full broadcast
+//!   shape, the result must have at least [`FUSE_MIN`] elements, and every
+//!   temporary the unfused path would allocate must pass the memory cap.
+//!   Anything else returns `None` and the interpreter evaluates as usual —
+//!   which also produces every error with its usual text.
+
+use ndarray::ArrayViewD;
+
+use super::kernels::{self, Arith, Src};
+use super::parallel;
+use crate::interp::error::PyResult;
+use crate::interp::eval::Interp;
+use crate::syntax::ast::{Arg, BinOp, Expr, ExprKind, UnaryOp};
+use crate::value::{AView, ArrayData, DType, Module, NdArray, Scalar, Value};
+
+/// Smallest result worth fusing.
+pub const FUSE_MIN: usize = 1 << 16;
+
+/// Elements per segment (all buffers of a program stay in L1/L2).
+pub const SEG: usize = 2048;
+
+/// Largest number of AST nodes looked at (bigger trees are not fused).
+const MAX_NODES: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Un {
+    Neg,
+    Exp,
+    Log,
+    Sqrt,
+}
+
+impl Un {
+    fn name(self) -> &'static str {
+        match self {
+            Un::Neg => "negative",
+            Un::Exp => "exp",
+            Un::Log => "log",
+            Un::Sqrt => "sqrt",
+        }
+    }
+}
+
+fn arith_name(a: Arith) -> &'static str {
+    match a {
+        Arith::Add => "add",
+        Arith::Sub => "subtract",
+        Arith::Mul => "multiply",
+        Arith::Div => "divide",
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Opnd {
+    Leaf(usize),
+    Const(f64),
+    Tmp(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Instr {
+    Un(Un, Opnd),
+    Bin(Arith, Opnd, Opnd),
+}
+
+/// A compiled expression: instructions in evaluation order; the last one
+/// is the result.
+struct Program {
+    instrs: Vec<Instr>,
+    leaves: Vec<NdArray>,
+    leaf_shapes: Vec<Vec<usize>>,
+}
+
+/// What the root does with the elementwise result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Array,
+    Sum,
+}
+
+/// Try to evaluate `e` fused. `None`: not applicable, evaluate normally.
+pub fn try_eval(interp: &mut Interp, e: &Expr) -> Option<PyResult<Value>> {
+    if !matches!(e.kind, ExprKind::BinOp { .. } | ExprKind::Call { .. } | ExprKind::Unary { .. }) || !enabled() {
+        return None;
+    }
+    // Cheap syntactic screening first: no lookups for small statements.
+    let (mode, body) = match sum_root(e) {
+        Some(inner) => (Mode::Sum, inner),
+        None => (Mode::Array, e),
+    };
+    let mut budget = MAX_NODES;
+    let ops = count_ops(body, &mut budget)?;
+    if ops < if mode == Mode::Sum { 1 } else { 2 } {
+        return None;
+    }
+    if mode == Mode::Sum && !is_numpy(interp, e) {
+        return None;
+    }
+    let mut prog = Program { instrs: Vec::new(), leaves: Vec::new(), leaf_shapes: Vec::new() };
+    let root = build(interp, body, &mut prog)?;
+    if !matches!(root, Opnd::Tmp(_)) {
+        return None;
+    }
+    let shape = check_shapes(&prog)?;
+    let n: usize = shape.iter().product();
+    if n < FUSE_MIN {
+        return None;
+    }
+    // The unfused path allocates each temporary: the same memory cap applies.
+    crate::value::alloc::check_alloc(&shape, DType::Float64).ok()?;
+    let result = run(&prog, &shape, mode)?;
+    Some(Ok(result))
+}
+
+/// `NPR_FUSE=0` turns fusion off (for comparisons and benchmarks).
+fn enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("NPR_FUSE").map_or(true, |v| v != "0"))
+}
+
+/// `np.sum(X)` or `X.sum()` with no other arguments: the summed expression.
+fn sum_root(e: &Expr) -> Option<&Expr> {
+    let ExprKind::Call { func, args } = &e.kind else { return None };
+    let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
+    if attr != "sum" {
+        return None;
+    }
+    match (&value.kind, args.as_slice()) {
+        (ExprKind::Name(m), [Arg::Positional(x)]) if m == "np" => Some(x),
+        (_, []) if !matches!(value.kind, ExprKind::Name(_)) => Some(value),
+        _ => None,
+    }
+}
+
+/// `np` in `np.sum(...)` is NumPy (or the root is a method call).
+fn is_numpy(interp: &Interp, e: &Expr) -> bool {
+    let ExprKind::Call { func, .. } = &e.kind else { return false };
+    let ExprKind::Attribute { value, .. } = &func.kind else { return false };
+    match &value.kind {
+        ExprKind::Name(m) if m == "np" => matches!(interp.lookup("np"), Ok(Value::Module(Module::Numpy))),
+        _ => true,
+    }
+}
+
+fn np_unary(attr: &str) -> Option<Un> {
+    Some(match attr {
+        "exp" => Un::Exp,
+        "log" => Un::Log,
+        "sqrt" => Un::Sqrt,
+        "negative" => Un::Neg,
+        _ => return None,
+    })
+}
+
+fn np_binary(attr: &str) -> Option<Arith> {
+    Some(match attr {
+        "add" => Arith::Add,
+        "subtract" => Arith::Sub,
+        "multiply" => Arith::Mul,
+        "divide" => Arith::Div,
+        _ => return None,
+    })
+}
+
+fn bin_arith(op: BinOp) -> Option<Arith> {
+    Some(match op {
+        BinOp::Add => Arith::Add,
+        BinOp::Sub => Arith::Sub,
+        BinOp::Mul => Arith::Mul,
+        BinOp::Div => Arith::Div,
+        _ => return None,
+    })
+}
+
+fn positional(args: &[Arg]) -> Option<Vec<&Expr>> {
+    args.iter()
+        .map(|a| match a {
+            Arg::Positional(e) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Number of fusable operations in the tree, or `None` if some node cannot
+/// be fused (or the tree is too big).
+fn count_ops(e: &Expr, budget: &mut usize) -> Option<usize> {
+    *budget = budget.checked_sub(1)?;
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Name(_) => Some(0),
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => Some(count_ops(operand, budget)? + 1),
+        ExprKind::BinOp { op, left, right, .. } => {
+            bin_arith(*op)?;
+            Some(count_ops(left, budget)? + count_ops(right, budget)? + 1)
+        }
+        ExprKind::Call { func, args } => {
+            let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
+            if reduction_leaf(e).is_some() {
+                return Some(0);
+            }
+            if !matches!(&value.kind, ExprKind::Name(m) if m == "np") {
+                return None;
+            }
+            let pos = positional(args)?;
+            match pos.len() {
+                1 if np_unary(attr).is_some() => Some(count_ops(pos[0], budget)? + 1),
+                2 if np_binary(attr).is_some() => Some(count_ops(pos[0], budget)? + count_ops(pos[1], budget)? + 1),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `NAME.max(...)` / `NAME.min(...)` with literal keyword arguments: pure,
+/// warning-free, small; evaluated by the interpreter and used as a leaf.
+fn reduction_leaf(e: &Expr) -> Option<()> {
+    let ExprKind::Call { func, args } = &e.kind else { return None };
+    let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
+    if !matches!(attr.as_str(), "max" | "min") || !matches!(value.kind, ExprKind::Name(_)) {
+        return None;
+    }
+    for a in args {
+        let Arg::Keyword { name, value, .. } = a else { return None };
+        if !matches!(name.as_str(), "axis" | "keepdims") {
+            return None;
+        }
+        let literal = match &value.kind {
+            ExprKind::Int(_) | ExprKind::Bool(_) | ExprKind::None => true,
+            ExprKind::Unary { op: UnaryOp::Neg, operand } => matches!(operand.kind, ExprKind::Int(_)),
+            _ => false,
+        };
+        if !literal {
+            return None;
+        }
+    }
+    Some(())
+}
+
+fn scalar_value(v: &Value) -> Option<f64> {
+    Some(match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        Value::Bool(b) => *b as u8 as f64,
+        Value::Scalar(Scalar::Float(f)) => *f,
+        Value::Scalar(Scalar::Int(i)) => *i as f64,
+        Value::Scalar(Scalar::Bool(b)) => *b as u8 as f64,
+        _ => return None,
+    })
+}
+
+fn leaf_array(prog: &mut Program, a: NdArray) -> Option<Opnd> {
+    if a.dtype() != DType::Float64 || !a.is_c_contiguous() {
+        return None;
+    }
+    prog.leaf_shapes.push(a.shape());
+    prog.leaves.push(a);
+    Some(Opnd::Leaf(prog.leaves.len() - 1))
+}
+
+fn build(interp: &mut Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
+    match &e.kind {
+        ExprKind::Int(i) => Some(Opnd::Const(*i as f64)),
+        ExprKind::Float(f) => Some(Opnd::Const(*f)),
+        ExprKind::Bool(b) => Some(Opnd::Const(*b as u8 as f64)),
+        ExprKind::Name(n) => match interp.lookup(n).ok()? {
+            Value::Array(a) => leaf_array(prog, a),
+            v => scalar_value(&v).map(Opnd::Const),
+        },
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => {
+            // Negating a literal or scalar is Python/NumPy scalar math: exact.
+            match &operand.kind {
+                ExprKind::Int(i) => return Some(Opnd::Const(i.checked_neg()? as f64)),
+                ExprKind::Float(f) => return Some(Opnd::Const(-f)),
+                _ => {}
+            }
+            let x = build(interp, operand, prog)?;
+            if matches!(x, Opnd::Const(_)) {
+                return None;
+            }
+            push(prog, Instr::Un(Un::Neg, x))
+        }
+        ExprKind::BinOp { op, left, right, .. } => {
+            let op = bin_arith(*op)?;
+            let a = build(interp, left, prog)?;
+            let b = build(interp, right, prog)?;
+            binary(prog, op, a, b)
+        }
+        ExprKind::Call { func, args } => {
+            if reduction_leaf(e).is_some() {
+                return match interp.eval(e).ok()? {
+                    Value::Array(a) => leaf_array(prog, a),
+                    _ => None,
+                };
+            }
+            let ExprKind::Attribute { attr, .. } = &func.kind else { return None };
+            if !matches!(interp.lookup("np"), Ok(Value::Module(Module::Numpy))) {
+                return None;
+            }
+            let pos = positional(args)?;
+            if let (Some(u), [x]) = (np_unary(attr), pos.as_slice()) {
+                let x = build(interp, x, prog)?;
+                if matches!(x, Opnd::Const(_)) {
+                    return None;
+                }
+                return push(prog, Instr::Un(u, x));
+            }
+            if let (Some(op), [x, y]) = (np_binary(attr), pos.as_slice()) {
+                let a = build(interp, x, prog)?;
+                let b = build(interp, y, prog)?;
+                return binary(prog, op, a, b);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn binary(prog: &mut Program, op: Arith, a: Opnd, b: Opnd) -> Option<Opnd> {
+    if matches!((a, b), (Opnd::Const(_), Opnd::Const(_))) {
+        // Python scalar arithmetic (ints stay exact ints): not ours.
+        return None;
+    }
+    push(prog, Instr::Bin(op, a, b))
+}
+
+fn push(prog: &mut Program, i: Instr) -> Option<Opnd> {
+    prog.instrs.push(i);
+    Some(Opnd::Tmp(prog.instrs.len() - 1))
+}
+
+/// The result shape, if every operation broadcasts and has that full shape.
+fn check_shapes(prog: &Program) -> Option<Vec<usize>> {
+    let mut shapes: Vec<Vec<usize>> = Vec::with_capacity(prog.instrs.len());
+    let shape_of = |o: Opnd, shapes: &Vec<Vec<usize>>| -> Vec<usize> {
+        match o {
+            Opnd::Leaf(i) => prog.leaf_shapes[i].clone(),
+            Opnd::Const(_) => Vec::new(),
+            Opnd::Tmp(j) => shapes[j].clone(),
+        }
+    };
+    for ins in &prog.instrs {
+        let s = match *ins {
+            Instr::Un(_, x) => shape_of(x, &shapes),
+            Instr::Bin(_, a, b) => {
+                let (sa, sb) = (shape_of(a, &shapes), shape_of(b, &shapes));
+                super::broadcast::broadcast_shapes(&[&sa, &sb])?
+            }
+        };
+        shapes.push(s);
+    }
+    let root = shapes.last()?.clone();
+    if shapes.iter().any(|s| *s != root) {
+        return None;
+    }
+    Some(root)
+}
+
+/// How to read one leaf for a row of the output: its C-order data and its
+/// broadcast strides (elements) along each output axis.
+struct LeafSrc<'a> {
+    data: &'a [f64],
+    strides: Vec<usize>,
+}
+
+impl LeafSrc<'_> {
+    fn new<'a>(v: &ArrayViewD<'a, f64>, out_shape: &[usize]) -> Option<LeafSrc<'a>> {
+        let data = v.to_slice()?;
+        let nd = out_shape.len();
+        let off = nd - v.ndim();
+        let mut strides = vec![0usize; nd];
+        let mut s = 1usize;
+        for d in (0..v.ndim()).rev() {
+            if v.shape()[d] != 1 {
+                strides[d + off] = s;
+            }
+            s *= v.shape()[d];
+        }
+        Some(LeafSrc { data, strides })
+    }
+}
+
+/// Leaves ready for segment evaluation.
+struct Ready<'a> {
+    leaves: Vec<LeafSrc<'a>>,
+    shape: Vec<usize>,
+    /// Segments may span rows (every leaf is full-shape or a single value).
+    flat: bool,
+}
+
+impl<'a> Ready<'a> {
+    /// Leaf sources for the output elements `[start, start + len)`, which
+    /// lie in one row unless `flat`.
+    fn sources(&self, start: usize, len: usize, out: &mut Vec<Src<'a>>) {
+        out.clear();
+        let last = *self.shape.last().unwrap_or(&1);
+        let (row, col) = (start.checked_div(last).unwrap_or(0), start.checked_rem(last).unwrap_or(0));
+        for l in &self.leaves {
+            if self.flat {
+                out.push(if l.data.len() == 1 {
+                    Src::Scalar(l.data[0])
+                } else {
+                    Src::Slice(&l.data[start..start + len])
+                });
+                continue;
+            }
+            // Offset of (row, col) in the leaf.
+            let nd = self.shape.len();
+            let mut r = row;
+            let mut off = 0;
+            for d in (0..nd - 1).rev() {
+                let n = self.shape[d];
+                off += (r % n) * l.strides[d];
+                r /= n;
+            }
+            if l.strides[nd - 1] == 0 {
+                out.push(Src::Scalar(l.data[off]));
+            } else {
+                off += col;
+                out.push(Src::Slice(&l.data[off..off + len]));
+            }
+        }
+    }
+}
+
+/// Borrow every leaf's view at once (nested `with_view` borrows).
+fn with_views<R>(
+    leaves: &[NdArray],
+    acc: Vec<ArrayViewD<'_, f64>>,
+    f: &mut dyn FnMut(&[ArrayViewD<'_, f64>]) -> R,
+) -> Option<R> {
+    match leaves.split_first() {
+        None => Some(f(&acc)),
+        Some((first, rest)) => first.with_view(|v| {
+            let AView::Float(v) = v else { return None };
+            let mut acc = acc;
+            acc.push(v);
+            with_views(rest, acc, f)
+        }),
+    }
+}
+
+fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
+    let out = with_views(&prog.leaves, Vec::new(), &mut |views| -> Option<(Value, Vec<u8>)> {
+        let leaves: Vec<LeafSrc> = views.iter().map(|v| LeafSrc::new(v, shape)).collect::<Option<_>>()?;
+        let flat = views.iter().all(|v| v.shape() == shape || v.len() == 1);
+        let last = *shape.last()?;
+        if !flat && last < 256 {
+            return None;
+        }
+        let ready = Ready { leaves, shape: shape.to_vec(), flat };
+        let n: usize = shape.iter().product();
+        match mode {
+            Mode::Sum => {
+                let (s, flags) = sum_range(&prog.instrs, &ready, 0, n, parallel::worth_splitting(n));
+                Some((Value::Scalar(Scalar::Float(0.0 + s)), flags))
+            }
+            Mode::Array => {
+                let mut out = vec![0.0; n];
+                let flags = fill(&prog.instrs, &ready, &mut out);
+                let arr = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(shape), out).ok()?;
+                Some((Value::Array(NdArray::new(ArrayData::Float(arr))), flags))
+            }
+        }
+    })??;
+    let (value, flags) = out;
+    for (ins, &f) in prog.instrs.iter().zip(&flags) {
+        let name = match *ins {
+            Instr::Un(u, _) => u.name(),
+            Instr::Bin(a, _, _) => arith_name(a),
+        };
+        super::ufunc::report_flags(f, name, false);
+    }
+    Some(value)
+}
+
+/// Per-thread scratch: one segment buffer per instruction.
+struct Scratch<'a> {
+    bufs: Vec<Vec<f64>>,
+    srcs: Vec<Src<'a>>,
+    flags: Vec<u8>,
+}
+
+impl Scratch<'_> {
+    fn new(code: &[Instr]) -> Self {
+        Scratch { bufs: vec![vec![0.0; SEG]; code.len()], srcs: Vec::new(), flags: vec![0; code.len()] }
+    }
+}
+
+/// Evaluate output elements `[start, start + out.len())` (at most SEG) into `out`.
+fn eval_range<'a>(code: &[Instr], ready: &Ready<'a>, start: usize, out: &mut [f64], sc: &mut Scratch<'a>) {
+    let len = out.len();
+    let last = *ready.shape.last().unwrap_or(&1);
+    let mut done = 0;
+    while done < len {
+        let pos = start + done;
+        let seg = if ready.flat { len - done } else { (len - done).min(last - pos % last) };
+        ready.sources(pos, seg, &mut sc.srcs);
+        eval_segment(code, sc, &mut out[done..done + seg]);
+        done += seg;
+    }
+}
+
+fn eval_segment(code: &[Instr], sc: &mut Scratch<'_>, out: &mut [f64]) {
+    let len = out.len();
+    let k = code.len();
+    for (i, ins) in code.iter().enumerate() {
+        let (before, rest) = sc.bufs.split_at_mut(i);
+        let dst: &mut [f64] = if i + 1 == k { &mut *out } else { &mut rest[0][..len] };
+        let src = |o: Opnd| -> Src<'_> {
+            match o {
+                Opnd::Leaf(j) => sc.srcs[j],
+                Opnd::Const(c) => Src::Scalar(c),
+                Opnd::Tmp(j) => Src::Slice(&before[j][..len]),
+            }
+        };
+        let f = match *ins {
+            Instr::Bin(op, a, b) => kernels::binary_slices(op, src(a), src(b), dst),
+            Instr::Un(u, x) => unary_segment(u, src(x), dst),
+        };
+        sc.flags[i] |= f;
+    }
+}
+
+fn unary_segment(u: Un, x: Src, dst: &mut [f64]) -> u8 {
+    let xs: &[f64] = match x {
+        Src::Slice(s) => s,
+        Src::Scalar(v) => {
+            let mut one = [0.0];
+            let f = unary_segment(u, Src::Slice(&[v]), &mut one);
+            dst.fill(one[0]);
+            return f;
+        }
+    };
+    match u {
+        Un::Exp => super::transcendental::exp_slice(xs, dst).bits(),
+        Un::Log => super::transcendental::log_slice(xs, dst).bits(),
+        Un::Neg => {
+            for (o, &v) in dst.iter_mut().zip(xs) {
+                *o = -v;
+            }
+            0
+        }
+        Un::Sqrt => {
+            let mut flags = 0;
+            for (o, &v) in dst.iter_mut().zip(xs) {
+                let r = v.sqrt();
+                if r.is_nan() && !v.is_nan() {
+                    flags = kernels::FLAG_INVALID;
+                }
+                *o = r;
+            }
+            flags
+        }
+    }
+}
+
+/// NumPy's pairwise sum of the fused values over `[start, start + len)`:
+/// subtrees of at most SEG elements are evaluated into a buffer and summed
+/// by the pairwise kernel; larger ones split exactly where
+/// `reduce::pairwise_sum` splits.
+fn sum_range(code: &[Instr], ready: &Ready<'_>, start: usize, len: usize, par: bool) -> (f64, Vec<u8>) {
+    if !par || len <= 1 << 16 {
+        let mut sc = Scratch::new(code);
+        let mut buf = vec![0.0; SEG];
+        let s = sum_seq(code, ready, start, len, &mut sc, &mut buf);
+        return (s, sc.flags);
+    }
+    let mut h = len / 2;
+    h -= h % 8;
+    let ((a, fa), (b, fb)) =
+        rayon::join(|| sum_range(code, ready, start, h, par), || sum_range(code, ready, start + h, len - h, par));
+    (a + b, fa.iter().zip(&fb).map(|(x, y)| x | y).collect())
+}
+
+fn sum_seq<'a>(
+    code: &[Instr],
+    ready: &Ready<'a>,
+    start: usize,
+    len: usize,
+    sc: &mut Scratch<'a>,
+    buf: &mut [f64],
+) -> f64 {
+    if len <= SEG {
+        eval_range(code, ready, start, &mut buf[..len], sc);
+        return super::simd::pairwise(super::simd::level(), &buf[..len]);
+    }
+    let mut h = len / 2;
+    h -= h % 8;
+    let a = sum_seq(code, ready, start, h, sc, buf);
+    let b = sum_seq(code, ready, start + h, len - h, sc, buf);
+    a + b
+}
+
+/// Evaluate the whole output, on two threads when large.
+fn fill(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
+    let n = out.len();
+    let k = code.len();
+    let work = |start: usize, part: &mut [f64]| -> Vec<u8> {
+        let mut sc = Scratch::new(code);
+        for (i, c) in part.chunks_mut(SEG).enumerate() {
+            eval_range(code, ready, start + i * SEG, c, &mut sc);
+        }
+        sc.flags
+    };
+    if !parallel::worth_splitting(n) {
+        return work(0, out);
+    }
+    use rayon::prelude::*;
+    let task = SEG * 32;
+    out.par_chunks_mut(task)
+        .enumerate()
+        .map(|(i, c)| work(i * task, c))
+        .reduce(|| vec![0; k], |a, b| a.iter().zip(&b).map(|(x, y)| x | y).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::reduce::pairwise_sum;
+
+    /// The fused sum walks the same tree as `pairwise_sum` for every size:
+    /// here with the identity program (x + 0), compared to the plain sum.
+    #[test]
+    fn fused_sum_equals_pairwise_sum() {
+        let mut s = 0x853c_49e6_748f_ea9bu64;
+        let xs: Vec<f64> = (0..400_000)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.25) * (1.0 + (s % 1000) as f64)
+            })
+            .collect();
+        for &n in &[1usize, 7, 8, 129, 2047, 2048, 2049, 4096, 4097, 65_536, 65_537, 100_003, 262_147, 400_000] {
+            let arr = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), xs[..n].to_vec()).unwrap();
+            let prog = Program {
+                instrs: vec![Instr::Bin(Arith::Add, Opnd::Leaf(0), Opnd::Const(0.0))],
+                leaves: vec![NdArray::new(ArrayData::Float(arr))],
+                leaf_shapes: vec![vec![n]],
+            };
+            for par in [false, true] {
+                let got = with_views(&prog.leaves, Vec::new(), &mut |views| {
+                    let ready =
+                        Ready { leaves: vec![LeafSrc::new(&views[0], &[n]).unwrap()], shape: vec![n], flat: true };
+                    sum_range(&prog.instrs, &ready, 0, n, par).0
+                })
+                .unwrap();
+                assert_eq!(got.to_bits(), pairwise_sum(&xs[..n]).to_bits(), "n={n} par={par}");
+            }
+        }
+    }
+}

@@ -1,0 +1,692 @@
+//! Fast paths for contiguous float64 data: elementwise arithmetic, `exp` /
+//! `log`, NumPy's pairwise sum and max/min along the last axis — each
+//! bit-identical to the general code in `ufunc` / `reduce` (same formulas,
+//! same order, same warnings), vectorised per SIMD level (`super::simd`) and
+//! split across threads for large inputs (`super::parallel`).
+//!
+//! The array-level functions return `None` when the layout is not one they
+//! handle; the caller then runs the general path.
+
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Zip};
+
+use super::parallel;
+use super::simd::{self, level};
+use super::transcendental::Flags;
+
+/// Floating-point flags, with the same bit values as `ufunc`'s.
+pub const FLAG_DIVIDE: u8 = 1;
+pub const FLAG_OVERFLOW: u8 = 2;
+pub const FLAG_INVALID: u8 = 8;
+
+impl Flags {
+    /// As `FLAG_*` bits.
+    pub fn bits(self) -> u8 {
+        (self.divide as u8 * FLAG_DIVIDE) | (self.overflow as u8 * FLAG_OVERFLOW) | (self.invalid as u8 * FLAG_INVALID)
+    }
+}
+
+/// Arithmetic operators with a fast path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+pub const OP_ADD: u8 = 0;
+pub const OP_SUB: u8 = 1;
+pub const OP_MUL: u8 = 2;
+pub const OP_DIV: u8 = 3;
+
+impl Arith {
+    pub fn code(self) -> u8 {
+        match self {
+            Arith::Add => OP_ADD,
+            Arith::Sub => OP_SUB,
+            Arith::Mul => OP_MUL,
+            Arith::Div => OP_DIV,
+        }
+    }
+}
+
+#[inline(always)]
+pub fn apply<const OP: u8>(p: f64, q: f64) -> f64 {
+    match OP {
+        OP_ADD => p + q,
+        OP_SUB => p - q,
+        OP_MUL => p * q,
+        _ => p / q,
+    }
+}
+
+/// The flags `ufunc::float_binary` raises for `p op q = r` (exactly its rules).
+#[inline]
+pub fn arith_flags(op: u8, p: f64, q: f64, r: f64) -> u8 {
+    let nan_in = p.is_nan() || q.is_nan();
+    if op == OP_DIV && q == 0.0 && !nan_in {
+        return if p == 0.0 {
+            FLAG_INVALID
+        } else if p.is_finite() {
+            FLAG_DIVIDE
+        } else {
+            0
+        };
+    }
+    let finite = p.is_finite() && q.is_finite();
+    if r.is_nan() && !nan_in {
+        FLAG_INVALID
+    } else if r.is_infinite() && finite {
+        FLAG_OVERFLOW
+    } else {
+        0
+    }
+}
+
+const CHUNK: usize = 1024;
+
+/// How an operand is read: a slice of the output's length, or one value.
+#[derive(Clone, Copy)]
+pub enum Src<'a> {
+    Slice(&'a [f64]),
+    Scalar(f64),
+}
+
+impl Src<'_> {
+    #[inline(always)]
+    fn sub(&self, start: usize, len: usize) -> Self {
+        match *self {
+            Src::Slice(s) => Src::Slice(&s[start..start + len]),
+            Src::Scalar(v) => Src::Scalar(v),
+        }
+    }
+    #[inline(always)]
+    fn get(&self, i: usize) -> f64 {
+        match *self {
+            Src::Slice(s) => s[i],
+            Src::Scalar(v) => v,
+        }
+    }
+}
+
+/// `out = a op b` elementwise; returns the raised flags. Kernel body.
+#[inline(always)]
+pub fn binary_body<const OP: u8>(a: Src, b: Src, out: &mut [f64]) -> u8 {
+    let mut flags = 0;
+    let n = out.len();
+    let mut start = 0;
+    while start < n {
+        let len = CHUNK.min(n - start);
+        let oc = &mut out[start..start + len];
+        let (ac, bc) = (a.sub(start, len), b.sub(start, len));
+        let mut bad = false;
+        match (ac, bc) {
+            (Src::Slice(x), Src::Slice(y)) => {
+                for ((o, &p), &q) in oc.iter_mut().zip(x).zip(y) {
+                    let r = apply::<OP>(p, q);
+                    bad |= !r.is_finite();
+                    *o = r;
+                }
+            }
+            (Src::Slice(x), Src::Scalar(q)) => {
+                for (o, &p) in oc.iter_mut().zip(x) {
+                    let r = apply::<OP>(p, q);
+                    bad |= !r.is_finite();
+                    *o = r;
+                }
+            }
+            (Src::Scalar(p), Src::Slice(y)) => {
+                for (o, &q) in oc.iter_mut().zip(y) {
+                    let r = apply::<OP>(p, q);
+                    bad |= !r.is_finite();
+                    *o = r;
+                }
+            }
+            (Src::Scalar(p), Src::Scalar(q)) => {
+                let r = apply::<OP>(p, q);
+                bad = !r.is_finite();
+                oc.fill(r);
+            }
+        }
+        if bad {
+            for (i, &r) in oc.iter().enumerate() {
+                if !r.is_finite() {
+                    flags |= arith_flags(OP, ac.get(i), bc.get(i), r);
+                }
+            }
+        }
+        start += len;
+    }
+    flags
+}
+
+/// `out = a op b`, dispatched on `op` and the SIMD level.
+pub fn binary_slices(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
+    let l = level();
+    match op {
+        Arith::Add => simd::binary_add(l, a, b, out),
+        Arith::Sub => simd::binary_sub(l, a, b, out),
+        Arith::Mul => simd::binary_mul(l, a, b, out),
+        Arith::Div => simd::binary_div(l, a, b, out),
+    }
+}
+
+/// Same as [`binary_slices`], on two threads when large.
+pub fn binary_slices_par(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
+    let n = out.len();
+    if !parallel::worth_splitting(n) {
+        return binary_slices(op, a, b, out);
+    }
+    let pieces = parallel::map_ranges(n, 1, &|r: std::ops::Range<usize>| r);
+    let mut outs: Vec<(&mut [f64], std::ops::Range<usize>)> = Vec::new();
+    let mut rest = out;
+    for r in pieces {
+        let (head, tail) = rest.split_at_mut(r.len());
+        outs.push((head, r));
+        rest = tail;
+    }
+    use rayon::prelude::*;
+    outs.into_par_iter()
+        .map(|(o, r)| binary_slices(op, a.sub(r.start, r.len()), b.sub(r.start, r.len()), o))
+        .reduce(|| 0, |x, y| x | y)
+}
+
+/// A contiguous view's data in logical (C) order, if it is standard layout.
+pub fn c_slice<'a>(v: &'a ArrayViewD<'_, f64>) -> Option<&'a [f64]> {
+    if v.is_standard_layout() {
+        v.as_slice()
+    } else {
+        None
+    }
+}
+
+/// `a op b` with broadcasting for float64 views when both are C-contiguous
+/// and each broadcasts either as a whole (same shape or a single value) or
+/// row by row along long rows. `None`: use the general path.
+pub fn binary_arrays(
+    op: Arith,
+    a: &ArrayViewD<f64>,
+    b: &ArrayViewD<f64>,
+    shape: &[usize],
+) -> Option<(ArrayD<f64>, u8)> {
+    let n: usize = shape.iter().product();
+    if n < 64 {
+        return None;
+    }
+    let (sa, sb) = (c_slice(a)?, c_slice(b)?);
+    fn whole<'a>(s: &'a [f64], v: &ArrayViewD<f64>, shape: &[usize]) -> Option<Src<'a>> {
+        if v.shape() == shape {
+            Some(Src::Slice(s))
+        } else if s.len() == 1 {
+            Some(Src::Scalar(s[0]))
+        } else {
+            None
+        }
+    }
+    if let (Some(x), Some(y)) = (whole(sa, a, shape), whole(sb, b, shape)) {
+        let mut out = vec![0.0; n];
+        let flags = binary_slices_par(op, x, y, &mut out);
+        return ArrayD::from_shape_vec(IxDyn(shape), out).ok().map(|o| (o, flags));
+    }
+    // Row-wise broadcasting, e.g. (m, n) - (m, 1) or (m, n) * (n,).
+    let last = *shape.last()?;
+    if last < 64 {
+        return None;
+    }
+    let ab = a.broadcast(IxDyn(shape))?;
+    let bb = b.broadcast(IxDyn(shape))?;
+    let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
+    let rows = n / last;
+    let flags = row_apply(rows, last, &mut out.view_mut(), &|r, o| {
+        fn src<'a>(v: &ArrayViewD<'a, f64>, r: usize) -> Src<'a> {
+            let row = row_of(v, r);
+            match row.to_slice() {
+                Some(s) => Src::Slice(s),
+                None => Src::Scalar(row[0]),
+            }
+        }
+        let (x, y) = (src(&ab, r), src(&bb, r));
+        binary_slices(op, x, y, o)
+    });
+    Some((out, flags))
+}
+
+/// Row `r` (C order over all but the last axis) of a view, as a 1-D view.
+fn row_of<'a>(v: &ArrayViewD<'a, f64>, mut r: usize) -> ndarray::ArrayView1<'a, f64> {
+    let mut view = v.clone();
+    let nd = view.ndim();
+    let mut idx = vec![0usize; nd.saturating_sub(1)];
+    for d in (0..nd - 1).rev() {
+        let s = view.shape()[d];
+        idx[d] = r % s;
+        r /= s;
+    }
+    for &i in idx.iter() {
+        view = view.index_axis_move(Axis(0), i);
+    }
+    match view.into_dimensionality::<ndarray::Ix1>() {
+        Ok(v) => v,
+        Err(_) => unreachable!("one axis left"),
+    }
+}
+
+/// Run `f(row_index, out_row)` for every row of a C-contiguous `out`, on two
+/// threads when large; OR the returned flags.
+fn row_apply(
+    rows: usize,
+    last: usize,
+    out: &mut ArrayViewMutD<f64>,
+    f: &(impl Fn(usize, &mut [f64]) -> u8 + Sync),
+) -> u8 {
+    let Some(o) = out.as_slice_mut() else { return 0 };
+    if !parallel::worth_splitting(rows * last) {
+        return o.chunks_mut(last).enumerate().fold(0, |acc, (r, row)| acc | f(r, row));
+    }
+    use rayon::prelude::*;
+    o.par_chunks_mut(last).enumerate().map(|(r, row)| f(r, row)).reduce(|| 0, |x, y| x | y)
+}
+
+/// `exp` or `log` of a C-contiguous float64 view, on two threads when large.
+pub fn exp_log_array(is_exp: bool, x: &ArrayViewD<f64>) -> Option<(ArrayD<f64>, Flags)> {
+    let s = c_slice(x)?;
+    let mut out = vec![0.0; s.len()];
+    let flags = exp_log_slices(is_exp, s, &mut out);
+    ArrayD::from_shape_vec(IxDyn(x.shape()), out).ok().map(|o| (o, flags))
+}
+
+/// `exp` or `log` of a slice, on two threads when large.
+pub fn exp_log_slices(is_exp: bool, x: &[f64], out: &mut [f64]) -> Flags {
+    let f = |x: &[f64], o: &mut [f64]| {
+        if is_exp {
+            super::transcendental::exp_slice(x, o)
+        } else {
+            super::transcendental::log_slice(x, o)
+        }
+    };
+    parallel::for_chunks(x, out, &f, &|a: Flags, b: Flags| a.merge(b))
+}
+
+// ------------------------------------------------------------ reductions
+
+/// NumPy's pairwise sum (`reduce::pairwise_sum`), as one kernel body: the
+/// same tree, walked with an explicit stack so the whole walk is compiled
+/// for the SIMD level.
+#[inline(always)]
+pub fn pairwise_body(x: &[f64]) -> f64 {
+    if x.len() <= 128 {
+        return pairwise_leaf(x);
+    }
+    // Frames: (start, len, left sum or NAN marker, has_left).
+    let mut stack: [(usize, usize, f64, bool); 64] = [(0, 0, 0.0, false); 64];
+    let mut top = 0;
+    stack[0] = (0, x.len(), 0.0, false);
+    loop {
+        let (start, len, _, _) = stack[top];
+        if len > 128 {
+            let mut h = len / 2;
+            h -= h % 8;
+            top += 1;
+            stack[top] = (start, h, 0.0, false);
+            continue;
+        }
+        let mut v = pairwise_leaf(&x[start..start + len]);
+        // Deliver v upwards.
+        loop {
+            if top == 0 {
+                return v;
+            }
+            top -= 1;
+            let (ps, pl, left, has_left) = stack[top];
+            if has_left {
+                #[allow(clippy::assign_op_pattern)] // keep NumPy's operand order
+                {
+                    v = left + v;
+                }
+            } else {
+                let mut h = pl / 2;
+                h -= h % 8;
+                stack[top] = (ps, pl, v, true);
+                top += 1;
+                stack[top] = (ps + h, pl - h, 0.0, false);
+                break;
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn pairwise_leaf(x: &[f64]) -> f64 {
+    let n = x.len();
+    if n < 8 {
+        let mut s = -0.0;
+        for &v in x {
+            s += v;
+        }
+        return s;
+    }
+    let mut r = [0.0f64; 8];
+    r.copy_from_slice(&x[..8]);
+    let full = n - n % 8;
+    for c in x[8..full].chunks_exact(8) {
+        for k in 0..8 {
+            r[k] += c[k];
+        }
+    }
+    let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for &v in &x[full..] {
+        s += v;
+    }
+    s
+}
+
+/// NumPy's pairwise sum of a block, on two threads when large: the halves
+/// of the fixed tree are summed independently, so the bits are the same.
+pub fn pairwise_sum(x: &[f64]) -> f64 {
+    pairwise_par(x, parallel::worth_splitting(x.len()))
+}
+
+fn pairwise_par(x: &[f64], par: bool) -> f64 {
+    let n = x.len();
+    if !par || n <= 1 << 15 {
+        return simd::pairwise(level(), x);
+    }
+    let mut h = n / 2;
+    h -= h % 8;
+    let (l, r) = x.split_at(h);
+    let (a, b) = rayon::join(|| pairwise_par(l, par), || pairwise_par(r, par));
+    a + b
+}
+
+/// Maximum (or minimum) of a non-empty lane with `reduce::fold_extreme`'s
+/// semantics: nan propagates; among equal values (±0) the last one wins.
+#[inline(always)]
+pub fn extreme_body<const MAX: bool>(x: &[f64]) -> f64 {
+    let mut acc = [x[0]; 8];
+    let mut nan = false;
+    let full = x.len() - x.len() % 8;
+    for c in x[..full].chunks_exact(8) {
+        for k in 0..8 {
+            let v = c[k];
+            nan |= v.is_nan();
+            acc[k] = if MAX {
+                if v > acc[k] {
+                    v
+                } else {
+                    acc[k]
+                }
+            } else if v < acc[k] {
+                v
+            } else {
+                acc[k]
+            };
+        }
+    }
+    for &v in &x[full..] {
+        nan |= v.is_nan();
+        acc[0] = if MAX {
+            if v > acc[0] {
+                v
+            } else {
+                acc[0]
+            }
+        } else if v < acc[0] {
+            v
+        } else {
+            acc[0]
+        };
+    }
+    if nan {
+        return f64::NAN;
+    }
+    let mut m = acc[0];
+    for &v in &acc[1..] {
+        m = if MAX {
+            if v > m {
+                v
+            } else {
+                m
+            }
+        } else if v < m {
+            v
+        } else {
+            m
+        };
+    }
+    if m == 0.0 {
+        // The sign of a zero result is the last zero's: walk back to it.
+        return *x.iter().rev().find(|&&v| v == 0.0).unwrap_or(&m);
+    }
+    m
+}
+
+/// Sum, max or min along the last axis of a C-contiguous float64 view:
+/// one value per row, as `reduce::reduce` computes them. `None` when the
+/// layout is not C-contiguous or rows are too short to gain anything.
+pub fn reduce_rows(kind: RowReduce, v: &ArrayViewD<f64>) -> Option<Vec<f64>> {
+    let s = c_slice(v)?;
+    let last = *v.shape().last()?;
+    if last < 16 || s.is_empty() {
+        return None;
+    }
+    let rows = s.len() / last;
+    let l = level();
+    let f = |r: std::ops::Range<usize>| -> Vec<f64> {
+        r.map(|i| {
+            let row = &s[i * last..(i + 1) * last];
+            match kind {
+                RowReduce::Sum => 0.0 + simd::pairwise(l, row),
+                RowReduce::Max => simd::max_lane(l, row),
+                RowReduce::Min => simd::min_lane(l, row),
+            }
+        })
+        .collect()
+    };
+    Some(parallel::map_ranges(rows, last, &f).into_iter().flatten().collect())
+}
+
+/// Reductions along rows with a fast path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowReduce {
+    Sum,
+    Max,
+    Min,
+}
+
+/// `np.sum` of all elements of a C-contiguous float64 view (`0.0 + pw(all)`).
+pub fn sum_all(v: &ArrayViewD<f64>) -> Option<f64> {
+    let s = c_slice(v)?;
+    Some(0.0 + pairwise_sum(s))
+}
+
+/// Broadcast `src` into a fresh C-contiguous array of `shape` (for callers
+/// that need materialised operands).
+pub fn materialize(src: &ArrayViewD<f64>, shape: &[usize]) -> Option<ArrayD<f64>> {
+    let b = src.broadcast(IxDyn(shape))?;
+    let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
+    Zip::from(&mut out).and(&b).for_each(|o, &x| *o = x);
+    Some(out)
+}
+
+/// The fast cases of `reduce::reduce` for float64: a full `sum`/`mean` of a
+/// C-contiguous array, and `sum`/`max`/`min` along the last axis. Returns
+/// the same array `reduce` would (shape and keepdims included).
+pub fn reduce_fast(
+    kind: super::reduce::Reduction,
+    v: &ArrayViewD<f64>,
+    axes: &[usize],
+    keepdims: bool,
+) -> Option<ArrayD<f64>> {
+    use super::reduce::Reduction;
+    let nd = v.ndim();
+    if nd == 0 || v.is_empty() {
+        return None;
+    }
+    let shape_out = |reduced: &[usize]| -> Vec<usize> {
+        (0..nd).filter_map(|i| if reduced.contains(&i) { keepdims.then_some(1) } else { Some(v.shape()[i]) }).collect()
+    };
+    if axes.len() == nd && matches!(kind, Reduction::Sum | Reduction::Mean) {
+        let s = sum_all(v)?;
+        let val = if kind == Reduction::Mean { s / v.len() as f64 } else { s };
+        return ArrayD::from_shape_vec(IxDyn(&shape_out(axes)), vec![val]).ok();
+    }
+    if axes == [nd - 1] {
+        let rk = match kind {
+            Reduction::Sum => RowReduce::Sum,
+            Reduction::Max => RowReduce::Max,
+            Reduction::Min => RowReduce::Min,
+            _ => return None,
+        };
+        let vals = reduce_rows(rk, v)?;
+        return ArrayD::from_shape_vec(IxDyn(&shape_out(axes)), vals).ok();
+    }
+    None
+}
+
+/// The fast-path operator for a binary ufunc, if it has one.
+pub fn arith_of(op: super::ufunc::Ufunc2) -> Option<Arith> {
+    use super::ufunc::Ufunc2;
+    Some(match op {
+        Ufunc2::Add => Arith::Add,
+        Ufunc2::Subtract => Arith::Sub,
+        Ufunc2::Multiply => Arith::Mul,
+        Ufunc2::Divide => Arith::Div,
+        _ => return None,
+    })
+}
+
+/// Dot product with eight FMA accumulators, combined pairwise. Kernel body.
+#[inline(always)]
+pub fn dot_body(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut acc = [0.0f64; 8];
+    let full = n - n % 8;
+    for (cx, cy) in x[..full].chunks_exact(8).zip(y[..full].chunks_exact(8)) {
+        for k in 0..8 {
+            acc[k] = cx[k].mul_add(cy[k], acc[k]);
+        }
+    }
+    let mut s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (&p, &q) in x[full..].iter().zip(&y[full..]) {
+        s = p.mul_add(q, s);
+    }
+    s
+}
+
+/// `a op b` for two float64 operands of the same shape (or one a single
+/// value), both C-contiguous: the common small case, without the general
+/// broadcasting machinery. Same results, flags and errors as `ufunc::binary`
+/// (which calls this first); `None` for anything else.
+pub fn binary_operands(
+    op: super::ufunc::Ufunc2,
+    a: &super::ufunc::Operand,
+    b: &super::ufunc::Operand,
+    scalar_math: bool,
+) -> Option<crate::interp::error::PyResult<crate::value::ArrayData>> {
+    use crate::value::{AView, ArrayData, DType};
+    let k = arith_of(op)?;
+    if a.dtype() != DType::Float64 || b.dtype() != DType::Float64 {
+        return None;
+    }
+    a.with_view(|va| {
+        b.with_view(|vb| {
+            let (AView::Float(x), AView::Float(y)) = (&va, &vb) else { return None };
+            let (sx, sy) = (c_slice(x)?, c_slice(y)?);
+            let (shape, xs, ys) = if x.shape() == y.shape() {
+                (x.shape(), Src::Slice(sx), Src::Slice(sy))
+            } else if y.ndim() == 0 {
+                (x.shape(), Src::Slice(sx), Src::Scalar(sy[0]))
+            } else if x.ndim() == 0 {
+                (y.shape(), Src::Scalar(sx[0]), Src::Slice(sy))
+            } else {
+                return None;
+            };
+            if let Err(e) = crate::value::alloc::check_alloc(shape, DType::Float64) {
+                return Some(Err(e));
+            }
+            let mut out = vec![0.0; shape.iter().product()];
+            let flags = binary_slices_par(k, xs, ys, &mut out);
+            let arr = ArrayD::from_shape_vec(IxDyn(shape), out).ok()?;
+            super::ufunc::report_flags(flags, op.name(), scalar_math);
+            Some(Ok(ArrayData::Float(arr)))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::reduce;
+
+    fn data(n: usize, seed: u64) -> Vec<f64> {
+        let mut s = seed | 1;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.3) * 1e3 / (1.0 + (s % 97) as f64)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pairwise_kernel_matches_reference_at_every_size_and_level() {
+        let x = data(300_000, 7);
+        let sizes: Vec<usize> =
+            (0..300).chain([511, 512, 1000, 1023, 1024, 4097, 65_536, 65_537, 131_071, 300_000]).collect();
+        for level in simd::available_levels() {
+            for &n in &sizes {
+                for off in [0, 3] {
+                    let s = &x[off..off + n.min(x.len() - off)];
+                    assert_eq!(simd::pairwise(level, s).to_bits(), reduce::pairwise_sum(s).to_bits(), "n={n}");
+                }
+            }
+        }
+        for &n in &[100_000, 262_144, 300_000] {
+            assert_eq!(pairwise_par(&x[..n], true).to_bits(), reduce::pairwise_sum(&x[..n]).to_bits());
+        }
+    }
+
+    #[test]
+    fn extreme_matches_fold() {
+        let mut x = data(1000, 3);
+        for level in simd::available_levels() {
+            for n in 1..200 {
+                let s = &x[..n];
+                let want_max = s[1..].iter().fold(s[0], |a, &b| {
+                    if a.is_nan() || b.is_nan() {
+                        f64::NAN
+                    } else if a > b {
+                        a
+                    } else {
+                        b
+                    }
+                });
+                assert_eq!(simd::max_lane(level, s).to_bits(), want_max.to_bits());
+            }
+        }
+        x.truncate(20);
+        x.iter_mut().for_each(|v| *v = -v.abs() - 1.0);
+        x[3] = 0.0;
+        x[11] = -0.0;
+        assert!(simd::max_lane(level(), &x).is_sign_negative());
+        x[15] = 0.0;
+        assert!(simd::max_lane(level(), &x).is_sign_positive());
+        x[7] = f64::NAN;
+        assert!(simd::max_lane(level(), &x).is_nan());
+    }
+
+    #[test]
+    fn binary_flags_match_general_rules() {
+        let a = [1.0, 0.0, -1.0, f64::INFINITY, f64::NAN, 1e308, 2.0];
+        let b = [0.0, 0.0, 0.0, 0.0, 0.0, 10.0, f64::INFINITY];
+        let mut out = [0.0; 7];
+        let f = binary_slices(Arith::Div, Src::Slice(&a), Src::Slice(&b), &mut out);
+        assert_eq!(f, FLAG_DIVIDE | FLAG_INVALID);
+        let f = binary_slices(Arith::Mul, Src::Slice(&a), Src::Slice(&b), &mut out);
+        assert_eq!(f, FLAG_OVERFLOW | FLAG_INVALID);
+        let f = binary_slices(Arith::Sub, Src::Slice(&a[3..4]), Src::Scalar(f64::INFINITY), &mut out[..1]);
+        assert_eq!(f, FLAG_INVALID);
+    }
+}

@@ -1,0 +1,212 @@
+//! Run-time SIMD dispatch: each kernel body (a safe, generic,
+//! `#[inline(always)]` function elsewhere in `ops`) is compiled three times —
+//! for AVX-512 (x86-64-v4), for AVX2+FMA (x86-64-v3) and for the baseline —
+//! and the widest level the CPU supports is picked once, at the first call.
+//!
+//! This is the only module with `unsafe` code. Calling a
+//! `#[target_feature]` function is `unsafe` because executing instructions
+//! the CPU lacks is undefined behaviour; every such call below is reached
+//! only through a [`Level`] that [`level`] (or [`available_levels`]) returned
+//! after `is_x86_feature_detected!` confirmed each enabled feature, which is
+//! exactly the precondition. The same source is compiled at each level with
+//! explicit FMA (`mul_add`) and no reassociation, so every level gives the
+//! same bits.
+#![allow(unsafe_code)]
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+use super::kernels::Src;
+use super::transcendental::Flags;
+
+/// A SIMD feature level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// AVX-512 F/DQ/VL/BW + AVX2 + FMA.
+    Avx512,
+    /// AVX2 + FMA.
+    Avx2,
+    /// Whatever the target baseline has (FMA through the C library).
+    Generic,
+}
+
+fn detect(level: Level) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let v3 = is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("fma")
+            && is_x86_feature_detected!("bmi1")
+            && is_x86_feature_detected!("bmi2")
+            && is_x86_feature_detected!("lzcnt")
+            && is_x86_feature_detected!("popcnt");
+        match level {
+            Level::Generic => true,
+            Level::Avx2 => v3,
+            Level::Avx512 => {
+                v3 && is_x86_feature_detected!("avx512f")
+                    && is_x86_feature_detected!("avx512dq")
+                    && is_x86_feature_detected!("avx512vl")
+                    && is_x86_feature_detected!("avx512bw")
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        level == Level::Generic
+    }
+}
+
+static LEVEL: AtomicU8 = AtomicU8::new(0);
+
+/// The widest level this CPU supports (`NPR_SIMD=avx2|generic` lowers it).
+#[inline]
+pub fn level() -> Level {
+    match LEVEL.load(Ordering::Relaxed) {
+        1 => Level::Avx512,
+        2 => Level::Avx2,
+        3 => Level::Generic,
+        _ => init_level(),
+    }
+}
+
+#[cold]
+fn init_level() -> Level {
+    let cap = match std::env::var("NPR_SIMD").as_deref() {
+        Ok("generic") => Level::Generic,
+        Ok("avx2") => Level::Avx2,
+        _ => Level::Avx512,
+    };
+    let l = [Level::Avx512, Level::Avx2, Level::Generic]
+        .into_iter()
+        .filter(|&l| rank(l) >= rank(cap))
+        .find(|&l| detect(l))
+        .unwrap_or(Level::Generic);
+    LEVEL.store(rank(l), Ordering::Relaxed);
+    l
+}
+
+fn rank(l: Level) -> u8 {
+    match l {
+        Level::Avx512 => 1,
+        Level::Avx2 => 2,
+        Level::Generic => 3,
+    }
+}
+
+/// Every level this CPU supports (for tests that compare them).
+pub fn available_levels() -> Vec<Level> {
+    [Level::Avx512, Level::Avx2, Level::Generic].into_iter().filter(|&l| detect(l)).collect()
+}
+
+/// Define `pub fn $name(level: Level, args...) -> ret` running `$body(args...)`
+/// compiled for the requested level. `level` must come from this module.
+macro_rules! multiversion {
+    ($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $body:path;) => {
+        $(#[$meta])*
+        pub fn $name(level: Level, $($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+            fn v4($($arg: $ty),*) -> $ret {
+                $body($($arg),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+            fn v3($($arg: $ty),*) -> $ret {
+                $body($($arg),*)
+            }
+            match level {
+                // SAFETY: `Level::Avx512` / `Level::Avx2` only exist after
+                // `detect` confirmed every feature enabled on v4 / v3.
+                #[cfg(target_arch = "x86_64")]
+                Level::Avx512 => unsafe { v4($($arg),*) },
+                #[cfg(target_arch = "x86_64")]
+                Level::Avx2 => unsafe { v3($($arg),*) },
+                _ => $body($($arg),*),
+            }
+        }
+    };
+}
+
+multiversion! {
+    /// `log` over a slice.
+    fn log_slice(x: &[f64], out: &mut [f64]) -> Flags = super::transcendental::log_slice_body;
+}
+multiversion! {
+    /// `exp` over a slice.
+    fn exp_slice(x: &[f64], out: &mut [f64]) -> Flags = super::transcendental::exp_slice_body;
+}
+multiversion! {
+    /// NumPy's pairwise sum of one block.
+    fn pairwise(x: &[f64]) -> f64 = super::kernels::pairwise_body;
+}
+multiversion! {
+    /// Maximum of a non-empty lane (nan propagates, last of equal zeros).
+    fn max_lane(x: &[f64]) -> f64 = super::kernels::extreme_body::<true>;
+}
+multiversion! {
+    /// Minimum of a non-empty lane.
+    fn min_lane(x: &[f64]) -> f64 = super::kernels::extreme_body::<false>;
+}
+multiversion! {
+    fn binary_add(a: Src, b: Src, out: &mut [f64]) -> u8 = super::kernels::binary_body::<{ super::kernels::OP_ADD }>;
+}
+multiversion! {
+    fn binary_sub(a: Src, b: Src, out: &mut [f64]) -> u8 = super::kernels::binary_body::<{ super::kernels::OP_SUB }>;
+}
+multiversion! {
+    fn binary_mul(a: Src, b: Src, out: &mut [f64]) -> u8 = super::kernels::binary_body::<{ super::kernels::OP_MUL }>;
+}
+multiversion! {
+    fn binary_div(a: Src, b: Src, out: &mut [f64]) -> u8 = super::kernels::binary_body::<{ super::kernels::OP_DIV }>;
+}
+multiversion! {
+    /// Dot product of two equal-length slices (eight FMA accumulators).
+    fn dot(x: &[f64], y: &[f64]) -> f64 = super::kernels::dot_body;
+}
+
+/// `c = a · b` for float64 matrices of any (non-negative) strides, with the
+/// `gemm` crate, which picks its AVX-512 / AVX2 kernels at run time.
+pub fn gemm_f64(a: ArrayView2<f64>, b: ArrayView2<f64>, mut c: ArrayViewMut2<f64>, threads: usize) {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert!(k == k2 && c.dim() == (m, n), "gemm_f64: shape mismatch");
+    assert!(a.strides().iter().chain(b.strides()).chain(c.strides()).all(|&s| s >= 0), "gemm_f64: negative stride");
+    if m == 0 || n == 0 || k == 0 {
+        c.fill(0.0);
+        return;
+    }
+    let (ars, acs) = (a.strides()[0], a.strides()[1]);
+    let (brs, bcs) = (b.strides()[0], b.strides()[1]);
+    let (crs, ccs) = (c.strides()[0], c.strides()[1]);
+    let par = if threads > 1 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
+    // SAFETY: the three pointers come from live ndarray views whose shapes
+    // (m,k), (k,n), (m,n) and element strides are passed unchanged, so every
+    // element gemm reads or writes lies inside its view; the strides are
+    // non-negative (checked above). `c` is borrowed mutably for the call, so
+    // it cannot overlap `a` or `b`, which are shared borrows. `read_dst` is
+    // false: c's old contents are never read. T = f64 is a type gemm supports.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            ccs,
+            crs,
+            false,
+            a.as_ptr(),
+            acs,
+            ars,
+            b.as_ptr(),
+            bcs,
+            brs,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            par,
+        );
+    }
+}
