@@ -1,10 +1,12 @@
 //! Micro-benchmarks of npr's numeric kernels: `cargo bench --bench kernels`.
-//! (Whole-script comparisons with NumPy live in `bench/`.)
+//! Whole-script comparisons with NumPy live in `bench/run.py`.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use npr::ops::{simd, transcendental};
+use ndarray::Array2;
+use npr::ops::kernels::{self, Arith, Src};
+use npr::ops::{reduce, simd, transcendental};
 
 fn inputs(n: usize, lo: f64, hi: f64) -> Vec<f64> {
     let mut s = 0x2545_f491_4f6c_dd1du64;
@@ -18,6 +20,7 @@ fn inputs(n: usize, lo: f64, hi: f64) -> Vec<f64> {
         .collect()
 }
 
+/// exp/log at every SIMD level, against the C library's scalar functions.
 fn transcendental_kernels(c: &mut Criterion) {
     let n = 1 << 16;
     let xl = inputs(n, 1e-3, 1e3);
@@ -25,28 +28,80 @@ fn transcendental_kernels(c: &mut Criterion) {
     let mut out = vec![0.0; n];
     let mut g = c.benchmark_group("transcendental");
     g.throughput(Throughput::Elements(n as u64));
-    g.bench_function(BenchmarkId::new("log_slice", n), |b| {
-        b.iter(|| transcendental::log_slice(black_box(&xl), &mut out))
-    });
     for level in simd::available_levels() {
-        g.bench_function(BenchmarkId::new(format!("log_slice_{level:?}"), n), |b| {
+        g.bench_function(BenchmarkId::new(format!("log_{level:?}"), n), |b| {
             b.iter(|| simd::log_slice(level, black_box(&xl), &mut out))
         });
-        g.bench_function(BenchmarkId::new(format!("exp_slice_{level:?}"), n), |b| {
+        g.bench_function(BenchmarkId::new(format!("exp_{level:?}"), n), |b| {
             b.iter(|| simd::exp_slice(level, black_box(&xe), &mut out))
         });
     }
     g.bench_function(BenchmarkId::new("glibc_ln", n), |b| {
         b.iter(|| black_box(&xl).iter().zip(out.iter_mut()).for_each(|(x, o)| *o = x.ln()))
     });
-    g.bench_function(BenchmarkId::new("exp_slice", n), |b| {
-        b.iter(|| transcendental::exp_slice(black_box(&xe), &mut out))
-    });
     g.bench_function(BenchmarkId::new("glibc_exp", n), |b| {
         b.iter(|| black_box(&xe).iter().zip(out.iter_mut()).for_each(|(x, o)| *o = x.exp()))
+    });
+    g.bench_function(BenchmarkId::new("log_slice_threads", 1 << 20), |b| {
+        let x = inputs(1 << 20, 1e-3, 1e3);
+        let mut o = vec![0.0; 1 << 20];
+        b.iter(|| kernels::exp_log_slices(false, black_box(&x), &mut o))
+    });
+    let _ = transcendental::log(1.0);
+    g.finish();
+}
+
+/// NumPy's pairwise sum and elementwise arithmetic (in cache).
+fn sum_and_add(c: &mut Criterion) {
+    let n = 1 << 16;
+    let x = inputs(n, -1.0, 1.0);
+    let y = inputs(n, 0.5, 2.0);
+    let mut out = vec![0.0; n];
+    let mut g = c.benchmark_group("elementwise");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("pairwise_sum_reference", |b| b.iter(|| reduce::pairwise_sum(black_box(&x))));
+    for level in simd::available_levels() {
+        g.bench_function(format!("pairwise_sum_{level:?}"), |b| b.iter(|| simd::pairwise(level, black_box(&x))));
+    }
+    g.bench_function("add", |b| {
+        b.iter(|| kernels::binary_slices(Arith::Add, Src::Slice(black_box(&x)), Src::Slice(&y), &mut out))
+    });
+    g.bench_function("divide_scalar", |b| {
+        b.iter(|| kernels::binary_slices(Arith::Div, Src::Slice(black_box(&x)), Src::Scalar(3.0), &mut out))
     });
     g.finish();
 }
 
-criterion_group!(benches, transcendental_kernels);
+/// Fused BCE and softmax through the interpreter (1e6 elements).
+fn fused(c: &mut Criterion) {
+    let mut s = npr::Session::new();
+    s.run_cell("np.random.seed(0)");
+    s.run_cell("Y = (np.random.rand(1000000) > 0.5) * 1.0");
+    s.run_cell("A = np.random.rand(1000000) * 0.98 + 0.01");
+    s.run_cell("z = np.random.randn(1000, 1000)");
+    let mut g = c.benchmark_group("fused");
+    g.throughput(Throughput::Elements(1_000_000));
+    g.sample_size(20);
+    g.bench_function("bce_1e6", |b| b.iter(|| s.run_cell("c = np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))")));
+    g.bench_function("softmax_1000x1000", |b| b.iter(|| s.run_cell("e = np.exp(z - z.max(axis=1, keepdims=True))")));
+    g.finish();
+}
+
+/// float64 matrix products through gemm.
+fn matmul(c: &mut Criterion) {
+    let mut g = c.benchmark_group("matmul");
+    g.sample_size(10);
+    for n in [64usize, 256] {
+        let a = Array2::from_shape_vec((n, n), inputs(n * n, -1.0, 1.0)).unwrap();
+        let b2 = Array2::from_shape_vec((n, n), inputs(n * n, 0.0, 1.0)).unwrap();
+        let mut out = Array2::<f64>::zeros((n, n));
+        g.throughput(Throughput::Elements((2 * n * n * n) as u64));
+        g.bench_function(BenchmarkId::new("gemm_f64", n), |b| {
+            b.iter(|| simd::gemm_f64(a.view(), b2.view(), out.view_mut(), 1))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, transcendental_kernels, sum_and_add, fused, matmul);
 criterion_main!(benches);

@@ -10,6 +10,11 @@ use crate::value::{DType, Module, NdArray, Scalar, TypeObj, Value};
 fn no_attr(v: &Value, name: &str, candidates: Vec<&str>) -> PyErr {
     let msg = match v {
         Value::Module(m) => format!("module '{}' has no attribute '{name}'", m.name()),
+        Value::Type(t) => format!("type object '{}' has no attribute '{name}'", t.qualname()),
+        // NumPy's functions are dispatcher objects; its ufuncs are `numpy.ufunc`.
+        Value::Builtin(b) if b.owner == Owner::Module(Module::Numpy) => {
+            format!("'numpy._ArrayFunctionDispatcher' object has no attribute '{name}'")
+        }
         other => format!("'{}' object has no attribute '{name}'", other.type_name()),
     };
     let mut err = PyErr::new(ExcType::AttributeError, msg);

@@ -740,6 +740,11 @@ fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
     let a = arr(&req(&mut s, 0))?;
     let axis = match opt(&mut s, 1) {
         None => None,
+        // A 0-d array accepts axis 0 and becomes 1-D, as in NumPy.
+        Some(v) if a.ndim() == 0 => {
+            normalize_axes(Some(&[int_of(&v)?]), 0)?;
+            None
+        }
         Some(v) => Some(normalize_axes(Some(&[int_of(&v)?]), a.ndim())?.first().copied().unwrap_or(0)),
     };
     a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
@@ -1358,6 +1363,9 @@ fn m_sort(_: &mut Interp, args: Args) -> PyResult<Value> {
 pub(crate) fn unique_basic(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("unique", args, &["ar", "return_index", "return_inverse", "return_counts", "axis"], 1)?;
     let a = arr(&req(&mut s, 0))?;
+    if let Some(ax) = opt(&mut s, 4) {
+        normalize_axes(Some(&[int_of(&ax)?]), a.ndim())?;
+    }
     let counts = bool_of(opt(&mut s, 3))?;
     let sorted = sorted_data(&a, None, false)?;
     macro_rules! uniq {

@@ -782,6 +782,22 @@ fn m_index(_: &mut Interp, args: Args) -> PyResult<Value> {
         .ok_or_else(|| PyErr::value(format!("{} is not in list", crate::display::repr_plain(&x))))
 }
 
+fn m_remove(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    let Value::List(l) = &recv else {
+        return Err(PyErr::type_err("remove() needs a list"));
+    };
+    let x = rest.first().cloned().unwrap_or(Value::None);
+    let pos = l.borrow().iter().position(|v| pyops::values_equal(v, &x));
+    match pos {
+        Some(p) => {
+            l.borrow_mut().remove(p);
+            Ok(Value::None)
+        }
+        None => Err(PyErr::value("list.remove(x): x not in list")),
+    }
+}
+
 fn m_insert(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
     match (&recv, rest.as_slice()) {
@@ -1090,6 +1106,7 @@ pub static OBJECT_METHODS: &[Builtin] = &[
     f(OBJ, "extend", "list.extend(iterable)", "Add all items.", m_extend),
     f(OBJ, "pop", "list.pop(index=-1)", "Remove and return an item.", m_pop),
     f(OBJ, "insert", "list.insert(index, x)", "Insert x before index.", m_insert),
+    f(OBJ, "remove", "list.remove(x)", "Remove the first x.", m_remove),
     f(OBJ, "index", "list.index(x)", "Position of the first x.", m_index),
     f(OBJ, "count", "list.count(x)", "Number of occurrences of x.", m_count),
     f(OBJ, "sort", "list.sort(key=None, reverse=False)", "Sort in place.", m_list_sort),

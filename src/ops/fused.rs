@@ -582,17 +582,23 @@ fn unary_segment(u: Un, x: Src, dst: &mut [f64]) -> u8 {
 /// by the pairwise kernel; larger ones split exactly where
 /// `reduce::pairwise_sum` splits.
 fn sum_range(code: &[Instr], ready: &Ready<'_>, start: usize, len: usize, par: bool) -> (f64, Vec<u8>) {
-    if !par || len <= 1 << 16 {
+    let leaf = |s: usize, n: usize| -> (f64, Vec<u8>) {
         let mut sc = Scratch::new(code);
         let mut buf = vec![0.0; SEG];
-        let s = sum_seq(code, ready, start, len, &mut sc, &mut buf);
-        return (s, sc.flags);
+        let v = sum_seq(code, ready, start + s, n, &mut sc, &mut buf);
+        (v, sc.flags)
+    };
+    if !par {
+        return leaf(0, len);
     }
-    let mut h = len / 2;
-    h -= h % 8;
-    let ((a, fa), (b, fb)) =
-        rayon::join(|| sum_range(code, ready, start, h, par), || sum_range(code, ready, start + h, len - h, par));
-    (a + b, fa.iter().zip(&fb).map(|(x, y)| x | y).collect())
+    parallel::pairwise_parallel(len, 1 << 16, &leaf, or_flags)
+}
+
+fn or_flags(a: Vec<u8>, b: Vec<u8>) -> Vec<u8> {
+    if a.is_empty() {
+        return b;
+    }
+    a.iter().zip(b.iter().chain(std::iter::repeat(&0))).map(|(x, y)| x | y).collect()
 }
 
 fn sum_seq<'a>(
@@ -616,8 +622,6 @@ fn sum_seq<'a>(
 
 /// Evaluate the whole output, on two threads when large.
 fn fill(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
-    let n = out.len();
-    let k = code.len();
     let work = |start: usize, part: &mut [f64]| -> Vec<u8> {
         let mut sc = Scratch::new(code);
         for (i, c) in part.chunks_mut(SEG).enumerate() {
@@ -625,15 +629,11 @@ fn fill(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
         }
         sc.flags
     };
-    if !parallel::worth_splitting(n) {
+    if !parallel::worth_splitting(out.len()) {
         return work(0, out);
     }
-    use rayon::prelude::*;
-    let task = SEG * 32;
-    out.par_chunks_mut(task)
-        .enumerate()
-        .map(|(i, c)| work(i * task, c))
-        .reduce(|| vec![0; k], |a, b| a.iter().zip(&b).map(|(x, y)| x | y).collect())
+    let task = SEG * 16;
+    parallel::for_chunks_mut(out, task, &|i, c| work(i * task, c), or_flags)
 }
 
 #[cfg(test)]

@@ -173,22 +173,16 @@ pub fn binary_slices(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
 
 /// Same as [`binary_slices`], on two threads when large.
 pub fn binary_slices_par(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
-    let n = out.len();
-    if !parallel::worth_splitting(n) {
+    if !parallel::worth_splitting(out.len()) {
         return binary_slices(op, a, b, out);
     }
-    let pieces = parallel::map_ranges(n, 1, &|r: std::ops::Range<usize>| r);
-    let mut outs: Vec<(&mut [f64], std::ops::Range<usize>)> = Vec::new();
-    let mut rest = out;
-    for r in pieces {
-        let (head, tail) = rest.split_at_mut(r.len());
-        outs.push((head, r));
-        rest = tail;
-    }
-    use rayon::prelude::*;
-    outs.into_par_iter()
-        .map(|(o, r)| binary_slices(op, a.sub(r.start, r.len()), b.sub(r.start, r.len()), o))
-        .reduce(|| 0, |x, y| x | y)
+    let t = parallel::TASK_ELEMS;
+    parallel::for_chunks_mut(
+        out,
+        t,
+        &|i, o| binary_slices(op, a.sub(i * t, o.len()), b.sub(i * t, o.len()), o),
+        |x, y| x | y,
+    )
 }
 
 /// A contiguous view's data in logical (C) order, if it is standard layout.
@@ -282,8 +276,13 @@ fn row_apply(
     if !parallel::worth_splitting(rows * last) {
         return o.chunks_mut(last).enumerate().fold(0, |acc, (r, row)| acc | f(r, row));
     }
-    use rayon::prelude::*;
-    o.par_chunks_mut(last).enumerate().map(|(r, row)| f(r, row)).reduce(|| 0, |x, y| x | y)
+    let per_task = (parallel::TASK_ELEMS / last).max(1);
+    parallel::for_chunks_mut(
+        o,
+        per_task * last,
+        &|i, part| part.chunks_mut(last).enumerate().fold(0, |acc, (r, row)| acc | f(i * per_task + r, row)),
+        |x, y| x | y,
+    )
 }
 
 /// `exp` or `log` of a C-contiguous float64 view, on two threads when large.
@@ -303,7 +302,11 @@ pub fn exp_log_slices(is_exp: bool, x: &[f64], out: &mut [f64]) -> Flags {
             super::transcendental::log_slice(x, o)
         }
     };
-    parallel::for_chunks(x, out, &f, &|a: Flags, b: Flags| a.merge(b))
+    if !parallel::worth_splitting(x.len()) {
+        return f(x, out);
+    }
+    let t = parallel::TASK_ELEMS;
+    parallel::for_chunks_mut(out, t, &|i, o| f(&x[i * t..i * t + o.len()], o), Flags::merge)
 }
 
 // ------------------------------------------------------------ reductions
@@ -379,22 +382,20 @@ fn pairwise_leaf(x: &[f64]) -> f64 {
     s
 }
 
-/// NumPy's pairwise sum of a block, on two threads when large: the halves
-/// of the fixed tree are summed independently, so the bits are the same.
+/// NumPy's pairwise sum of a block, on two threads when large: subtrees of
+/// the fixed tree are summed independently and recombined in the tree's
+/// order, so the bits are the same.
 pub fn pairwise_sum(x: &[f64]) -> f64 {
     pairwise_par(x, parallel::worth_splitting(x.len()))
 }
 
 fn pairwise_par(x: &[f64], par: bool) -> f64 {
-    let n = x.len();
-    if !par || n <= 1 << 15 {
-        return simd::pairwise(level(), x);
+    let l = level();
+    if !par {
+        return simd::pairwise(l, x);
     }
-    let mut h = n / 2;
-    h -= h % 8;
-    let (l, r) = x.split_at(h);
-    let (a, b) = rayon::join(|| pairwise_par(l, par), || pairwise_par(r, par));
-    a + b
+    parallel::pairwise_parallel(x.len(), parallel::TASK_ELEMS, &|s, n| (simd::pairwise(l, &x[s..s + n]), ()), |_, _| ())
+        .0
 }
 
 /// Maximum (or minimum) of a non-empty lane with `reduce::fold_extreme`'s
@@ -481,7 +482,11 @@ pub fn reduce_rows(kind: RowReduce, v: &ArrayViewD<f64>) -> Option<Vec<f64>> {
         })
         .collect()
     };
-    Some(parallel::map_ranges(rows, last, &f).into_iter().flatten().collect())
+    if !parallel::worth_splitting(s.len()) {
+        return Some(f(0..rows));
+    }
+    let per_task = (parallel::TASK_ELEMS / last).max(1);
+    Some(parallel::map_ranges(rows, per_task, &f).into_iter().flatten().collect())
 }
 
 /// Reductions along rows with a fast path.
@@ -688,5 +693,22 @@ mod tests {
         assert_eq!(f, FLAG_OVERFLOW | FLAG_INVALID);
         let f = binary_slices(Arith::Sub, Src::Slice(&a[3..4]), Src::Scalar(f64::INFINITY), &mut out[..1]);
         assert_eq!(f, FLAG_INVALID);
+    }
+
+    #[test]
+    fn operand_fast_path_handles_empty_and_scalar_operands() {
+        use crate::ops::ufunc::{Operand, Ufunc2};
+        use crate::value::ArrayData;
+        let empty = Operand::owned(ArrayData::Float(ArrayD::zeros(IxDyn(&[0]))), false);
+        let scalar = Operand::owned(ArrayData::Float(ArrayD::from_elem(IxDyn(&[]), 2.0)), true);
+        let r = binary_operands(Ufunc2::Add, &empty, &scalar, false).unwrap().unwrap();
+        assert_eq!(r.shape(), &[0]);
+        let r = binary_operands(Ufunc2::Divide, &scalar, &empty, false).unwrap().unwrap();
+        assert_eq!(r.shape(), &[0]);
+        let v =
+            Operand::owned(ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[3]), vec![1.0, 2.0, 4.0]).unwrap()), false);
+        let r = binary_operands(Ufunc2::Divide, &scalar, &v, false).unwrap().unwrap();
+        assert_eq!(r, ArrayData::Float(ArrayD::from_shape_vec(IxDyn(&[3]), vec![2.0, 1.0, 0.5]).unwrap()));
+        assert!(binary_operands(Ufunc2::Power, &scalar, &v, false).is_none());
     }
 }

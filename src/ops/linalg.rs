@@ -405,3 +405,95 @@ pub fn diagonal_data(v: &AView, offset: i64) -> PyResult<ArrayData> {
         AView::Float(a) => diag!(a, Float),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::NdArray;
+
+    fn arr(shape: &[usize], seed: u64) -> ArrayD<f64> {
+        let mut s = seed | 1;
+        let n: usize = shape.iter().product();
+        let v = (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+            })
+            .collect();
+        ArrayD::from_shape_vec(IxDyn(shape), v).unwrap()
+    }
+
+    fn float(v: Value) -> ArrayD<f64> {
+        match v {
+            Value::Array(a) => match a.to_data() {
+                ArrayData::Float(x) => x,
+                _ => panic!("not float"),
+            },
+            Value::Scalar(crate::value::Scalar::Float(f)) => ArrayD::from_elem(IxDyn(&[]), f),
+            _ => panic!("not an array"),
+        }
+    }
+
+    /// gemm (and the FMA dot) agree with a naive triple loop to rounding,
+    /// for 1-D, 2-D, stacked and broadcast operands and transposed views.
+    #[test]
+    fn float_products_match_naive() {
+        let cases: &[(&[usize], &[usize])] = &[
+            (&[7], &[7]),
+            (&[300], &[300]),
+            (&[5, 7], &[7]),
+            (&[7], &[7, 3]),
+            (&[65, 33], &[33, 70]),
+            (&[3, 9, 17], &[17, 4]),
+            (&[2, 1, 8, 5], &[3, 5, 6]),
+            (&[4, 0], &[0, 3]),
+        ];
+        for (i, &(sa, sb)) in cases.iter().enumerate() {
+            let (a, b) = (arr(sa, i as u64 + 1), arr(sb, i as u64 + 100));
+            let got = float(
+                matmul_values(&Value::Array(NdArray::from_f64(a.clone())), &Value::Array(NdArray::from_f64(b.clone())))
+                    .unwrap(),
+            );
+            let (a2, b2) = (
+                if sa.len() == 1 { a.clone().insert_axis(Axis(0)) } else { a.clone() },
+                if sb.len() == 1 { b.clone().insert_axis(Axis(1)) } else { b.clone() },
+            );
+            let batch = broadcast_shapes(&[&a2.shape()[..a2.ndim() - 2], &b2.shape()[..b2.ndim() - 2]]).unwrap();
+            let mut fa = batch.clone();
+            fa.extend_from_slice(&a2.shape()[a2.ndim() - 2..]);
+            let mut fb = batch.clone();
+            fb.extend_from_slice(&b2.shape()[b2.ndim() - 2..]);
+            let want =
+                batched(&a2.broadcast(IxDyn(&fa)).unwrap(), &b2.broadcast(IxDyn(&fb)).unwrap(), &batch, &|p, q| {
+                    matmul2(p, q)
+                });
+            let want = want.into_shape_with_order(IxDyn(got.shape())).unwrap();
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()), "case {i}: {g} vs {w}");
+            }
+        }
+        // A transposed (F-order) operand and a reversed one.
+        let a = arr(&[40, 30], 9);
+        let at = NdArray::from_f64(a.clone()).derive(crate::value::ViewOp::Permute(vec![1, 0]));
+        let b = arr(&[40, 20], 10);
+        let got = float(matmul_values(&Value::Array(at), &Value::Array(NdArray::from_f64(b.clone()))).unwrap());
+        let want = a.t().into_dimensionality::<Ix2>().unwrap().dot(&b.view().into_dimensionality::<Ix2>().unwrap());
+        for (g, w) in got.iter().zip(want.iter()) {
+            assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()));
+        }
+    }
+
+    #[test]
+    fn int_products_are_exact_and_wrap() {
+        let a = ArrayD::from_shape_vec(IxDyn(&[2, 3]), vec![1i64, -2, 3, i64::MAX, 5, 0]).unwrap();
+        let b = ArrayD::from_shape_vec(IxDyn(&[3, 2]), vec![7i64, 1, 2, -1, 0, 3]).unwrap();
+        let v = matmul_values(&Value::Array(NdArray::from_i64(a.clone())), &Value::Array(NdArray::from_i64(b.clone())))
+            .unwrap();
+        let Value::Array(v) = v else { panic!() };
+        let ArrayData::Int(got) = v.to_data() else { panic!() };
+        let want = matmul2(&a.view(), &b.view());
+        assert_eq!(got, want);
+    }
+}

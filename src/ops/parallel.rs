@@ -1,20 +1,26 @@
 //! Two cores for large arrays: a lazily started rayon pool and helpers that
 //! split work at fixed, size-only boundaries, so results never depend on the
-//! number of threads (elementwise kernels are pure; reductions split along
-//! NumPy's fixed pairwise tree, see [`crate::ops::reduce::pairwise_sum_par`]).
+//! number of threads or on scheduling (elementwise kernels are pure;
+//! reductions split along NumPy's fixed pairwise tree and recombine in the
+//! same order, see [`pairwise_leaves`] / [`pairwise_combine`]).
+//!
+//! Work is cut into tasks of about [`TASK_ELEMS`] elements that every thread
+//! takes one at a time from a shared counter, so a thread that the OS
+//! deschedules (a busy machine) holds up at most one small task.
 //!
 //! `NPR_THREADS=n` sets the number of threads (1 = never start the pool).
 //! Small inputs never touch the pool: below [`PAR_MIN_ELEMS`] elements a
 //! kernel runs on the calling thread.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// Elementwise work below this many elements stays on one thread: waking
 /// the pool costs a few microseconds, about what 64K cheap elements take.
 pub const PAR_MIN_ELEMS: usize = 1 << 16;
 
-/// Target number of elements per parallel task.
-const TASK_ELEMS: usize = 1 << 15;
+/// Elements per task.
+pub const TASK_ELEMS: usize = 1 << 15;
 
 static THREADS: OnceLock<usize> = OnceLock::new();
 
@@ -41,60 +47,113 @@ pub fn worth_splitting(n: usize) -> bool {
     n >= PAR_MIN_ELEMS && threads() > 1
 }
 
-/// Run `f(offset, x_chunk, out_chunk)` over aligned pieces of `x`/`out`
-/// (same length), in parallel when large; combine the per-piece results with
-/// `merge` (which must be associative and commutative).
-pub fn for_chunks<R: Send + Default>(
-    x: &[f64],
+/// Run `f(i)` for every `i` in `0..n_tasks`, on all threads, tasks handed
+/// out one at a time.
+pub fn run_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) {
+    let t = threads();
+    if t <= 1 || n_tasks <= 1 {
+        (0..n_tasks).for_each(f);
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= n_tasks {
+            break;
+        }
+        f(i);
+    };
+    rayon::scope(|s| {
+        for _ in 1..t.min(n_tasks) {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+}
+
+/// Split `out` into consecutive chunks of `chunk` elements and run
+/// `f(chunk_index, chunk)` on all threads; OR-combine the results.
+pub fn for_chunks_mut<R: Send + Default>(
     out: &mut [f64],
-    f: &(impl Fn(&[f64], &mut [f64]) -> R + Sync),
-    merge: &(impl Fn(R, R) -> R + Sync),
+    chunk: usize,
+    f: &(dyn Fn(usize, &mut [f64]) -> R + Sync),
+    merge: fn(R, R) -> R,
 ) -> R {
-    debug_assert_eq!(x.len(), out.len());
-    if !worth_splitting(x.len()) {
-        return f(x, out);
-    }
-    split_rec(x, out, f, merge)
+    let pieces: Vec<Mutex<&mut [f64]>> = out.chunks_mut(chunk.max(1)).map(Mutex::new).collect();
+    let results: Vec<Mutex<R>> = (0..pieces.len()).map(|_| Mutex::new(R::default())).collect();
+    run_tasks(pieces.len(), &|i| {
+        let mut p = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
+        let r = f(i, &mut p);
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = r;
+    });
+    results.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).fold(R::default(), merge)
 }
 
-fn split_rec<R: Send + Default>(
-    x: &[f64],
-    out: &mut [f64],
-    f: &(impl Fn(&[f64], &mut [f64]) -> R + Sync),
-    merge: &(impl Fn(R, R) -> R + Sync),
-) -> R {
-    if x.len() <= TASK_ELEMS * 2 {
-        return f(x, out);
-    }
-    let mid = (x.len() / 2) & !7;
-    let (xl, xr) = x.split_at(mid);
-    let (ol, or) = out.split_at_mut(mid);
-    let (a, b) = rayon::join(|| split_rec(xl, ol, f, merge), || split_rec(xr, or, f, merge));
-    merge(a, b)
+/// Map `f` over `0..n` in ranges of about `per_task` items on all threads,
+/// results in order.
+pub fn map_ranges<R: Send>(n: usize, per_task: usize, f: &(dyn Fn(std::ops::Range<usize>) -> R + Sync)) -> Vec<R> {
+    let per_task = per_task.max(1);
+    let tasks = n.div_ceil(per_task);
+    let results: Vec<Mutex<Option<R>>> = (0..tasks).map(|_| Mutex::new(None)).collect();
+    run_tasks(tasks, &|i| {
+        let r = f(i * per_task..((i + 1) * per_task).min(n));
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    });
+    results.into_iter().filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
 }
 
-/// Run `f(range)` over `0..n` split into ranges of about `grain` items, in
-/// parallel when `n * cost` is large, and collect the results in order.
-pub fn map_ranges<R: Send>(
-    n: usize,
-    cost_per_item: usize,
-    f: &(impl Fn(std::ops::Range<usize>) -> R + Sync),
-) -> Vec<R> {
-    if !worth_splitting(n.saturating_mul(cost_per_item.max(1))) || n < 2 {
-        return vec![f(0..n)];
-    }
-    let pieces = (n * cost_per_item.max(1) / TASK_ELEMS).clamp(2, n).min(64 * threads());
-    let bounds: Vec<usize> = (0..=pieces).map(|i| i * n / pieces).collect();
-    use rayon::prelude::*;
-    bounds.par_windows(2).map(|w| f(w[0]..w[1])).collect()
-}
-
-/// `rayon::join` when worth it, else sequential.
+/// NumPy's split of a pairwise-sum block of `len` (> 128) elements.
 #[inline]
-pub fn join<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    if parallel {
-        rayon::join(a, b)
-    } else {
-        (a(), b())
+pub fn pairwise_split(len: usize) -> usize {
+    let h = len / 2;
+    h - h % 8
+}
+
+/// The subtrees of NumPy's pairwise tree over `len` elements, cut where
+/// they first have at most `target` elements: `(start, len)` in order.
+pub fn pairwise_leaves(len: usize, target: usize) -> Vec<(usize, usize)> {
+    fn rec(start: usize, len: usize, target: usize, out: &mut Vec<(usize, usize)>) {
+        if len <= target.max(128) {
+            out.push((start, len));
+        } else {
+            let h = pairwise_split(len);
+            rec(start, h, target, out);
+            rec(start + h, len - h, target, out);
+        }
     }
+    let mut out = Vec::new();
+    rec(0, len, target, &mut out);
+    out
+}
+
+/// Combine the sums of [`pairwise_leaves`]`(len, target)` exactly as the
+/// recursive pairwise sum adds them.
+pub fn pairwise_combine(len: usize, target: usize, sums: &[f64]) -> f64 {
+    fn rec(len: usize, target: usize, sums: &[f64], next: &mut usize) -> f64 {
+        if len <= target.max(128) {
+            *next += 1;
+            sums[*next - 1]
+        } else {
+            let h = pairwise_split(len);
+            let a = rec(h, target, sums, next);
+            let b = rec(len - h, target, sums, next);
+            a + b
+        }
+    }
+    rec(len, target, sums, &mut 0)
+}
+
+/// A pairwise sum over `len` elements whose subtrees of at most `target`
+/// elements are computed by `leaf(start, len)` on all threads.
+pub fn pairwise_parallel<R: Send + Default>(
+    len: usize,
+    target: usize,
+    leaf: &(dyn Fn(usize, usize) -> (f64, R) + Sync),
+    merge: fn(R, R) -> R,
+) -> (f64, R) {
+    let leaves = pairwise_leaves(len, target);
+    let results = map_ranges(leaves.len(), 1, &|r| leaf(leaves[r.start].0, leaves[r.start].1));
+    let sums: Vec<f64> = results.iter().map(|(s, _)| *s).collect();
+    let extra = results.into_iter().map(|(_, r)| r).fold(R::default(), merge);
+    (pairwise_combine(len, target, &sums), extra)
 }

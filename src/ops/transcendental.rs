@@ -126,9 +126,13 @@ pub fn log_dd(x: f64) -> (f64, f64, bool) {
     let (p, pe) = two_prod(z, invc);
     let (r, rl) = fast_two_sum(p - 1.0, pe);
     let (sq, sql) = two_prod(r, r);
-    let (s1, e1) = two_sum(kf * LN2_HI, lch);
-    let (s2, e2) = two_sum(s1, r);
-    let (s3, e3) = two_sum(s2, -0.5 * sq);
+    // Fast two-sums are exact here: k ln2 (>= 0.69 or 0) dominates log(invc)
+    // (<= 0.35); log(invc) dominates r except when both k and log(invc) are
+    // 0 (the intervals next to 1 keep |r| below |log(invc)|); and r^2/2 is
+    // far below |k ln2 + log(invc) + r| ~ |log x|.
+    let (s1, e1) = fast_two_sum(kf * LN2_HI, lch);
+    let (s2, e2) = fast_two_sum(s1, r);
+    let (s3, e3) = fast_two_sum(s2, -0.5 * sq);
     // log1p(r) - r + r^2/2 = r^3 (1/3 - r/4 + ... + r^6/9), truncation < 2^-75 r.
     let poly = r.mul_add(
         r.mul_add(
