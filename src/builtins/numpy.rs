@@ -709,20 +709,18 @@ fn np_std(_: &mut Interp, args: Args) -> PyResult<Value> {
     var_call("std", args, true)
 }
 
+/// A single-axis argument, normalised. A 0-d array accepts axis 0 / -1
+/// and is then treated as having no axis (NumPy's quirk).
+fn single_axis(v: Option<Value>, ndim: usize) -> PyResult<Option<usize>> {
+    let Some(v) = v else { return Ok(None) };
+    let axes = normalize_axes(Some(&[int_of(&v)?]), ndim)?;
+    Ok(if ndim == 0 { None } else { axes.first().copied() })
+}
+
 fn arg_call(name: &str, args: Args, max: bool) -> PyResult<Value> {
     let mut s = bind(name, args, &["a", "axis", "out", "keepdims"], 1)?;
     let a = arr(&req(&mut s, 0))?;
-    let axis = match opt(&mut s, 1) {
-        None => None,
-        Some(v) if a.ndim() == 0 => {
-            normalize_axes(Some(&[int_of(&v)?]), 0)?;
-            None
-        }
-        Some(v) => {
-            let ax = int_of(&v)?;
-            Some(normalize_axes(Some(&[ax]), a.ndim())?.first().copied().unwrap_or(0))
-        }
-    };
+    let axis = single_axis(opt(&mut s, 1), a.ndim())?;
     let keepdims = bool_of(opt(&mut s, 3))?;
     let r = a.with_view(|v| reduce::arg_extreme(&v, axis, max, keepdims))?;
     Ok(wrap_result(ArrayData::Int(r)))
@@ -738,15 +736,7 @@ fn np_argmin(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
     let mut s = bind(name, args, &["a", "axis", "dtype", "out"], 1)?;
     let a = arr(&req(&mut s, 0))?;
-    let axis = match opt(&mut s, 1) {
-        None => None,
-        // A 0-d array accepts axis 0 and becomes 1-D, as in NumPy.
-        Some(v) if a.ndim() == 0 => {
-            normalize_axes(Some(&[int_of(&v)?]), 0)?;
-            None
-        }
-        Some(v) => Some(normalize_axes(Some(&[int_of(&v)?]), a.ndim())?.first().copied().unwrap_or(0)),
-    };
+    let axis = single_axis(opt(&mut s, 1), a.ndim())?;
     a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
 }
 

@@ -815,7 +815,8 @@ fn la_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
     let axes = normalize_axes(axis.as_deref(), f.ndim())?;
     let vector = axes.len() == 1 || (axis.is_none() && f.ndim() == 1) || (axis.is_none() && ord.is_none());
     let absf = f.with_view(|v| as_f64(&v).mapv(f64::abs));
-    let absd = ArrayData::Float(absf);
+    let absd = ArrayData::Float(absf.clone());
+    let of_abs = |g: &dyn Fn(f64) -> f64| ArrayData::Float(absf.mapv(g));
     let red = |r: Reduction, data: &ArrayData, axes: &[usize]| reduce::reduce(&data.view(), r, axes, keepdims);
     let finish = |d: ArrayData| Ok(wrap_result(d));
     let map = |d: ArrayData, g: fn(f64) -> f64| match d {
@@ -837,24 +838,15 @@ fn la_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
         } else if p == f64::NEG_INFINITY {
             finish(red(Reduction::Min, &absd, &axes)?)
         } else if p == 0.0 {
-            let nz = ArrayData::Float(match &absd {
-                ArrayData::Float(x) => x.mapv(|v| if v != 0.0 { 1.0 } else { 0.0 }),
-                _ => ArrayD::zeros(IxDyn(&[0])),
-            });
+            let nz = of_abs(&|v| if v != 0.0 { 1.0 } else { 0.0 });
             finish(red(Reduction::Sum, &nz, &axes)?)
         } else if p == 1.0 {
             finish(red(Reduction::Sum, &absd, &axes)?)
         } else if p == 2.0 {
-            let sq = ArrayData::Float(match &absd {
-                ArrayData::Float(x) => x.mapv(|v| v * v),
-                _ => ArrayD::zeros(IxDyn(&[0])),
-            });
+            let sq = of_abs(&|v| v * v);
             finish(map(red(Reduction::Sum, &sq, &axes)?, f64::sqrt))
         } else {
-            let pw = ArrayData::Float(match &absd {
-                ArrayData::Float(x) => x.mapv(|v| v.powf(p)),
-                _ => ArrayD::zeros(IxDyn(&[0])),
-            });
+            let pw = of_abs(&|v| v.powf(p));
             let s = red(Reduction::Sum, &pw, &axes)?;
             finish(match s {
                 ArrayData::Float(x) => ArrayData::Float(x.mapv(|v| v.powf(1.0 / p))),
@@ -866,10 +858,7 @@ fn la_norm(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (r_ax, c_ax) = (axes[0], *axes.get(1).unwrap_or(&axes[0]));
     match ord_num {
         None => {
-            let sq = ArrayData::Float(match &absd {
-                ArrayData::Float(x) => x.mapv(|v| v * v),
-                _ => ArrayD::zeros(IxDyn(&[0])),
-            });
+            let sq = of_abs(&|v| v * v);
             finish(map(red(Reduction::Sum, &sq, &axes)?, f64::sqrt))
         }
         Some(p) if p == 1.0 || p == -1.0 || p.is_infinite() => {
