@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCHMARKS = [
     ("startup", "", "", 0, 0),
     ("small_ops_20000_lines", None, None, 0, 0),  # generated, see small_ops_script
-    ("add_1x8", "a = np.ones((1, 8))\nb = np.ones((1, 8))", "c = a + b", 100000, 0),
+    ("add_1x8", "a = np.ones((1, 8))\nb = np.ones((1, 8))", "c = a + b", 1000000, 0),
     (
         "bce_1e6",
         "np.random.seed(0)\nY = (np.random.rand(1000000) > 0.5) * 1.0\nA = np.random.rand(1000000) * 0.98 + 0.01",
@@ -109,25 +109,39 @@ def script(setup, stmt, reps):
     return text
 
 
+TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(cmd, env):
+    """Wall seconds, peak RSS bytes, CPU seconds of one run.
+
+    Peak RSS comes from /usr/bin/time when present: a child forked from this
+    Python process would otherwise report Python's own RSS (ru_maxrss counts
+    the pre-exec image)."""
+    full = [TIME, "-f", "%M"] + cmd if TIME else cmd
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    p = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    err = p.stderr.read().decode(errors="replace")
     _, status, ru = os.wait4(p.pid, 0)
     t1 = time.perf_counter()
-    err = p.stderr.read().decode(errors="replace") if p.stderr else ""
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-2000:]}")
-    return t1 - t0, ru.ru_maxrss * 1024
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({code}):\n{err[-2000:]}")
+    rss = ru.ru_maxrss * 1024
+    if TIME:
+        rss = int(err.strip().splitlines()[-1]) * 1024
+    return t1 - t0, rss, ru.ru_utime + ru.ru_stime
 
 
 def measure(cmd, env, runs):
-    ts, rss = [], []
+    """(median wall seconds, max RSS bytes, median CPU seconds)."""
+    ts, rss, cpu = [], [], []
     for _ in range(runs):
-        t, m = run_once(cmd, env)
+        t, m, c = run_once(cmd, env)
         ts.append(t)
         rss.append(m)
-    return statistics.median(ts), max(rss)
+        cpu.append(c)
+    return statistics.median(ts), max(rss), statistics.median(cpu)
 
 
 def main():
@@ -160,8 +174,12 @@ def main():
     cmds = {"np1": [args.python], "np": [args.python], "npr1": [npr, "run"], "npr": [npr, "run"]}
 
     print(f"# {time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, median of {args.runs} runs")
-    print("# ms per repetition (whole process for startup; per line for the script); ratio = NumPy time / npr time")
-    header = f"{'benchmark':<24}{'NumPy 1T':>10}{'npr 1T':>10}{'ratio':>7}{'NumPy':>10}{'npr 2T':>10}{'ratio':>7}{'NumPy MiB':>11}{'npr MiB':>9}"
+    print("# ms per repetition (whole process for startup; per line for the script); ratio = NumPy time / npr time;")
+    print("# cpu = the same ratio on CPU time (user + sys) of the single-threaded runs, steadier on a busy machine")
+    header = (
+        f"{'benchmark':<24}{'NumPy 1T':>10}{'npr 1T':>10}{'ratio':>7}{'cpu':>7}"
+        f"{'NumPy':>10}{'npr 2T':>10}{'ratio':>7}{'NumPy MiB':>11}{'npr MiB':>9}{'load':>6}"
+    )
     print(header)
     rows = []
     for name, setup, stmt, reps, flops in BENCHMARKS:
@@ -176,9 +194,9 @@ def main():
             with open(path0, "w") as f:
                 f.write(script("", "", 0))
             for k in envs:
-                t, m = measure(cmds[k] + [path], envs[k], args.runs)
-                t0, _ = measure(cmds[k] + [path0], envs[k], args.runs)
-                res[k] = ((t - t0) / 20000, m)
+                t, m, c = measure(cmds[k] + [path], envs[k], args.runs)
+                t0, _, c0 = measure(cmds[k] + [path0], envs[k], args.runs)
+                res[k] = ((t - t0) / 20000, m, (c - c0) / 20000)
         elif not stmt:
             path = os.path.join(OUT, f"{name}_0.py")
             with open(path, "w") as f:
@@ -192,15 +210,16 @@ def main():
                 with open(paths[r], "w") as f:
                     f.write(script(setup, stmt, r))
             for k in envs:
-                t, m = measure(cmds[k] + [paths[reps]], envs[k], args.runs)
-                t0, _ = measure(cmds[k] + [paths[0]], envs[k], args.runs)
-                res[k] = (max(t - t0, 1e-9) / reps, m)
+                t, m, c = measure(cmds[k] + [paths[reps]], envs[k], args.runs)
+                t0, _, c0 = measure(cmds[k] + [paths[0]], envs[k], args.runs)
+                res[k] = (max(t - t0, 1e-9) / reps, m, max(c - c0, 1e-9) / reps)
         ms = {k: v[0] * 1e3 for k, v in res.items()}
         mib = {k: v[1] / 2**20 for k, v in res.items()}
+        cpu = {k: v[2] * 1e3 for k, v in res.items()}
         line = (
-            f"{name:<24}{ms['np1']:>10.4g}{ms['npr1']:>10.4g}{ms['np1'] / ms['npr1']:>7.2f}"
+            f"{name:<24}{ms['np1']:>10.4g}{ms['npr1']:>10.4g}{ms['np1'] / ms['npr1']:>7.2f}{cpu['np1'] / cpu['npr1']:>7.2f}"
             f"{ms['np']:>10.4g}{ms['npr']:>10.4g}{ms['np'] / ms['npr']:>7.2f}"
-            f"{max(mib['np1'], mib['np']):>11.1f}{max(mib['npr1'], mib['npr']):>9.1f}"
+            f"{max(mib['np1'], mib['np']):>11.1f}{max(mib['npr1'], mib['npr']):>9.1f}{os.getloadavg()[0]:>6.1f}"
         )
         if flops:
             line += f"   GFLOP/s NumPy {flops / ms['np'] / 1e6:.1f}, npr {flops / ms['npr'] / 1e6:.1f}"

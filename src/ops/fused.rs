@@ -478,8 +478,7 @@ fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
                 Some((Value::Scalar(Scalar::Float(0.0 + s)), flags))
             }
             Mode::Array => {
-                let mut out = vec![0.0; n];
-                let flags = fill(&prog.instrs, &ready, &mut out);
+                let (out, flags) = fill(&prog.instrs, &ready, n);
                 let arr = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(shape), out).ok()?;
                 Some((Value::Array(NdArray::new(ArrayData::Float(arr))), flags))
             }
@@ -620,20 +619,28 @@ fn sum_seq<'a>(
     a + b
 }
 
-/// Evaluate the whole output, on two threads when large.
-fn fill(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
-    let work = |start: usize, part: &mut [f64]| -> Vec<u8> {
+/// Evaluate the whole output (each element written once, into memory that
+/// is not zero-filled first), on two threads when large.
+fn fill(code: &[Instr], ready: &Ready<'_>, n: usize) -> (Vec<f64>, Vec<u8>) {
+    let flags = std::sync::Mutex::new(vec![0u8; code.len()]);
+    let per_task = if parallel::worth_splitting(n) { SEG * 16 } else { n };
+    let (out, _) = super::simd::fill_uninit(n, per_task, &|start, len, sink: &mut dyn FnMut(&[f64])| {
         let mut sc = Scratch::new(code);
-        for (i, c) in part.chunks_mut(SEG).enumerate() {
-            eval_range(code, ready, start + i * SEG, c, &mut sc);
+        let mut buf = vec![0.0; SEG];
+        let mut done = 0;
+        while done < len {
+            let l = SEG.min(len - done);
+            eval_range(code, ready, start + done, &mut buf[..l], &mut sc);
+            sink(&buf[..l]);
+            done += l;
         }
-        sc.flags
-    };
-    if !parallel::worth_splitting(out.len()) {
-        return work(0, out);
-    }
-    let task = SEG * 16;
-    parallel::for_chunks_mut(out, task, &|i, c| work(i * task, c), or_flags)
+        let mut all = flags.lock().unwrap_or_else(|e| e.into_inner());
+        for (a, f) in all.iter_mut().zip(&sc.flags) {
+            *a |= f;
+        }
+        0
+    });
+    (out, flags.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 #[cfg(test)]

@@ -218,8 +218,7 @@ pub fn binary_arrays(
         }
     }
     if let (Some(x), Some(y)) = (whole(sa, a, shape), whole(sb, b, shape)) {
-        let mut out = vec![0.0; n];
-        let flags = binary_slices_par(op, x, y, &mut out);
+        let (out, flags) = parallel::fill_new(n, &|s, o| binary_slices(op, x.sub(s, o.len()), y.sub(s, o.len()), o));
         return ArrayD::from_shape_vec(IxDyn(shape), out).ok().map(|o| (o, flags));
     }
     // Row-wise broadcasting, e.g. (m, n) - (m, 1) or (m, n) * (n,).
@@ -288,8 +287,19 @@ fn row_apply(
 /// `exp` or `log` of a C-contiguous float64 view, on two threads when large.
 pub fn exp_log_array(is_exp: bool, x: &ArrayViewD<f64>) -> Option<(ArrayD<f64>, Flags)> {
     let s = c_slice(x)?;
-    let mut out = vec![0.0; s.len()];
-    let flags = exp_log_slices(is_exp, s, &mut out);
+    let (out, flags) = parallel::fill_new(s.len(), &|i, o| {
+        let x = &s[i..i + o.len()];
+        if is_exp {
+            super::transcendental::exp_slice(x, o).bits()
+        } else {
+            super::transcendental::log_slice(x, o).bits()
+        }
+    });
+    let flags = Flags {
+        divide: flags & FLAG_DIVIDE != 0,
+        invalid: flags & FLAG_INVALID != 0,
+        overflow: flags & FLAG_OVERFLOW != 0,
+    };
     ArrayD::from_shape_vec(IxDyn(x.shape()), out).ok().map(|o| (o, flags))
 }
 
@@ -609,8 +619,9 @@ pub fn binary_operands(
             if let Err(e) = crate::value::alloc::check_alloc(shape, DType::Float64) {
                 return Some(Err(e));
             }
-            let mut out = vec![0.0; shape.iter().product()];
-            let flags = binary_slices_par(k, xs, ys, &mut out);
+            let (out, flags) = parallel::fill_new(shape.iter().product(), &|s, o| {
+                binary_slices(k, xs.sub(s, o.len()), ys.sub(s, o.len()), o)
+            });
             let arr = ArrayD::from_shape_vec(IxDyn(shape), out).ok()?;
             super::ufunc::report_flags(flags, op.name(), scalar_math);
             Some(Ok(ArrayData::Float(arr)))

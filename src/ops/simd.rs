@@ -3,7 +3,9 @@
 //! for AVX-512 (x86-64-v4), for AVX2+FMA (x86-64-v3) and for the baseline —
 //! and the widest level the CPU supports is picked once, at the first call.
 //!
-//! This is the only module with `unsafe` code. Calling a
+//! This is the only module with `unsafe` code: the SIMD dispatch, the call
+//! into `gemm`, and [`fill_uninit`] (results written once into fresh
+//! memory, without zero-filling it first). Calling a
 //! `#[target_feature]` function is `unsafe` because executing instructions
 //! the CPU lacks is undefined behaviour; every such call below is reached
 //! only through a [`Level`] that [`level`] (or [`available_levels`]) returned
@@ -209,4 +211,47 @@ pub fn gemm_f64(a: ArrayView2<f64>, b: ArrayView2<f64>, mut c: ArrayViewMut2<f64
             par,
         );
     }
+}
+
+/// `produce(start, len, sink)` of [`fill_uninit`].
+pub type Producer<'a> = dyn Fn(usize, usize, &mut dyn FnMut(&[f64])) -> u8 + Sync + 'a;
+
+/// A vector of `n` elements built in pieces of `per_task` elements, on all
+/// threads when there are several pieces: `produce(start, len, sink)` must
+/// pass the values of elements `start..start + len` to `sink`, in order, in
+/// slices; it returns flags that are OR-ed. Panics (before anything unsound
+/// can happen) if a piece receives more or fewer than `len` values.
+pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f64>, u8) {
+    use std::mem::MaybeUninit;
+    use std::sync::Mutex;
+    let per_task = per_task.max(1);
+    let mut v: Vec<f64> = Vec::with_capacity(n);
+    let flags = {
+        let spare = &mut v.spare_capacity_mut()[..n];
+        let pieces: Vec<Mutex<&mut [MaybeUninit<f64>]>> = spare.chunks_mut(per_task).map(Mutex::new).collect();
+        let flags = std::sync::atomic::AtomicU8::new(0);
+        super::parallel::run_tasks(pieces.len(), &|i| {
+            let mut dst = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
+            let len = dst.len();
+            let mut filled = 0;
+            let f = produce(i * per_task, len, &mut |vals: &[f64]| {
+                let d = &mut dst[filled..filled + vals.len()];
+                for (slot, &x) in d.iter_mut().zip(vals) {
+                    slot.write(x);
+                }
+                filled += vals.len();
+            });
+            assert_eq!(filled, len, "fill_uninit: piece {i} not filled");
+            flags.fetch_or(f, Ordering::Relaxed);
+        });
+        flags.into_inner()
+    };
+    // SAFETY: `run_tasks` returned, so every piece's task ran to completion
+    // (a panic in one propagates before this line). Each task wrote all
+    // `len` elements of its piece (the assert above: `filled` counts writes
+    // into consecutive positions, and slicing `dst[filled..]` panics on
+    // overflow), and the pieces partition `spare[..n]`; so the first `n`
+    // elements are initialised, and `n <= capacity`.
+    unsafe { v.set_len(n) };
+    (v, flags)
 }

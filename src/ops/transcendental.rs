@@ -225,16 +225,18 @@ fn map_checked(
     fallback: fn(f64, &mut Flags) -> f64,
 ) -> Flags {
     let mut flags = Flags::default();
+    let mut hard = [0u8; CHUNK];
     for (xc, oc) in x.chunks(CHUNK).zip(out.chunks_mut(CHUNK)) {
         let mut any_hard = false;
-        for (o, &v) in oc.iter_mut().zip(xc) {
-            let (y, hard) = core(v);
+        for ((o, h), &v) in oc.iter_mut().zip(hard.iter_mut()).zip(xc) {
+            let (y, bad) = core(v);
             *o = y;
-            any_hard |= hard;
+            *h = bad as u8;
+            any_hard |= bad;
         }
         if any_hard {
-            for (o, &v) in oc.iter_mut().zip(xc) {
-                if core(v).1 {
+            for ((o, &h), &v) in oc.iter_mut().zip(hard.iter()).zip(xc) {
+                if h != 0 {
                     *o = fallback(v, &mut flags);
                 }
             }
