@@ -1645,43 +1645,7 @@ fn np_savetxt(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-/// Python's `fmt % row` for one row, with integers formatted exactly
-/// (`%d` of 2**63-1 must not go through a float).
+/// Python's `fmt % row` for one row (integers are formatted exactly).
 fn printf(fmt: &str, row: &[Value]) -> PyResult<String> {
-    let mut out = String::new();
-    let mut values = row.iter();
-    let mut chars = fmt.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let mut spec = String::new();
-        let mut conv = None;
-        for d in chars.by_ref() {
-            if d.is_ascii_alphabetic() || d == '%' {
-                conv = Some(d);
-                break;
-            }
-            spec.push(d);
-        }
-        let Some(conv) = conv else {
-            return Err(PyErr::value("incomplete format"));
-        };
-        if conv == '%' {
-            out.push('%');
-            continue;
-        }
-        let v = values.next().ok_or_else(|| PyErr::type_err("not enough arguments for format string"))?;
-        match (conv, v) {
-            ('d' | 'i' | 'u', Value::Int(n)) => {
-                out.push_str(&crate::display::repr::format_int_spec(*n, &spec).map_err(PyErr::value)?)
-            }
-            _ => out.push_str(&super::python::percent_format(&format!("%{spec}{conv}"), v)?),
-        }
-    }
-    if values.next().is_some() {
-        return Err(PyErr::type_err("not all arguments converted during string formatting"));
-    }
-    Ok(out)
+    super::python::percent_format(fmt, &Value::tuple(row.to_vec()))
 }

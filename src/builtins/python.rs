@@ -928,8 +928,13 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
                         v.type_name()
                     )));
                 }
-                let n = num(&v)?.trunc();
-                crate::display::repr::format_int_spec(n as i128, &spec).map_err(PyErr::value)?
+                // Python ints format exactly (2**62 + 1 must not go through a float).
+                let n = match &v {
+                    Value::Int(i) => *i,
+                    Value::Scalar(crate::value::Scalar::Int(i)) => *i as i128,
+                    other => num(other)?.trunc() as i128,
+                };
+                crate::display::repr::format_int_spec(n, &spec).map_err(PyErr::value)?
             }
             'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
                 let spec = if spec.contains('.') || conv == 'g' || conv == 'G' {
