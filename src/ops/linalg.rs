@@ -32,27 +32,36 @@ impl Dot for bool {
     }
 }
 
-/// (m,k)·(k,n) for 2-D views.
-fn matmul2<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>) -> ArrayD<T> {
-    let (m, k) = (a.shape()[0], a.shape()[1]);
-    let n = b.shape()[1];
-    let mut out = ArrayD::from_elem(IxDyn(&[m, n]), T::default());
-    let a2 = a.view().into_dimensionality::<Ix2>();
-    let b2 = b.view().into_dimensionality::<Ix2>();
-    if let (Ok(a2), Ok(b2)) = (a2, b2) {
-        for i in 0..m {
-            // Ctrl-C: stop early; the caller raises KeyboardInterrupt.
-            if crate::interp::interrupt::pending() {
-                break;
-            }
-            for j in 0..n {
-                let mut acc = T::default();
-                for p in 0..k {
-                    acc = T::mul_add(acc, a2[[i, p]], b2[[p, j]]);
-                }
-                out[[i, j]] = acc;
-            }
+/// (m,k)·(k,n) into `out` (m,n) by the textbook triple loop, for any
+/// element type (bool products, and the reference in tests).
+fn naive_matmul_into<T: Dot>(a: ArrayView2<T>, b: ArrayView2<T>, mut out: ArrayViewMut2<T>) {
+    let ((m, k), n) = (a.dim(), b.dim().1);
+    for i in 0..m {
+        // Ctrl-C: stop early; the caller raises KeyboardInterrupt.
+        if crate::interp::interrupt::pending() {
+            break;
         }
+        for j in 0..n {
+            let mut acc = T::default();
+            for p in 0..k {
+                acc = T::mul_add(acc, a[[i, p]], b[[p, j]]);
+            }
+            out[[i, j]] = acc;
+        }
+    }
+}
+
+/// (m,k)·(k,n) for 2-D views, allocating the result.
+#[cfg(test)]
+fn matmul2<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>) -> ArrayD<T> {
+    let (m, n) = (a.shape()[0], b.shape()[1]);
+    let mut out = ArrayD::from_elem(IxDyn(&[m, n]), T::default());
+    if let (Ok(a2), Ok(b2), Ok(o2)) = (
+        a.view().into_dimensionality::<Ix2>(),
+        b.view().into_dimensionality::<Ix2>(),
+        out.view_mut().into_dimensionality::<Ix2>(),
+    ) {
+        naive_matmul_into(a2, b2, o2);
     }
     out
 }
@@ -156,41 +165,6 @@ fn batched_into<T: Dot>(
     out
 }
 
-/// A 2-D matrix product kernel.
-type MatMul2<T> = dyn Fn(&ArrayViewD<T>, &ArrayViewD<T>) -> ArrayD<T>;
-
-/// Stacked matrix product: a (..., m, k), b (..., k, n), batch dims already equal.
-fn batched<T: Dot>(a: &ArrayViewD<T>, b: &ArrayViewD<T>, batch: &[usize], mm: &MatMul2<T>) -> ArrayD<T> {
-    let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
-    let mut shape = batch.to_vec();
-    shape.extend([m, n]);
-    let mut out = ArrayD::from_elem(IxDyn(&shape), T::default());
-    let total: usize = batch.iter().product();
-    let mut idx = vec![0usize; batch.len()];
-    for _ in 0..total {
-        if crate::interp::interrupt::pending() {
-            break;
-        }
-        let mut sa = a.view();
-        let mut sb = b.view();
-        let mut so = out.view_mut();
-        for &i in &idx {
-            sa = sa.index_axis_move(ndarray::Axis(0), i);
-            sb = sb.index_axis_move(ndarray::Axis(0), i);
-            so = so.index_axis_move(ndarray::Axis(0), i);
-        }
-        so.assign(&mm(&sa, &sb));
-        for d in (0..idx.len()).rev() {
-            idx[d] += 1;
-            if idx[d] < batch[d] {
-                break;
-            }
-            idx[d] = 0;
-        }
-    }
-    out
-}
-
 fn matmul_error(operand: usize, core: usize, size: usize, from: usize) -> PyErr {
     let _ = core;
     PyErr::value(format!(
@@ -246,20 +220,7 @@ pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
     full_b.extend([k_b, n]);
     let result = a.with_view(|va| {
         b.with_view(|vb| -> PyResult<ArrayData> {
-            macro_rules! go {
-                ($conv:ident, $variant:ident, $mm:expr) => {{
-                    let x = $conv(&va);
-                    let y = $conv(&vb);
-                    let x =
-                        x.as_standard_layout().into_owned().into_shape_with_order(IxDyn(&a_shape)).map_err(internal)?;
-                    let y =
-                        y.as_standard_layout().into_owned().into_shape_with_order(IxDyn(&b_shape)).map_err(internal)?;
-                    let xb = x.broadcast(IxDyn(&full_a)).ok_or_else(|| internal("broadcast"))?;
-                    let yb = y.broadcast(IxDyn(&full_b)).ok_or_else(|| internal("broadcast"))?;
-                    ArrayData::$variant(batched(&xb, &yb, &batch, &$mm))
-                }};
-            }
-            // float64 and int64: no copies, 1-D operands become views of
+            // No copies: 1-D operands become views of
             // shape (1, k) / (k, 1), products go straight into the result.
             macro_rules! direct {
                 ($conv:ident, $variant:ident, $mm:expr) => {{
@@ -274,7 +235,7 @@ pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
             Ok(match dt {
                 DType::Float64 => direct!(as_f64, Float, f64_matmul_into),
                 DType::Int64 => direct!(as_i64, Int, i64_matmul_into),
-                DType::Bool => go!(as_bool, Bool, |p: &ArrayViewD<bool>, q: &ArrayViewD<bool>| matmul2(p, q)),
+                DType::Bool => direct!(as_bool, Bool, naive_matmul_into),
             })
         })
     })?;
@@ -465,10 +426,12 @@ mod tests {
             fa.extend_from_slice(&a2.shape()[a2.ndim() - 2..]);
             let mut fb = batch.clone();
             fb.extend_from_slice(&b2.shape()[b2.ndim() - 2..]);
-            let want =
-                batched(&a2.broadcast(IxDyn(&fa)).unwrap(), &b2.broadcast(IxDyn(&fb)).unwrap(), &batch, &|p, q| {
-                    matmul2(p, q)
-                });
+            let want = batched_into(
+                &a2.broadcast(IxDyn(&fa)).unwrap(),
+                &b2.broadcast(IxDyn(&fb)).unwrap(),
+                &batch,
+                naive_matmul_into,
+            );
             let want = want.into_shape_with_order(IxDyn(got.shape())).unwrap();
             for (g, w) in got.iter().zip(want.iter()) {
                 assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()), "case {i}: {g} vs {w}");
