@@ -311,7 +311,6 @@ fn nan_reduce(name: &str, args: Args, r: Reduction) -> PyResult<Value> {
     if r == Reduction::Mean {
         let l = reduce::lanes(&f.view(), &axes);
         let vals: Vec<f64> = l
-            .lanes
             .iter()
             .map(|lane| {
                 let kept: Vec<f64> = lane.iter().copied().filter(|x| !x.is_nan()).collect();

@@ -125,8 +125,14 @@ impl<'s> Interp<'s> {
     }
 
     /// Evaluate an expression, growing the stack when nesting is deep.
+    /// A Ctrl-C that stopped a kernel mid-way surfaces here, before its
+    /// partial result (or an error caused by it) can be used.
     pub fn eval(&mut self, e: &Expr) -> PyResult<Value> {
-        stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e)).map_err(|err| err.at(e.span))
+        let v = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e));
+        if super::interrupt::pending() {
+            super::interrupt::check()?;
+        }
+        v.map_err(|err| err.at(e.span))
     }
 
     fn eval_inner(&mut self, e: &Expr) -> PyResult<Value> {

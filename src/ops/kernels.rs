@@ -496,7 +496,9 @@ pub fn reduce_rows(kind: RowReduce, v: &ArrayViewD<f64>) -> Option<Vec<f64>> {
         return Some(f(0..rows));
     }
     let per_task = (parallel::TASK_ELEMS / last).max(1);
-    Some(parallel::map_ranges(rows, per_task, &f).into_iter().flatten().collect())
+    let mut out: Vec<f64> = parallel::map_ranges(rows, per_task, &f).into_iter().flatten().collect();
+    out.resize(rows, 0.0); // rows skipped by Ctrl-C (the result is discarded)
+    Some(out)
 }
 
 /// Reductions along rows with a fast path.

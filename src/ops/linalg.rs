@@ -1,7 +1,7 @@
 //! `np.dot`, `np.matmul`/`@` and friends with NumPy's N-d shape rules and
 //! exact error texts (NUMPY-FACTS §6–§7).
 
-use ndarray::{ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Ix2, IxDyn};
+use ndarray::{s, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, CowArray, Ix2, IxDyn};
 
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::ops::broadcast::{broadcast_shapes, compact_shape};
@@ -90,13 +90,27 @@ fn f64_matmul_into(a: ArrayView2<f64>, b: ArrayView2<f64>, mut out: ArrayViewMut
     }
     let flops = m.saturating_mul(n).saturating_mul(k);
     let threads = if flops >= 1 << 21 { parallel::threads() } else { 1 };
-    if a.strides().iter().chain(b.strides()).any(|&s| s < 0) {
-        let (a, b) = (a.as_standard_layout(), b.as_standard_layout());
-        simd::gemm_f64(a.view(), b.view(), out, threads);
+    let (a, b) = if a.strides().iter().chain(b.strides()).any(|&s| s < 0) {
+        (CowArray::from(a.as_standard_layout().to_owned()), CowArray::from(b.as_standard_layout().to_owned()))
     } else {
-        simd::gemm_f64(a, b, out, threads);
+        (CowArray::from(a), CowArray::from(b))
+    };
+    // Large products run in panels of rows, each about GEMM_PANEL_FLOPS, so
+    // that Ctrl-C is noticed between panels (each element's sum is the same
+    // whichever panel computes it).
+    let rows = (GEMM_PANEL_FLOPS / n.saturating_mul(k).max(1)).max(64).min(m);
+    for start in (0..m).step_by(rows) {
+        if crate::interp::interrupt::pending() {
+            break;
+        }
+        let end = (start + rows).min(m);
+        simd::gemm_f64(a.slice(s![start..end, ..]), b.view(), out.slice_mut(s![start..end, ..]), threads);
     }
 }
+
+/// Multiply-adds per interruptible panel of a float64 matrix product (about
+/// a quarter of a second on one core).
+const GEMM_PANEL_FLOPS: usize = 1 << 33;
 
 /// int64 (m,k)·(k,n) into `out` (zeroed, C-contiguous): i-k-j order so the
 /// inner loop runs along contiguous rows of `b` and `out` (wrapping, exact).

@@ -10,6 +10,7 @@ pub mod linalg;
 pub mod parallel;
 pub mod reduce;
 pub mod simd;
+pub mod slabs;
 pub mod transcendental;
 pub mod transcendental_tables;
 pub mod ufunc;

@@ -10,7 +10,12 @@
 //!
 //! `NPR_THREADS=n` sets the number of threads (1 = never start the pool).
 //! Small inputs never touch the pool: below [`PAR_MIN_ELEMS`] elements a
-//! kernel runs on the calling thread.
+//! kernel runs on the calling thread in one piece.
+//!
+//! Ctrl-C: no task starts once an interrupt is pending, so a large kernel
+//! stops within one task's time (tasks are cut the same way on one thread).
+//! Whatever it leaves unfinished is discarded: the operation's caller raises
+//! `KeyboardInterrupt` (see `interp::interrupt`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -41,27 +46,39 @@ pub fn threads() -> usize {
     })
 }
 
-/// Should work on `n` elements be split across threads?
+/// Should work on `n` elements be split into tasks (run on all threads,
+/// and interruptible between tasks)?
 #[inline]
 pub fn worth_splitting(n: usize) -> bool {
-    n >= PAR_MIN_ELEMS && threads() > 1
+    n >= PAR_MIN_ELEMS
 }
 
 /// Run `f(i)` for every `i` in `0..n_tasks`, on all threads, tasks handed
-/// out one at a time.
-pub fn run_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) {
+/// out one at a time. Returns false when Ctrl-C stopped it: then some tasks
+/// never ran.
+pub fn run_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) -> bool {
+    use crate::interp::interrupt;
     let t = threads();
     if t <= 1 || n_tasks <= 1 {
-        (0..n_tasks).for_each(f);
-        return;
+        for i in 0..n_tasks {
+            if interrupt::pending() {
+                return false;
+            }
+            f(i);
+        }
+        return true;
     }
-    let next = AtomicUsize::new(0);
+    let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let work = || loop {
+        if interrupt::pending() {
+            break;
+        }
         let i = next.fetch_add(1, Ordering::Relaxed);
         if i >= n_tasks {
             break;
         }
         f(i);
+        done.fetch_add(1, Ordering::Relaxed);
     };
     rayon::scope(|s| {
         for _ in 1..t.min(n_tasks) {
@@ -69,6 +86,7 @@ pub fn run_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) {
         }
         work();
     });
+    done.into_inner() == n_tasks
 }
 
 /// Split `out` into consecutive chunks of `chunk` elements and run
@@ -90,8 +108,12 @@ pub fn for_chunks_mut<R: Send + Default>(
 }
 
 /// Map `f` over `0..n` in ranges of about `per_task` items on all threads,
-/// results in order.
-pub fn map_ranges<R: Send>(n: usize, per_task: usize, f: &(dyn Fn(std::ops::Range<usize>) -> R + Sync)) -> Vec<R> {
+/// results in order (`R::default()` for ranges that Ctrl-C skipped).
+pub fn map_ranges<R: Send + Default>(
+    n: usize,
+    per_task: usize,
+    f: &(dyn Fn(std::ops::Range<usize>) -> R + Sync),
+) -> Vec<R> {
     let per_task = per_task.max(1);
     let tasks = n.div_ceil(per_task);
     let results: Vec<Mutex<Option<R>>> = (0..tasks).map(|_| Mutex::new(None)).collect();
@@ -99,7 +121,7 @@ pub fn map_ranges<R: Send>(n: usize, per_task: usize, f: &(dyn Fn(std::ops::Rang
         let r = f(i * per_task..((i + 1) * per_task).min(n));
         *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     });
-    results.into_iter().filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect()
+    results.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_default()).collect()
 }
 
 /// NumPy's split of a pairwise-sum block of `len` (> 128) elements.
@@ -160,7 +182,7 @@ pub fn pairwise_parallel<R: Send + Default>(
 
 /// A new vector of `n` values produced by `f(start, chunk)` for consecutive
 /// chunks of at most 1024 elements, on all threads when `n` is large; the
-/// OR of the returned flags. Each element is written once: the vector is
+/// OR of the returned flags (zeros if Ctrl-C stopped it). Each element is written once: the vector is
 /// never zero-filled first (a zeroed, reused block would cost a full extra
 /// pass over memory). See `simd::fill_uninit` for the one `unsafe` step.
 pub fn fill_new(n: usize, f: &(dyn Fn(usize, &mut [f64]) -> u8 + Sync)) -> (Vec<f64>, u8) {

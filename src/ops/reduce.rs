@@ -76,14 +76,32 @@ pub fn reduced_shape(shape: &[usize], axes: &[usize], keepdims: bool) -> Vec<usi
 }
 
 /// Elements of each output position, in NumPy's iteration order, with the
-/// length of the trailing block that NumPy sums pairwise.
-pub struct Lanes<T> {
+/// length of the trailing block that NumPy sums pairwise. The elements are
+/// borrowed when the reduced axes are already trailing and contiguous, and
+/// copied once otherwise.
+pub struct Lanes<'a, T: Clone> {
     pub out_shape: Vec<usize>,
-    pub lanes: Vec<Vec<T>>,
+    flat: std::borrow::Cow<'a, [T]>,
+    lane_len: usize,
+    n_out: usize,
     pub block: usize,
 }
 
-pub fn lanes<T: Copy>(a: &ndarray::ArrayViewD<T>, axes: &[usize]) -> Lanes<T> {
+impl<T: Clone> Lanes<'_, T> {
+    /// Each output position's elements. Once Ctrl-C is pending the rest are
+    /// empty (cheap to reduce; the caller raises `KeyboardInterrupt`).
+    pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
+        (0..self.n_out).map(move |i| {
+            if self.lane_len == 0 || crate::interp::interrupt::pending() {
+                &self.flat[..0]
+            } else {
+                &self.flat[i * self.lane_len..(i + 1) * self.lane_len]
+            }
+        })
+    }
+}
+
+pub fn lanes<'a, T: Copy>(a: &ndarray::ArrayViewD<'a, T>, axes: &[usize]) -> Lanes<'a, T> {
     let shape = a.shape().to_vec();
     let ndim = shape.len();
     let kept: Vec<usize> = (0..ndim).filter(|i| !axes.contains(i)).collect();
@@ -103,21 +121,31 @@ pub fn lanes<T: Copy>(a: &ndarray::ArrayViewD<T>, axes: &[usize]) -> Lanes<T> {
     let out_shape: Vec<usize> = kept.iter().map(|&i| shape[i]).collect();
     let n_out: usize = out_shape.iter().product();
     let lane_len: usize = axes.iter().map(|&i| shape[i]).product();
-    let flat: Vec<T> = permuted.iter().copied().collect();
-    let lanes = if lane_len == 0 {
-        vec![Vec::new(); n_out]
-    } else {
-        flat.chunks(lane_len).map(|c| c.to_vec()).collect::<Vec<_>>()
+    let flat = match permuted.to_slice() {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(permuted.iter().copied().collect()),
     };
-    let lanes = if lanes.len() < n_out { vec![Vec::new(); n_out] } else { lanes };
-    Lanes { out_shape, lanes, block: block.max(1) }
+    Lanes { out_shape, flat, lane_len, n_out, block: block.max(1) }
 }
 
 /// NumPy's float sum of one lane.
 pub fn sum_lane_f64(lane: &[f64], block: usize) -> f64 {
     let mut acc = 0.0;
     for chunk in lane.chunks(block.max(1)) {
-        acc += pairwise_sum(chunk);
+        acc += crate::ops::kernels::pairwise_sum(chunk);
+    }
+    acc
+}
+
+/// A left fold, polling Ctrl-C every million elements (the order of the
+/// operations is that of one plain fold).
+fn fold_lane<T: Copy, A>(lane: &[T], init: A, f: impl Fn(A, T) -> A) -> A {
+    let mut acc = init;
+    for chunk in lane.chunks(1 << 20) {
+        if crate::interp::interrupt::pending() {
+            break;
+        }
+        acc = chunk.iter().fold(acc, |a, &b| f(a, b));
     }
     acc
 }
@@ -182,7 +210,6 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
             let b = as_bool(v);
             let l = lanes(&b.view(), axes);
             let vals: Vec<bool> = l
-                .lanes
                 .iter()
                 .map(|lane| if r == Reduction::All { lane.iter().all(|&x| x) } else { lane.iter().any(|&x| x) })
                 .collect();
@@ -191,7 +218,7 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
         Reduction::CountNonzero => {
             let b = as_bool(v);
             let l = lanes(&b.view(), axes);
-            let vals: Vec<i64> = l.lanes.iter().map(|lane| lane.iter().filter(|&&x| x).count() as i64).collect();
+            let vals: Vec<i64> = l.iter().map(|lane| lane.iter().filter(|&&x| x).count() as i64).collect();
             Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
         }
         Reduction::Mean => {
@@ -199,7 +226,6 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
             let f = as_f64(v);
             let l = lanes(&f.view(), axes);
             let vals: Vec<f64> = l
-                .lanes
                 .iter()
                 .map(|lane| {
                     let block = if is_float {
@@ -216,13 +242,13 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
             DType::Float64 => {
                 let f = as_f64(v);
                 let l = lanes(&f.view(), axes);
-                let vals: Vec<f64> = l.lanes.iter().map(|lane| reduce_f64(r, lane, l.block)).collect();
+                let vals: Vec<f64> = l.iter().map(|lane| reduce_f64(r, lane, l.block)).collect();
                 Ok(ArrayData::Float(finish(l.out_shape, vals, axes, ndim, keepdims)?))
             }
             DType::Int64 => {
                 let x = as_i64(v);
                 let l = lanes(&x.view(), axes);
-                let vals: Vec<i64> = l.lanes.iter().map(|lane| reduce_i64(r, lane)).collect();
+                let vals: Vec<i64> = l.iter().map(|lane| reduce_i64(r, lane)).collect();
                 Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
             }
             DType::Bool => {
@@ -230,7 +256,6 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
                     let b = as_bool(v);
                     let l = lanes(&b.view(), axes);
                     let vals: Vec<bool> = l
-                        .lanes
                         .iter()
                         .map(|lane| if r == Reduction::Max { lane.iter().any(|&x| x) } else { lane.iter().all(|&x| x) })
                         .collect();
@@ -238,7 +263,7 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
                 }
                 let x = as_i64(v);
                 let l = lanes(&x.view(), axes);
-                let vals: Vec<i64> = l.lanes.iter().map(|lane| reduce_i64(r, lane)).collect();
+                let vals: Vec<i64> = l.iter().map(|lane| reduce_i64(r, lane)).collect();
                 Ok(ArrayData::Int(finish(l.out_shape, vals, axes, ndim, keepdims)?))
             }
         },
@@ -248,7 +273,7 @@ pub fn reduce(v: &AView, r: Reduction, axes: &[usize], keepdims: bool) -> PyResu
 fn reduce_f64(r: Reduction, lane: &[f64], block: usize) -> f64 {
     match r {
         Reduction::Sum => sum_lane_f64(lane, block),
-        Reduction::Prod => lane.iter().fold(1.0, |a, &b| a * b),
+        Reduction::Prod => fold_lane(lane, 1.0, |a, b| a * b),
         Reduction::Max => fold_extreme(lane, |a, b| a > b),
         Reduction::Min => fold_extreme(lane, |a, b| a < b),
         _ => 0.0,
@@ -260,7 +285,7 @@ fn fold_extreme(lane: &[f64], keep_acc: impl Fn(f64, f64) -> bool) -> f64 {
     let Some((&first, rest)) = lane.split_first() else {
         return f64::NAN;
     };
-    rest.iter().fold(first, |a, &b| {
+    fold_lane(rest, first, |a, b| {
         if a.is_nan() || b.is_nan() {
             f64::NAN
         } else if keep_acc(a, b) {
@@ -273,10 +298,10 @@ fn fold_extreme(lane: &[f64], keep_acc: impl Fn(f64, f64) -> bool) -> f64 {
 
 fn reduce_i64(r: Reduction, lane: &[i64]) -> i64 {
     match r {
-        Reduction::Sum => lane.iter().fold(0i64, |a, &b| a.wrapping_add(b)),
-        Reduction::Prod => lane.iter().fold(1i64, |a, &b| a.wrapping_mul(b)),
-        Reduction::Max => lane.iter().copied().max().unwrap_or(i64::MIN),
-        Reduction::Min => lane.iter().copied().min().unwrap_or(i64::MAX),
+        Reduction::Sum => fold_lane(lane, 0i64, |a, b| a.wrapping_add(b)),
+        Reduction::Prod => fold_lane(lane, 1i64, |a, b| a.wrapping_mul(b)),
+        Reduction::Max => fold_lane(lane, i64::MIN, |a, b| a.max(b)),
+        Reduction::Min => fold_lane(lane, i64::MAX, |a, b| a.min(b)),
         _ => 0,
     }
 }
@@ -287,7 +312,6 @@ pub fn variance(v: &AView, axes: &[usize], ddof: f64, keepdims: bool) -> PyResul
     let ndim = v.shape().len();
     let l = lanes(&f.view(), axes);
     let vals: Vec<f64> = l
-        .lanes
         .iter()
         .map(|lane| {
             let n = lane.len() as f64;
@@ -336,7 +360,7 @@ pub fn variance_warnings(a: ArrayD<f64>, axes: &[usize], count: usize, ddof: f64
         warn_at("RuntimeWarning", "invalid value encountered in divide", "var-mean");
     } else {
         let l = lanes(&a.view(), axes);
-        let bad_sub = l.lanes.iter().any(|lane| {
+        let bad_sub = l.iter().any(|lane| {
             let mean = sum_lane_f64(lane, l.block) / lane.len() as f64;
             lane.iter().any(|&x| !x.is_nan() && !mean.is_nan() && (x - mean).is_nan())
         });
@@ -364,17 +388,16 @@ pub fn arg_extreme(v: &AView, axis: Option<usize>, max: bool, keepdims: bool) ->
         None => ((0..v.shape().len()).collect(), v.shape().len()),
     };
     let l = lanes(&f.view(), &axes);
-    if l.lanes.iter().any(|lane| lane.is_empty()) || v.shape().iter().product::<usize>() == 0 {
+    if l.iter().any(|lane| lane.is_empty()) || v.shape().iter().product::<usize>() == 0 {
         return Err(PyErr::value(format!("attempt to get {name} of an empty sequence")));
     }
     // Integers compare exactly: use i64 lanes when not float.
     let vals: Vec<i64> = if v.dtype() == DType::Float64 {
-        l.lanes.iter().map(|lane| arg_f64(lane, max)).collect()
+        l.iter().map(|lane| arg_f64(lane, max)).collect()
     } else {
         let x = as_i64(v);
         let li = lanes(&x.view(), &axes);
-        li.lanes
-            .iter()
+        li.iter()
             .map(|lane| {
                 let mut best = 0;
                 for (i, &x) in lane.iter().enumerate() {

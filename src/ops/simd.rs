@@ -230,7 +230,7 @@ pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f6
         let spare = &mut v.spare_capacity_mut()[..n];
         let pieces: Vec<Mutex<&mut [MaybeUninit<f64>]>> = spare.chunks_mut(per_task).map(Mutex::new).collect();
         let flags = std::sync::atomic::AtomicU8::new(0);
-        super::parallel::run_tasks(pieces.len(), &|i| {
+        let complete = super::parallel::run_tasks(pieces.len(), &|i| {
             let mut dst = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
             let len = dst.len();
             let mut filled = 0;
@@ -244,10 +244,15 @@ pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f6
             assert_eq!(filled, len, "fill_uninit: piece {i} not filled");
             flags.fetch_or(f, Ordering::Relaxed);
         });
+        if !complete {
+            // Ctrl-C skipped some pieces: hand back zeros (lazily zeroed
+            // pages, no pass over memory) for the caller to discard.
+            return (vec![0.0; n], 0);
+        }
         flags.into_inner()
     };
-    // SAFETY: `run_tasks` returned, so every piece's task ran to completion
-    // (a panic in one propagates before this line). Each task wrote all
+    // SAFETY: `run_tasks` returned true, so every piece's task ran to
+    // completion (a panic in one propagates before this line). Each task wrote all
     // `len` elements of its piece (the assert above: `filled` counts writes
     // into consecutive positions, and slicing `dst[filled..]` panics on
     // overflow), and the pieces partition `spare[..n]`; so the first `n`

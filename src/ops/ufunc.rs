@@ -6,7 +6,7 @@
 
 use std::cell::Cell;
 
-use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
 use super::broadcast::{broadcast_error_message, broadcast_shapes};
 use super::cast::{as_bool, as_f64, as_i64};
@@ -176,16 +176,16 @@ fn broadcast_or_err(a: &[usize], b: &[usize]) -> PyResult<Vec<usize>> {
     broadcast_shapes(&[a, b]).ok_or_else(|| PyErr::value(broadcast_error_message(&[a, b])))
 }
 
-fn zip2<A: Copy, B: Copy, R>(
+fn zip2<A: Copy, B: Copy, R: Clone + Default>(
     a: &ArrayViewD<A>,
     b: &ArrayViewD<B>,
     shape: &[usize],
-    mut f: impl FnMut(A, B) -> R,
+    f: impl Fn(A, B) -> R,
 ) -> PyResult<ArrayD<R>> {
     let bad = || PyErr::value(broadcast_error_message(&[a.shape(), b.shape()]));
     let ab = a.broadcast(IxDyn(shape)).ok_or_else(bad)?;
     let bb = b.broadcast(IxDyn(shape)).ok_or_else(bad)?;
-    Ok(Zip::from(&ab).and(&bb).map_collect(|&x, &y| f(x, y)))
+    Ok(super::slabs::map2(&ab, &bb, f))
 }
 
 /// Wrap an elementwise result: 0-d results are NumPy scalars.
@@ -727,14 +727,14 @@ pub fn unary(op: Ufunc1, a: &Operand, scalar_math: bool) -> PyResult<ArrayData> 
         match op {
             IsNan | IsInf | IsFinite | Signbit => {
                 let x = as_f64(&v);
-                return Ok(ArrayData::Bool(x.mapv(|x| match op {
+                return Ok(ArrayData::Bool(super::slabs::map1(&x.view(), |x| match op {
                     IsNan => x.is_nan(),
                     IsInf => x.is_infinite(),
                     Signbit => x.is_sign_negative(),
                     _ => x.is_finite(),
                 })));
             }
-            LogicalNot => return Ok(ArrayData::Bool(as_bool(&v).mapv(|x| !x))),
+            LogicalNot => return Ok(ArrayData::Bool(super::slabs::map1(&as_bool(&v).view(), |x| !x))),
             _ => {}
         }
         if op.is_float_function() || dt == DType::Float64 {
@@ -756,17 +756,17 @@ pub fn unary(op: Ufunc1, a: &Operand, scalar_math: bool) -> PyResult<ArrayData> 
                     return Ok(ArrayData::Float(r));
                 }
             }
-            return Ok(ArrayData::Float(x.mapv(|x| float_unary(op, x, &raise))));
+            return Ok(ArrayData::Float(super::slabs::map1(&x.view(), |x| float_unary(op, x, &raise))));
         }
         match (dt, &v) {
-            (DType::Int64, AView::Int(x)) => Ok(ArrayData::Int(x.mapv(|x| int_unary(op, x, scalar_math, &raise)))),
+            (DType::Int64, AView::Int(x)) => Ok(ArrayData::Int(super::slabs::map1(&x.view(), |x| int_unary(op, x, scalar_math, &raise)))),
             (_, AView::Bool(x)) => match op {
                 Absolute | Floor | Ceil | Trunc => Ok(ArrayData::Bool(x.to_owned())),
                 Positive => Err(PyErr::new(
                     ExcType::UFuncTypeError,
                     "ufunc 'positive' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None",
                 )),
-                Invert => Ok(ArrayData::Bool(x.mapv(|b| !b))),
+                Invert => Ok(ArrayData::Bool(super::slabs::map1(x, |b| !b))),
                 Negative => Err(PyErr::type_err(
                     "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.",
                 )),
