@@ -87,6 +87,37 @@ fn fused(c: &mut Criterion) {
     g.finish();
 }
 
+/// Per-statement overhead: parsing, and parsing plus running, the twelve
+/// lines of `bench/run.py`'s small-op script (one iteration = 12 lines).
+fn statements(c: &mut Criterion) {
+    const LINES: [&str; 12] = [
+        "x = a + b",
+        "y = a * 2.0 - b",
+        "z = np.dot(a.T, b)",
+        "s = np.sum(a)",
+        "m = a.mean()",
+        "t = a.T",
+        "u = np.exp(a[0])",
+        "v = np.maximum(a, 0.5)",
+        "w = a.reshape(2, 3)",
+        "k = a.shape[0] + 1",
+        "q = np.log(b + 1.0)",
+        "r = a[1, :] * b[0, 1]",
+    ];
+    let mut g = c.benchmark_group("statements");
+    g.throughput(Throughput::Elements(LINES.len() as u64));
+    g.bench_function("parse_12_lines", |b| {
+        b.iter(|| LINES.iter().map(|l| npr::syntax::parser::parse_cell(black_box(l)).is_ok() as usize).sum::<usize>())
+    });
+    let mut s = npr::Session::new();
+    s.run_cell("a = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])");
+    s.run_cell("b = np.array([[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]])");
+    g.bench_function("run_12_lines", |b| {
+        b.iter(|| LINES.iter().map(|l| s.run_cell(black_box(l)).error.is_none() as usize).sum::<usize>())
+    });
+    g.finish();
+}
+
 /// float64 matrix products through gemm.
 fn matmul(c: &mut Criterion) {
     let mut g = c.benchmark_group("matmul");
@@ -103,5 +134,5 @@ fn matmul(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, transcendental_kernels, sum_and_add, fused, matmul);
+criterion_group!(benches, transcendental_kernels, sum_and_add, fused, statements, matmul);
 criterion_main!(benches);

@@ -383,7 +383,7 @@ fn history(session: &Session, args: &str) -> PyResult<String> {
         lines.extend(session.inputs.iter().map(|(n, s)| (*n, s.as_str())));
     } else {
         for (lo, hi) in ranges {
-            lines.extend(session.inputs.range(lo..=hi).map(|(n, s)| (*n, s.as_str())));
+            lines.extend(inputs_between(session, lo, hi).map(|(n, s)| (*n, s.as_str())));
         }
     }
     let mut out = String::new();
@@ -422,6 +422,11 @@ fn history(session: &Session, args: &str) -> PyResult<String> {
 }
 
 /// `N`, `N-M` (inclusive) or `N:M` (M excluded); missing ends are open.
+/// Inputs `lo..=hi` (none when `lo > hi`, as in IPython's `%history 6-4`).
+fn inputs_between(session: &Session, lo: usize, hi: usize) -> impl Iterator<Item = (&usize, &String)> {
+    session.inputs.range(lo..=hi.max(lo)).filter(move |_| lo <= hi)
+}
+
 fn parse_range(w: &str, current: usize) -> Option<(usize, usize)> {
     let num = |s: &str, default: usize| -> Option<usize> {
         if s.is_empty() {
@@ -461,7 +466,7 @@ fn save(session: &Session, args: &str) -> PyResult<String> {
             let (lo, hi) = parse_range(w, current).ok_or_else(|| {
                 PyErr::new(ExcType::UsageError, format!("%save: invalid range '{w}' (use N, N-M or N:M)"))
             })?;
-            picked.extend(session.inputs.range(lo..=hi).map(|(_, s)| s.as_str()));
+            picked.extend(inputs_between(session, lo, hi).map(|(_, s)| s.as_str()));
         }
     }
     let text: String = picked.iter().map(|s| format!("{}\n", s.trim_end())).collect();
@@ -832,5 +837,21 @@ mod tests {
         assert_eq!(parse_range("2:4", 9), Some((2, 3)));
         assert_eq!(parse_range("3-", 9), Some((3, 9)));
         assert_eq!(parse_range("x", 9), None);
+    }
+
+    /// A range that ends before it starts selects nothing (found by the
+    /// eval fuzz target: `%history 6-` in the second cell).
+    #[test]
+    fn backwards_history_range_is_empty() {
+        let mut s = Session::new();
+        s.run_cell("x = 1");
+        let saved = std::env::temp_dir().join(format!("npr-backwards-{}.py", std::process::id()));
+        let save = format!("%save {} 6-4", saved.display());
+        for cell in ["%history 6-", "%history 6-4", "%history 5:2", save.as_str()] {
+            let out = s.run_cell(cell);
+            assert!(out.error.is_none(), "{cell}: {:?}", out.error.map(|e| e.line()));
+        }
+        assert_eq!(std::fs::read_to_string(&saved).unwrap_or_default(), "");
+        let _ = std::fs::remove_file(&saved);
     }
 }

@@ -78,12 +78,18 @@ pub fn run_script(script: &str, opts: &ScriptOptions) -> ScriptResult {
 /// Replay a script in an existing session.
 pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) -> ScriptResult {
     let mut cells = Vec::new();
+    run_script_with(session, script, opts, &mut |c| cells.push(c));
+    ScriptResult { cells, header: header_line(&opts.render) }
+}
+
+/// Replay a script in an existing session, handing each cell to `sink` as
+/// soon as it has run (so `npr run` streams its transcript).
+pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions, sink: &mut dyn FnMut(ReplayedCell)) {
     session.render = opts.render;
     for cell in split_cells(script) {
         let (number, output, failed) = run_and_render(session, &cell.text);
-        cells.push(ReplayedCell { number, source: cell.text, output, failed });
+        sink(ReplayedCell { number, source: cell.text, output, failed });
     }
-    ScriptResult { cells, header: header_line(&opts.render) }
 }
 
 /// Render options recorded in a transcript's header.

@@ -154,3 +154,30 @@ fn issue7_exit_status_reflects_errors() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).contains("Out[2]: 4"));
 }
+
+/// Inputs the fuzz targets once crashed on (`tests/data/fuzz_regressions`,
+/// raw bytes as libFuzzer saved them), replayed as the `eval` target runs
+/// them: cell by cell, and no cell may end in an internal error.
+#[test]
+fn issue7_fuzz_regressions_replay_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz_regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz_regressions") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let Ok(src) = String::from_utf8(bytes) else { continue };
+        let name = path.display().to_string();
+        on_small_stack(move || {
+            let _ = npr::syntax::parser::parse_cell(&src);
+            let mut s = Session::new();
+            for cell in npr::syntax::cells::split_cells(&src).into_iter().take(16) {
+                let out = s.run_cell(&cell.text);
+                if let Some(e) = out.error {
+                    assert!(e.exc != npr::interp::error::ExcType::InternalError, "{name}: {}", e.line());
+                }
+            }
+        });
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

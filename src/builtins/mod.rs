@@ -16,7 +16,7 @@ use crate::interp::eval::{Args, Interp};
 use crate::value::{Module, Value};
 
 /// Who owns a builtin: a module, Python's builtins, or ndarray methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Owner {
     Python,
     Module(Module),
@@ -57,9 +57,18 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
         .chain(math::FUNCTIONS.iter())
 }
 
-/// Find a builtin by owner and name.
+/// Find a builtin by owner and name (the first entry of [`table`] wins).
 pub fn lookup(owner: Owner, name: &str) -> Option<&'static Builtin> {
-    table().find(|b| b.owner == owner && b.name == name)
+    type Index = std::collections::HashMap<(Owner, &'static str), &'static Builtin>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m = Index::new();
+        for b in table() {
+            m.entry((b.owner, b.name)).or_insert(b);
+        }
+        m
+    });
+    index.get(&(owner, name)).copied()
 }
 
 /// A Python builtin (`print`, `len`...) or class (`int`, `float`...) by name.

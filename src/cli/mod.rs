@@ -146,21 +146,70 @@ pub fn main() -> i32 {
 
 fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) -> i32 {
     repl::install_interrupt_handler_for_scripts();
-    let result = session::run_script(text, &ScriptOptions { render });
-    emit(&result.transcript());
-    if let Some(path) = ipynb {
-        let cells = transcript::parse_transcript(&result.transcript())
-            .map(|t| transcript::nb_cells_from_transcript(&t))
-            .unwrap_or_default();
+    let opts = ScriptOptions { render };
+    // The transcript is written cell by cell as the script runs (flushed
+    // after every cell on a terminal, in large blocks into a pipe or file);
+    // it is kept whole only when a notebook is to be written from it.
+    let mut out = Emitter::new();
+    let header = format!("{}\n", session::header_line(&render));
+    out.write(&header);
+    let mut kept = ipynb.map(|_| header.clone());
+    let mut failed = false;
+    let mut s = npr::Session::new();
+    session::run_script_with(&mut s, text, &opts, &mut |c| {
+        let cell = transcript::render_cell(c.number, &c.source, &c.output);
+        out.write(&cell);
+        out.cell_done();
+        failed |= c.failed;
+        if let Some(k) = kept.as_mut() {
+            k.push_str(&cell);
+        }
+    });
+    out.finish();
+    if let (Some(path), Some(text)) = (ipynb, kept) {
+        let cells =
+            transcript::parse_transcript(&text).map(|t| transcript::nb_cells_from_transcript(&t)).unwrap_or_default();
         if let Err(e) = transcript::atomic_write(path, transcript::to_ipynb(&cells).as_bytes()) {
             eprintln!("npr: cannot write {}: {e}", path.display());
             return 2;
         }
     }
-    if result.had_error() {
+    if failed {
         1
     } else {
         0
+    }
+}
+
+/// Standard output for a streamed transcript. A closed pipe ends npr
+/// quietly (`npr run x.ipy | head -1`).
+struct Emitter {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    terminal: bool,
+}
+
+impl Emitter {
+    fn new() -> Emitter {
+        use std::io::IsTerminal;
+        let stdout = std::io::stdout();
+        let terminal = stdout.is_terminal();
+        Emitter { out: std::io::BufWriter::with_capacity(1 << 16, stdout.lock()), terminal }
+    }
+    fn write(&mut self, text: &str) {
+        if self.out.write_all(text.as_bytes()).is_err() {
+            std::process::exit(0);
+        }
+    }
+    /// A cell ended: show it now if someone is watching.
+    fn cell_done(&mut self) {
+        if self.terminal {
+            self.finish();
+        }
+    }
+    fn finish(&mut self) {
+        if self.out.flush().is_err() {
+            std::process::exit(0);
+        }
     }
 }
 

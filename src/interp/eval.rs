@@ -74,6 +74,9 @@ impl<'s> Interp<'s> {
         if let Some(v) = self.session.globals.get(name) {
             return Ok(v.clone());
         }
+        if let Some(v) = self.session.history_name(name) {
+            return Ok(v);
+        }
         if let Some(v) = builtins::python_builtin(name) {
             return Ok(v);
         }

@@ -144,7 +144,7 @@ impl Session {
         self.history_values.bind(&mut self.globals);
     }
 
-    /// IPython's input variables: `In[n]`, `_in`, and `_i`, `_ii`, `_iii`
+    /// IPython's input variables: `In[n]`, `_i<n>`, and `_i`, `_ii`, `_iii`
     /// for the three cells before this one.
     fn record_input(&mut self, number: usize, src: &str) {
         let text = Value::str(src);
@@ -154,13 +154,25 @@ impl Session {
                 list.push(Value::str(""));
             }
             list.truncate(number);
-            list.push(text.clone());
+            list.push(text);
         }
         for (name, back) in [("_i", 1), ("_ii", 2), ("_iii", 3)] {
             let prev = number.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| s.as_str());
             self.globals.insert(name.into(), Value::str(prev));
         }
-        self.globals.insert(format!("_i{number}"), text);
+        // `_i<n>` is resolved from `inputs` when looked up (see
+        // `history_name`), so the namespace does not grow with every cell.
+    }
+
+    /// IPython's numbered history names: `_i<n>` (the source of cell n) and
+    /// `_<n>` (its output), looked up after the globals.
+    pub fn history_name(&self, name: &str) -> Option<Value> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if let Some(n) = name.strip_prefix("_i").filter(|n| digits(n)) {
+            return n.parse::<usize>().ok().and_then(|n| self.inputs.get(&n)).map(Value::str);
+        }
+        let n = name.strip_prefix('_').filter(|n| digits(n))?;
+        n.parse::<usize>().ok().and_then(|n| self.outputs.get(&n)).cloned()
     }
 
     /// The global `np.random` state, seeded from the OS on first use.
@@ -215,8 +227,7 @@ impl Session {
         if let Some(p) = prev1 {
             self.globals.insert("__".into(), p);
         }
-        self.globals.insert("_".into(), v.clone());
-        self.globals.insert(format!("_{number}"), v);
+        self.globals.insert("_".into(), v);
     }
 
     fn execute(&mut self, src: &str) -> Result<Option<Value>, PyErr> {

@@ -218,9 +218,18 @@ const OPERATORS: &[&str] = &[
 
 /// The longest operator at the start of `rest`.
 fn operator_at(rest: &str) -> Option<&'static str> {
+    // OPERATORS grouped by first byte (order kept, so longest first).
+    static BY_FIRST: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut t = vec![Vec::new(); 128];
+        for op in OPERATORS {
+            t[usize::from(op.as_bytes()[0])].push(*op);
+        }
+        t
+    });
     let bytes = rest.as_bytes();
-    let first = *bytes.first()?;
-    OPERATORS.iter().copied().filter(|op| op.as_bytes()[0] == first).find(|op| bytes.starts_with(op.as_bytes()))
+    let first = usize::from(*bytes.first()?);
+    by_first.get(first)?.iter().copied().find(|op| bytes.starts_with(op.as_bytes()))
 }
 
 /// Keywords that may directly follow a number (`1if x else 2`).
@@ -292,7 +301,7 @@ impl<'s> Lexer<'s> {
             end,
             nested,
             prefix,
-            toks: Vec::new(),
+            toks: Vec::with_capacity((end.saturating_sub(start) / 3).clamp(8, 1 << 16)),
             brackets: Vec::new(),
             indents: vec![(0, 0)],
             line_has_tokens: false,
@@ -308,7 +317,12 @@ impl<'s> Lexer<'s> {
     }
 
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        // ASCII (nearly all source text) without decoding.
+        match self.src.as_bytes().get(self.pos) {
+            _ if self.pos >= self.end => None,
+            Some(&b) if b.is_ascii() => Some(b as char),
+            _ => self.rest().chars().next(),
+        }
     }
 
     fn peek_at(&self, n: usize) -> Option<char> {
@@ -995,6 +1009,10 @@ fn max_of(depths: impl Iterator<Item = usize>) -> usize {
 /// Height of an expression tree (a leaf is 1), computed without recursion
 /// so it is safe on any tree and any stack.
 fn depth(e: &Expr) -> usize {
+    use ExprKind as K;
+    if matches!(e.kind, K::Int(_) | K::Float(_) | K::Str(_) | K::Bool(_) | K::None | K::Ellipsis | K::Name(_)) {
+        return 1;
+    }
     let mut deepest = 0;
     let mut stack = vec![(e, 1)];
     while let Some((e, d)) = stack.pop() {
@@ -1225,12 +1243,18 @@ fn bool_chain<'a>(
     operand: fn(Toks<'a>) -> PResult<'a, Expr>,
 ) -> PResult<'a, Expr> {
     let start = i;
-    let (i, first) = operand(i)?;
-    let (i, rest) = many0(preceded(kw(word), cut(operand))).parse(i)?;
-    if rest.is_empty() {
+    let (mut i, first) = operand(i)?;
+    if !i.at_kw(word) {
+        i.ctx.note_failure(i.offset()); // as a failed `kw(word)` would
         return Ok((i, first));
     }
-    let values = std::iter::once(first).chain(rest).collect();
+    let mut values = vec![first];
+    while i.at_kw(word) {
+        let (j, v) = cut(operand).parse(i.next())?;
+        values.push(v);
+        i = j;
+    }
+    i.ctx.note_failure(i.offset());
     Ok((i, node(ExprKind::BoolOp { op, values }, span(&start, &i))?))
 }
 
@@ -1300,47 +1324,48 @@ fn comp_op<'a>(i: &Toks<'a>) -> Option<(Toks<'a>, CmpOp, Span)> {
     }
 }
 
+/// `bitwise_or` down to `term` (see the grammar above) in one loop by
+/// precedence climbing: each operand is a `factor`, and an operator binds
+/// the operands around it when its level is at least `min`.
 fn bitwise_or(i: Toks) -> PResult<Expr> {
-    binary_chain(i, &[("|", BinOp::BitOr)], bitwise_xor)
+    binary_levels(i, 1)
 }
 
-fn bitwise_xor(i: Toks) -> PResult<Expr> {
-    binary_chain(i, &[("^", BinOp::BitXor)], bitwise_and)
+/// The binary operator at `t` and its level: 1 `|`, 2 `^`, 3 `&`,
+/// 4 shifts, 5 `+ -`, 6 `* / // % @`.
+fn binary_op(t: &Token) -> Option<(BinOp, u8)> {
+    let Tok::Op(o) = t.tok else { return None };
+    Some(match o {
+        "|" => (BinOp::BitOr, 1),
+        "^" => (BinOp::BitXor, 2),
+        "&" => (BinOp::BitAnd, 3),
+        "<<" => (BinOp::LShift, 4),
+        ">>" => (BinOp::RShift, 4),
+        "+" => (BinOp::Add, 5),
+        "-" => (BinOp::Sub, 5),
+        "*" => (BinOp::Mul, 6),
+        "/" => (BinOp::Div, 6),
+        "//" => (BinOp::FloorDiv, 6),
+        "%" => (BinOp::Mod, 6),
+        "@" => (BinOp::MatMul, 6),
+        _ => return None,
+    })
 }
 
-fn bitwise_and(i: Toks) -> PResult<Expr> {
-    binary_chain(i, &[("&", BinOp::BitAnd)], shift_expr)
-}
-
-fn shift_expr(i: Toks) -> PResult<Expr> {
-    binary_chain(i, &[("<<", BinOp::LShift), (">>", BinOp::RShift)], sum)
-}
-
-fn sum(i: Toks) -> PResult<Expr> {
-    binary_chain(i, &[("+", BinOp::Add), ("-", BinOp::Sub)], term)
-}
-
-fn term(i: Toks) -> PResult<Expr> {
-    let ops = &[("*", BinOp::Mul), ("/", BinOp::Div), ("//", BinOp::FloorDiv), ("%", BinOp::Mod), ("@", BinOp::MatMul)];
-    binary_chain(i, ops, factor)
-}
-
-/// `operand (op operand)*`, folded to the left in a loop.
-fn binary_chain<'a>(
-    i: Toks<'a>,
-    ops: &[(&str, BinOp)],
-    operand: fn(Toks<'a>) -> PResult<'a, Expr>,
-) -> PResult<'a, Expr> {
+/// Operators of level `min` and above, folded to the left in a loop.
+fn binary_levels(i: Toks, min: u8) -> PResult<Expr> {
     let start = i;
-    let (mut i, mut left) = operand(i)?;
+    let (mut i, mut left) = factor(i)?;
     let mut left_depth = None;
     loop {
         let t = i.peek();
-        let found = ops.iter().find(|(s, _)| matches!(t.tok, Tok::Op(o) if o == *s));
-        let Some(&(_, op)) = found else {
+        let Some((op, level)) = binary_op(t).filter(|&(_, l)| l >= min) else {
             return Ok((i, left));
         };
-        let (j, right) = cut(operand).parse(i.next())?;
+        let (j, right) = match level {
+            6 => cut(factor).parse(i.next())?,
+            _ => cut(|i| binary_levels(i, level + 1)).parse(i.next())?,
+        };
         let d = 1 + left_depth.unwrap_or_else(|| depth(&left)).max(depth(&right));
         check_depth(d, t.span.start)?;
         let kind = ExprKind::BinOp { op, op_span: t.span, left: Box::new(left), right: Box::new(right) };
@@ -1362,6 +1387,17 @@ struct PowerPiece<'a> {
 /// `factor` and `power` together: `-a ** -b ** c` is read as a list of
 /// pieces in a loop, then folded from the right.
 fn factor(i: Toks) -> PResult<Expr> {
+    // Most operands are a bare primary: no prefix operator, no `**`. The
+    // primary parsed here is kept as the first piece otherwise (parsing it
+    // again would cost exponential time in nested parentheses).
+    let mut first = None;
+    if !matches!(i.peek().tok, Tok::Op("-" | "+" | "~")) {
+        let (j, base) = primary(i)?;
+        if !j.at_op("**") {
+            return Ok((j, base));
+        }
+        first = Some((j, base));
+    }
     let mut pieces = Vec::new();
     let mut spine = 0;
     let mut i = i;
@@ -1369,9 +1405,10 @@ fn factor(i: Toks) -> PResult<Expr> {
         let (j, prefix) = prefix_ops(i, &mut spine)?;
         let certain = !pieces.is_empty() || !prefix.is_empty();
         let base_start = j;
-        let (j, base) = match certain {
-            true => cut(primary).parse(j)?,
-            false => primary(j)?,
+        let (j, base) = match (first.take(), certain) {
+            (Some(parsed), _) => parsed,
+            (None, true) => cut(primary).parse(j)?,
+            (None, false) => primary(j)?,
         };
         let mut piece = PowerPiece { prefix, base_start, base, pow: Span::default() };
         if !j.at_op("**") {
@@ -3191,6 +3228,16 @@ mod tests {
         parses("-a[0]", "(- ([] a 0))");
         parses("-a.b ** 2", "(- (** (. a b) 2))");
         parses("1if x else 2", "(if x 1 2)");
+    }
+
+    /// Powers nested in parentheses parse in linear time (each primary is
+    /// parsed once, not again when a `**` follows it).
+    #[test]
+    fn nested_powers_parse_once() {
+        let src = format!("{}x{}", "(".repeat(150), "**1)".repeat(150));
+        let t = std::time::Instant::now();
+        assert!(parse_expr(&src).is_ok());
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
