@@ -8,6 +8,10 @@ use ndarray::Array2;
 use npr::ops::kernels::{self, Arith, Src};
 use npr::ops::{reduce, simd, transcendental};
 
+/// The allocator the `npr` binary uses, so per-statement figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn inputs(n: usize, lo: f64, hi: f64) -> Vec<f64> {
     let mut s = 0x2545_f491_4f6c_dd1du64;
     (0..n)

@@ -156,17 +156,25 @@ impl Session {
             list.truncate(number);
             list.push(text);
         }
-        for (name, back) in [("_i", 1), ("_ii", 2), ("_iii", 3)] {
-            let prev = number.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| s.as_str());
-            self.globals.insert(name.into(), Value::str(prev));
-        }
-        // `_i<n>` is resolved from `inputs` when looked up (see
-        // `history_name`), so the namespace does not grow with every cell.
+        // `_i`, `_ii`, `_iii` and `_i<n>` are resolved from `inputs` when
+        // looked up (see `history_name`): nothing to store per cell.
     }
 
-    /// IPython's numbered history names: `_i<n>` (the source of cell n) and
-    /// `_<n>` (its output), looked up after the globals.
+    /// IPython's history names, looked up after the globals: `_i`, `_ii`
+    /// and `_iii` (the sources of the three cells before the running one),
+    /// `_i<n>` (the source of cell n) and `_<n>` (its output).
     pub fn history_name(&self, name: &str) -> Option<Value> {
+        let back = match name {
+            "_i" => Some(1),
+            "_ii" => Some(2),
+            "_iii" => Some(3),
+            _ => None,
+        };
+        if let Some(back) = back {
+            let running = self.execution_count.saturating_sub(1);
+            let prev = running.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| s.as_str());
+            return Some(Value::str(prev));
+        }
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if let Some(n) = name.strip_prefix("_i").filter(|n| digits(n)) {
             return n.parse::<usize>().ok().and_then(|n| self.inputs.get(&n)).map(Value::str);

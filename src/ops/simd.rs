@@ -225,6 +225,13 @@ pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f6
     use std::mem::MaybeUninit;
     use std::sync::Mutex;
     let per_task = per_task.max(1);
+    if n <= per_task {
+        // One piece (every small array): no task machinery, no `unsafe`.
+        let mut v: Vec<f64> = Vec::with_capacity(n);
+        let flags = produce(0, n, &mut |vals: &[f64]| v.extend_from_slice(vals));
+        assert_eq!(v.len(), n, "fill_uninit: not filled");
+        return (v, flags);
+    }
     let mut v: Vec<f64> = Vec::with_capacity(n);
     let flags = {
         let spare = &mut v.spare_capacity_mut()[..n];
