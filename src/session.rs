@@ -57,7 +57,7 @@ pub fn header_line(opts: &RenderOptions) -> String {
 
 /// Width of the `In [n]: ` prompt.
 pub fn prompt_width(number: usize) -> usize {
-    format!("In [{number}]: ").len()
+    "In []: ".len() + number.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 /// Run one cell and render its output text with the session's current

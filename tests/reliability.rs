@@ -155,20 +155,29 @@ fn issue7_exit_status_reflects_errors() {
     assert!(String::from_utf8_lossy(&bad.stdout).contains("Out[2]: 4"));
 }
 
-/// Inputs the fuzz targets once crashed on (`tests/data/fuzz_regressions`,
-/// raw bytes as libFuzzer saved them), replayed as the `eval` target runs
-/// them: cell by cell, and no cell may end in an internal error.
+/// The fuzz targets' smoke pass in CI: inputs they once crashed on
+/// (`tests/data/fuzz_regressions`, raw bytes as libFuzzer saved them) and
+/// their seed corpus (`fuzz/corpus_seed`), replayed as the `parse` and
+/// `eval` targets run them: no panic, and no cell may end in an internal
+/// error.
 #[test]
 fn issue7_fuzz_regressions_replay_cleanly() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz_regressions");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    for dir in ["tests/data/fuzz_regressions", "fuzz/corpus_seed"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect(dir) {
+            paths.push(entry.expect("entry").path());
+        }
+    }
     let mut seen = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz_regressions") {
-        let path = entry.expect("entry").path();
+    for path in paths {
         let bytes = std::fs::read(&path).expect("read");
         let Ok(src) = String::from_utf8(bytes) else { continue };
         let name = path.display().to_string();
         on_small_stack(move || {
             let _ = npr::syntax::parser::parse_cell(&src);
+            let _ = npr::syntax::parser::parse_expr(&src);
+            let _ = npr::syntax::cells::check_complete(&src);
             let mut s = Session::new();
             for cell in npr::syntax::cells::split_cells(&src).into_iter().take(16) {
                 let out = s.run_cell(&cell.text);
@@ -179,5 +188,5 @@ fn issue7_fuzz_regressions_replay_cleanly() {
         });
         seen += 1;
     }
-    assert!(seen >= 1);
+    assert!(seen >= 9, "{seen} inputs");
 }

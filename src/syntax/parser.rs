@@ -140,7 +140,47 @@ const KEYWORDS: &[&str] = &[
 ];
 
 fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    // A `match` compares by length first (no scan of the whole list).
+    let found = matches!(
+        s,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    );
+    debug_assert_eq!(found, KEYWORDS.contains(&s));
+    found
 }
 
 // ---------------------------------------------------------------------------
@@ -1201,7 +1241,16 @@ fn forgot_comma(i: &Toks, e: &Expr) -> Result<(), nom::Err<PErr>> {
 
 fn conditional(i: Toks) -> PResult<Expr> {
     let start = i;
-    let (i, body) = disjunction(i)?;
+    // Without a leading `not`, the first inversion of the disjunction is a
+    // comparison: parse it directly (three fewer levels to return through).
+    let (i, body) = match i.at_kw("not") {
+        true => disjunction(i)?,
+        false => {
+            let (j, first) = comparison(i)?;
+            let (j, first) = bool_chain_from(start, j, first, "and", BoolOp::And, inversion)?;
+            bool_chain_from(start, j, first, "or", BoolOp::Or, conjunction)?
+        }
+    };
     if !i.at_kw("if") {
         return Ok((i, body));
     }
@@ -1243,7 +1292,20 @@ fn bool_chain<'a>(
     operand: fn(Toks<'a>) -> PResult<'a, Expr>,
 ) -> PResult<'a, Expr> {
     let start = i;
-    let (mut i, first) = operand(i)?;
+    let (i, first) = operand(i)?;
+    bool_chain_from(start, i, first, word, op, operand)
+}
+
+/// The rest of a `bool_chain` whose first operand (from `start` to `i`) is
+/// parsed.
+fn bool_chain_from<'a>(
+    start: Toks<'a>,
+    mut i: Toks<'a>,
+    first: Expr,
+    word: &'static str,
+    op: BoolOp,
+    operand: fn(Toks<'a>) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
     if !i.at_kw(word) {
         i.ctx.note_failure(i.offset()); // as a failed `kw(word)` would
         return Ok((i, first));

@@ -161,13 +161,16 @@ fn physical_line(cell: &RecordedCell, line: &str) -> String {
 /// of `In [N]: `, an empty source line gets a prompt without trailing space, and trailing
 /// newlines of `source` and trailing blank lines of `output` are dropped.
 pub fn render_cell(number: usize, source: &str, output: &str) -> String {
-    let prompt = format!("In [{number}]:");
-    let continuation = format!("{}...:", " ".repeat(prompt.len() - 4));
-    let mut out = String::new();
+    use std::fmt::Write;
     let source = source.trim_end_matches(['\n', '\r']);
+    let mut out = String::with_capacity(source.len() + output.len() + 16);
+    let _ = write!(out, "In [{number}]:");
+    let indent = out.len() - 4;
     for (i, line) in source.split('\n').enumerate() {
-        let marker = if i == 0 { &prompt } else { &continuation };
-        out.push_str(marker);
+        if i > 0 {
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str("...:");
+        }
         if !line.is_empty() {
             out.push(' ');
             out.push_str(line);
