@@ -112,13 +112,15 @@ def script(setup, stmt, reps):
 TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
 
-def run_once(cmd, env):
-    """Wall seconds, peak RSS bytes, CPU seconds of one run.
+def run_once(cmd, env, with_rss):
+    """Wall seconds, peak RSS bytes (0 unless `with_rss`), CPU seconds of one run.
 
-    Peak RSS comes from /usr/bin/time when present: a child forked from this
-    Python process would otherwise report Python's own RSS (ru_maxrss counts
-    the pre-exec image)."""
-    full = [TIME, "-f", "%M"] + cmd if TIME else cmd
+    Timed runs start the command directly. Peak RSS needs /usr/bin/time (a
+    child forked from this Python process would otherwise report Python's
+    own RSS: ru_maxrss counts the pre-exec image), and its extra fork and
+    exec (about a millisecond) would inflate the start-up figure, so RSS is
+    taken from a separate, untimed run."""
+    full = [TIME, "-f", "%M"] + cmd if with_rss else cmd
     t0 = time.perf_counter()
     p = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     err = p.stderr.read().decode(errors="replace")
@@ -127,21 +129,19 @@ def run_once(cmd, env):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"{' '.join(cmd)} failed ({code}):\n{err[-2000:]}")
-    rss = ru.ru_maxrss * 1024
-    if TIME:
-        rss = int(err.strip().splitlines()[-1]) * 1024
+    rss = int(err.strip().splitlines()[-1]) * 1024 if with_rss else 0
     return t1 - t0, rss, ru.ru_utime + ru.ru_stime
 
 
 def measure(cmd, env, runs):
-    """(median wall seconds, max RSS bytes, median CPU seconds)."""
-    ts, rss, cpu = [], [], []
+    """(median wall seconds, peak RSS bytes, median CPU seconds)."""
+    ts, cpu = [], []
     for _ in range(runs):
-        t, m, c = run_once(cmd, env)
+        t, _, c = run_once(cmd, env, False)
         ts.append(t)
-        rss.append(m)
         cpu.append(c)
-    return statistics.median(ts), max(rss), statistics.median(cpu)
+    rss = run_once(cmd, env, True)[1] if TIME else 0
+    return statistics.median(ts), rss, statistics.median(cpu)
 
 
 def main():

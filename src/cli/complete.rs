@@ -12,11 +12,11 @@ use rustyline::completion::Pair;
 
 use super::hint;
 
-const KEYWORDS: &[&str] = &[
-    "and", "as", "assert", "break", "continue", "def", "del", "elif", "else", "except", "False", "finally", "for",
-    "from", "global", "if", "import", "in", "is", "lambda", "None", "nonlocal", "not", "or", "pass", "raise", "return",
-    "True", "try", "while", "with",
-];
+/// Keywords worth completing: Python's, less the statements npr rejects.
+fn keywords() -> impl Iterator<Item = &'static str> {
+    let unsupported = ["async", "await", "class", "yield"];
+    npr::syntax::parser::KEYWORDS.iter().copied().filter(move |k| !unsupported.contains(k))
+}
 
 fn pair(display: impl Into<String>, replacement: impl Into<String>) -> Pair {
     Pair { display: display.into(), replacement: replacement.into() }
@@ -294,7 +294,7 @@ fn name_candidates(session: &Session, word: &str) -> Vec<Pair> {
     names.extend(
         builtins::python_builtin_names().into_iter().filter(|n| n.starts_with(word) && !hidden(n)).map(String::from),
     );
-    names.extend(KEYWORDS.iter().filter(|k| k.starts_with(word)).map(|k| k.to_string()));
+    names.extend(keywords().filter(|k| k.starts_with(word)).map(|k| k.to_string()));
     names.sort();
     names.dedup();
     names.into_iter().map(|n| pair(n.clone(), n)).collect()

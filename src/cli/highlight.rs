@@ -33,12 +33,6 @@ impl Style {
 
 const RESET: &str = "\x1b[0m";
 
-const KEYWORDS: &[&str] = &[
-    "and", "as", "assert", "break", "class", "continue", "def", "del", "elif", "else", "except", "False", "finally",
-    "for", "from", "global", "if", "import", "in", "is", "lambda", "None", "nonlocal", "not", "or", "pass", "raise",
-    "return", "True", "try", "while", "with", "yield",
-];
-
 fn is_builtin(word: &str) -> bool {
     npr::builtins::python_builtin_names().contains(&word)
 }
@@ -113,7 +107,7 @@ pub fn classify(line: &str) -> Vec<Style> {
             let word = &line[i..j];
             let after_dot = i > 0 && bytes[i - 1] == b'.';
             if !after_dot {
-                if KEYWORDS.contains(&word) {
+                if npr::syntax::parser::KEYWORDS.contains(&word) {
                     styles[i..j].fill(Style::Keyword);
                 } else if is_builtin(word) {
                     styles[i..j].fill(Style::Builtin);

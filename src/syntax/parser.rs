@@ -133,7 +133,9 @@ const RED_ZONE: usize = 256 * 1024;
 /// ...by a new segment of this size.
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
-const KEYWORDS: &[&str] = &[
+/// Python's keywords (the ones npr does not support included: they are
+/// still reserved).
+pub const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
     "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
