@@ -17,13 +17,13 @@ fn run_ok(s: &mut Session, src: &str) {
     assert!(out.error.is_none(), "{src}: {:?}", out.error.map(|e| e.line()));
 }
 
-/// Run `op` (an assignment to `r`) to completion, then again with Ctrl-C
-/// after an eighth of that time.
+/// Run `op` (an assignment to `r`, or a magic) to completion, then again
+/// with Ctrl-C after an eighth of that time.
 fn assert_interruptible(s: &mut Session, what: &str, op: &str) {
     let t = Instant::now();
     run_ok(s, op);
     let t0 = t.elapsed();
-    run_ok(s, "del r");
+    run_ok(s, "r = 0; del r");
     assert!(t0 >= Duration::from_millis(200), "{what}: too fast to time ({t0:?}); make the case bigger");
 
     let delay = t0 / 8;
@@ -56,4 +56,11 @@ fn ctrl_c_stops_long_kernels() {
     // A float64 matrix product (several panels).
     run_ok(&mut s, "m = np.ones((4096, 4096))");
     assert_interruptible(&mut s, "matmul", "r = m @ m");
+    run_ok(&mut s, "del m, a, i");
+    // Random generation.
+    run_ok(&mut s, "np.random.seed(0)");
+    assert_interruptible(&mut s, "randn", "r = np.random.randn(20_000_000)");
+    // %timeit's repetitions.
+    run_ok(&mut s, "x = np.ones((64, 64))");
+    assert_interruptible(&mut s, "%timeit", "%timeit -n 20000 -r 1 x @ x");
 }

@@ -147,6 +147,28 @@ fn issue7_closed_pipe_is_quiet() {
 }
 
 #[test]
+fn issue7_sigint_stops_a_script_with_status_130() {
+    let dir = std::env::temp_dir().join(format!("npr-sigint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("forever.ipy");
+    std::fs::write(&path, "x = 0\nwhile True:\n    x = x + 1\n").expect("write");
+    let mut child = npr_bin()
+        .arg("run")
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Let it install its handler and enter the loop.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(kill.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn issue7_exit_status_reflects_errors() {
     let ok = npr_bin().args(["-c", "1 + 1"]).output().expect("run");
     assert_eq!(ok.status.code(), Some(0));
