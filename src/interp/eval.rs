@@ -389,16 +389,14 @@ impl<'s> Interp<'s> {
                 }
             }
         }
-        let arg_exprs: Vec<&Expr> = args
-            .iter()
-            .filter_map(|a| match a {
-                Arg::Positional(e) => Some(e),
-                _ => None,
-            })
-            .collect();
+        // Kept for error messages that name the operands' shapes.
         let positional = a.positional.clone();
         self.call_value(&f, a).map_err(|err| {
-            let pairs: Vec<(&Expr, &Value)> = arg_exprs.iter().copied().zip(positional.iter()).collect();
+            let arg_exprs = args.iter().filter_map(|a| match a {
+                Arg::Positional(e) => Some(e),
+                _ => None,
+            });
+            let pairs: Vec<(&Expr, &Value)> = arg_exprs.zip(positional.iter()).collect();
             self.with_operands(err, &pairs).at(span)
         })
     }

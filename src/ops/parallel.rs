@@ -182,9 +182,10 @@ pub fn pairwise_parallel<R: Send + Default>(
 
 /// A new vector of `n` values produced by `f(start, chunk)` for consecutive
 /// chunks of at most 1024 elements, on all threads when `n` is large; the
-/// OR of the returned flags (zeros if Ctrl-C stopped it). Each element is written once: the vector is
-/// never zero-filled first (a zeroed, reused block would cost a full extra
-/// pass over memory). See `simd::fill_uninit` for the one `unsafe` step.
+/// OR of the returned flags (zeros if Ctrl-C stopped it). Each element is
+/// written once: the vector is never zero-filled first (a zeroed, reused
+/// block would cost a full extra pass over memory). See `simd::fill_uninit`
+/// for the one `unsafe` step.
 pub fn fill_new(n: usize, f: &(dyn Fn(usize, &mut [f64]) -> u8 + Sync)) -> (Vec<f64>, u8) {
     let tasks = if worth_splitting(n) { n.div_ceil(TASK_ELEMS) } else { 1 };
     let per_task = n.div_ceil(tasks.max(1)).next_multiple_of(1024).max(1024);

@@ -259,11 +259,11 @@ pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f6
         flags.into_inner()
     };
     // SAFETY: `run_tasks` returned true, so every piece's task ran to
-    // completion (a panic in one propagates before this line). Each task wrote all
-    // `len` elements of its piece (the assert above: `filled` counts writes
-    // into consecutive positions, and slicing `dst[filled..]` panics on
-    // overflow), and the pieces partition `spare[..n]`; so the first `n`
-    // elements are initialised, and `n <= capacity`.
+    // completion (a panic in one propagates before this line). Each task
+    // wrote all `len` elements of its piece (the assert above: `filled`
+    // counts writes into consecutive positions, and slicing `dst[filled..]`
+    // panics on overflow), and the pieces partition `spare[..n]`; so the
+    // first `n` elements are initialised, and `n <= capacity`.
     unsafe { v.set_len(n) };
     (v, flags)
 }
