@@ -9,7 +9,7 @@ use crate::interp::pyops::{self, index_int};
 use crate::ops::broadcast::compact_shape;
 use crate::ops::cast::{as_f64, cast_data, zero_d};
 use crate::ops::linalg;
-use crate::ops::reduce::{self, normalize_axes, Reduction};
+use crate::ops::reduce::{self, normalize_axes, normalize_axis, Reduction};
 use crate::ops::ufunc::{wrap_result, Ufunc1, Ufunc2};
 use crate::value::alloc::{check_alloc, dims_from_i64};
 use crate::value::convert::{array_from_value, as_array};
@@ -952,7 +952,7 @@ fn np_swapaxes(_: &mut Interp, args: Args) -> PyResult<Value> {
     let n = a.ndim();
     let norm = |v: Value, which: &str| -> PyResult<usize> {
         let x = int_of(&v)?;
-        normalize_axes(Some(&[x]), n).map(|v| v[0]).map_err(|mut e| {
+        normalize_axis(x, n).map_err(|mut e| {
             e.message = format!("{which}: {}", e.message);
             e
         })
@@ -1044,7 +1044,7 @@ pub(crate) fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayDat
     if ndim == 0 {
         return Err(PyErr::value("zero-dimensional arrays cannot be concatenated"));
     }
-    let ax = normalize_axes(Some(&[axis.unwrap_or(0)]), ndim)?[0];
+    let ax = normalize_axis(axis.unwrap_or(0), ndim)?;
     let s0 = arrays[0].shape();
     for (i, a) in arrays.iter().enumerate().skip(1) {
         if a.ndim() != ndim {
@@ -1108,7 +1108,7 @@ pub(crate) fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData>
     if arrays.iter().any(|a| a.shape() != s0) {
         return Err(PyErr::value("all input arrays must have the same shape"));
     }
-    let ax = normalize_axes(Some(&[axis]), s0.len() + 1)?[0];
+    let ax = normalize_axis(axis, s0.len() + 1)?;
     let expanded: Vec<NdArray> = arrays.iter().map(|a| a.derive(ViewOp::NewAxis { axis: ax })).collect();
     concat(&expanded, Some(ax as i64))
 }
@@ -1185,7 +1185,7 @@ fn np_size(_: &mut Interp, args: Args) -> PyResult<Value> {
     match opt(&mut s, 1) {
         None => Ok(Value::Int(a.size() as i128)),
         Some(ax) => {
-            let ax = normalize_axes(Some(&[int_of(&ax)?]), a.ndim())?[0];
+            let ax = normalize_axis(int_of(&ax)?, a.ndim())?;
             Ok(Value::Int(a.shape()[ax] as i128))
         }
     }
@@ -1971,10 +1971,23 @@ fn np_moveaxis(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("moveaxis", args, &["a", "source", "destination"], 3)?;
     let a = arr(&req(&mut s, 0))?;
     let n = a.ndim();
-    let src = normalize_axes(Some(&shape_arg(&req(&mut s, 1))?), n)?;
+    let prefixed = |which: &'static str| {
+        move |mut e: PyErr| {
+            e.message = format!("{which}: {}", e.message);
+            e
+        }
+    };
+    let src_raw = shape_arg(&req(&mut s, 1))?;
+    let src: Vec<usize> =
+        src_raw.iter().map(|&d| normalize_axis(d, n).map_err(prefixed("source"))).collect::<PyResult<_>>()?;
     let dst_raw = shape_arg(&req(&mut s, 2))?;
     let dst: Vec<usize> =
-        dst_raw.iter().map(|&d| normalize_axes(Some(&[d]), n).map(|v| v[0])).collect::<PyResult<_>>()?;
+        dst_raw.iter().map(|&d| normalize_axis(d, n).map_err(prefixed("destination"))).collect::<PyResult<_>>()?;
+    for (axes, which) in [(&src, "source"), (&dst, "destination")] {
+        if axes.iter().enumerate().any(|(i, x)| axes[..i].contains(x)) {
+            return Err(PyErr::value(format!("repeated axis in `{which}` argument")));
+        }
+    }
     if src.len() != dst.len() {
         return Err(PyErr::value("`source` and `destination` arguments must have the same number of elements"));
     }
@@ -2072,7 +2085,11 @@ fn np_repeat(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
     let (src, ax) = match opt(&mut s, 2) {
         None => (NdArray::new(linalg::reshape_data(a.to_data(), &[a.size()])?), 0usize),
-        Some(v) => (a.clone(), normalize_axes(Some(&[int_of(&v)?]), a.ndim())?[0]),
+        // A 0-d array takes axis 0 or -1 as a 1-d one (NumPy's quirk).
+        Some(v) if a.ndim() == 0 && matches!(int_of(&v)?, 0 | -1) => {
+            (NdArray::new(linalg::reshape_data(a.to_data(), &[1])?), 0usize)
+        }
+        Some(v) => (a.clone(), normalize_axis(int_of(&v)?, a.ndim())?),
     };
     let n = src.shape()[ax];
     check_alloc(&[n, reps as usize], DType::Int64)?;

@@ -10,7 +10,7 @@ use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops;
 use crate::ops::cast::{as_f64, cast_data};
 use crate::ops::linalg::reshape_data;
-use crate::ops::reduce::{self, normalize_axes, Reduction};
+use crate::ops::reduce::{self, normalize_axes, normalize_axis, Reduction};
 use crate::ops::ufunc::{wrap_result, Ufunc2};
 use crate::value::alloc::check_alloc;
 use crate::value::convert::array_from_value;
@@ -56,7 +56,9 @@ fn split_impl(name: &str, args: Args, even: bool) -> PyResult<Value> {
     let a = arr(&req(&mut s, 0))?;
     let how = req(&mut s, 1);
     let axis = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
-    let ax = normalize_axes(Some(&[axis]), a.ndim())?[0];
+    // NumPy reads `ary.shape[axis]`: any axis out of range is an IndexError.
+    let ax = normalize_axis(axis, a.ndim())
+        .map_err(|_| PyErr::new(crate::interp::error::ExcType::IndexError, "tuple index out of range"))?;
     let n = a.shape()[ax];
     let bounds: Vec<usize> = match &how {
         Value::List(_) | Value::Tuple(_) | Value::Array(_) => {
@@ -380,7 +382,7 @@ fn np_median(_: &mut Interp, args: Args) -> PyResult<Value> {
     let sorted = sorted_data(&f, axis, false)?;
     let ax = match axis {
         None => 0,
-        Some(x) => normalize_axes(Some(&[x]), a.ndim())?[0],
+        Some(x) => normalize_axis(x, a.ndim())?,
     };
     let s_arr = NdArray::new(sorted);
     let n = s_arr.shape().get(ax).copied().unwrap_or(0);
@@ -402,7 +404,10 @@ fn np_diff(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut a = arr(&req(&mut s, 0))?;
     let n = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(1);
     let axis = opt(&mut s, 2).map(|v| int_of(&v)).transpose()?.unwrap_or(-1);
-    let ax = normalize_axes(Some(&[axis]), a.ndim())?[0];
+    if a.ndim() == 0 {
+        return Err(PyErr::value("diff requires input that is at least one dimensional"));
+    }
+    let ax = normalize_axis(axis, a.ndim())?;
     for _ in 0..n.max(0) {
         let len = a.shape()[ax];
         if len == 0 {
@@ -891,8 +896,8 @@ pub(crate) fn diagonal_of(a: &NdArray, offset: i64, ax1: i64, ax2: i64) -> PyRes
     if nd < 2 {
         return Err(PyErr::value("diag requires an array of at least two dimensions"));
     }
-    let i = normalize_axes(Some(&[ax1]), nd)?[0];
-    let j = normalize_axes(Some(&[ax2]), nd)?[0];
+    let i = normalize_axis(ax1, nd)?;
+    let j = normalize_axis(ax2, nd)?;
     if i == j {
         return Err(PyErr::value("axis1 and axis2 cannot be the same"));
     }

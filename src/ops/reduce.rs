@@ -41,6 +41,18 @@ pub fn pairwise_sum(x: &[f64]) -> f64 {
 }
 
 /// Which axes to reduce: `None` = all.
+/// One axis of an `ndim`-dimensional array (negative counts from the end),
+/// or NumPy's AxisError. Unlike [`normalize_axes`] there is no 0-d quirk:
+/// a 0-d array has no axis at all.
+pub fn normalize_axis(axis: i64, ndim: usize) -> PyResult<usize> {
+    let n = ndim as i64;
+    let j = if axis < 0 { axis + n } else { axis };
+    if j < 0 || j >= n {
+        return Err(PyErr::axis(axis, ndim));
+    }
+    Ok(j as usize)
+}
+
 pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize) -> PyResult<Vec<usize>> {
     let Some(axes) = axis else {
         return Ok((0..ndim).collect());
