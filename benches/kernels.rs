@@ -92,32 +92,20 @@ fn fused(c: &mut Criterion) {
 }
 
 /// Per-statement overhead: parsing, and parsing plus running, the twelve
-/// lines of `bench/run.py`'s small-op script (one iteration = 12 lines).
+/// lines of `bench/run.py`'s small-op script, `bench/small_ops.txt` (one
+/// iteration = all its lines).
 fn statements(c: &mut Criterion) {
-    const LINES: [&str; 12] = [
-        "x = a + b",
-        "y = a * 2.0 - b",
-        "z = np.dot(a.T, b)",
-        "s = np.sum(a)",
-        "m = a.mean()",
-        "t = a.T",
-        "u = np.exp(a[0])",
-        "v = np.maximum(a, 0.5)",
-        "w = a.reshape(2, 3)",
-        "k = a.shape[0] + 1",
-        "q = np.log(b + 1.0)",
-        "r = a[1, :] * b[0, 1]",
-    ];
+    let lines: Vec<&str> = include_str!("../bench/small_ops.txt").lines().filter(|l| !l.trim().is_empty()).collect();
     let mut g = c.benchmark_group("statements");
-    g.throughput(Throughput::Elements(LINES.len() as u64));
+    g.throughput(Throughput::Elements(lines.len() as u64));
     g.bench_function("parse_12_lines", |b| {
-        b.iter(|| LINES.iter().map(|l| npr::syntax::parser::parse_cell(black_box(l)).is_ok() as usize).sum::<usize>())
+        b.iter(|| lines.iter().map(|l| npr::syntax::parser::parse_cell(black_box(l)).is_ok() as usize).sum::<usize>())
     });
     let mut s = npr::Session::new();
     s.run_cell("a = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])");
     s.run_cell("b = np.array([[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]])");
     g.bench_function("run_12_lines", |b| {
-        b.iter(|| LINES.iter().map(|l| s.run_cell(black_box(l)).error.is_none() as usize).sum::<usize>())
+        b.iter(|| lines.iter().map(|l| s.run_cell(black_box(l)).error.is_none() as usize).sum::<usize>())
     });
     g.finish();
 }
