@@ -48,7 +48,7 @@ fn assert_interruptible(s: &mut Session, what: &str, op: &str) {
 fn ctrl_c_stops_long_kernels() {
     let mut s = Session::new();
     run_ok(&mut s, "a = np.linspace(0.5, 1.5, 24_000_000)");
-    run_ok(&mut s, "i = np.arange(24_000_000).reshape(4000, 6000)");
+    run_ok(&mut s, "i = np.arange(36_000_000).reshape(6000, 6000)");
     // A generic elementwise loop (no SIMD fast path).
     assert_interruptible(&mut s, "arctan2", "r = np.arctan2(a, a)");
     // An elementwise loop over a strided, broadcast view.
@@ -62,5 +62,5 @@ fn ctrl_c_stops_long_kernels() {
     assert_interruptible(&mut s, "randn", "r = np.random.randn(20_000_000)");
     // %timeit's repetitions.
     run_ok(&mut s, "x = np.ones((64, 64))");
-    assert_interruptible(&mut s, "%timeit", "%timeit -n 20000 -r 1 x @ x");
+    assert_interruptible(&mut s, "%timeit", "%timeit -n 60000 -r 1 x @ x");
 }
