@@ -411,6 +411,23 @@ struct Ready<'a> {
 }
 
 impl<'a> Ready<'a> {
+    /// Prefetch the leaf data of the segment starting at `pos` (up to SEG
+    /// elements, within its row), using `tmp` as scratch.
+    fn prefetch_after(&self, pos: usize, tmp: &mut Vec<Src<'a>>) {
+        let n: usize = self.shape.iter().product();
+        if pos >= n {
+            return;
+        }
+        let last = *self.shape.last().unwrap_or(&1);
+        let len = if self.flat { SEG.min(n - pos) } else { SEG.min(last - pos % last) };
+        self.sources(pos, len, tmp);
+        for s in tmp.iter() {
+            if let Src::Slice(d) = s {
+                super::simd::prefetch(d);
+            }
+        }
+    }
+
     /// Leaf sources for the output elements `[start, start + len)`, which
     /// lie in one row unless `flat`.
     fn sources(&self, start: usize, len: usize, out: &mut Vec<Src<'a>>) {
@@ -499,12 +516,19 @@ fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
 struct Scratch<'a> {
     bufs: Vec<Vec<f64>>,
     srcs: Vec<Src<'a>>,
+    /// The next segment's sources (to prefetch).
+    next: Vec<Src<'a>>,
     flags: Vec<u8>,
 }
 
 impl Scratch<'_> {
     fn new(code: &[Instr]) -> Self {
-        Scratch { bufs: vec![vec![0.0; SEG]; code.len()], srcs: Vec::new(), flags: vec![0; code.len()] }
+        Scratch {
+            bufs: vec![vec![0.0; SEG]; code.len()],
+            srcs: Vec::new(),
+            next: Vec::new(),
+            flags: vec![0; code.len()],
+        }
     }
 }
 
@@ -517,6 +541,7 @@ fn eval_range<'a>(code: &[Instr], ready: &Ready<'a>, start: usize, out: &mut [f6
         let pos = start + done;
         let seg = if ready.flat { len - done } else { (len - done).min(last - pos % last) };
         ready.sources(pos, seg, &mut sc.srcs);
+        ready.prefetch_after(pos + seg, &mut sc.next);
         eval_segment(code, sc, &mut out[done..done + seg]);
         done += seg;
     }
