@@ -29,7 +29,7 @@
 
 use ndarray::ArrayViewD;
 
-use super::kernels::{self, Arith, Src};
+use super::kernels::{self, Arith, RowReduce, Src};
 use super::parallel;
 use crate::interp::error::PyResult;
 use crate::interp::eval::Interp;
@@ -92,6 +92,19 @@ struct Program {
     instrs: Vec<Instr>,
     leaves: Vec<NdArray>,
     leaf_shapes: Vec<Vec<usize>>,
+    /// `Some` for a row leaf: the leaf array is the reduced source.
+    leaf_rows: Vec<Option<RowLeaf>>,
+}
+
+/// `SRC.max/min/sum(axis=-1, keepdims=True)` of a C-contiguous float64
+/// array whose shape is the result's: computed row by row inside the fused
+/// loop while the row is in cache, instead of in a pass of its own. Each row
+/// uses the kernel `kernels::reduce_rows` uses, so the values are the same.
+#[derive(Debug, Clone, Copy)]
+struct RowLeaf {
+    kind: RowReduce,
+    /// Instructions before it in evaluation order (where its warnings go).
+    at: usize,
 }
 
 /// What the root does with the elementwise result.
@@ -112,19 +125,28 @@ pub fn try_eval(interp: &mut Interp, e: &Expr) -> Option<PyResult<Value>> {
         None => (Mode::Array, e),
     };
     let mut budget = MAX_NODES;
-    let ops = count_ops(body, &mut budget)?;
-    if ops < if mode == Mode::Sum { 1 } else { 2 } {
+    let mut reductions = 0;
+    let ops = count_ops(body, &mut budget, &mut reductions)?;
+    // One operation alone has its own fast path, unless a row reduction
+    // can be folded into it (softmax's `e / e.sum(axis=1, keepdims=True)`).
+    if ops < if mode == Mode::Sum || reductions > 0 { 1 } else { 2 } {
         return None;
     }
     if mode == Mode::Sum && !is_numpy(interp, e) {
         return None;
     }
-    let mut prog = Program { instrs: Vec::new(), leaves: Vec::new(), leaf_shapes: Vec::new() };
+    let mut prog = Program { instrs: Vec::new(), leaves: Vec::new(), leaf_shapes: Vec::new(), leaf_rows: Vec::new() };
     let root = build(interp, body, &mut prog)?;
     if !matches!(root, Opnd::Tmp(_)) {
         return None;
     }
     let shape = check_shapes(&prog)?;
+    // A row leaf's rows must be the result's rows.
+    for (a, r) in prog.leaves.iter().zip(&prog.leaf_rows) {
+        if r.is_some() && a.shape() != shape {
+            return None;
+        }
+    }
     let n: usize = shape.iter().product();
     if n < FUSE_MIN {
         return None;
@@ -206,18 +228,19 @@ fn positional(args: &[Arg]) -> Option<Vec<&Expr>> {
 
 /// Number of fusable operations in the tree, or `None` if some node cannot
 /// be fused (or the tree is too big).
-fn count_ops(e: &Expr, budget: &mut usize) -> Option<usize> {
+fn count_ops(e: &Expr, budget: &mut usize, reductions: &mut usize) -> Option<usize> {
     *budget = budget.checked_sub(1)?;
     match &e.kind {
         ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Name(_) => Some(0),
-        ExprKind::Unary { op: UnaryOp::Neg, operand } => Some(count_ops(operand, budget)? + 1),
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => Some(count_ops(operand, budget, reductions)? + 1),
         ExprKind::BinOp { op, left, right, .. } => {
             bin_arith(*op)?;
-            Some(count_ops(left, budget)? + count_ops(right, budget)? + 1)
+            Some(count_ops(left, budget, reductions)? + count_ops(right, budget, reductions)? + 1)
         }
         ExprKind::Call { func, args } => {
             let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
             if reduction_leaf(e).is_some() {
+                *reductions += 1;
                 return Some(0);
             }
             if !matches!(&value.kind, ExprKind::Name(m) if m == "np") {
@@ -225,8 +248,10 @@ fn count_ops(e: &Expr, budget: &mut usize) -> Option<usize> {
             }
             let pos = positional(args)?;
             match pos.len() {
-                1 if np_unary(attr).is_some() => Some(count_ops(pos[0], budget)? + 1),
-                2 if np_binary(attr).is_some() => Some(count_ops(pos[0], budget)? + count_ops(pos[1], budget)? + 1),
+                1 if np_unary(attr).is_some() => Some(count_ops(pos[0], budget, reductions)? + 1),
+                2 if np_binary(attr).is_some() => {
+                    Some(count_ops(pos[0], budget, reductions)? + count_ops(pos[1], budget, reductions)? + 1)
+                }
                 _ => None,
             }
         }
@@ -234,12 +259,14 @@ fn count_ops(e: &Expr, budget: &mut usize) -> Option<usize> {
     }
 }
 
-/// `NAME.max(...)` / `NAME.min(...)` with literal keyword arguments: pure,
-/// warning-free, small; evaluated by the interpreter and used as a leaf.
+/// `NAME.max(...)` / `NAME.min(...)` / `NAME.sum(...)` with literal
+/// keyword arguments `axis` and `keepdims`: pure and small. A row reduction
+/// (see [`RowLeaf`]) is folded into the loop; any other is evaluated by the
+/// interpreter first and used as a leaf.
 fn reduction_leaf(e: &Expr) -> Option<()> {
     let ExprKind::Call { func, args } = &e.kind else { return None };
     let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
-    if !matches!(attr.as_str(), "max" | "min") || !matches!(value.kind, ExprKind::Name(_)) {
+    if !matches!(attr.as_str(), "max" | "min" | "sum") || !matches!(value.kind, ExprKind::Name(_)) {
         return None;
     }
     for a in args {
@@ -277,6 +304,49 @@ fn leaf_array(prog: &mut Program, a: NdArray) -> Option<Opnd> {
     }
     prog.leaf_shapes.push(a.shape());
     prog.leaves.push(a);
+    prog.leaf_rows.push(None);
+    Some(Opnd::Leaf(prog.leaves.len() - 1))
+}
+
+/// A row leaf for `NAME.max/min/sum(axis=-1 or ndim-1, keepdims=True)`
+/// (exactly these keywords) when NAME is a C-contiguous float64 array of at
+/// least two dimensions with rows of at least 256 elements; `None` when the
+/// call is anything else (it is then evaluated as an ordinary leaf).
+fn row_leaf(interp: &Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
+    let ExprKind::Call { func, args } = &e.kind else { return None };
+    let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
+    let ExprKind::Name(name) = &value.kind else { return None };
+    let kind = match attr.as_str() {
+        "max" => RowReduce::Max,
+        "min" => RowReduce::Min,
+        _ => RowReduce::Sum,
+    };
+    let Ok(Value::Array(a)) = interp.lookup(name) else { return None };
+    let shape = a.shape();
+    let nd = shape.len();
+    if nd < 2 || *shape.last()? < 256 || a.dtype() != DType::Float64 || !a.is_c_contiguous() {
+        return None;
+    }
+    let (mut axis_ok, mut keep) = (false, false);
+    for arg in args {
+        let Arg::Keyword { name, value, .. } = arg else { return None };
+        match (name.as_str(), &value.kind) {
+            ("axis", ExprKind::Int(i)) => axis_ok = *i == nd as i128 - 1,
+            ("axis", ExprKind::Unary { op: UnaryOp::Neg, operand }) => {
+                axis_ok = matches!(operand.kind, ExprKind::Int(1));
+            }
+            ("keepdims", ExprKind::Bool(b)) => keep = *b,
+            _ => return None,
+        }
+    }
+    if !axis_ok || !keep {
+        return None;
+    }
+    let mut leaf_shape = shape;
+    *leaf_shape.last_mut()? = 1;
+    prog.leaf_shapes.push(leaf_shape);
+    prog.leaves.push(a);
+    prog.leaf_rows.push(Some(RowLeaf { kind, at: prog.instrs.len() }));
     Some(Opnd::Leaf(prog.leaves.len() - 1))
 }
 
@@ -310,6 +380,14 @@ fn build(interp: &mut Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
         }
         ExprKind::Call { func, args } => {
             if reduction_leaf(e).is_some() {
+                if let Some(leaf) = row_leaf(interp, e, prog) {
+                    return Some(leaf);
+                }
+                // A sum may warn; evaluated now, its warnings would come
+                // before those of operations the interpreter runs first.
+                if matches!(&func.kind, ExprKind::Attribute { attr, .. } if attr == "sum") && !prog.instrs.is_empty() {
+                    return None;
+                }
                 return match interp.eval(e).ok()? {
                     Value::Array(a) => leaf_array(prog, a),
                     _ => None,
@@ -383,11 +461,16 @@ fn check_shapes(prog: &Program) -> Option<Vec<usize>> {
 struct LeafSrc<'a> {
     data: &'a [f64],
     strides: Vec<usize>,
+    /// A row leaf: `data` is the reduced source, one row per output row.
+    row: Option<RowReduce>,
 }
 
 impl LeafSrc<'_> {
-    fn new<'a>(v: &ArrayViewD<'a, f64>, out_shape: &[usize]) -> Option<LeafSrc<'a>> {
+    fn new<'a>(v: &ArrayViewD<'a, f64>, out_shape: &[usize], row: Option<RowReduce>) -> Option<LeafSrc<'a>> {
         let data = v.to_slice()?;
+        if row.is_some() {
+            return Some(LeafSrc { data, strides: Vec::new(), row });
+        }
         let nd = out_shape.len();
         let off = nd - v.ndim();
         let mut strides = vec![0usize; nd];
@@ -398,7 +481,21 @@ impl LeafSrc<'_> {
             }
             s *= v.shape()[d];
         }
-        Some(LeafSrc { data, strides })
+        Some(LeafSrc { data, strides, row: None })
+    }
+}
+
+/// The last row reduced by each row leaf of one thread, with its value, and
+/// whether any value was nan (bit 0) or infinite (bit 1), for the warnings.
+struct RowCache {
+    row: Vec<usize>,
+    value: Vec<f64>,
+    flags: Vec<u8>,
+}
+
+impl RowCache {
+    fn new(leaves: usize) -> RowCache {
+        RowCache { row: vec![usize::MAX; leaves], value: vec![0.0; leaves], flags: vec![0; leaves] }
     }
 }
 
@@ -412,7 +509,8 @@ struct Ready<'a> {
 
 impl<'a> Ready<'a> {
     /// Prefetch the leaf data of the segment starting at `pos` (up to SEG
-    /// elements, within its row), using `tmp` as scratch.
+    /// elements, within its row), using `tmp` as scratch; for a row leaf,
+    /// the row it will reduce.
     fn prefetch_after(&self, pos: usize, tmp: &mut Vec<Src<'a>>) {
         let n: usize = self.shape.iter().product();
         if pos >= n {
@@ -420,21 +518,41 @@ impl<'a> Ready<'a> {
         }
         let last = *self.shape.last().unwrap_or(&1);
         let len = if self.flat { SEG.min(n - pos) } else { SEG.min(last - pos % last) };
-        self.sources(pos, len, tmp);
+        self.sources(pos, len, tmp, None);
         for s in tmp.iter() {
             if let Src::Slice(d) = s {
                 super::simd::prefetch(d);
             }
         }
+        if pos.is_multiple_of(last) {
+            for l in self.leaves.iter().filter(|l| l.row.is_some()) {
+                super::simd::prefetch(&l.data[pos..pos + last]);
+            }
+        }
     }
 
     /// Leaf sources for the output elements `[start, start + len)`, which
-    /// lie in one row unless `flat`.
-    fn sources(&self, start: usize, len: usize, out: &mut Vec<Src<'a>>) {
+    /// lie in one row unless `flat`. Row leaves are reduced (once per row,
+    /// through `rows`); without `rows` they read as 0 (for prefetching).
+    fn sources(&self, start: usize, len: usize, out: &mut Vec<Src<'a>>, mut rows: Option<&mut RowCache>) {
         out.clear();
         let last = *self.shape.last().unwrap_or(&1);
         let (row, col) = (start.checked_div(last).unwrap_or(0), start.checked_rem(last).unwrap_or(0));
-        for l in &self.leaves {
+        for (i, l) in self.leaves.iter().enumerate() {
+            if let Some(kind) = l.row {
+                let Some(cache) = rows.as_deref_mut() else {
+                    out.push(Src::Scalar(0.0));
+                    continue;
+                };
+                if cache.row[i] != row {
+                    let v = kernels::reduce_row(kind, &l.data[row * last..(row + 1) * last]);
+                    cache.row[i] = row;
+                    cache.value[i] = v;
+                    cache.flags[i] |= u8::from(v.is_nan()) | (u8::from(v.is_infinite()) << 1);
+                }
+                out.push(Src::Scalar(cache.value[i]));
+                continue;
+            }
             if self.flat {
                 out.push(if l.data.len() == 1 {
                     Src::Scalar(l.data[0])
@@ -481,8 +599,12 @@ fn with_views<R>(
 
 fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
     let out = with_views(&prog.leaves, Vec::new(), &mut |views| -> Option<(Value, Vec<u8>)> {
-        let leaves: Vec<LeafSrc> = views.iter().map(|v| LeafSrc::new(v, shape)).collect::<Option<_>>()?;
-        let flat = views.iter().all(|v| v.shape() == shape || v.len() == 1);
+        let leaves: Vec<LeafSrc> = views
+            .iter()
+            .zip(&prog.leaf_rows)
+            .map(|(v, r)| LeafSrc::new(v, shape, r.map(|r| r.kind)))
+            .collect::<Option<_>>()?;
+        let flat = prog.leaf_shapes.iter().all(|s| s == shape || s.iter().product::<usize>() == 1);
         let last = *shape.last()?;
         if !flat && last < 256 {
             return None;
@@ -502,12 +624,21 @@ fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
         }
     })??;
     let (value, flags) = out;
-    for (ins, &f) in prog.instrs.iter().zip(&flags) {
+    // Warnings in the order the interpreter would raise them: a row sum's
+    // before the operations after it.
+    let k = prog.instrs.len();
+    for (i, ins) in prog.instrs.iter().enumerate() {
+        for (j, r) in prog.leaf_rows.iter().enumerate() {
+            if r.is_some_and(|r| r.at == i && r.kind == RowReduce::Sum) {
+                let f = flags.get(k + j).copied().unwrap_or(0);
+                super::reduce::reduction_warnings(&prog.leaves[j], f & 1 != 0, f & 2 != 0);
+            }
+        }
         let name = match *ins {
             Instr::Un(u, _) => u.name(),
             Instr::Bin(a, _, _) => arith_name(a),
         };
-        super::ufunc::report_flags(f, name, false);
+        super::ufunc::report_flags(flags[i], name, false);
     }
     Some(value)
 }
@@ -518,17 +649,26 @@ struct Scratch<'a> {
     srcs: Vec<Src<'a>>,
     /// The next segment's sources (to prefetch).
     next: Vec<Src<'a>>,
+    rows: RowCache,
     flags: Vec<u8>,
 }
 
 impl Scratch<'_> {
-    fn new(code: &[Instr]) -> Self {
+    fn new(code: &[Instr], leaves: usize) -> Self {
         Scratch {
             bufs: vec![vec![0.0; SEG]; code.len()],
             srcs: Vec::new(),
             next: Vec::new(),
+            rows: RowCache::new(leaves),
             flags: vec![0; code.len()],
         }
+    }
+
+    /// The instructions' flags, then the row leaves' (see [`RowCache`]).
+    fn all_flags(&self) -> Vec<u8> {
+        let mut f = self.flags.clone();
+        f.extend_from_slice(&self.rows.flags);
+        f
     }
 }
 
@@ -540,7 +680,7 @@ fn eval_range<'a>(code: &[Instr], ready: &Ready<'a>, start: usize, out: &mut [f6
     while done < len {
         let pos = start + done;
         let seg = if ready.flat { len - done } else { (len - done).min(last - pos % last) };
-        ready.sources(pos, seg, &mut sc.srcs);
+        ready.sources(pos, seg, &mut sc.srcs, Some(&mut sc.rows));
         ready.prefetch_after(pos + seg, &mut sc.next);
         eval_segment(code, sc, &mut out[done..done + seg]);
         done += seg;
@@ -607,10 +747,10 @@ fn unary_segment(u: Un, x: Src, dst: &mut [f64]) -> u8 {
 /// `reduce::pairwise_sum` splits.
 fn sum_range(code: &[Instr], ready: &Ready<'_>, start: usize, len: usize, par: bool) -> (f64, Vec<u8>) {
     let leaf = |s: usize, n: usize| -> (f64, Vec<u8>) {
-        let mut sc = Scratch::new(code);
+        let mut sc = Scratch::new(code, ready.leaves.len());
         let mut buf = vec![0.0; SEG];
         let v = sum_seq(code, ready, start + s, n, &mut sc, &mut buf);
-        (v, sc.flags)
+        (v, sc.all_flags())
     };
     if !par {
         return leaf(0, len);
@@ -647,10 +787,10 @@ fn sum_seq<'a>(
 /// Evaluate the whole output (each element written once, into memory that
 /// is not zero-filled first), on two threads when large.
 fn fill(code: &[Instr], ready: &Ready<'_>, n: usize) -> (Vec<f64>, Vec<u8>) {
-    let flags = std::sync::Mutex::new(vec![0u8; code.len()]);
+    let flags = std::sync::Mutex::new(vec![0u8; code.len() + ready.leaves.len()]);
     let per_task = if parallel::worth_splitting(n) { SEG * 16 } else { n };
     let (out, _) = super::simd::fill_uninit(n, per_task, &|start, len, sink: &mut dyn FnMut(&[f64])| {
-        let mut sc = Scratch::new(code);
+        let mut sc = Scratch::new(code, ready.leaves.len());
         let mut buf = vec![0.0; SEG];
         let mut done = 0;
         while done < len {
@@ -660,7 +800,7 @@ fn fill(code: &[Instr], ready: &Ready<'_>, n: usize) -> (Vec<f64>, Vec<u8>) {
             done += l;
         }
         let mut all = flags.lock().unwrap_or_else(|e| e.into_inner());
-        for (a, f) in all.iter_mut().zip(&sc.flags) {
+        for (a, f) in all.iter_mut().zip(&sc.all_flags()) {
             *a |= f;
         }
         0
@@ -692,11 +832,15 @@ mod tests {
                 instrs: vec![Instr::Bin(Arith::Add, Opnd::Leaf(0), Opnd::Const(0.0))],
                 leaves: vec![NdArray::new(ArrayData::Float(arr))],
                 leaf_shapes: vec![vec![n]],
+                leaf_rows: vec![None],
             };
             for par in [false, true] {
                 let got = with_views(&prog.leaves, Vec::new(), &mut |views| {
-                    let ready =
-                        Ready { leaves: vec![LeafSrc::new(&views[0], &[n]).unwrap()], shape: vec![n], flat: true };
+                    let ready = Ready {
+                        leaves: vec![LeafSrc::new(&views[0], &[n], None).unwrap()],
+                        shape: vec![n],
+                        flat: true,
+                    };
                     sum_range(&prog.instrs, &ready, 0, n, par).0
                 })
                 .unwrap();

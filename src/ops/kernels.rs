@@ -480,18 +480,8 @@ pub fn reduce_rows(kind: RowReduce, v: &ArrayViewD<f64>) -> Option<Vec<f64>> {
         return None;
     }
     let rows = s.len() / last;
-    let l = level();
-    let f = |r: std::ops::Range<usize>| -> Vec<f64> {
-        r.map(|i| {
-            let row = &s[i * last..(i + 1) * last];
-            match kind {
-                RowReduce::Sum => 0.0 + simd::pairwise(l, row),
-                RowReduce::Max => simd::max_lane(l, row),
-                RowReduce::Min => simd::min_lane(l, row),
-            }
-        })
-        .collect()
-    };
+    let f =
+        |r: std::ops::Range<usize>| -> Vec<f64> { r.map(|i| reduce_row(kind, &s[i * last..(i + 1) * last])).collect() };
     if !parallel::worth_splitting(s.len()) {
         return Some(f(0..rows));
     }
@@ -499,6 +489,17 @@ pub fn reduce_rows(kind: RowReduce, v: &ArrayViewD<f64>) -> Option<Vec<f64>> {
     let mut out: Vec<f64> = parallel::map_ranges(rows, per_task, &f).into_iter().flatten().collect();
     out.resize(rows, 0.0); // rows skipped by Ctrl-C (the result is discarded)
     Some(out)
+}
+
+/// One row's sum, max or min (the fused evaluator's row leaves use it too,
+/// so both give the same bits).
+pub fn reduce_row(kind: RowReduce, row: &[f64]) -> f64 {
+    let l = level();
+    match kind {
+        RowReduce::Sum => 0.0 + simd::pairwise(l, row),
+        RowReduce::Max => simd::max_lane(l, row),
+        RowReduce::Min => simd::min_lane(l, row),
+    }
 }
 
 /// Reductions along rows with a fast path.

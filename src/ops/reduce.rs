@@ -341,13 +341,15 @@ pub fn variance(v: &AView, axes: &[usize], ddof: f64, keepdims: bool) -> PyResul
 /// result from nan-free input is "invalid", an infinite one from finite
 /// input "overflow" (both "encountered in reduce").
 pub fn reduction_flag_warnings(input: &crate::value::NdArray, result: &ArrayData) {
-    use crate::interp::warnings::warn_runtime;
     let ArrayData::Float(r) = result else { return };
-    if input.size() == 0 {
-        return;
-    }
-    let (any_nan_out, any_inf_out) = (r.iter().any(|x| x.is_nan()), r.iter().any(|x| x.is_infinite()));
-    if !any_nan_out && !any_inf_out {
+    reduction_warnings(input, r.iter().any(|x| x.is_nan()), r.iter().any(|x| x.is_infinite()));
+}
+
+/// [`reduction_flag_warnings`] given whether some result value was nan or
+/// infinite.
+pub fn reduction_warnings(input: &crate::value::NdArray, any_nan_out: bool, any_inf_out: bool) {
+    use crate::interp::warnings::warn_runtime;
+    if input.size() == 0 || (!any_nan_out && !any_inf_out) {
         return;
     }
     let (nan_in, inf_in) = input.with_view(|v| {
