@@ -388,9 +388,10 @@ fn build(interp: &mut Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
                 if matches!(&func.kind, ExprKind::Attribute { attr, .. } if attr == "sum") && !prog.instrs.is_empty() {
                     return None;
                 }
+                // (`x.max()` gives a NumPy scalar: a constant like any other.)
                 return match interp.eval(e).ok()? {
                     Value::Array(a) => leaf_array(prog, a),
-                    _ => None,
+                    v => scalar_value(&v).map(Opnd::Const),
                 };
             }
             let ExprKind::Attribute { attr, .. } = &func.kind else { return None };
