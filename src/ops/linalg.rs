@@ -89,6 +89,18 @@ fn f64_matmul_into(a: ArrayView2<f64>, b: ArrayView2<f64>, mut out: ArrayViewMut
         return;
     }
     let flops = m.saturating_mul(n).saturating_mul(k);
+    if flops <= SMALL_MATMUL_FLOPS && m > 1 && n > 1 {
+        // Each element one fused multiply-add chain in k order, from zero,
+        // as OpenBLAS's gemm kernels compute small products (on 600 random
+        // products up to 8x8x8 this matches NumPy where `gemm` did not, for
+        // k = 2, and equally often otherwise). Matrix-vector products
+        // (m or n = 1: gemv in NumPy) keep the `gemm` crate's order.
+        for ((i, j), o) in out.indexed_iter_mut() {
+            let (row, col) = (a.row(i), b.column(j));
+            *o = row.iter().zip(col.iter()).fold(0.0, |acc, (&x, &y)| x.mul_add(y, acc));
+        }
+        return;
+    }
     let threads = if flops >= 1 << 21 { parallel::threads() } else { 1 };
     let (a, b) = if a.strides().iter().chain(b.strides()).any(|&s| s < 0) {
         (CowArray::from(a.as_standard_layout().to_owned()), CowArray::from(b.as_standard_layout().to_owned()))
@@ -107,6 +119,10 @@ fn f64_matmul_into(a: ArrayView2<f64>, b: ArrayView2<f64>, mut out: ArrayViewMut
         simd::gemm_f64(a.slice(s![start..end, ..]), b.view(), out.slice_mut(s![start..end, ..]), threads);
     }
 }
+
+/// Matrix products up to this many multiply-adds skip `gemm` (whose set-up
+/// costs about a microsecond).
+const SMALL_MATMUL_FLOPS: usize = 512;
 
 /// Multiply-adds per interruptible panel of a float64 matrix product (about
 /// a quarter of a second on one core).
