@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::display::{render_outcome, DisplayMode, RenderOptions};
 use crate::interp::Session;
-use crate::syntax::cells::split_cells;
+use crate::syntax::cells::cells;
 use crate::transcript::{self, CheckReport, CompareOptions, TranscriptError};
 
 /// How to replay a script.
@@ -86,7 +86,7 @@ pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) 
 /// soon as it has run (so `npr run` streams its transcript).
 pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions, sink: &mut dyn FnMut(ReplayedCell)) {
     session.render = opts.render;
-    for cell in split_cells(script) {
+    for cell in cells(script) {
         let (number, output, failed) = run_and_render(session, &cell.text);
         sink(ReplayedCell { number, source: cell.text, output, failed });
     }

@@ -38,19 +38,37 @@ const CONTINUATION_KEYWORDS: &[&str] = &["else", "elif", "except", "finally"];
 
 /// Splits a script into cells; blank lines between cells are dropped.
 pub fn split_cells(script: &str) -> Vec<CellSource> {
-    let lines = lines_of(script);
-    let mut cells = Vec::new();
-    let mut start = 0;
-    while start < lines.len() {
-        if lines[start].trim().is_empty() {
-            start += 1;
-            continue;
+    cells(script).collect()
+}
+
+/// The cells of a script, split one at a time as they are asked for (`npr
+/// run` never holds more than one cell's text).
+pub fn cells(script: &str) -> Cells<'_> {
+    Cells { lines: lines_of(script), start: 0 }
+}
+
+/// Iterator of [`cells`].
+pub struct Cells<'a> {
+    lines: Vec<&'a str>,
+    start: usize,
+}
+
+impl Iterator for Cells<'_> {
+    type Item = CellSource;
+
+    fn next(&mut self) -> Option<CellSource> {
+        while self.start < self.lines.len() {
+            if self.lines[self.start].trim().is_empty() {
+                self.start += 1;
+                continue;
+            }
+            let end = cell_end(&self.lines, self.start);
+            let cell = make_cell(&self.lines[self.start..end], self.start + 1);
+            self.start = end;
+            return Some(cell);
         }
-        let end = cell_end(&lines, start);
-        cells.push(make_cell(&lines[start..end], start + 1));
-        start = end;
+        None
     }
-    cells
 }
 
 /// Decides whether `text` (the lines typed so far) should run now.
@@ -81,7 +99,9 @@ pub fn check_complete(text: &str) -> Completeness {
 
 /// The lines of a text, without `\r` line ends.
 fn lines_of(text: &str) -> Vec<&str> {
-    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    lines.extend(text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)));
+    lines
 }
 
 /// Width of a line's indentation (tabs to the next multiple of 8).
