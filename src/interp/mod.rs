@@ -58,8 +58,8 @@ pub struct Session {
     rng: Option<LegacyRandom>,
     /// Number of the next cell.
     pub execution_count: usize,
-    /// Sources of executed cells, by number.
-    pub inputs: BTreeMap<usize, String>,
+    /// Sources of executed cells, by number (shared with the `In` list).
+    pub inputs: BTreeMap<usize, Rc<str>>,
     /// Values shown as Out[n].
     pub outputs: BTreeMap<usize, Value>,
     /// `%precision` for Python floats (None = repr).
@@ -146,8 +146,8 @@ impl Session {
 
     /// IPython's input variables: `In[n]`, `_i<n>`, and `_i`, `_ii`, `_iii`
     /// for the three cells before this one.
-    fn record_input(&mut self, number: usize, src: &str) {
-        let text = Value::str(src);
+    fn record_input(&mut self, number: usize, src: Rc<str>) {
+        let text = Value::Str(src);
         {
             let mut list = self.history_values.inputs.borrow_mut();
             while list.len() < number {
@@ -172,7 +172,7 @@ impl Session {
         };
         if let Some(back) = back {
             let running = self.execution_count.saturating_sub(1);
-            let prev = running.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| s.as_str());
+            let prev = running.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| &**s);
             return Some(Value::str(prev));
         }
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -197,8 +197,9 @@ impl Session {
     pub fn run_cell(&mut self, src: &str) -> CellOutcome {
         let number = self.execution_count;
         self.execution_count += 1;
-        self.inputs.insert(number, src.to_string());
-        self.record_input(number, src);
+        let text: Rc<str> = Rc::from(src);
+        self.inputs.insert(number, Rc::clone(&text));
+        self.record_input(number, text);
         warnings::drain();
         interrupt::clear();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.execute(src)));
