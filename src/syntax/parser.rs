@@ -1725,29 +1725,29 @@ fn optional_expression(i: Toks) -> PResult<Option<Expr>> {
 }
 
 fn atom(i: Toks) -> PResult<Expr> {
-    nested(i, |i| {
-        let t = i.peek();
-        let leaf = |kind| Ok((i.next(), Expr::new(kind, t.span)));
-        match t.tok {
-            Tok::Name => match i.text(t) {
-                "True" => leaf(ExprKind::Bool(true)),
-                "False" => leaf(ExprKind::Bool(false)),
-                "None" => leaf(ExprKind::None),
-                word @ ("yield" | "await") => fail(unsupported(&format!("'{word}' is"), t.span.start)),
-                word if is_keyword(word) => i.miss(),
-                word => leaf(ExprKind::Name(word.to_string())),
-            },
-            Tok::Int(v) => leaf(ExprKind::Int(v)),
-            Tok::Float(v) => leaf(ExprKind::Float(v)),
-            Tok::Imag => fail(unsupported("imaginary numbers are", t.span.start)),
-            Tok::Str(_) => strings(i),
-            Tok::Op("(") => paren_atom(i),
-            Tok::Op("[") => list_atom(i),
-            Tok::Op("{") => brace_atom(i),
-            Tok::Op("...") => leaf(ExprKind::Ellipsis),
-            _ => i.miss(),
-        }
-    })
+    let t = i.peek();
+    let leaf = |kind| Ok((i.next(), Expr::new(kind, t.span)));
+    // Leaves do not recurse, so only the bracketed forms (and strings, whose
+    // f-string fields hold expressions) go through `nested`.
+    match t.tok {
+        Tok::Name => match i.text(t) {
+            "True" => leaf(ExprKind::Bool(true)),
+            "False" => leaf(ExprKind::Bool(false)),
+            "None" => leaf(ExprKind::None),
+            word @ ("yield" | "await") => fail(unsupported(&format!("'{word}' is"), t.span.start)),
+            word if is_keyword(word) => i.miss(),
+            word => leaf(ExprKind::Name(word.to_string())),
+        },
+        Tok::Int(v) => leaf(ExprKind::Int(v)),
+        Tok::Float(v) => leaf(ExprKind::Float(v)),
+        Tok::Imag => fail(unsupported("imaginary numbers are", t.span.start)),
+        Tok::Op("...") => leaf(ExprKind::Ellipsis),
+        Tok::Str(_) => nested(i, strings),
+        Tok::Op("(") => nested(i, paren_atom),
+        Tok::Op("[") => nested(i, list_atom),
+        Tok::Op("{") => nested(i, brace_atom),
+        _ => i.miss(),
+    }
 }
 
 /// An empty display such as `()`, `[]` or `{}`.
