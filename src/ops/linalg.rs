@@ -427,6 +427,29 @@ mod tests {
         }
     }
 
+    /// Small products (m, n > 1) are exactly one FMA chain per element in k
+    /// order (NumPy's OpenBLAS gives these bits with this machine's kernels),
+    /// also for transposed operands.
+    #[test]
+    fn small_products_are_k_order_fma_chains() {
+        for (m, k, n) in [(2, 2, 2), (3, 2, 4), (2, 3, 2), (8, 8, 8), (5, 1, 3)] {
+            let (a, b) = (arr(&[k, m], 11 + m as u64), arr(&[k, n], 29 + n as u64));
+            let at = a.t().to_owned().into_dimensionality::<Ix2>().unwrap();
+            let at_view = a.view().into_dimensionality::<Ix2>().unwrap().reversed_axes();
+            let b2 = b.view().into_dimensionality::<Ix2>().unwrap();
+            for lhs in [at.view(), at_view] {
+                let mut out = ndarray::Array2::<f64>::zeros((m, n));
+                f64_matmul_into(lhs, b2, out.view_mut());
+                for i in 0..m {
+                    for j in 0..n {
+                        let want = (0..k).fold(0.0f64, |acc, p| at[[i, p]].mul_add(b2[[p, j]], acc));
+                        assert_eq!(out[[i, j]].to_bits(), want.to_bits(), "({m},{k},{n}) [{i},{j}]");
+                    }
+                }
+            }
+        }
+    }
+
     /// gemm (and the FMA dot) agree with a naive triple loop to rounding,
     /// for 1-D, 2-D, stacked and broadcast operands and transposed views.
     #[test]
