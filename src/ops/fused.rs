@@ -388,6 +388,14 @@ fn build(interp: &mut Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
                 if matches!(&func.kind, ExprKind::Attribute { attr, .. } if attr == "sum") && !prog.instrs.is_empty() {
                     return None;
                 }
+                // Evaluated here, a reduction is evaluated again if fusion
+                // then fails (too small a result, say): only worth it for a
+                // large operand.
+                let ExprKind::Attribute { value, .. } = &func.kind else { return None };
+                let ExprKind::Name(n) = &value.kind else { return None };
+                if !matches!(interp.lookup(n), Ok(Value::Array(a)) if a.size() >= FUSE_MIN) {
+                    return None;
+                }
                 // (`x.max()` gives a NumPy scalar: a constant like any other.)
                 return match interp.eval(e).ok()? {
                     Value::Array(a) => leaf_array(prog, a),
