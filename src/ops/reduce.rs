@@ -40,7 +40,6 @@ pub fn pairwise_sum(x: &[f64]) -> f64 {
     }
 }
 
-/// Which axes to reduce: `None` = all.
 /// One axis of an `ndim`-dimensional array (negative counts from the end),
 /// or NumPy's AxisError. Unlike [`normalize_axes`] there is no 0-d quirk:
 /// a 0-d array has no axis at all.
@@ -53,6 +52,7 @@ pub fn normalize_axis(axis: i64, ndim: usize) -> PyResult<usize> {
     Ok(j as usize)
 }
 
+/// Which axes to reduce: `None` = all.
 pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize) -> PyResult<Vec<usize>> {
     let Some(axes) = axis else {
         return Ok((0..ndim).collect());
@@ -60,19 +60,16 @@ pub fn normalize_axes(axis: Option<&[i64]>, ndim: usize) -> PyResult<Vec<usize>>
     let mut out = Vec::new();
     for &a in axes {
         // A 0-d array accepts axis 0 and -1 (NumPy quirk).
+        // (Only axes that pass get the raised ndim, so errors name the real one.)
         let eff_ndim = ndim.max(if ndim == 0 && axes.len() == 1 && (a == 0 || a == -1) { 1 } else { 0 });
-        let n = eff_ndim as i64;
-        let j = if a < 0 { a + n } else { a };
-        if j < 0 || j >= n {
-            return Err(PyErr::axis(a, ndim));
-        }
+        let j = normalize_axis(a, eff_ndim)?;
         if ndim == 0 {
             continue;
         }
-        if out.contains(&(j as usize)) {
+        if out.contains(&j) {
             return Err(PyErr::value("duplicate value in 'axis'"));
         }
-        out.push(j as usize);
+        out.push(j);
     }
     out.sort_unstable();
     Ok(out)
