@@ -946,17 +946,20 @@ fn m_transpose(_: &mut Interp, args: Args) -> PyResult<Value> {
     transpose_value(&a, axes)
 }
 
+/// [`normalize_axis`] for the argument `which`, named in the error as
+/// NumPy names it (`axis1: axis 3 is out of bounds ...`).
+fn named_axis(axis: i64, ndim: usize, which: &str) -> PyResult<usize> {
+    normalize_axis(axis, ndim).map_err(|mut e| {
+        e.message = format!("{which}: {}", e.message);
+        e
+    })
+}
+
 fn np_swapaxes(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("swapaxes", args, &["a", "axis1", "axis2"], 3)?;
     let a = arr(&req(&mut s, 0))?;
     let n = a.ndim();
-    let norm = |v: Value, which: &str| -> PyResult<usize> {
-        let x = int_of(&v)?;
-        normalize_axis(x, n).map_err(|mut e| {
-            e.message = format!("{which}: {}", e.message);
-            e
-        })
-    };
+    let norm = |v: Value, which: &str| named_axis(int_of(&v)?, n, which);
     let (i, j) = (norm(req(&mut s, 1), "axis1")?, norm(req(&mut s, 2), "axis2")?);
     let mut perm: Vec<i64> = (0..n as i64).collect();
     perm.swap(i, j);
@@ -1971,18 +1974,10 @@ fn np_moveaxis(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("moveaxis", args, &["a", "source", "destination"], 3)?;
     let a = arr(&req(&mut s, 0))?;
     let n = a.ndim();
-    let prefixed = |which: &'static str| {
-        move |mut e: PyErr| {
-            e.message = format!("{which}: {}", e.message);
-            e
-        }
-    };
     let src_raw = shape_arg(&req(&mut s, 1))?;
-    let src: Vec<usize> =
-        src_raw.iter().map(|&d| normalize_axis(d, n).map_err(prefixed("source"))).collect::<PyResult<_>>()?;
+    let src: Vec<usize> = src_raw.iter().map(|&d| named_axis(d, n, "source")).collect::<PyResult<_>>()?;
     let dst_raw = shape_arg(&req(&mut s, 2))?;
-    let dst: Vec<usize> =
-        dst_raw.iter().map(|&d| normalize_axis(d, n).map_err(prefixed("destination"))).collect::<PyResult<_>>()?;
+    let dst: Vec<usize> = dst_raw.iter().map(|&d| named_axis(d, n, "destination")).collect::<PyResult<_>>()?;
     for (axes, which) in [(&src, "source"), (&dst, "destination")] {
         if axes.iter().enumerate().any(|(i, x)| axes[..i].contains(x)) {
             return Err(PyErr::value(format!("repeated axis in `{which}` argument")));
