@@ -133,57 +133,25 @@ const RED_ZONE: usize = 256 * 1024;
 /// ...by a new segment of this size.
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
-/// Python's keywords (the ones npr does not support included: they are
-/// still reserved).
-pub const KEYWORDS: &[&str] = &[
+/// `KEYWORDS` and `is_keyword` from one list of words.
+macro_rules! keywords {
+    ($($word:literal),* $(,)?) => {
+        /// Python's keywords (the ones npr does not support included: they
+        /// are still reserved).
+        pub const KEYWORDS: &[&str] = &[$($word),*];
+
+        /// A `match` compares by length first (no scan of the whole list).
+        fn is_keyword(s: &str) -> bool {
+            matches!(s, $($word)|*)
+        }
+    };
+}
+
+keywords!(
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
     "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-];
-
-fn is_keyword(s: &str) -> bool {
-    // A `match` compares by length first (no scan of the whole list).
-    let found = matches!(
-        s,
-        "False"
-            | "None"
-            | "True"
-            | "and"
-            | "as"
-            | "assert"
-            | "async"
-            | "await"
-            | "break"
-            | "class"
-            | "continue"
-            | "def"
-            | "del"
-            | "elif"
-            | "else"
-            | "except"
-            | "finally"
-            | "for"
-            | "from"
-            | "global"
-            | "if"
-            | "import"
-            | "in"
-            | "is"
-            | "lambda"
-            | "nonlocal"
-            | "not"
-            | "or"
-            | "pass"
-            | "raise"
-            | "return"
-            | "try"
-            | "while"
-            | "with"
-            | "yield"
-    );
-    debug_assert_eq!(found, KEYWORDS.contains(&s));
-    found
-}
+);
 
 // ---------------------------------------------------------------------------
 // Errors
