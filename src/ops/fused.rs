@@ -263,12 +263,16 @@ fn count_ops(e: &Expr, budget: &mut usize, reductions: &mut usize) -> Option<usi
 /// keyword arguments `axis` and `keepdims`: pure and small. A row reduction
 /// (see [`RowLeaf`]) is folded into the loop; any other is evaluated by the
 /// interpreter first and used as a leaf.
-fn reduction_leaf(e: &Expr) -> Option<()> {
+fn reduction_leaf(e: &Expr) -> Option<ReductionLeaf<'_>> {
     let ExprKind::Call { func, args } = &e.kind else { return None };
     let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
-    if !matches!(attr.as_str(), "max" | "min" | "sum") || !matches!(value.kind, ExprKind::Name(_)) {
-        return None;
-    }
+    let ExprKind::Name(receiver) = &value.kind else { return None };
+    let kind = match attr.as_str() {
+        "max" => RowReduce::Max,
+        "min" => RowReduce::Min,
+        "sum" => RowReduce::Sum,
+        _ => return None,
+    };
     for a in args {
         let Arg::Keyword { name, value, .. } = a else { return None };
         if !matches!(name.as_str(), "axis" | "keepdims") {
@@ -283,7 +287,14 @@ fn reduction_leaf(e: &Expr) -> Option<()> {
             return None;
         }
     }
-    Some(())
+    Some(ReductionLeaf { receiver, kind, args })
+}
+
+/// The parts of a [`reduction_leaf`] call `RECEIVER.KIND(ARGS)`.
+struct ReductionLeaf<'e> {
+    receiver: &'e str,
+    kind: RowReduce,
+    args: &'e [Arg],
 }
 
 fn scalar_value(v: &Value) -> Option<f64> {
@@ -312,23 +323,14 @@ fn leaf_array(prog: &mut Program, a: NdArray) -> Option<Opnd> {
 /// (exactly these keywords) when NAME is a C-contiguous float64 array of at
 /// least two dimensions with rows of at least 256 elements; `None` when the
 /// call is anything else (it is then evaluated as an ordinary leaf).
-fn row_leaf(interp: &Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
-    let ExprKind::Call { func, args } = &e.kind else { return None };
-    let ExprKind::Attribute { value, attr, .. } = &func.kind else { return None };
-    let ExprKind::Name(name) = &value.kind else { return None };
-    let kind = match attr.as_str() {
-        "max" => RowReduce::Max,
-        "min" => RowReduce::Min,
-        _ => RowReduce::Sum,
-    };
-    let Ok(Value::Array(a)) = interp.lookup(name) else { return None };
+fn row_leaf(a: &NdArray, r: &ReductionLeaf, prog: &mut Program) -> Option<Opnd> {
     let shape = a.shape();
     let nd = shape.len();
     if nd < 2 || *shape.last()? < 256 || a.dtype() != DType::Float64 || !a.is_c_contiguous() {
         return None;
     }
     let (mut axis_ok, mut keep) = (false, false);
-    for arg in args {
+    for arg in r.args {
         let Arg::Keyword { name, value, .. } = arg else { return None };
         match (name.as_str(), &value.kind) {
             ("axis", ExprKind::Int(i)) => axis_ok = *i == nd as i128 - 1,
@@ -345,8 +347,8 @@ fn row_leaf(interp: &Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
     let mut leaf_shape = shape;
     *leaf_shape.last_mut()? = 1;
     prog.leaf_shapes.push(leaf_shape);
-    prog.leaves.push(a);
-    prog.leaf_rows.push(Some(RowLeaf { kind, at: prog.instrs.len() }));
+    prog.leaves.push(a.clone());
+    prog.leaf_rows.push(Some(RowLeaf { kind: r.kind, at: prog.instrs.len() }));
     Some(Opnd::Leaf(prog.leaves.len() - 1))
 }
 
@@ -379,21 +381,20 @@ fn build(interp: &mut Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
             binary(prog, op, a, b)
         }
         ExprKind::Call { func, args } => {
-            if reduction_leaf(e).is_some() {
-                if let Some(leaf) = row_leaf(interp, e, prog) {
+            if let Some(r) = reduction_leaf(e) {
+                let Ok(Value::Array(a)) = interp.lookup(r.receiver) else { return None };
+                if let Some(leaf) = row_leaf(&a, &r, prog) {
                     return Some(leaf);
                 }
                 // A sum may warn; evaluated now, its warnings would come
                 // before those of operations the interpreter runs first.
-                if matches!(&func.kind, ExprKind::Attribute { attr, .. } if attr == "sum") && !prog.instrs.is_empty() {
+                if r.kind == RowReduce::Sum && !prog.instrs.is_empty() {
                     return None;
                 }
                 // Evaluated here, a reduction is evaluated again if fusion
                 // then fails (too small a result, say): only worth it for a
                 // large operand.
-                let ExprKind::Attribute { value, .. } = &func.kind else { return None };
-                let ExprKind::Name(n) = &value.kind else { return None };
-                if !matches!(interp.lookup(n), Ok(Value::Array(a)) if a.size() >= FUSE_MIN) {
+                if a.size() < FUSE_MIN {
                     return None;
                 }
                 // (`x.max()` gives a NumPy scalar: a constant like any other.)
