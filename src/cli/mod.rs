@@ -4,6 +4,7 @@ mod complete;
 mod highlight;
 mod hint;
 mod repl;
+mod signals;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -145,7 +146,8 @@ pub fn main() -> i32 {
 }
 
 fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) -> i32 {
-    repl::install_interrupt_handler_for_scripts();
+    // For `npr run` and pipes: Ctrl-C stops the script with status 130.
+    signals::install(signals::OnInterrupt::Exit);
     let opts = ScriptOptions { render };
     // The transcript is written cell by cell as the script runs (flushed
     // after every cell on a terminal, in large blocks into a pipe or file);

@@ -50,11 +50,6 @@ fn use_colour() -> bool {
         && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
-/// For `npr run` and pipes: Ctrl-C stops the script with status 130.
-pub fn install_interrupt_handler_for_scripts() {
-    let _ = ctrlc::set_handler(|| std::process::exit(130));
-}
-
 /// The hint shown after the cursor; it is never inserted into the line.
 pub struct ShapeHint(String);
 
@@ -341,7 +336,7 @@ pub fn run(render: RenderOptions) -> i32 {
     session.borrow_mut().render = render;
     rl.set_helper(Some(NprHelper::new(Rc::clone(&session), colour)));
     let mut history = open_history(&mut rl);
-    let _ = ctrlc::set_handler(npr::interp::interrupt::request);
+    super::signals::install(super::signals::OnInterrupt::Raise);
     show(&format!(
         "npr {} — NumPy with the shapes showing. Type %quickref for help, np.dot? for a function, Ctrl-D to exit.\n",
         env!("CARGO_PKG_VERSION")
