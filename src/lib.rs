@@ -30,6 +30,7 @@ pub mod ops;
 pub mod plot;
 pub mod random;
 pub mod session;
+mod stack;
 pub mod syntax;
 pub mod transcript;
 pub mod value;

@@ -38,7 +38,7 @@ impl Interp<'_> {
         let saved_globals = std::mem::take(&mut self.global_names);
         let saved_nonlocals = std::mem::take(&mut self.nonlocal_names);
         self.call_depth += 1;
-        let result = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || match &func.body {
+        let result = crate::stack::grow(256 * 1024, 4 * 1024 * 1024, || match &func.body {
             FunctionBody::Block(body) => self.exec_block(body).map(|flow| match flow {
                 Flow::Return(v) => v,
                 _ => Value::None,

@@ -131,7 +131,7 @@ impl<'s> Interp<'s> {
     /// A Ctrl-C that stopped a kernel mid-way surfaces here, before its
     /// partial result (or an error caused by it) can be used.
     pub fn eval(&mut self, e: &Expr) -> PyResult<Value> {
-        let v = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e));
+        let v = crate::stack::grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e));
         if super::interrupt::pending() {
             super::interrupt::check()?;
         }

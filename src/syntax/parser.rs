@@ -931,7 +931,7 @@ fn nested<'a, T>(i: Toks<'a>, f: impl FnOnce(Toks<'a>) -> PResult<'a, T>) -> PRe
         return fail(too_deep(i.offset()));
     }
     i.ctx.nesting.set(level);
-    let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || f(i));
+    let result = crate::stack::grow(RED_ZONE, STACK_SEGMENT, || f(i));
     i.ctx.nesting.set(level - 1);
     result
 }
@@ -2819,7 +2819,7 @@ fn while_stmt(i: Toks) -> PResult<Stmt> {
 
 /// Parses one cell: one or more statements, possibly multi-line blocks.
 pub fn parse_cell(src: &str) -> Result<Cell, SyntaxError> {
-    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+    crate::stack::grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
         let body = finish(&ctx, cell(Toks { toks: &toks, ctx: &ctx }))?;
@@ -2831,7 +2831,7 @@ pub fn parse_cell(src: &str) -> Result<Cell, SyntaxError> {
 /// Parses a single expression (a bare tuple `a, b` included) that must be
 /// the whole input.
 pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
-    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+    crate::stack::grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
         let input = Toks { toks: &toks, ctx: &ctx };
