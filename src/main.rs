@@ -1,6 +1,8 @@
 //! The `npr` binary: command-line parsing and the terminal front end.
 //! All logic lives in the library; this only wires it to the outside.
 
+#![cfg_attr(unix, no_main)]
+
 mod cli;
 
 /// mimalloc: faster small allocations (every statement allocates) and it
@@ -18,7 +20,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// and still gives memory back after a burst of large arrays.
 const PURGE_DELAY_MS: std::ffi::c_long = 10_000;
 
-fn main() {
+/// The program: everything Rust's own start-up provides that npr needs is
+/// set up in [`start`].
+fn run() -> i32 {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one integer option; mimalloc reads it when it next
         // schedules a purge. Called before any other thread exists.
@@ -27,5 +31,59 @@ fn main() {
     // Panics inside evaluation are caught and reported as internal errors
     // with the input that caused them; the default hook's stderr dump is noise.
     std::panic::set_hook(Box::new(|_| {}));
-    std::process::exit(cli::main());
+    // A panic outside evaluation ends npr with Rust's usual status.
+    std::panic::catch_unwind(cli::main).unwrap_or(101)
+}
+
+/// On Unix, npr defines the C `main` itself (`#![no_main]`). Rust's start-up
+/// would also install a stack-overflow guard for the main thread, and
+/// finding that thread's stack means reading and parsing
+/// `/proc/self/maps`: about a tenth of `npr run`'s start-up on a small
+/// script. npr never relies on the guard (deep nesting continues on fresh
+/// stack segments, see `stack.rs` in the library), so it keeps only the two
+/// things from that start-up it does rely on: SIGPIPE ignored (a closed
+/// pipe is a write error that ends npr quietly, not a signal) and standard
+/// streams that are open (a closed one is reopened on /dev/null, so no file
+/// npr opens can take its number). Arguments need nothing: the standard
+/// library reads them from the C library on Linux.
+#[cfg(unix)]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    // SAFETY: plain libc calls on file descriptors 0-2 and a signal
+    // disposition, made before any other thread exists.
+    unsafe {
+        let mut fds: [libc::pollfd; 3] =
+            std::array::from_fn(|fd| libc::pollfd { fd: fd as i32, events: 0, revents: 0 });
+        if libc::poll(fds.as_mut_ptr(), 3, 0) != -1 {
+            for pfd in fds {
+                if pfd.revents & libc::POLLNVAL != 0 {
+                    libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+                }
+            }
+        }
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    exit(run())
+}
+
+#[cfg(not(unix))]
+fn main() {
+    exit(run())
+}
+
+/// Leave with `code` once standard output is flushed. On Unix this skips
+/// the C library's exit handlers: mimalloc's would hand every freed page
+/// back to the OS one `madvise` at a time, work the kernel does anyway when
+/// the process ends (measurable in a short `npr run`).
+fn exit(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    #[cfg(unix)]
+    // SAFETY: every file npr writes is closed by now and standard output
+    // was just flushed; no other state needs tearing down.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
 }
