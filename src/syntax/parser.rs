@@ -767,6 +767,7 @@ struct Toks<'a> {
 }
 
 impl<'a> Toks<'a> {
+    #[inline(always)]
     fn peek(&self) -> &'a Token {
         self.toks.first().unwrap_or(&END_TOKEN)
     }
@@ -776,6 +777,7 @@ impl<'a> Toks<'a> {
     }
 
     /// The input after the next token (`End` is never consumed).
+    #[inline(always)]
     fn next(self) -> Toks<'a> {
         match self.peek().tok {
             Tok::End => self,
@@ -787,14 +789,17 @@ impl<'a> Toks<'a> {
         self.peek().span.start
     }
 
+    #[inline(always)]
     fn text(&self, t: &Token) -> &'a str {
         self.ctx.src.get(t.span.start..t.span.end).unwrap_or("")
     }
 
+    #[inline(always)]
     fn at_op(&self, op: &str) -> bool {
         matches!(self.peek().tok, Tok::Op(o) if o == op)
     }
 
+    #[inline(always)]
     fn at_kw(&self, word: &str) -> bool {
         let t = self.peek();
         matches!(t.tok, Tok::Name) && self.text(t) == word
