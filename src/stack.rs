@@ -39,3 +39,26 @@ pub fn grow<R>(red_zone: usize, segment: usize, f: impl FnOnce() -> R) -> R {
         stacker::maybe_grow(red_zone, segment, f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::grow;
+
+    /// Recursion needing far more stack than the thread has: each level
+    /// holds a 1 KiB buffer, 20,000 levels on a 1 MiB thread.
+    fn deep(n: usize) -> usize {
+        let buf = std::hint::black_box([n as u8; 1024]);
+        if n == 0 {
+            return buf[0] as usize;
+        }
+        grow(64 * 1024, 1024 * 1024, || deep(n - 1) + usize::from(buf[1] > 0))
+    }
+
+    #[test]
+    fn deep_recursion_moves_to_new_segments() {
+        let t = std::thread::Builder::new().stack_size(1 << 20).spawn(|| deep(20_000));
+        let levels = t.expect("spawn").join().expect("no stack overflow");
+        // Levels with n % 256 != 0 count 1.
+        assert_eq!(levels, (1..=20_000).filter(|n| n % 256 != 0).count());
+    }
+}
