@@ -1,7 +1,7 @@
 //! The `npr` binary: command-line parsing and the terminal front end.
 //! All logic lives in the library; this only wires it to the outside.
 
-#![cfg_attr(unix, no_main)]
+#![cfg_attr(all(target_os = "linux", target_env = "gnu"), no_main)]
 
 mod cli;
 
@@ -20,8 +20,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// and still gives memory back after a burst of large arrays.
 const PURGE_DELAY_MS: std::ffi::c_long = 10_000;
 
-/// The program: everything Rust's own start-up provides that npr needs is
-/// set up in [`start`].
+/// The program (after the process set-up in `main`).
 fn run() -> i32 {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one integer option; mimalloc reads it when it next
@@ -35,7 +34,7 @@ fn run() -> i32 {
     std::panic::catch_unwind(cli::main).unwrap_or(101)
 }
 
-/// On Unix, npr defines the C `main` itself (`#![no_main]`). Rust's start-up
+/// On Linux with glibc, npr defines the C `main` itself (`#![no_main]`). Rust's start-up
 /// would also install a stack-overflow guard for the main thread, and
 /// finding that thread's stack means reading and parsing
 /// `/proc/self/maps`: about a tenth of `npr run`'s start-up on a small
@@ -44,9 +43,10 @@ fn run() -> i32 {
 /// things from that start-up it does rely on: SIGPIPE ignored (a closed
 /// pipe is a write error that ends npr quietly, not a signal) and standard
 /// streams that are open (a closed one is reopened on /dev/null, so no file
-/// npr opens can take its number). Arguments need nothing: the standard
-/// library reads them from the C library on Linux.
-#[cfg(unix)]
+/// npr opens can take its number). Arguments need nothing: with glibc the
+/// standard library reads them itself, before `main` (elsewhere it needs its
+/// own start-up, so other targets keep the usual `fn main`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
     // SAFETY: plain libc calls on file descriptors 0-2 and a signal
@@ -66,7 +66,7 @@ extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char
     exit(run())
 }
 
-#[cfg(not(unix))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn main() {
     exit(run())
 }
