@@ -7,8 +7,9 @@
 //! than [`SHALLOW`] bytes below where this thread first came through here.
 //!
 //! Assumes every thread that parses or evaluates has at least 1 MiB of stack
-//! (the main thread has 8 MiB, Rust's spawned threads 2 MiB), so the red
-//! zones below (at most 256 KiB) are always there while the stack is shallow.
+//! and first comes here near its top (the main thread has 8 MiB, Rust's
+//! spawned threads 2 MiB), so the red zones below (at most 256 KiB) are
+//! always there while the stack is shallow.
 
 use std::cell::Cell;
 
