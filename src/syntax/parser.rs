@@ -105,6 +105,7 @@
 //! replacement_field     := '{' star_expressions ['='] ['!' ('s' | 'r' | 'a')] [':' FORMAT_SPEC] '}'
 //! ```
 
+use std::borrow::Cow;
 use std::cell::Cell as Counter;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -219,27 +220,56 @@ struct Token {
 
 static END_TOKEN: Token = Token { tok: Tok::End, span: Span { start: 0, end: 0 }, level: 0 };
 
-/// Longest first, so `**=` wins over `**` and `*`.
+/// Every operator and delimiter token.
+#[cfg(test)]
 const OPERATORS: &[&str] = &[
     "**=", "//=", ">>=", "<<=", "...", "!=", "**", "//", ">>", "<<", "<=", ">=", "==", "->", ":=", "+=", "-=", "*=",
     "/=", "%=", "@=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]",
     "{", "}", ",", ":", ";", ".", "=",
 ];
 
-/// The longest operator at the start of `rest`.
+/// The longest operator at the start of `rest` (a byte-level decision
+/// tree; `operators_are_longest_match` checks it against [`OPERATORS`]).
 fn operator_at(rest: &str) -> Option<&'static str> {
-    // OPERATORS grouped by first byte (order kept, so longest first).
-    static BY_FIRST: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
-    let by_first = BY_FIRST.get_or_init(|| {
-        let mut t = vec![Vec::new(); 128];
-        for op in OPERATORS {
-            t[usize::from(op.as_bytes()[0])].push(*op);
-        }
-        t
-    });
-    let bytes = rest.as_bytes();
-    let first = usize::from(*bytes.first()?);
-    by_first.get(first)?.iter().copied().find(|op| bytes.starts_with(op.as_bytes()))
+    let b = rest.as_bytes();
+    let (c1, c2) = (b.get(1).copied().unwrap_or(0), b.get(2).copied().unwrap_or(0));
+    // `x` or `x=`, as for `+` and `+=`.
+    let with_eq = |plain: &'static str, eq: &'static str| if c1 == b'=' { eq } else { plain };
+    // `x`, `xx`, `xx=` or `x=`, as for `*`, `**`, `**=` and `*=`.
+    let doubled = |c: u8, ops: [&'static str; 4]| match (c1 == c, c2 == b'=') {
+        (true, true) => ops[2],
+        (true, false) => ops[1],
+        _ => with_eq(ops[0], ops[3]),
+    };
+    Some(match *b.first()? {
+        b'*' => doubled(b'*', ["*", "**", "**=", "*="]),
+        b'/' => doubled(b'/', ["/", "//", "//=", "/="]),
+        b'>' => doubled(b'>', [">", ">>", ">>=", ">="]),
+        b'<' => doubled(b'<', ["<", "<<", "<<=", "<="]),
+        b'.' if c1 == b'.' && c2 == b'.' => "...",
+        b'.' => ".",
+        b'!' if c1 == b'=' => "!=",
+        b'-' if c1 == b'>' => "->",
+        b'-' => with_eq("-", "-="),
+        b':' => with_eq(":", ":="),
+        b'=' => with_eq("=", "=="),
+        b'+' => with_eq("+", "+="),
+        b'%' => with_eq("%", "%="),
+        b'@' => with_eq("@", "@="),
+        b'&' => with_eq("&", "&="),
+        b'|' => with_eq("|", "|="),
+        b'^' => with_eq("^", "^="),
+        b'~' => "~",
+        b'(' => "(",
+        b')' => ")",
+        b'[' => "[",
+        b']' => "]",
+        b'{' => "{",
+        b'}' => "}",
+        b',' => ",",
+        b';' => ";",
+        _ => return None,
+    })
 }
 
 /// Keywords that may directly follow a number (`1if x else 2`).
@@ -269,9 +299,22 @@ fn closer_of(open: char) -> char {
 /// whose first line is indented has that indentation removed from every
 /// line that starts with it.
 fn leading_indent(text: &str) -> &str {
+    // Nearly every cell starts with a non-blank, unindented line.
+    if text.as_bytes().first().is_some_and(|b| b.is_ascii_graphic()) {
+        return "";
+    }
     let line = text.split('\n').find(|l| !l.trim().is_empty()).unwrap_or("");
     let rest = line.trim_start_matches([' ', '\t']);
     &line[..line.len() - rest.len()]
+}
+
+/// Room for the tokens of `len` bytes of source: small cells get one slot
+/// per byte (no reallocation), large ones one per three bytes.
+fn token_capacity(len: usize) -> usize {
+    match len {
+        0..256 => len + 4,
+        _ => (len / 3).min(1 << 16),
+    }
 }
 
 /// Tokenizes a whole cell.
@@ -311,7 +354,7 @@ impl<'s> Lexer<'s> {
             end,
             nested,
             prefix,
-            toks: Vec::with_capacity((end.saturating_sub(start) / 3).clamp(8, 1 << 16)),
+            toks: Vec::with_capacity(token_capacity(end.saturating_sub(start))),
             brackets: Vec::new(),
             indents: vec![(0, 0)],
             line_has_tokens: false,
@@ -326,6 +369,7 @@ impl<'s> Lexer<'s> {
         self.slice(self.pos, self.end)
     }
 
+    #[inline]
     fn peek(&self) -> Option<char> {
         // ASCII (nearly all source text) without decoding.
         match self.src.as_bytes().get(self.pos) {
@@ -336,7 +380,12 @@ impl<'s> Lexer<'s> {
     }
 
     fn peek_at(&self, n: usize) -> Option<char> {
-        self.rest().chars().nth(n)
+        // Within an ASCII run the n-th character is the n-th byte.
+        let ahead = self.src.as_bytes().get(self.pos..=self.pos + n).filter(|_| self.pos + n < self.end);
+        match ahead {
+            Some(bytes) if bytes.is_ascii() => bytes.last().map(|&b| b as char),
+            _ => self.rest().chars().nth(n),
+        }
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -498,8 +547,8 @@ impl<'s> Lexer<'s> {
         if is_id_start(c) {
             return self.name(start);
         }
-        let digit_follows = self.peek_at(1).is_some_and(|d| d.is_ascii_digit());
-        if c.is_ascii_digit() || (c == '.' && digit_follows) {
+        let digit_follows = || self.peek_at(1).is_some_and(|d| d.is_ascii_digit());
+        if c.is_ascii_digit() || (c == '.' && digit_follows()) {
             return self.number(start);
         }
         if c == '\'' || c == '"' {
@@ -513,6 +562,10 @@ impl<'s> Lexer<'s> {
     }
 
     fn name(&mut self, start: usize) -> Result<(), SyntaxError> {
+        let ascii_id = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        let run =
+            self.src.as_bytes().get(self.pos..self.end).map_or(0, |r| r.iter().take_while(|b| ascii_id(b)).count());
+        self.pos += run;
         while self.peek().is_some_and(is_id_continue) {
             self.bump();
         }
@@ -634,7 +687,11 @@ impl<'s> Lexer<'s> {
             self.pos += 1;
         }
         self.end_of_number(if imaginary { "imaginary" } else { "decimal" })?;
-        let text: String = self.slice(start, self.pos).chars().filter(|&c| c != '_').collect();
+        let written = self.slice(start, self.pos);
+        let text: Cow<str> = match written.contains('_') {
+            true => Cow::Owned(written.chars().filter(|&c| c != '_').collect()),
+            false => Cow::Borrowed(written),
+        };
         let tok = if imaginary {
             Tok::Imag
         } else if is_float {
@@ -881,10 +938,11 @@ impl<'a> nom::Input for Toks<'a> {
 }
 
 /// A parse failure: a specific error, or a plain "invalid syntax" at `offset`.
+/// (The error is boxed: parse results are moved through every grammar level.)
 #[derive(Debug)]
 struct PErr {
     offset: usize,
-    error: Option<SyntaxError>,
+    error: Option<Box<SyntaxError>>,
 }
 
 impl<'a> ParseError<Toks<'a>> for PErr {
@@ -910,7 +968,7 @@ type PResult<'a, T> = IResult<Toks<'a>, T, PErr>;
 
 /// An unrecoverable, specific error.
 fn failure(error: SyntaxError) -> nom::Err<PErr> {
-    nom::Err::Failure(PErr { offset: error.offset, error: Some(error) })
+    nom::Err::Failure(PErr { offset: error.offset, error: Some(Box::new(error)) })
 }
 
 fn fail<'a, T>(error: SyntaxError) -> PResult<'a, T> {
@@ -922,7 +980,7 @@ fn finish<T>(ctx: &Ctx, result: PResult<T>) -> Result<T, SyntaxError> {
     match result {
         Ok((_, value)) => Ok(value),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-            Err(e.error.unwrap_or_else(|| SyntaxError::invalid(e.offset.max(ctx.furthest.get()))))
+            Err(e.error.map_or_else(|| SyntaxError::invalid(e.offset.max(ctx.furthest.get())), |e| *e))
         }
         Err(nom::Err::Incomplete(_)) => Err(SyntaxError::invalid(ctx.src.len())),
     }
@@ -1028,13 +1086,30 @@ fn depth(e: &Expr) -> usize {
     if matches!(e.kind, K::Int(_) | K::Float(_) | K::Str(_) | K::Bool(_) | K::None | K::Ellipsis | K::Name(_)) {
         return 1;
     }
+    // An explicit stack (no recursion on deep trees); small trees, nearly
+    // all of them, fit in the inline part and allocate nothing.
+    let mut inline: [(&Expr, usize); 16] = [(e, 1); 16];
+    let mut len = 1;
+    let mut spill: Vec<(&Expr, usize)> = Vec::new();
     let mut deepest = 0;
-    let mut stack = vec![(e, 1)];
-    while let Some((e, d)) = stack.pop() {
+    loop {
+        let (e, d) = match spill.pop() {
+            Some(top) => top,
+            None if len > 0 => {
+                len -= 1;
+                inline[len]
+            }
+            None => return deepest,
+        };
         deepest = deepest.max(d);
-        for_each_child(e, &mut |child, extra| stack.push((child, d + 1 + extra)));
+        for_each_child(e, &mut |child, extra| match inline.get_mut(len) {
+            Some(slot) if spill.is_empty() => {
+                *slot = (child, d + 1 + extra);
+                len += 1;
+            }
+            _ => spill.push((child, d + 1 + extra)),
+        });
     }
-    deepest
 }
 
 /// Calls `f(child, extra)` for each sub-expression of `e`; `extra` counts
@@ -1272,10 +1347,12 @@ fn bool_chain<'a>(
 }
 
 /// The rest of a `bool_chain` whose first operand (from `start` to `i`) is
-/// parsed.
+/// parsed. (The common case, no `word`, is inlined into the callers; the
+/// grammar levels are kept few because every level moves the result.)
+#[inline(always)]
 fn bool_chain_from<'a>(
     start: Toks<'a>,
-    mut i: Toks<'a>,
+    i: Toks<'a>,
     first: Expr,
     word: &'static str,
     op: BoolOp,
@@ -1285,6 +1362,18 @@ fn bool_chain_from<'a>(
         i.ctx.note_failure(i.offset()); // as a failed `kw(word)` would
         return Ok((i, first));
     }
+    bool_chain_rest(start, i, first, word, op, operand)
+}
+
+#[inline(never)]
+fn bool_chain_rest<'a>(
+    start: Toks<'a>,
+    mut i: Toks<'a>,
+    first: Expr,
+    word: &'static str,
+    op: BoolOp,
+    operand: fn(Toks<'a>) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
     let mut values = vec![first];
     while i.at_kw(word) {
         let (j, v) = cut(operand).parse(i.next())?;
@@ -1317,9 +1406,18 @@ fn inversion(i: Toks) -> PResult<Expr> {
     Ok((i, e))
 }
 
+#[inline(always)]
 fn comparison(i: Toks) -> PResult<Expr> {
     let start = i;
-    let (mut i, left) = bitwise_or(i)?;
+    let (i, left) = bitwise_or(i)?;
+    match comp_op(&i) {
+        None => Ok((i, left)),
+        Some(_) => comparison_rest(start, i, left),
+    }
+}
+
+#[inline(never)]
+fn comparison_rest<'a>(start: Toks<'a>, mut i: Toks<'a>, left: Expr) -> PResult<'a, Expr> {
     let mut ops = Vec::new();
     while let Some((j, op, op_span)) = comp_op(&i) {
         let (j, right) = cut(bitwise_or).parse(j)?;
@@ -1423,18 +1521,24 @@ struct PowerPiece<'a> {
 
 /// `factor` and `power` together: `-a ** -b ** c` is read as a list of
 /// pieces in a loop, then folded from the right.
+#[inline(always)]
 fn factor(i: Toks) -> PResult<Expr> {
     // Most operands are a bare primary: no prefix operator, no `**`. The
     // primary parsed here is kept as the first piece otherwise (parsing it
     // again would cost exponential time in nested parentheses).
-    let mut first = None;
-    if !matches!(i.peek().tok, Tok::Op("-" | "+" | "~")) {
-        let (j, base) = primary(i)?;
-        if !j.at_op("**") {
-            return Ok((j, base));
-        }
-        first = Some((j, base));
+    if matches!(i.peek().tok, Tok::Op("-" | "+" | "~")) {
+        return power_chain(i, None);
     }
+    let (j, base) = primary(i)?;
+    match j.at_op("**") {
+        false => Ok((j, base)),
+        true => power_chain(i, Some((j, base))),
+    }
+}
+
+/// The general `factor`: prefix operators and `**` chains.
+#[inline(never)]
+fn power_chain<'a>(i: Toks<'a>, mut first: Option<(Toks<'a>, Expr)>) -> PResult<'a, Expr> {
     let mut pieces = Vec::new();
     let mut spine = 0;
     let mut i = i;
@@ -1548,6 +1652,10 @@ fn primary(i: Toks) -> PResult<Expr> {
     let (mut i, mut e) = atom(i)?;
     let mut value_depth = None;
     loop {
+        if !matches!(i.peek().tok, Tok::Op("." | "(" | "[")) {
+            i.ctx.note_failure(i.offset()); // as `trailer`'s miss would
+            return Ok((i, e));
+        }
         let (j, trailer) = match trailer(i) {
             Ok(found) => found,
             Err(nom::Err::Error(_)) => return Ok((i, e)),
@@ -2408,7 +2516,10 @@ fn cell(i: Toks) -> PResult<Vec<Stmt>> {
     let mut i = i;
     while !i.at(Tok::End) {
         let (j, stmts) = statement(i)?;
-        body.extend(stmts);
+        match body.is_empty() {
+            true => body = stmts,
+            false => body.extend(stmts),
+        }
         i = j;
     }
     Ok((i, body))
@@ -2515,9 +2626,14 @@ fn expr_stmt(i: Toks) -> PResult<StmtKind> {
 
 /// `('=' star_expressions)+` after the first target.
 fn assignment<'a>(i: Toks<'a>, first: Expr) -> PResult<'a, StmtKind> {
-    let (i, rest) = many0(preceded(op("="), cut(star_expressions))).parse(i)?;
     let mut exprs = vec![first];
-    exprs.extend(rest);
+    let mut i = i;
+    while i.at_op("=") {
+        let (j, e) = cut(star_expressions).parse(i.next())?;
+        exprs.push(e);
+        i = j;
+    }
+    i.ctx.note_failure(i.offset()); // as the failed `=` test of a `many0` would
     let value = exprs.pop().ok_or_else(|| failure(SyntaxError::invalid(i.offset())))?;
     no_bare_starred(&value)?;
     let targets =
@@ -3124,6 +3240,32 @@ fn block_sexpr(head: &str, test: String, body: &[Stmt], orelse: &[Stmt]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The operator decision tree picks the longest operator of the list at
+    /// every string of up to three operator characters (and a letter).
+    #[test]
+    fn operators_are_longest_match() {
+        let chars: Vec<char> = "*/<>.!-:=+%@&|^~()[]{},;a".chars().collect();
+        let mut checked = 0;
+        for &a in &chars {
+            for &b in &chars {
+                for &c in &chars {
+                    let text: String = [a, b, c].iter().collect();
+                    let longest = OPERATORS.iter().copied().filter(|op| text.starts_with(op)).max_by_key(|op| op.len());
+                    assert_eq!(operator_at(&text), longest, "{text:?}");
+                    for n in 1..3 {
+                        let short = &text[..n];
+                        let longest =
+                            OPERATORS.iter().copied().filter(|op| short.starts_with(op)).max_by_key(|op| op.len());
+                        assert_eq!(operator_at(short), longest, "{short:?}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, chars.len().pow(3));
+        assert_eq!(operator_at(""), None);
+    }
 
     /// `src` parses as an expression printing as `expected`.
     #[track_caller]
