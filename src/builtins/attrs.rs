@@ -152,10 +152,9 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
 }
 
 fn module_attr(m: Module, name: &str) -> PyResult<Value> {
+    // No removed name is a member (see `removed_names_are_not_members`), so
+    // the list of removed names is searched only when the lookup fails.
     if m == Module::Numpy {
-        if let Some(err) = numpy::removed_name(name) {
-            return Err(err);
-        }
         if let Some(c) = numpy::constant(name) {
             return Ok(c);
         }
@@ -172,7 +171,27 @@ fn module_attr(m: Module, name: &str) -> PyResult<Value> {
     if let Some(b) = lookup(Owner::Module(m), name) {
         return Ok(Value::Builtin(b));
     }
+    if m == Module::Numpy {
+        if let Some(err) = numpy::removed_name(name) {
+            return Err(err);
+        }
+    }
 
     let _ = Scalar::Bool(false);
     Err(no_attr(&Value::Module(m), name, module_members(m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `module_attr` looks removed names up last: none may be a member.
+    #[test]
+    fn removed_names_are_not_members() {
+        for (name, _) in crate::builtins::removed::REMOVED.iter().chain([&("asscalar", "")]) {
+            assert!(numpy::constant(name).is_none(), "{name}");
+            assert!(lookup(Owner::Module(Module::Numpy), name).is_none(), "{name}");
+            assert!(module_attr(Module::Numpy, name).is_err(), "{name}");
+        }
+    }
 }

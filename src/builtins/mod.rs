@@ -59,10 +59,10 @@ pub fn table() -> impl Iterator<Item = &'static Builtin> {
 
 /// Find a builtin by owner and name (the first entry of [`table`] wins).
 pub fn lookup(owner: Owner, name: &str) -> Option<&'static Builtin> {
-    type Index = std::collections::HashMap<(Owner, &'static str), &'static Builtin>;
+    type Index = std::collections::HashMap<(Owner, &'static str), &'static Builtin, BuildFnv>;
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut m = Index::new();
+        let mut m = Index::default();
         for b in table() {
             m.entry((b.owner, b.name)).or_insert(b);
         }
@@ -70,6 +70,27 @@ pub fn lookup(owner: Owner, name: &str) -> Option<&'static Builtin> {
     });
     index.get(&(owner, name)).copied()
 }
+
+/// FNV-1a: the builtin index is keyed by short names, for which SipHash's
+/// set-up costs more than the lookup (and no key comes from an adversary).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// A Python builtin (`print`, `len`...) or class (`int`, `float`...) by name.
 pub fn python_builtin(name: &str) -> Option<Value> {

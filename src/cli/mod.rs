@@ -168,6 +168,9 @@ fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) 
         }
     });
     out.finish();
+    // The process ends right after: tearing the session's history down
+    // (one allocation per cell) would only cost time.
+    std::mem::forget(s);
     if let (Some(path), Some(text)) = (ipynb, kept) {
         let cells =
             transcript::parse_transcript(&text).map(|t| transcript::nb_cells_from_transcript(&t)).unwrap_or_default();

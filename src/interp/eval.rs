@@ -108,9 +108,13 @@ impl<'s> Interp<'s> {
             Some(l) if !self.global_names.iter().any(|g| g == name) => {
                 l.borrow_mut().insert(name.to_string(), v);
             }
-            _ => {
-                self.session.globals.insert(name.to_string(), v);
-            }
+            // Rebinding (most assignments) reuses the key: no new String.
+            _ => match self.session.globals.get_mut(name) {
+                Some(slot) => *slot = v,
+                None => {
+                    self.session.globals.insert(name.to_string(), v);
+                }
+            },
         }
     }
 

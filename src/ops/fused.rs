@@ -135,6 +135,11 @@ pub fn try_eval(interp: &mut Interp, e: &Expr) -> Option<PyResult<Value>> {
     if mode == Mode::Sum && !is_numpy(interp, e) {
         return None;
     }
+    // Small operands (nearly every statement of a lesson) cannot make a
+    // result of FUSE_MIN elements: give up before building a program.
+    if leaf_size_bound(interp, body).is_some_and(|n| n < FUSE_MIN) {
+        return None;
+    }
     let mut prog = Program { instrs: Vec::new(), leaves: Vec::new(), leaf_shapes: Vec::new(), leaf_rows: Vec::new() };
     let root = build(interp, body, &mut prog)?;
     if !matches!(root, Opnd::Tmp(_)) {
@@ -422,6 +427,32 @@ fn build(interp: &mut Interp, e: &Expr, prog: &mut Program) -> Option<Opnd> {
             }
             None
         }
+        _ => None,
+    }
+}
+
+/// An upper bound on the size of the result of `e`: the product of the
+/// sizes of its array leaves (a broadcast result is never larger). `None`
+/// when a leaf's size is not known without evaluating it (a reduction).
+fn leaf_size_bound(interp: &Interp, e: &Expr) -> Option<usize> {
+    match &e.kind {
+        ExprKind::Name(n) => match interp.lookup(n).ok()? {
+            Value::Array(a) => Some(a.size()),
+            _ => Some(1),
+        },
+        ExprKind::Unary { operand, .. } => leaf_size_bound(interp, operand),
+        ExprKind::BinOp { left, right, .. } => {
+            Some(leaf_size_bound(interp, left)?.saturating_mul(leaf_size_bound(interp, right)?))
+        }
+        ExprKind::Call { args, .. } if reduction_leaf(e).is_none() => {
+            let mut bound = 1usize;
+            for a in args {
+                let Arg::Positional(x) = a else { return None };
+                bound = bound.saturating_mul(leaf_size_bound(interp, x)?);
+            }
+            Some(bound)
+        }
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) => Some(1),
         _ => None,
     }
 }

@@ -120,7 +120,13 @@ fn indent_width(line: &str) -> usize {
 /// The first word of a line (letters, digits and underscores).
 fn first_word(line: &str) -> &str {
     let line = line.trim_start();
-    let end = line.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(line.len());
+    let ascii_end = line.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(line.len());
+    let end = match line.as_bytes().get(ascii_end) {
+        Some(b) if !b.is_ascii() => {
+            line[ascii_end..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(line.len(), |k| ascii_end + k)
+        }
+        _ => ascii_end,
+    };
     &line[..end]
 }
 

@@ -161,10 +161,11 @@ fn physical_line(cell: &RecordedCell, line: &str) -> String {
 /// of `In [N]: `, an empty source line gets a prompt without trailing space, and trailing
 /// newlines of `source` and trailing blank lines of `output` are dropped.
 pub fn render_cell(number: usize, source: &str, output: &str) -> String {
-    use std::fmt::Write;
     let source = source.trim_end_matches(['\n', '\r']);
     let mut out = String::with_capacity(source.len() + output.len() + 16);
-    let _ = write!(out, "In [{number}]:");
+    out.push_str("In [");
+    push_decimal(&mut out, number);
+    out.push_str("]:");
     let indent = out.len() - 4;
     for (i, line) in source.split('\n').enumerate() {
         if i > 0 {
@@ -186,8 +187,30 @@ pub fn render_cell(number: usize, source: &str, output: &str) -> String {
     out
 }
 
+/// Appends `n` in decimal (`write!` costs more than a whole small cell's
+/// rendering otherwise).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        out.push(char::from(d));
+    }
+}
+
 /// `text` without its trailing whitespace-only lines (and without a final newline).
 pub(crate) fn strip_trailing_blank_lines(text: &str) -> &str {
+    if text.is_empty() {
+        return text;
+    }
     let mut end = text.len();
     loop {
         let start = text[..end].rfind('\n').map_or(0, |p| p + 1);
