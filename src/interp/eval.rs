@@ -358,7 +358,8 @@ impl<'s> Interp<'s> {
 
     fn eval_call(&mut self, func: &Expr, args: &[Arg], span: Span) -> PyResult<Value> {
         let f = self.eval(func)?;
-        let mut a = Args::default();
+        let n = args.len();
+        let mut a = Args { positional: Vec::with_capacity(n), keywords: Vec::new(), spans: Vec::with_capacity(n) };
         for arg in args {
             match arg {
                 Arg::Positional(e) => {
