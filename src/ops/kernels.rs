@@ -591,6 +591,9 @@ pub fn dot_body(x: &[f64], y: &[f64]) -> f64 {
     s
 }
 
+/// Results up to this many elements are computed into a zeroed vector.
+const SMALL_DIRECT: usize = 64;
+
 /// `a op b` for two float64 operands of the same shape (or one a single
 /// value), both C-contiguous: the common small case, without the general
 /// broadcasting machinery. Same results, flags and errors as `ufunc::binary`
@@ -622,9 +625,17 @@ pub fn binary_operands(
             if let Err(e) = crate::value::alloc::check_alloc(shape, DType::Float64) {
                 return Some(Err(e));
             }
-            let (out, flags) = parallel::fill_new(shape.iter().product(), &|s, o| {
-                binary_slices(k, xs.sub(s, o.len()), ys.sub(s, o.len()), o)
-            });
+            let n: usize = shape.iter().product();
+            let (out, flags) = match n <= SMALL_DIRECT {
+                // A few elements: zeroing them costs less than the
+                // block-filling machinery around an unzeroed vector.
+                true => {
+                    let mut out = vec![0.0; n];
+                    let flags = binary_slices(k, xs, ys, &mut out);
+                    (out, flags)
+                }
+                false => parallel::fill_new(n, &|s, o| binary_slices(k, xs.sub(s, o.len()), ys.sub(s, o.len()), o)),
+            };
             let arr = ArrayD::from_shape_vec(IxDyn(shape), out).ok()?;
             super::ufunc::report_flags(flags, op.name(), scalar_math);
             Some(Ok(ArrayData::Float(arr)))
