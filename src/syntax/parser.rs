@@ -229,7 +229,7 @@ const OPERATORS: &[&str] = &[
 ];
 
 /// The longest operator at the start of `rest` (a byte-level decision
-/// tree; `operators_are_longest_match` checks it against [`OPERATORS`]).
+/// tree; the test `operators_are_longest_match` checks it against `OPERATORS`).
 fn operator_at(rest: &str) -> Option<&'static str> {
     let b = rest.as_bytes();
     let (c1, c2) = (b.get(1).copied().unwrap_or(0), b.get(2).copied().unwrap_or(0));
