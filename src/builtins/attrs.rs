@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::{closest_name, lookup, numpy, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
-use crate::value::{DType, Module, NdArray, Scalar, TypeObj, Value};
+use crate::value::{DType, Module, NdArray, TypeObj, Value};
 
 fn no_attr(v: &Value, name: &str, candidates: Vec<&str>) -> PyErr {
     let msg = match v {
@@ -176,8 +176,6 @@ fn module_attr(m: Module, name: &str) -> PyResult<Value> {
             return Err(err);
         }
     }
-
-    let _ = Scalar::Bool(false);
     Err(no_attr(&Value::Module(m), name, module_members(m)))
 }
 
