@@ -10,7 +10,7 @@ use npr::ops::{reduce, simd, transcendental};
 
 /// The allocator the `npr` binary uses, so per-statement figures match it.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: npr::alloc::Mimalloc = npr::alloc::Mimalloc;
 
 fn inputs(n: usize, lo: f64, hi: f64) -> Vec<f64> {
     let mut s = 0x2545_f491_4f6c_dd1du64;

@@ -15,11 +15,14 @@
 //! | [`session`] | replaying scripts into transcripts |
 //! | [`transcript`] | parsing, checking and blessing transcripts; notebooks |
 //!
-//! The binary (`src/main.rs` and `src/cli/`) adds the terminal: clap and rustyline.
+//! The binary (`src/main.rs` and `src/cli/`) adds the terminal: clap and rustyline;
+//! [`alloc`] is the allocator it (and the benchmarks) run on.
 
-// Only `ops::simd` (run-time SIMD dispatch) may use `unsafe`; see its docs.
+// Only `ops::simd` (run-time SIMD dispatch) and `alloc` (the global
+// allocator) may use `unsafe`; see their docs.
 #![deny(unsafe_code)]
 
+pub mod alloc;
 pub mod builtins;
 pub mod display;
 pub mod explain;

@@ -8,7 +8,7 @@ mod cli;
 /// mimalloc: faster small allocations (every statement allocates) and it
 /// keeps freed large blocks for reuse instead of unmapping them at once.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: npr::alloc::Mimalloc = npr::alloc::Mimalloc;
 
 /// mimalloc's `mi_option_purge_delay` (the same index in mimalloc v2 and v3).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
