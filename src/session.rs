@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::display::{render_outcome, DisplayMode, RenderOptions};
-use crate::interp::Session;
+use crate::interp::{CellOutcome, Prepared, Session};
 use crate::syntax::cells::cells;
 use crate::transcript::{self, CheckReport, CompareOptions, TranscriptError};
 
@@ -13,6 +13,9 @@ use crate::transcript::{self, CheckReport, CompareOptions, TranscriptError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ScriptOptions {
     pub render: RenderOptions,
+    /// Parse each cell just before running it, never on a second thread
+    /// (the transcript is the same; see [`run_script_with`]).
+    pub one_thread: bool,
 }
 
 /// One replayed cell.
@@ -64,8 +67,12 @@ pub fn prompt_width(number: usize) -> usize {
 /// render options (`%display` may change them from one cell to the next).
 pub fn run_and_render(session: &mut Session, src: &str) -> (usize, String, bool) {
     let outcome = session.run_cell(src);
+    render(session, &outcome, src)
+}
+
+fn render(session: &Session, outcome: &CellOutcome, src: &str) -> (usize, String, bool) {
     let opts = session.render;
-    let text = render_outcome(&outcome, src, prompt_width(outcome.number), &session.print_options, &opts);
+    let text = render_outcome(outcome, src, prompt_width(outcome.number), &session.print_options, &opts);
     (outcome.number, text, outcome.error.is_some())
 }
 
@@ -84,12 +91,81 @@ pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) 
 
 /// Replay a script in an existing session, handing each cell to `sink` as
 /// soon as it has run (so `npr run` streams its transcript).
+///
+/// A long script is split into cells and parsed on a second thread, a few
+/// dozen cells ahead of the one running (parsing is about half the work of
+/// a line of small array operations). Cells still run one at a time, in
+/// order, on this thread; the transcript is the same either way.
 pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions, sink: &mut dyn FnMut(ReplayedCell)) {
     session.render = opts.render;
-    for cell in cells(script) {
-        let (number, output, failed) = run_and_render(session, &cell.text);
-        sink(ReplayedCell { number, source: cell.text, output, failed });
+    let mut run = |cell: &mut Prepared| {
+        let outcome = session.run_prepared(cell);
+        let (number, output, failed) = render(session, &outcome, &cell.text);
+        sink(ReplayedCell { number, source: std::mem::take(&mut cell.text), output, failed });
+    };
+    if opts.one_thread || !parse_ahead(script) {
+        cells(script).for_each(|c| run(&mut Prepared::new(c.text)));
+        return;
     }
+    std::thread::scope(|scope| {
+        let (to_runner, batches) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(AHEAD_BATCHES);
+        // Cells that have run go back to the parsing thread to be freed
+        // there: freeing a block another thread allocated is several times
+        // slower (for mimalloc) than freeing one's own.
+        let (to_parser, done) = std::sync::mpsc::channel::<Vec<Prepared>>();
+        let parser = std::thread::Builder::new().name("npr-parse".into()).stack_size(PARSER_STACK).spawn_scoped(
+            scope,
+            move || {
+                // Small batches first, so the first cells start at once.
+                let mut batch = Vec::new();
+                let mut size = 1;
+                for c in cells(script) {
+                    batch.push(Prepared::new(c.text));
+                    if batch.len() == size {
+                        if to_runner.send(std::mem::take(&mut batch)).is_err() {
+                            return;
+                        }
+                        size = (size * 2).min(BATCH);
+                        done.try_iter().for_each(drop);
+                    }
+                }
+                let _ = to_runner.send(batch);
+                drop(to_runner);
+                done.iter().for_each(drop);
+            },
+        );
+        match parser {
+            Ok(_) => {
+                for mut batch in batches {
+                    batch.iter_mut().for_each(&mut run);
+                    let _ = to_parser.send(batch);
+                }
+            }
+            Err(_) => cells(script).for_each(|c| run(&mut Prepared::new(c.text))),
+        }
+    });
+}
+
+/// Cells in one hand-over from the parsing thread (each hand-over may wake
+/// a sleeping thread: a few microseconds).
+const BATCH: usize = 64;
+
+/// Batches the parsing thread may run ahead by.
+const AHEAD_BATCHES: usize = 4;
+
+/// The parsing thread's stack: as deep as the main thread's, so a cell
+/// nests as deeply before needing extra stack segments (`stack.rs`).
+const PARSER_STACK: usize = 8 << 20;
+
+/// Scripts of more than this many lines are parsed on a second thread;
+/// shorter ones would gain less than starting the thread costs.
+const PARSE_AHEAD_LINES: usize = 200;
+
+/// Whether to parse `script` on a second thread: a long script, and more
+/// than one thread allowed (`NPR_THREADS`).
+fn parse_ahead(script: &str) -> bool {
+    script.bytes().filter(|&b| b == b'\n').nth(PARSE_AHEAD_LINES).is_some()
+        && crate::ops::parallel::allowed_threads() > 1
 }
 
 /// Render options recorded in a transcript's header.
@@ -115,4 +191,47 @@ pub fn check_transcript(path: impl AsRef<Path>) -> Result<CheckReport, Transcrip
     let text =
         std::fs::read_to_string(path).map_err(|source| TranscriptError::Io { path: path.to_path_buf(), source })?;
     check_transcript_text(&text, &CompareOptions::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of cell (assignments, values, errors, a syntax error, a
+    /// block, magics, `?` help, history names, printing, warnings) in a
+    /// script long enough to be parsed ahead on a second thread: the
+    /// transcript is the one cell-by-cell parsing gives.
+    #[test]
+    fn parse_ahead_gives_the_same_transcript() {
+        let cells = [
+            "x = np.arange(6).reshape(2, 3)",
+            "x.T @ x",
+            "np.ones((2, 1)) @ np.ones((2, 1))",
+            "1 +",
+            "def f(a):\n    return a * 2\n",
+            "f(x).shape",
+            "%who",
+            "np.dot?",
+            "print(x.sum(axis=0))",
+            "np.log(np.array([0.0, 1.0]))",
+            "x[5]",
+            "_",
+            "In[2]",
+            "y = (x +\n     1)",
+        ];
+        let mut script = String::new();
+        while script.lines().count() <= PARSE_AHEAD_LINES {
+            for c in cells {
+                script.push_str(c);
+                script.push('\n');
+            }
+        }
+        let one = ScriptOptions { one_thread: true, ..ScriptOptions::default() };
+        let sequential = run_script(&script, &one);
+        let ahead = run_script(&script, &ScriptOptions::default());
+        assert!(parse_ahead(&script) || crate::ops::parallel::allowed_threads() == 1);
+        assert_eq!(sequential.cells.len(), ahead.cells.len());
+        assert!(sequential.had_error());
+        assert_eq!(sequential.transcript(), ahead.transcript());
+    }
 }

@@ -148,7 +148,7 @@ pub fn main() -> i32 {
 fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) -> i32 {
     // For `npr run` and pipes: Ctrl-C stops the script with status 130.
     signals::install(signals::OnInterrupt::Exit);
-    let opts = ScriptOptions { render };
+    let opts = ScriptOptions { render, ..ScriptOptions::default() };
     // The transcript is written cell by cell as the script runs (flushed
     // after every cell on a terminal, in large blocks into a pipe or file);
     // it is kept whole only when a notebook is to be written from it.

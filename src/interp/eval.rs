@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::error::{ExcType, Operand as ErrOperand, PyErr, PyResult};
 use super::{pyops, Frame, Session};
@@ -213,10 +214,10 @@ impl<'s> Interp<'s> {
                 let (defaults, kw_defaults) = self.eval_defaults(params)?;
                 Ok(Value::Function(Rc::new(Function {
                     name: "<lambda>".into(),
-                    params: Rc::clone(params),
+                    params: Arc::clone(params),
                     defaults,
                     kw_defaults,
-                    body: FunctionBody::Lambda(Rc::clone(body)),
+                    body: FunctionBody::Lambda(Arc::clone(body)),
                     doc: None,
                     closure: self.locals.clone(),
                 })))

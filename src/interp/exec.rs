@@ -1,6 +1,7 @@
 //! Statement execution.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::error::{ExcType, PyErr, PyResult};
 use super::eval::Interp;
@@ -111,10 +112,10 @@ impl Interp<'_> {
                 let (defaults, kw_defaults) = self.eval_defaults(&def.params)?;
                 let f = Function {
                     name: def.name.clone(),
-                    params: Rc::clone(&def.params),
+                    params: Arc::clone(&def.params),
                     defaults,
                     kw_defaults,
-                    body: FunctionBody::Block(Rc::clone(&def.body)),
+                    body: FunctionBody::Block(Arc::clone(&def.body)),
                     doc: def.docstring.clone(),
                     closure: self.locals.clone(),
                 };

@@ -195,6 +195,17 @@ impl Session {
     /// Run one cell: parse, execute, collect output. Never panics outward;
     /// a panic inside evaluation becomes an internal error.
     pub fn run_cell(&mut self, src: &str) -> CellOutcome {
+        self.run_cell_parsed(src, None)
+    }
+
+    /// Runs a cell whose source was parsed ahead by [`Prepared::new`]
+    /// (possibly on another thread): the same as [`Session::run_cell`] on
+    /// its text, without parsing it again.
+    pub fn run_prepared(&mut self, cell: &Prepared) -> CellOutcome {
+        self.run_cell_parsed(&cell.text, cell.parsed.as_ref())
+    }
+
+    fn run_cell_parsed(&mut self, src: &str, parsed: Option<&Parsed>) -> CellOutcome {
         let number = self.execution_count;
         self.execution_count += 1;
         let text: Rc<str> = Rc::from(src);
@@ -202,7 +213,7 @@ impl Session {
         self.record_input(number, text);
         warnings::drain();
         interrupt::clear();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.execute(src)));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.execute(src, parsed)));
         let (value, error) = match result {
             Ok(Ok(v)) => (v, None),
             Ok(Err(e)) => (None, Some(e)),
@@ -239,12 +250,12 @@ impl Session {
         self.globals.insert("_".into(), v);
     }
 
-    fn execute(&mut self, src: &str) -> Result<Option<Value>, PyErr> {
+    fn execute(&mut self, src: &str, parsed: Option<&Parsed>) -> Result<Option<Value>, PyErr> {
         if INJECT_PANIC.with(|p| p.replace(false)) {
             panic!("panic injected by a test");
         }
         let trimmed = src.trim();
-        if trimmed.starts_with('%') {
+        if is_magic(trimmed) {
             return crate::magic::run_magic(self, trimmed);
         }
         if let Some(target) = help_target(trimmed) {
@@ -252,16 +263,24 @@ impl Session {
             warnings::stdout(crate::display::help_text(&v, &self.print_options));
             return Ok(None);
         }
-        let cell = parser::parse_cell(src).map_err(|e| {
+        let parsed_here;
+        let cell = match parsed {
+            Some(p) => p,
+            None => {
+                parsed_here = parser::parse_cell(src);
+                &parsed_here
+            }
+        };
+        let cell = cell.as_ref().map_err(|e| {
             let exc = match e.exc_type {
                 "IndentationError" | "TabError" => ExcType::IndentationError,
                 "RecursionError" => ExcType::RecursionError,
                 _ => ExcType::SyntaxError,
             };
-            PyErr::new(exc, e.message).at(crate::syntax::Span::new(e.offset, e.offset))
+            PyErr::new(exc, e.message.clone()).at(crate::syntax::Span::new(e.offset, e.offset))
         })?;
         let mut interp = eval::Interp::new(self, src);
-        interp.run_cell(&cell)
+        interp.run_cell(cell)
     }
 
     /// Evaluate an expression without recording history (for `%explain`
@@ -271,6 +290,35 @@ impl Session {
         let mut interp = eval::Interp::new(self, src);
         interp.eval(&expr)
     }
+}
+
+/// The parse of a cell's source.
+type Parsed = Result<ast::Cell, crate::syntax::SyntaxError>;
+
+/// A cell's source with its Python parse done ahead of running it, so that
+/// `npr run` can parse on one thread while cells run on another (parsing
+/// depends on nothing but the text). Magic and `?` help cells, which are
+/// not Python, are left unparsed, as is any cell whose parse panicked
+/// (running it parses again and reports the panic like any other).
+#[derive(Debug)]
+pub struct Prepared {
+    pub text: String,
+    parsed: Option<Parsed>,
+}
+
+impl Prepared {
+    pub fn new(text: String) -> Prepared {
+        let trimmed = text.trim();
+        let python = !is_magic(trimmed) && help_target(trimmed).is_none();
+        let parse = || std::panic::catch_unwind(|| parser::parse_cell(&text)).ok();
+        let parsed = if python { parse() } else { None };
+        Prepared { text, parsed }
+    }
+}
+
+/// `%magic` cells.
+fn is_magic(trimmed: &str) -> bool {
+    trimmed.starts_with('%')
 }
 
 /// `np.dot?` / `?np.dot`: the expression to show help for.

@@ -28,22 +28,32 @@ pub const PAR_MIN_ELEMS: usize = 1 << 16;
 pub const TASK_ELEMS: usize = 1 << 15;
 
 static THREADS: OnceLock<usize> = OnceLock::new();
+static POOL: std::sync::Once = std::sync::Once::new();
 
-/// Threads npr computes with (1 when `NPR_THREADS=1` or on a single core).
-pub fn threads() -> usize {
+/// Threads npr may use (1 when `NPR_THREADS=1` or on a single core),
+/// without starting the pool.
+pub fn allowed_threads() -> usize {
     *THREADS.get_or_init(|| {
-        let n = std::env::var("NPR_THREADS")
+        std::env::var("NPR_THREADS")
             .ok()
             .and_then(|s| s.trim().parse::<usize>().ok())
             .filter(|&n| n >= 1)
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-        if n > 1 {
-            // The pool starts here, at the first large operation. Failing to
-            // build it (another global pool exists) is fine: rayon's is used.
-            let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
-        }
-        n
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
     })
+}
+
+/// Threads npr computes with; the first call with more than one starts the
+/// pool (at the first large operation).
+pub fn threads() -> usize {
+    let n = allowed_threads();
+    if n > 1 {
+        // Failing to build the pool (another global pool exists) is fine:
+        // rayon's is used.
+        POOL.call_once(|| {
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        });
+    }
+    n
 }
 
 /// Should work on `n` elements be split into tasks (run on all threads,

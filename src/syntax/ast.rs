@@ -2,7 +2,7 @@
 //! text it came from, so errors can underline the failing operation and name
 //! each operand by its source text.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A byte range `start..end` in the cell's source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -206,8 +206,8 @@ pub enum ExprKind {
         orelse: Box<Expr>,
     },
     Lambda {
-        params: Rc<Params>,
-        body: Rc<Expr>,
+        params: Arc<Params>,
+        body: Arc<Expr>,
     },
     ListComp {
         elt: Box<Expr>,
@@ -275,8 +275,8 @@ pub struct Params {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionDef {
     pub name: String,
-    pub params: Rc<Params>,
-    pub body: Rc<Vec<Stmt>>,
+    pub params: Arc<Params>,
+    pub body: Arc<Vec<Stmt>>,
     pub docstring: Option<String>,
     pub span: Span,
 }

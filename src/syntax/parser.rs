@@ -108,7 +108,7 @@
 use std::borrow::Cow;
 use std::cell::Cell as Counter;
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use nom::combinator::{cut, opt};
 use nom::error::{ErrorKind, ParseError};
@@ -1323,7 +1323,7 @@ fn lambdef(i: Toks) -> PResult<Expr> {
     };
     let (i, _) = cut(op(":")).parse(i)?;
     let (i, body) = cut(expression).parse(i)?;
-    let kind = ExprKind::Lambda { params: Rc::new(params), body: Rc::new(body) };
+    let kind = ExprKind::Lambda { params: Arc::new(params), body: Arc::new(body) };
     Ok((i, node(kind, span(&start, &i))?))
 }
 
@@ -2816,7 +2816,7 @@ fn function_def(i: Toks) -> PResult<Stmt> {
         _ => None,
     };
     let span = span(&start, &i);
-    let def = FunctionDef { name, params: Rc::new(params), body: Rc::new(body), docstring, span };
+    let def = FunctionDef { name, params: Arc::new(params), body: Arc::new(body), docstring, span };
     Ok((i, Stmt { kind: StmtKind::FunctionDef(def), span }))
 }
 

@@ -12,6 +12,7 @@ pub mod data;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub use array::{AViewMut, NdArray, ViewOp};
 pub use data::{AView, ArrayData, DType};
@@ -145,7 +146,7 @@ impl TypeObj {
 #[derive(Debug)]
 pub struct Function {
     pub name: String,
-    pub params: Rc<Params>,
+    pub params: Arc<Params>,
     pub defaults: Vec<Option<Value>>,
     pub kw_defaults: Vec<Option<Value>>,
     pub body: FunctionBody,
@@ -156,8 +157,8 @@ pub struct Function {
 
 #[derive(Debug)]
 pub enum FunctionBody {
-    Block(Rc<Vec<Stmt>>),
-    Lambda(Rc<Expr>),
+    Block(Arc<Vec<Stmt>>),
+    Lambda(Arc<Expr>),
 }
 
 /// `slice(start, stop, step)` objects.
