@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::display::{render_outcome, DisplayMode, RenderOptions};
-use crate::interp::{CellOutcome, Prepared, Session};
+use crate::interp::{interrupt, CellOutcome, Prepared, Session};
 use crate::syntax::cells::cells;
 use crate::transcript::{self, CheckReport, CompareOptions, TranscriptError};
 
@@ -90,7 +90,9 @@ pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) 
 }
 
 /// Replay a script in an existing session, handing each cell to `sink` as
-/// soon as it has run (so `npr run` streams its transcript).
+/// soon as it has run (so `npr run` streams its transcript). Ctrl-C in
+/// `npr run` ([`interrupt::request_stop`]) stops the script after the
+/// running cell (which raises `KeyboardInterrupt`).
 ///
 /// A long script is split into cells and parsed on a second thread, a few
 /// dozen cells ahead of the one running (parsing is about half the work of
@@ -98,13 +100,19 @@ pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) 
 /// order, on this thread; the transcript is the same either way.
 pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions, sink: &mut dyn FnMut(ReplayedCell)) {
     session.render = opts.render;
+    // Runs a cell; false once the script is to stop.
     let mut run = |cell: &mut Prepared| {
         let outcome = session.run_prepared(cell);
         let (number, output, failed) = render(session, &outcome, &cell.text);
         sink(ReplayedCell { number, source: std::mem::take(&mut cell.text), output, failed });
+        !interrupt::stop_requested()
     };
     if opts.one_thread || !parse_ahead(script) {
-        cells(script).for_each(|c| run(&mut Prepared::new(c.text)));
+        for c in cells(script) {
+            if !run(&mut Prepared::new(c.text)) {
+                break;
+            }
+        }
         return;
     }
     std::thread::scope(|scope| {
@@ -137,11 +145,20 @@ pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions
         match parser {
             Ok(_) => {
                 for mut batch in batches {
-                    batch.iter_mut().for_each(&mut run);
+                    let go_on = batch.iter_mut().all(&mut run);
                     let _ = to_parser.send(batch);
+                    if !go_on {
+                        break;
+                    }
                 }
             }
-            Err(_) => cells(script).for_each(|c| run(&mut Prepared::new(c.text))),
+            Err(_) => {
+                for c in cells(script) {
+                    if !run(&mut Prepared::new(c.text)) {
+                        break;
+                    }
+                }
+            }
         }
     });
 }

@@ -147,15 +147,15 @@ fn issue7_closed_pipe_is_quiet() {
 }
 
 #[test]
-fn issue7_sigint_stops_a_script_with_status_130() {
+fn issue7_sigint_stops_a_script_with_status_130_and_keeps_its_transcript() {
     let dir = std::env::temp_dir().join(format!("npr-sigint-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
     let path = dir.join("forever.ipy");
     std::fs::write(&path, "x = 0\nwhile True:\n    x = x + 1\n").expect("write");
-    let mut child = npr_bin()
+    let child = npr_bin()
         .arg("run")
         .arg(&path)
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
@@ -163,8 +163,13 @@ fn issue7_sigint_stops_a_script_with_status_130() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
     assert!(kill.success());
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(130));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130));
+    // The transcript so far is written (stdout is a pipe, so block-buffered),
+    // ending with the interrupted cell.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("In [1]: x = 0\n"), "{text}");
+    assert!(text.trim_end().ends_with("KeyboardInterrupt"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -168,6 +168,7 @@ fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) 
         }
     });
     out.finish();
+    let interrupted = npr::interp::interrupt::stop_requested();
     // The process ends right after: tearing the session's history down
     // (one allocation per cell) would only cost time.
     std::mem::forget(s);
@@ -179,10 +180,10 @@ fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) 
             return 2;
         }
     }
-    if failed {
-        1
-    } else {
-        0
+    match (interrupted, failed) {
+        (true, _) => 130,
+        (false, true) => 1,
+        (false, false) => 0,
     }
 }
 

@@ -6,7 +6,9 @@
 /// What Ctrl-C does.
 #[derive(Clone, Copy)]
 pub enum OnInterrupt {
-    /// Stop the process with status 130 (scripts and pipes).
+    /// Stop a script (`npr run`): the running cell raises
+    /// `KeyboardInterrupt`, its output is written, and npr exits with
+    /// status 130. A second Ctrl-C exits at once.
     Exit,
     /// Raise `KeyboardInterrupt` in the running cell (the REPL).
     Raise,
@@ -15,8 +17,11 @@ pub enum OnInterrupt {
 #[cfg(unix)]
 pub fn install(action: OnInterrupt) {
     extern "C" fn exit_130(_: libc::c_int) {
-        // SAFETY: _exit is async-signal-safe; nothing else runs here.
-        unsafe { libc::_exit(130) }
+        // Atomic operations and _exit: async-signal-safe.
+        if npr::interp::interrupt::request_stop() {
+            // SAFETY: _exit is async-signal-safe; nothing else runs here.
+            unsafe { libc::_exit(130) }
+        }
     }
     extern "C" fn raise(_: libc::c_int) {
         // An atomic store: async-signal-safe.
@@ -41,7 +46,11 @@ pub fn install(action: OnInterrupt) {
 #[cfg(not(unix))]
 pub fn install(action: OnInterrupt) {
     let _ = match action {
-        OnInterrupt::Exit => ctrlc::set_handler(|| std::process::exit(130)),
+        OnInterrupt::Exit => ctrlc::set_handler(|| {
+            if npr::interp::interrupt::request_stop() {
+                std::process::exit(130)
+            }
+        }),
         OnInterrupt::Raise => ctrlc::set_handler(npr::interp::interrupt::request),
     };
 }

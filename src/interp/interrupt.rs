@@ -8,9 +8,24 @@ use super::error::{ExcType, PyErr, PyResult};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Set by Ctrl-C while a script runs; cells never clear it.
+static STOP: AtomicBool = AtomicBool::new(false);
+
 /// Request an interrupt (called from a signal handler).
 pub fn request() {
     INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Interrupt the running cell and stop the script after it (called from a
+/// signal handler). Returns whether a stop had already been requested.
+pub fn request_stop() -> bool {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    STOP.swap(true, Ordering::SeqCst)
+}
+
+/// Has Ctrl-C asked the running script to stop?
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
 }
 
 /// Forget a pending interrupt (at the start of a cell).
