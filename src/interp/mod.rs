@@ -254,14 +254,17 @@ impl Session {
         if INJECT_PANIC.with(|p| p.replace(false)) {
             panic!("panic injected by a test");
         }
-        let trimmed = src.trim();
-        if is_magic(trimmed) {
-            return crate::magic::run_magic(self, trimmed);
-        }
-        if let Some(target) = help_target(trimmed) {
-            let v = self.eval_expr_source(target)?;
-            warnings::stdout(crate::display::help_text(&v, &self.print_options));
-            return Ok(None);
+        // A parse done ahead means the cell was found to be Python.
+        if parsed.is_none() {
+            let trimmed = src.trim();
+            if is_magic(trimmed) {
+                return crate::magic::run_magic(self, trimmed);
+            }
+            if let Some(target) = help_target(trimmed) {
+                let v = self.eval_expr_source(target)?;
+                warnings::stdout(crate::display::help_text(&v, &self.print_options));
+                return Ok(None);
+            }
         }
         let parsed_here;
         let cell = match parsed {
