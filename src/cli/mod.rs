@@ -245,6 +245,10 @@ fn run_files(files: &[PathBuf], render: RenderOptions, ipynb: Option<&std::path:
             text
         };
         status = status.max(run_text(&text, render, ipynb));
+        if npr::interp::interrupt::stop_requested() {
+            // Ctrl-C stops the whole run, not just this file.
+            break;
+        }
     }
     status
 }
