@@ -108,11 +108,7 @@ pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions
         !interrupt::stop_requested()
     };
     if opts.one_thread || !parse_ahead(script) {
-        for c in cells(script) {
-            if !run(&mut Prepared::new(c.text)) {
-                break;
-            }
-        }
+        cells(script).all(|c| run(&mut Prepared::new(c.text)));
         return;
     }
     std::thread::scope(|scope| {
@@ -153,11 +149,7 @@ pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions
                 }
             }
             Err(_) => {
-                for c in cells(script) {
-                    if !run(&mut Prepared::new(c.text)) {
-                        break;
-                    }
-                }
+                cells(script).all(|c| run(&mut Prepared::new(c.text)));
             }
         }
     });
