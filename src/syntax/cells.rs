@@ -505,7 +505,8 @@ mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let len = (seed % 12) as usize;
-            let line: String = (0..len).map(|k| alphabet[((seed >> (4 * k)) % 19) as usize] as char).collect();
+            let pick = |k: usize| alphabet[((seed >> (4 * k)) % alphabet.len() as u64) as usize] as char;
+            let line: String = (0..len).map(pick).collect();
             let start =
                 Scanner { brackets: (seed >> 60) as usize % 3, last_significant: Some('x'), ..Scanner::default() };
             let (mut plain, mut chars) = (start.clone(), start);
