@@ -256,14 +256,14 @@ impl Session {
         }
         // A parse done ahead means the cell was found to be Python.
         if parsed.is_none() {
-            let trimmed = src.trim();
-            if is_magic(trimmed) {
-                return crate::magic::run_magic(self, trimmed);
-            }
-            if let Some(target) = help_target(trimmed) {
-                let v = self.eval_expr_source(target)?;
-                warnings::stdout(crate::display::help_text(&v, &self.print_options));
-                return Ok(None);
+            match cell_kind(src) {
+                CellKind::Magic(line) => return crate::magic::run_magic(self, line),
+                CellKind::Help(target) => {
+                    let v = self.eval_expr_source(target)?;
+                    warnings::stdout(crate::display::help_text(&v, &self.print_options));
+                    return Ok(None);
+                }
+                CellKind::Python => {}
             }
         }
         let parsed_here;
@@ -311,17 +311,34 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(text: String) -> Prepared {
-        let trimmed = text.trim();
-        let python = !is_magic(trimmed) && help_target(trimmed).is_none();
         let parse = || std::panic::catch_unwind(|| parser::parse_cell(&text)).ok();
-        let parsed = if python { parse() } else { None };
+        let parsed = match cell_kind(&text) {
+            CellKind::Python => parse(),
+            CellKind::Magic(_) | CellKind::Help(_) => None,
+        };
         Prepared { text, parsed }
     }
 }
 
-/// `%magic` cells.
-fn is_magic(trimmed: &str) -> bool {
-    trimmed.starts_with('%')
+/// What a cell's source is.
+enum CellKind<'a> {
+    /// `%magic args` (the trimmed line).
+    Magic(&'a str),
+    /// `np.dot?` / `?np.dot` (the expression to show help for).
+    Help(&'a str),
+    /// Python, for the parser.
+    Python,
+}
+
+fn cell_kind(src: &str) -> CellKind<'_> {
+    let trimmed = src.trim();
+    if trimmed.starts_with('%') {
+        return CellKind::Magic(trimmed);
+    }
+    match help_target(trimmed) {
+        Some(target) => CellKind::Help(target),
+        None => CellKind::Python,
+    }
 }
 
 /// `np.dot?` / `?np.dot`: the expression to show help for.
