@@ -1,7 +1,8 @@
 //! The global allocator of the `npr` binary and its benchmarks: mimalloc
 //! (fast small blocks, and freed large blocks kept for reuse).
 //!
-//! This module and `ops::simd` are the only places with `unsafe` code.
+//! This module and `ops::simd` are the library's only places with `unsafe`
+//! code.
 
 #![allow(unsafe_code)]
 

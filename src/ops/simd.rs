@@ -3,7 +3,8 @@
 //! for AVX-512 (x86-64-v4), for AVX2+FMA (x86-64-v3) and for the baseline —
 //! and the widest level the CPU supports is picked once, at the first call.
 //!
-//! This is the library's only module with `unsafe` code: the SIMD dispatch,
+//! With `alloc` (the global allocator), the library's only module with
+//! `unsafe` code: the SIMD dispatch,
 //! the call into `gemm`, [`fill_uninit`] (results written once into fresh
 //! memory, without zero-filling it first) and [`prefetch`]. Calling a
 //! `#[target_feature]` function is `unsafe` because executing instructions
