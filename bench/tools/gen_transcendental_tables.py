@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Generate src/ops/transcendental_tables.rs: the lookup tables of npr's
 vectorised exp and log (src/ops/transcendental.rs), computed with mpmath at
-200 bits. Each element costs one table load (a gather) per table, so the small
-correction terms are packed beside a main value: log's (1/c, low part of
-log c) as two float32 in one u64, exp's 2**(j/N) as its 52 mantissa bits with
-the rounding error of that double in the 12 bits above them.
+200 bits. Each element costs one table load (a gather) per table. log's
+tables hold, per interval, a double `invc` near 1/c and `logc = -log(invc)`
+as one double with no low part: `invc` is chosen (Gal's accurate tables) so
+that `-log(invc)` lies within 2**-66 of a multiple of 2**-42, and that
+multiple is stored, which also makes `k*LN2_HI + logc` exact. exp's
+2**(j/N) is packed as its 52 mantissa bits with the rounding error of that
+double in the 12 bits above them.
 
     python3 bench/tools/gen_transcendental_tables.py > src/ops/transcendental_tables.rs
 """
@@ -48,15 +51,6 @@ EXP_BITS = 7
 EXP_N = 1 << EXP_BITS
 
 
-def f32(x):
-    """x rounded to the nearest float32, as a Python float."""
-    return struct.unpack("<f", struct.pack("<f", float(x)))[0]
-
-
-def f32_bits(x):
-    return struct.unpack("<I", struct.pack("<f", x))[0]
-
-
 def hexf(x):
     return "f64::from_bits(0x%016x)" % bits(x)
 
@@ -77,24 +71,64 @@ def table_u64(name, values, doc):
     return "\n".join(out)
 
 
+# log: logc is a multiple of 2**-LOGC_FRAC, within 2**-LOGC_ERR of -log(invc).
+LOGC_FRAC = 42
+LOGC_ERR = 72
+
+
+def accurate_invc(center):
+    """A double near 1/center whose log is within 2**-LOGC_ERR of a multiple
+    of 2**-LOGC_FRAC: walk m outwards from -log(1/center) * 2**LOGC_FRAC and
+    take the first exp(-m * 2**-LOGC_FRAC) that a double rounds closely
+    enough (relative error below 2**-LOGC_ERR). Returns (invc, m)."""
+    P = 160  # fixed-point bits of the walk
+    m0 = int(mpmath.nint(mpmath.log(center) * 2**LOGC_FRAC))
+    step_dn = int(mpmath.nint(mpmath.exp(-(mpf(2) ** -LOGC_FRAC)) * mpf(2) ** P))
+    step_up = int(mpmath.nint(mpmath.exp(mpf(2) ** -LOGC_FRAC) * mpf(2) ** P))
+    start = int(mpmath.nint(mpmath.exp(-mpf(m0) * mpf(2) ** -LOGC_FRAC) * mpf(2) ** P))
+    walks = [(m0, start, 1, step_dn), (m0 - 1, start * step_up >> P, -1, step_up)]
+    limit = mpf(2) ** -LOGC_ERR
+    for _ in range(1 << 24):
+        for n, (m, e, dm, step) in enumerate(walks):
+            # e ~ exp(-m * 2**-LOGC_FRAC) * 2**P; round it to 53 significant bits.
+            shift = e.bit_length() - 53
+            q = (e + (1 << (shift - 1))) >> shift
+            if abs((q << shift) - e) * 2**LOGC_ERR < e:
+                invc = float(mpf(q) * mpf(2) ** (shift - P))
+                err = abs(-mpmath.log(mpf(invc)) - mpf(m) * mpf(2) ** -LOGC_FRAC)
+                assert err < limit, (center, m, err)
+                return invc, m
+            walks[n] = (m + dm, e * step >> P, dm, step)
+    raise AssertionError("no accurate invc near 1/%s" % center)
+
+
 def main():
-    invc, logc_hi, logc_lo = [], [], []
+    invc, logc = [], []
     max_r = mpf(0)
     for i in range(LOG_N):
         z_lo = mpf(from_bits(OFF + (i << SHIFT)))
         z_hi = mpf(from_bits(OFF + ((i + 1) << SHIFT)))
         if i in (ONE_INDEX - 1, ONE_INDEX):
-            ic = 1.0
+            ic, m = 1.0, 0
         else:
-            ic = f32(2 / (z_lo + z_hi))
-        lc = -mpmath.log(mpf(ic))
-        hi, lo = split(lc)
-        lo = f32(lo)
+            ic, m = accurate_invc((z_lo + z_hi) / 2)
+        lc = float(mpf(m) * mpf(2) ** -LOGC_FRAC)
+        assert lc == mpf(m) * mpf(2) ** -LOGC_FRAC
         invc.append(ic)
-        logc_hi.append(hi)
-        logc_lo.append(lo)
+        logc.append(lc)
         for z in (z_lo, z_hi):
             max_r = max(max_r, abs(z * mpf(ic) - 1))
+    # q(r) = (log1p(r) - r) / r^2 = sum of (-1)**(j+1) r**(j-2) / j, j = 2..8,
+    # with the r**6 term economized (Chebyshev, on |r| <= h): r**6 is
+    # replaced by h**6 (48 x**4 - 18 x**2 + 1) / 32, x = r/h, which differs
+    # from it by h**6 T6(x) / 32, so q moves by at most h**6 / 256.
+    h = max_r
+    c = [mpf((-1) ** (j + 1)) / j for j in range(2, 9)]
+    c8 = c.pop()
+    c[0] += c8 * h**6 / 32
+    c[2] -= c8 * 18 * h**4 / 32
+    c[4] += c8 * 48 * h**2 / 32
+    log_q = [float(v) for v in c]
     ln2 = mpmath.log(2)
     ln2_hi = truncate(ln2, 42)
     ln2_lo = float(ln2 - mpf(ln2_hi))
@@ -118,6 +152,11 @@ def main():
     print("pub const LOG_OFF: u64 = 0x%016x;" % OFF)
     print("/// log: largest |z * invc - 1| over all intervals: %s." % mpmath.nstr(max_r, 6))
     print("pub const LOG_MAX_R: f64 = %r;" % float(max_r))
+    print("/// log: (log1p(r) - r) / r^2 to within 2**-56 for |r| <= LOG_MAX_R, lowest degree first.")
+    print("pub const LOG_Q: [f64; %d] = [" % len(log_q))
+    for v in log_q:
+        print("    %s," % hexf(v))
+    print("];")
     print("/// ln 2 with 42 significant bits (k * LN2_HI is exact for |k| < 2**11).")
     print("pub const LN2_HI: f64 = %s;" % hexf(ln2_hi))
     print("pub const LN2_LO: f64 = %s;" % hexf(ln2_lo))
@@ -129,17 +168,16 @@ def main():
     print("pub const EXP_C_HI: f64 = %s;" % hexf(c_hi))
     print("pub const EXP_C_LO: f64 = %s;" % hexf(c_lo))
     print()
-    packed = [((f32_bits(a) << 32) | f32_bits(b), "%r, %r" % (a, b)) for a, b in zip(invc, logc_lo)]
+    print(table("LOG_INVC", invc, "log: a double near 1/c (r = z*invc - 1 is formed exactly)."))
+    print()
     print(
-        table_u64(
-            "LOG_INVC_LO",
-            packed,
-            "log: float32 bits of 1/c (any value near it: r = z*invc - 1 is formed exactly) in the high\n"
-            "/// half, of the low part of -log(invc) in the low half.",
+        table(
+            "LOG_LOGC",
+            logc,
+            "log: -log(invc) to within 2**-%d, a multiple of 2**-%d (so k*LN2_HI + logc is exact)."
+            % (LOGC_ERR, LOGC_FRAC),
         )
     )
-    print()
-    print(table("LOG_LOGC_HI", logc_hi, "log: -log(invc), high part."))
     print()
     packed = [
         ((bits(h) & ((1 << 52) - 1)) | ((q + 2048) << 52), "%r %+d" % (h, q)) for h, q in zip(t_hi, t_lo)

@@ -103,15 +103,20 @@ pub fn available_levels() -> Vec<Level> {
 }
 
 /// Define `pub fn $name(level: Level, args...) -> ret` running `$body(args...)`
-/// compiled for the requested level. `level` must come from this module.
+/// compiled for the requested level (`avx512 = $body4` runs another body
+/// there, which must give the same results). `level` must come from this
+/// module.
 macro_rules! multiversion {
     ($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $body:path;) => {
+        multiversion! { $(#[$meta])* fn $name($($arg: $ty),*) -> $ret = $body, avx512 = $body; }
+    };
+    ($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $body:path, avx512 = $body4:path;) => {
         $(#[$meta])*
         pub fn $name(level: Level, $($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
             fn v4($($arg: $ty),*) -> $ret {
-                $body($($arg),*)
+                $body4($($arg),*)
             }
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
@@ -133,7 +138,8 @@ macro_rules! multiversion {
 
 multiversion! {
     /// `log` over a slice.
-    fn log_slice(x: &[f64], out: &mut [f64]) -> Flags = super::transcendental::log_slice_body;
+    fn log_slice(x: &[f64], out: &mut [f64]) -> Flags =
+        super::transcendental::log_slice_body, avx512 = super::transcendental::log_slice_body_avx512;
 }
 multiversion! {
     /// `exp` over a slice.

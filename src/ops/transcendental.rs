@@ -9,15 +9,21 @@
 //! (one gather per table): table-based argument reduction formed exactly with
 //! FMA, a short polynomial, and every term but the largest summed apart, so
 //! the result is the largest term plus a small correction, rounded once. The
-//! tables (`transcendental_tables.rs`, generated with mpmath) pack a main
-//! value and its correction into one 64-bit entry, because on AVX-512 and
-//! AVX2 a gather costs more than the polynomial.
+//! tables (`transcendental_tables.rs`, generated with mpmath) need no
+//! correction entries of their own, because on AVX-512 and AVX2 a gather
+//! costs as much as several arithmetic instructions: exp packs `2^(j/128)`'s
+//! rounding error into the spare bits of its entry, and log's `log c` is
+//! exact to 2^-72 by the choice of `c`.
 //!
 //! * log: `x = 2^k z`, `z` in `[OFF, 2 OFF)` (OFF ≈ 0.709), 256 intervals
 //!   indexed by the top mantissa bits of `x - OFF`; with `invc ≈ 1/c` for the
-//!   interval, `log x = k ln2 - log(invc) + log1p(r)`, `r = z invc - 1`
-//!   (exact as `r + rl`, `|r| <= 2^-8`). The two intervals around 1 use
-//!   `invc = 1`, so results near 1 keep full relative accuracy.
+//!   interval, `log x = k ln2 + log c + log1p(r)`, `r = z invc - 1`
+//!   (exact as `r + rl`, `|r| <= 2^-8`). Each `invc` is a double within
+//!   2^-24 of the interval's `1/center`, picked so that `log c = -log(invc)`
+//!   lies within 2^-72 of a multiple of 2^-42 (Gal's accurate tables): that
+//!   multiple is the table's `log c`, one double, and `k ln2_hi + log c` is
+//!   exact. The two intervals around 1 use `invc = 1`, so results near 1
+//!   keep full relative accuracy.
 //! * exp: `x = (128 i + j) ln2/128 + r`, `|r| <= ln2/256`, `exp x = 2^i
 //!   2^(j/128) exp(r)` (Cody–Waite reduction with a 35-bit constant and FMA).
 //!
@@ -70,51 +76,63 @@ fn two_prod(a: f64, b: f64) -> (f64, f64) {
     (p, a.mul_add(b, -p))
 }
 
-/// A float32 stored in 32 bits of a table entry, as f64.
+/// Whether `log` leaves `x` to the C library: zero, subnormal, negative,
+/// inf and nan (everything but positive, normal and finite).
 #[inline(always)]
-fn f32_at(bits: u64) -> f64 {
-    f64::from(f32::from_bits(bits as u32))
-}
-
-/// log of one element, and whether `x` is special (not positive, normal and
-/// finite), when the value is meaningless and the C library decides.
-#[inline(always)]
-pub fn log_core(x: f64) -> (f64, bool) {
-    const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
+fn log_special(x: f64) -> bool {
     const MIN_NORMAL: u64 = 0x0010_0000_0000_0000;
     const INF: u64 = 0x7ff0_0000_0000_0000;
+    x.to_bits().wrapping_sub(MIN_NORMAL) >= INF - MIN_NORMAL
+}
+
+/// log of one element, and whether `x` is special ([`log_special`]), when
+/// the value is meaningless. `AVX512` picks how `k` becomes a float (the
+/// same value either way): AVX-512 has a 64-bit arithmetic shift and an
+/// int64 -> float64 conversion, AVX2 has neither.
+#[inline(always)]
+pub fn log_core<const AVX512: bool>(x: f64) -> (f64, bool) {
+    const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
     let bits = x.to_bits();
-    // Zero, subnormal, negative, inf and nan all fall outside this range.
-    let special = bits.wrapping_sub(MIN_NORMAL) >= INF - MIN_NORMAL;
+    let special = log_special(x);
     let tmp = bits.wrapping_sub(LOG_OFF);
     let i = ((tmp >> (52 - LOG_TABLE_BITS)) & ((1 << LOG_TABLE_BITS) - 1)) as usize;
     let z = f64::from_bits(bits.wrapping_sub(tmp & 0xfff0_0000_0000_0000));
-    // k + 1023 without a 64-bit arithmetic shift or int->float conversion
-    // (neither exists in AVX2).
-    let biased_k = bits.wrapping_add(ONE_BITS - LOG_OFF) >> 52;
-    let kf = f64::from_bits(0x4330_0000_0000_0000 | (biased_k & 0x7ff)) - (4503599627370496.0 + 1023.0);
-    let packed = LOG_INVC_LO[i];
-    let (invc, lcl) = (f32_at(packed >> 32), f32_at(packed));
-    let lch = LOG_LOGC_HI[i];
+    let kf = if AVX512 {
+        ((tmp as i64) >> 52) as f64
+    } else {
+        // k + 1023 in the low bits of 2^52's mantissa.
+        let biased_k = bits.wrapping_add(ONE_BITS - LOG_OFF) >> 52;
+        f64::from_bits(0x4330_0000_0000_0000 | (biased_k & 0x7ff)) - (4503599627370496.0 + 1023.0)
+    };
+    let invc = LOG_INVC[i];
+    // log(c) = -log(invc), a multiple of 2^-42 (within 2^-66 of the exact
+    // value), so w = k ln2_hi + log(c) is exact: both are multiples of 2^-42
+    // below 2^10.
+    let w = kf.mul_add(LN2_HI, LOG_LOGC[i]);
     // r + rl = z * invc - 1 exactly (p - 1 is exact by Sterbenz).
     let (p, rl) = two_prod(z, invc);
     let r = p - 1.0;
-    // Fast two-sums are exact here: k ln2 (>= 0.69 or 0) dominates log(invc)
-    // (<= 0.35), and log(invc) dominates r except when both k and log(invc)
-    // are 0 (the intervals next to 1 keep |r| below |log(invc)|).
-    let (s1, e1) = fast_two_sum(kf * LN2_HI, lch);
-    let (hi, e2) = fast_two_sum(s1, r);
-    // log1p(r) - r = r^2 (-1/2 + r/3 - ... - r^6/8), truncation < 2^-67 |r|;
-    // log1p(r + rl) - log1p(r) = rl (1 - r) to 2^-70.
+    // A fast two-sum is exact here: w is 0 (k = 0 and invc = 1) or larger
+    // than r (|k ln2 + log c| >= 0.34 when k != 0; the intervals next to 1
+    // keep |r| below |log c|).
+    let (hi, e) = fast_two_sum(w, r);
+    // log1p(r) - r = r^2 q(r), q = -1/2 + r/3 - r^2/4 + ... : the Taylor
+    // series to r^6/8 with its last term economized away (LOG_Q), so the
+    // error is below |r|^2 2^-56 for |r| <= LOG_MAX_R, and the series' own
+    // truncation below |r|^2 2^-65; log1p(r + rl) - log1p(r) = rl (1 - r)
+    // to 2^-70.
     let poly = r.mul_add(
-        r.mul_add(
-            r.mul_add(r.mul_add(r.mul_add(r.mul_add(-1.0 / 8.0, 1.0 / 7.0), -1.0 / 6.0), 1.0 / 5.0), -1.0 / 4.0),
-            1.0 / 3.0,
-        ),
-        -0.5,
+        r.mul_add(r.mul_add(r.mul_add(r.mul_add(LOG_Q[5], LOG_Q[4]), LOG_Q[3]), LOG_Q[2]), LOG_Q[1]),
+        LOG_Q[0],
     );
-    let lo = (e1 + e2) + kf.mul_add(LN2_LO, lcl) + rl.mul_add(-r, rl) + (r * r) * poly;
+    let lo = (r * r).mul_add(poly, kf.mul_add(LN2_LO, e) + rl.mul_add(-r, rl));
     (hi + lo, special)
+}
+
+/// Whether `exp` leaves `x` to the C library: `|x| >= 708` and nan.
+#[inline(always)]
+fn exp_special(x: f64) -> bool {
+    x.is_nan() || x.abs() >= 708.0
 }
 
 /// exp of one element, and whether `x` is special (`|x| >= 708` or nan),
@@ -125,7 +143,7 @@ pub fn exp_core(x: f64) -> (f64, bool) {
     const SHIFT_BITS: u64 = 0x4338_0000_0000_0000;
     const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
     const MANTISSA: u64 = (1 << 52) - 1;
-    let special = x.is_nan() || x.abs() >= 708.0;
+    let special = exp_special(x);
     let t = x.mul_add(EXP_INV_C, SHIFT);
     let kbits = t.to_bits().wrapping_sub(SHIFT_BITS); // k, two's complement
     let kf = t - SHIFT;
@@ -169,35 +187,42 @@ fn exp_fallback(x: f64, flags: &mut Flags) -> f64 {
 /// `super::simd`). `out.len()` must equal `x.len()`.
 #[inline(always)]
 pub fn log_slice_body(x: &[f64], out: &mut [f64]) -> Flags {
-    map_checked(x, out, log_core, log_fallback)
+    map_checked(x, out, log_core::<false>, log_special, log_fallback)
+}
+
+/// [`log_slice_body`] for AVX-512.
+#[inline(always)]
+pub fn log_slice_body_avx512(x: &[f64], out: &mut [f64]) -> Flags {
+    map_checked(x, out, log_core::<true>, log_special, log_fallback)
 }
 
 /// The body of every `exp` slice kernel.
 #[inline(always)]
 pub fn exp_slice_body(x: &[f64], out: &mut [f64]) -> Flags {
-    map_checked(x, out, exp_core, exp_fallback)
+    map_checked(x, out, exp_core, exp_special, exp_fallback)
 }
 
+/// `core` over a chunk, then, if `core` found a special element in it,
+/// `fallback` for each element `special` picks out (the same ones).
 #[inline(always)]
 fn map_checked(
     x: &[f64],
     out: &mut [f64],
     core: impl Fn(f64) -> (f64, bool) + Copy,
+    special: fn(f64) -> bool,
     fallback: fn(f64, &mut Flags) -> f64,
 ) -> Flags {
     let mut flags = Flags::default();
-    let mut hard = [0u8; CHUNK];
     for (xc, oc) in x.chunks(CHUNK).zip(out.chunks_mut(CHUNK)) {
-        let mut any_hard = false;
-        for ((o, h), &v) in oc.iter_mut().zip(hard.iter_mut()).zip(xc) {
+        let mut any_special = false;
+        for (o, &v) in oc.iter_mut().zip(xc) {
             let (y, bad) = core(v);
             *o = y;
-            *h = bad as u8;
-            any_hard |= bad;
+            any_special |= bad;
         }
-        if any_hard {
-            for ((o, &h), &v) in oc.iter_mut().zip(hard.iter()).zip(xc) {
-                if h != 0 {
+        if any_special {
+            for (o, &v) in oc.iter_mut().zip(xc) {
+                if special(v) {
                     *o = fallback(v, &mut flags);
                 }
             }
@@ -319,7 +344,8 @@ mod tests {
             }
             let mut buf = Vec::with_capacity(n * 32);
             for (i, &x) in xs.iter().enumerate() {
-                let (g, special) = if kind == "log" { (x.ln(), log_core(x).1) } else { (x.exp(), exp_core(x).1) };
+                let (g, special) =
+                    if kind == "log" { (x.ln(), log_core::<false>(x).1) } else { (x.exp(), exp_core(x).1) };
                 for w in [x.to_bits(), y[i].to_bits(), g.to_bits(), special as u64] {
                     buf.extend_from_slice(&w.to_le_bytes());
                 }
