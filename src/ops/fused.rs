@@ -551,7 +551,10 @@ struct Ready<'a> {
 impl<'a> Ready<'a> {
     /// Prefetch the leaf data of the segment starting at `pos` (up to SEG
     /// elements, within its row), using `tmp` as scratch; for a row leaf,
-    /// the row it will reduce.
+    /// the row it will reduce. A range that starts where an earlier one of
+    /// at least its length starts is skipped: `Y` and `A` are two leaves
+    /// each in the cross-entropy, and softmax's `z` is a row leaf too, and
+    /// asking for lines already on their way costs as much as the first time.
     fn prefetch_after(&self, pos: usize, tmp: &mut Vec<Src<'a>>) {
         let n: usize = self.shape.iter().product();
         if pos >= n {
@@ -560,14 +563,21 @@ impl<'a> Ready<'a> {
         let last = *self.shape.last().unwrap_or(&1);
         let len = if self.flat { SEG.min(n - pos) } else { SEG.min(last - pos % last) };
         self.sources(pos, len, tmp, None);
-        for s in tmp.iter() {
-            if let Src::Slice(d) = s {
-                super::simd::prefetch(d);
+        let mut ranges: [&[f64]; 8] = [&[]; 8];
+        let mut count = 0;
+        let rows = self.leaves.iter().filter(|l| l.row.is_some() && pos.is_multiple_of(last));
+        let slices = tmp.iter().filter_map(|s| match s {
+            Src::Slice(d) => Some(*d),
+            Src::Scalar(_) => None,
+        });
+        for d in rows.map(|l| &l.data[pos..pos + last]).chain(slices) {
+            if ranges[..count].iter().any(|r| r.as_ptr() == d.as_ptr() && r.len() >= d.len()) {
+                continue;
             }
-        }
-        if pos.is_multiple_of(last) {
-            for l in self.leaves.iter().filter(|l| l.row.is_some()) {
-                super::simd::prefetch(&l.data[pos..pos + last]);
+            super::simd::prefetch(d);
+            if count < ranges.len() {
+                ranges[count] = d;
+                count += 1;
             }
         }
     }
