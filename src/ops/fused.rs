@@ -549,13 +549,15 @@ struct Ready<'a> {
 }
 
 impl<'a> Ready<'a> {
-    /// Prefetch the leaf data of the segment starting at `pos` (up to SEG
-    /// elements, within its row), using `tmp` as scratch; for a row leaf,
-    /// the row it will reduce. A range that starts where an earlier one of
-    /// at least its length starts is skipped: `Y` and `A` are two leaves
-    /// each in the cross-entropy, and softmax's `z` is a row leaf too, and
-    /// asking for lines already on their way costs as much as the first time.
-    fn prefetch_after(&self, pos: usize, tmp: &mut Vec<Src<'a>>) {
+    /// The leaf data of the segment starting at `pos` (up to SEG elements,
+    /// within its row) into `ahead`, to prefetch, using `tmp` as scratch;
+    /// for a row leaf, the row it will reduce. A range that starts where an
+    /// earlier one of at least its length starts is left out: `Y` and `A`
+    /// are two leaves each in the cross-entropy, and softmax's `z` is a row
+    /// leaf too, and asking for lines already on their way costs as much as
+    /// the first time.
+    fn plan_prefetch(&self, pos: usize, tmp: &mut Vec<Src<'a>>, ahead: &mut Vec<&'a [f64]>) {
+        ahead.clear();
         let n: usize = self.shape.iter().product();
         if pos >= n {
             return;
@@ -563,22 +565,16 @@ impl<'a> Ready<'a> {
         let last = *self.shape.last().unwrap_or(&1);
         let len = if self.flat { SEG.min(n - pos) } else { SEG.min(last - pos % last) };
         self.sources(pos, len, tmp, None);
-        let mut ranges: [&[f64]; 8] = [&[]; 8];
-        let mut count = 0;
         let rows = self.leaves.iter().filter(|l| l.row.is_some() && pos.is_multiple_of(last));
         let slices = tmp.iter().filter_map(|s| match s {
             Src::Slice(d) => Some(*d),
             Src::Scalar(_) => None,
         });
         for d in rows.map(|l| &l.data[pos..pos + last]).chain(slices) {
-            if ranges[..count].iter().any(|r| r.as_ptr() == d.as_ptr() && r.len() >= d.len()) {
+            if ahead.iter().any(|r| r.as_ptr() == d.as_ptr() && r.len() >= d.len()) {
                 continue;
             }
-            super::simd::prefetch(d);
-            if count < ranges.len() {
-                ranges[count] = d;
-                count += 1;
-            }
+            ahead.push(d);
         }
     }
 
@@ -698,8 +694,10 @@ fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
 struct Scratch<'a> {
     bufs: Vec<Vec<f64>>,
     srcs: Vec<Src<'a>>,
-    /// The next segment's sources (to prefetch).
+    /// Scratch for the next segment's sources.
     next: Vec<Src<'a>>,
+    /// The data ranges to prefetch during this segment.
+    ahead: Vec<&'a [f64]>,
     rows: RowCache,
     flags: Vec<u8>,
 }
@@ -710,6 +708,7 @@ impl Scratch<'_> {
             bufs: vec![vec![0.0; SEG]; code.len()],
             srcs: Vec::new(),
             next: Vec::new(),
+            ahead: Vec::new(),
             rows: RowCache::new(leaves),
             flags: vec![0; code.len()],
         }
@@ -732,7 +731,7 @@ fn eval_range<'a>(code: &[Instr], ready: &Ready<'a>, start: usize, out: &mut [f6
         let pos = start + done;
         let seg = if ready.flat { len - done } else { (len - done).min(last - pos % last) };
         ready.sources(pos, seg, &mut sc.srcs, Some(&mut sc.rows));
-        ready.prefetch_after(pos + seg, &mut sc.next);
+        ready.plan_prefetch(pos + seg, &mut sc.next, &mut sc.ahead);
         eval_segment(code, sc, &mut out[done..done + seg]);
         done += seg;
     }
@@ -742,6 +741,13 @@ fn eval_segment(code: &[Instr], sc: &mut Scratch<'_>, out: &mut [f64]) {
     let len = out.len();
     let k = code.len();
     for (i, ins) in code.iter().enumerate() {
+        // The next segment's operands, a k-th before each instruction: a
+        // whole segment's worth at once overflows the core's outstanding-
+        // miss slots and stalls it until memory answers (about 5% of a
+        // one-thread cross-entropy).
+        for d in &sc.ahead {
+            super::simd::prefetch(&d[d.len() * i / k..d.len() * (i + 1) / k]);
+        }
         let (before, rest) = sc.bufs.split_at_mut(i);
         let dst: &mut [f64] = if i + 1 == k { &mut *out } else { &mut rest[0][..len] };
         let src = |o: Opnd| -> Src<'_> {
