@@ -85,15 +85,14 @@ fn log_special(x: f64) -> bool {
     x.to_bits().wrapping_sub(MIN_NORMAL) >= INF - MIN_NORMAL
 }
 
-/// log of one element, and whether `x` is special ([`log_special`]), when
-/// the value is meaningless. `AVX512` picks how `k` becomes a float (the
-/// same value either way): AVX-512 has a 64-bit arithmetic shift and an
-/// int64 -> float64 conversion, AVX2 has neither.
+/// log of one element; meaningless where [`log_special`] holds. `AVX512`
+/// picks how `k` becomes a float (the same value either way): AVX-512 has
+/// a 64-bit arithmetic shift and an int64 -> float64 conversion, AVX2 has
+/// neither.
 #[inline(always)]
-pub fn log_core<const AVX512: bool>(x: f64) -> (f64, bool) {
+pub fn log_core<const AVX512: bool>(x: f64) -> f64 {
     const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
     let bits = x.to_bits();
-    let special = log_special(x);
     let tmp = bits.wrapping_sub(LOG_OFF);
     let i = ((tmp >> (52 - LOG_TABLE_BITS)) & ((1 << LOG_TABLE_BITS) - 1)) as usize;
     let z = f64::from_bits(bits.wrapping_sub(tmp & 0xfff0_0000_0000_0000));
@@ -105,7 +104,7 @@ pub fn log_core<const AVX512: bool>(x: f64) -> (f64, bool) {
         f64::from_bits(0x4330_0000_0000_0000 | (biased_k & 0x7ff)) - (4503599627370496.0 + 1023.0)
     };
     let invc = LOG_INVC[i];
-    // log(c) = -log(invc), a multiple of 2^-42 (within 2^-66 of the exact
+    // log(c) = -log(invc), a multiple of 2^-42 (within 2^-72 of the exact
     // value), so w = k ln2_hi + log(c) is exact: both are multiples of 2^-42
     // below 2^10.
     let w = kf.mul_add(LN2_HI, LOG_LOGC[i]);
@@ -116,17 +115,16 @@ pub fn log_core<const AVX512: bool>(x: f64) -> (f64, bool) {
     // than r (|k ln2 + log c| >= 0.34 when k != 0; the intervals next to 1
     // keep |r| below |log c|).
     let (hi, e) = fast_two_sum(w, r);
-    // log1p(r) - r = r^2 q(r), q = -1/2 + r/3 - r^2/4 + ... : the Taylor
-    // series to r^6/8 with its last term economized away (LOG_Q), so the
-    // error is below |r|^2 2^-56 for |r| <= LOG_MAX_R, and the series' own
-    // truncation below |r|^2 2^-65; log1p(r + rl) - log1p(r) = rl (1 - r)
-    // to 2^-70.
+    // log1p(r) - r = r^2 q(r), q = -1/2 + r/3 - r^2/4 + ...: LOG_Q is the
+    // series to its r^6 term (-r^8/8 in log1p) with that term economized
+    // away, within 2^-56 (economization) + 2^-59 (truncation) of q for |r|
+    // <= LOG_MAX_R = 2^-8; log1p(r + rl) - log1p(r) = rl (1 - r) to 2^-70.
     let poly = r.mul_add(
         r.mul_add(r.mul_add(r.mul_add(r.mul_add(LOG_Q[5], LOG_Q[4]), LOG_Q[3]), LOG_Q[2]), LOG_Q[1]),
         LOG_Q[0],
     );
     let lo = (r * r).mul_add(poly, kf.mul_add(LN2_LO, e) + rl.mul_add(-r, rl));
-    (hi + lo, special)
+    hi + lo
 }
 
 /// Whether `exp` leaves `x` to the C library: `|x| >= 708` and nan.
@@ -135,15 +133,13 @@ fn exp_special(x: f64) -> bool {
     x.is_nan() || x.abs() >= 708.0
 }
 
-/// exp of one element, and whether `x` is special (`|x| >= 708` or nan),
-/// when the value is meaningless and the C library decides.
+/// exp of one element; meaningless where [`exp_special`] holds.
 #[inline(always)]
-pub fn exp_core(x: f64) -> (f64, bool) {
+pub fn exp_core(x: f64) -> f64 {
     const SHIFT: f64 = 6755399441055744.0; // 1.5 * 2^52
     const SHIFT_BITS: u64 = 0x4338_0000_0000_0000;
     const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
     const MANTISSA: u64 = (1 << 52) - 1;
-    let special = exp_special(x);
     let t = x.mul_add(EXP_INV_C, SHIFT);
     let kbits = t.to_bits().wrapping_sub(SHIFT_BITS); // k, two's complement
     let kf = t - SHIFT;
@@ -160,7 +156,7 @@ pub fn exp_core(x: f64) -> (f64, bool) {
     let y = th + th.mul_add(p, tl);
     // Scale by 2^(k >> 7): add it to the exponent field (the result is normal).
     let scale = (kbits & !((1 << EXP_TABLE_BITS) - 1)) << (52 - EXP_TABLE_BITS);
-    (f64::from_bits(y.to_bits().wrapping_add(scale)), special)
+    f64::from_bits(y.to_bits().wrapping_add(scale))
 }
 
 /// The C library's log, and the flags NumPy raises for this input.
@@ -202,23 +198,22 @@ pub fn exp_slice_body(x: &[f64], out: &mut [f64]) -> Flags {
     map_checked(x, out, exp_core, exp_special, exp_fallback)
 }
 
-/// `core` over a chunk, then, if `core` found a special element in it,
-/// `fallback` for each element `special` picks out (the same ones).
+/// `core` over a chunk, then `fallback` for the chunk's elements that
+/// `special` picks out, if any.
 #[inline(always)]
 fn map_checked(
     x: &[f64],
     out: &mut [f64],
-    core: impl Fn(f64) -> (f64, bool) + Copy,
-    special: fn(f64) -> bool,
+    core: impl Fn(f64) -> f64 + Copy,
+    special: impl Fn(f64) -> bool + Copy,
     fallback: fn(f64, &mut Flags) -> f64,
 ) -> Flags {
     let mut flags = Flags::default();
     for (xc, oc) in x.chunks(CHUNK).zip(out.chunks_mut(CHUNK)) {
         let mut any_special = false;
         for (o, &v) in oc.iter_mut().zip(xc) {
-            let (y, bad) = core(v);
-            *o = y;
-            any_special |= bad;
+            *o = core(v);
+            any_special |= special(v);
         }
         if any_special {
             for (o, &v) in oc.iter_mut().zip(xc) {
@@ -344,8 +339,7 @@ mod tests {
             }
             let mut buf = Vec::with_capacity(n * 32);
             for (i, &x) in xs.iter().enumerate() {
-                let (g, special) =
-                    if kind == "log" { (x.ln(), log_core::<false>(x).1) } else { (x.exp(), exp_core(x).1) };
+                let (g, special) = if kind == "log" { (x.ln(), log_special(x)) } else { (x.exp(), exp_special(x)) };
                 for w in [x.to_bits(), y[i].to_bits(), g.to_bits(), special as u64] {
                     buf.extend_from_slice(&w.to_le_bytes());
                 }
