@@ -107,10 +107,16 @@ pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions
         sink(ReplayedCell { number, source: std::mem::take(&mut cell.text), output, failed });
         !interrupt::stop_requested()
     };
-    if opts.one_thread || !parse_ahead(script) {
+    let ahead = !opts.one_thread && parse_ahead(script);
+    if !(ahead && run_parsed_ahead(script, &mut run)) {
         cells(script).all(|c| run(&mut Prepared::new(c.text)));
-        return;
     }
+}
+
+/// Runs `script`'s cells through `run` (until it returns false), parsed on
+/// a second thread ahead of the one running. Returns false, having run
+/// nothing, when that thread cannot be started.
+fn run_parsed_ahead(script: &str, run: &mut dyn FnMut(&mut Prepared) -> bool) -> bool {
     std::thread::scope(|scope| {
         let (to_runner, batches) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(AHEAD_BATCHES);
         // Cells that have run go back to the parsing thread to be freed
@@ -138,21 +144,18 @@ pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions
                 done.iter().for_each(drop);
             },
         );
-        match parser {
-            Ok(_) => {
-                for mut batch in batches {
-                    let go_on = batch.iter_mut().all(&mut run);
-                    let _ = to_parser.send(batch);
-                    if !go_on {
-                        break;
-                    }
-                }
-            }
-            Err(_) => {
-                cells(script).all(|c| run(&mut Prepared::new(c.text)));
+        if parser.is_err() {
+            return false;
+        }
+        for mut batch in batches {
+            let go_on = batch.iter_mut().all(&mut *run);
+            let _ = to_parser.send(batch);
+            if !go_on {
+                break;
             }
         }
-    });
+        true
+    })
 }
 
 /// Cells in one hand-over from the parsing thread (each hand-over may wake
