@@ -60,6 +60,23 @@ fn ctrl_c_stops_long_kernels() {
     // Random generation.
     run_ok(&mut s, "np.random.seed(0)");
     assert_interruptible(&mut s, "randn", "r = np.random.randn(20_000_000)");
+    // A fused result written over the array the name holds (the loop cannot
+    // stop half way): Ctrl-C comes after the name is rebound, and the
+    // value is whole.
+    let op = "r = np.exp(a) * 2 + a";
+    run_ok(&mut s, "a = np.linspace(0.5, 1.5, 24_000_000)\nr = a * 1.0\nnew = np.exp(a) * 2 + a");
+    let t = Instant::now();
+    run_ok(&mut s, op);
+    let delay = t.elapsed() / 8;
+    run_ok(&mut s, "r = a * 1.0");
+    let waker = std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        interrupt::request();
+    });
+    let out = s.run_cell(op);
+    waker.join().unwrap();
+    assert_eq!(out.error.map(|e| e.exc), Some(ExcType::KeyboardInterrupt), "in place: not interrupted");
+    run_ok(&mut s, "assert np.array_equal(r, new)\ndel a, r, new");
     // %timeit's repetitions.
     run_ok(&mut s, "x = np.ones((64, 64))");
     assert_interruptible(&mut s, "%timeit", "%timeit -n 60000 -r 1 x @ x");

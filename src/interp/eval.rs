@@ -9,7 +9,7 @@ use super::error::{ExcType, Operand as ErrOperand, PyErr, PyResult};
 use super::{pyops, Frame, Session};
 use crate::builtins;
 use crate::syntax::ast::{Arg, BoolOp, Comprehension, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp};
-use crate::value::{Dict, Function, FunctionBody, SliceObj, Value};
+use crate::value::{Dict, Function, FunctionBody, NdArray, SliceObj, Value};
 
 /// Evaluation state for one cell (and the user functions it calls).
 pub struct Interp<'s> {
@@ -136,15 +136,50 @@ impl<'s> Interp<'s> {
     /// A Ctrl-C that stopped a kernel mid-way surfaces here, before its
     /// partial result (or an error caused by it) can be used.
     pub fn eval(&mut self, e: &Expr) -> PyResult<Value> {
-        let v = crate::stack::grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e));
+        self.eval_into(e, None)
+    }
+
+    /// Evaluate the value of `NAME = e` (`target` is NAME): a fused result
+    /// may be written over the array NAME holds when nothing else refers to
+    /// it (see [`Interp::rebound_array`]). Once it has been, a pending
+    /// Ctrl-C is left for the caller to raise after binding the name: the
+    /// old value is gone, so the assignment has in effect happened.
+    pub fn eval_into(&mut self, e: &Expr, target: Option<&str>) -> PyResult<Value> {
+        let v = crate::stack::grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e, target));
         if super::interrupt::pending() {
-            super::interrupt::check()?;
+            let in_place = match (&v, target) {
+                (Ok(Value::Array(a)), Some(n)) => self.rebound_array(n).is_some_and(|d| d.base_id() == a.base_id()),
+                _ => false,
+            };
+            if !in_place {
+                super::interrupt::check()?;
+            }
         }
         v.map_err(|err| err.at(e.span))
     }
 
-    fn eval_inner(&mut self, e: &Expr) -> PyResult<Value> {
-        if let Some(fused) = crate::ops::fused::try_eval(self, e) {
+    /// The large array that assigning to `name` would replace (a clone: the
+    /// caller holds its second handle).
+    pub fn rebound_array(&self, name: &str) -> Option<NdArray> {
+        let is_big = |v: &Value| matches!(v, Value::Array(a) if a.is_base() && a.size() >= crate::ops::fused::FUSE_MIN);
+        let v = if self.closure.is_some() && self.nonlocal_names.iter().any(|n| n == name) {
+            self.closure.as_ref()?.borrow().get(name).filter(|v| is_big(v)).cloned()
+        } else {
+            match &self.locals {
+                Some(l) if !self.global_names.iter().any(|g| g == name) => {
+                    l.borrow().get(name).filter(|v| is_big(v)).cloned()
+                }
+                _ => self.session.globals.get(name).filter(|v| is_big(v)).cloned(),
+            }
+        };
+        match v {
+            Some(Value::Array(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn eval_inner(&mut self, e: &Expr, target: Option<&str>) -> PyResult<Value> {
+        if let Some(fused) = crate::ops::fused::try_eval(self, e, target) {
             return fused;
         }
         match &e.kind {

@@ -59,9 +59,18 @@ impl Interp<'_> {
                 self.eval(e)?;
             }
             StmtKind::Assign { targets, value } => {
-                let v = self.eval(value)?;
+                let target = match targets.as_slice() {
+                    [Target::Name(n, _)] => Some(n.as_str()),
+                    _ => None,
+                };
+                let v = self.eval_into(value, target)?;
                 for t in targets {
                     self.assign_target(t, v.clone())?;
+                }
+                // Ctrl-C during a result written over the old array: it is
+                // bound, then interrupted (see `eval_into`).
+                if super::interrupt::pending() {
+                    super::interrupt::check()?;
                 }
             }
             StmtKind::AugAssign { target, op, op_span, value } => {

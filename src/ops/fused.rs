@@ -115,7 +115,15 @@ enum Mode {
 }
 
 /// Try to evaluate `e` fused. `None`: not applicable, evaluate normally.
-pub fn try_eval(interp: &mut Interp, e: &Expr) -> Option<PyResult<Value>> {
+///
+/// `target` names the variable the value is assigned to (`e` in
+/// `e = np.exp(z - ...)`). If it holds an array that nothing else refers to
+/// (see [`reusable`]), the result is written over that array instead of
+/// into fresh memory: a repeated statement then reuses its pages instead of
+/// faulting in new ones (this machine zeroes fresh pages at 1-10 GB/s), and
+/// peak memory drops by one result. That also makes a single operation
+/// (`c = a + b`) worth running here.
+pub fn try_eval(interp: &mut Interp, e: &Expr, target: Option<&str>) -> Option<PyResult<Value>> {
     if !matches!(e.kind, ExprKind::BinOp { .. } | ExprKind::Call { .. } | ExprKind::Unary { .. }) || !enabled() {
         return None;
     }
@@ -129,8 +137,15 @@ pub fn try_eval(interp: &mut Interp, e: &Expr) -> Option<PyResult<Value>> {
     let ops = count_ops(body, &mut budget, &mut reductions)?;
     // One operation alone has its own fast path, unless a row reduction
     // can be folded into it (softmax's `e / e.sum(axis=1, keepdims=True)`).
-    if ops < if mode == Mode::Sum || reductions > 0 { 1 } else { 2 } {
-        return None;
+    // A single operation into fresh memory has its own fast path: it comes
+    // here only when its result can be written over the target's array.
+    let min_ops = if mode == Mode::Sum || reductions > 0 { 1 } else { 2 };
+    let mut dest = None;
+    if ops < min_ops {
+        if ops == 0 || mode != Mode::Array {
+            return None;
+        }
+        dest = Some(interp.rebound_array(target?)?);
     }
     if mode == Mode::Sum && !is_numpy(interp, e) {
         return None;
@@ -158,8 +173,32 @@ pub fn try_eval(interp: &mut Interp, e: &Expr) -> Option<PyResult<Value>> {
     }
     // The unfused path allocates each temporary: the same memory cap applies.
     crate::value::alloc::check_alloc(&shape, DType::Float64).ok()?;
-    let result = run(&prog, &shape, mode)?;
+    if dest.is_none() && mode == Mode::Array {
+        dest = target.and_then(|name| interp.rebound_array(name));
+    }
+    let dest = dest.filter(|d| reusable(d, &shape, n * prog.instrs.len()));
+    if ops < min_ops && dest.is_none() {
+        return None;
+    }
+    let result = run(&prog, &shape, mode, dest)?;
     Some(Ok(result))
+}
+
+/// Largest `elements * instructions` written over a live array: Ctrl-C
+/// cannot stop that loop half way (it would leave the old value half
+/// overwritten), so it is kept to a fraction of a second.
+const MAX_INPLACE_WORK: usize = 1 << 28;
+
+/// Can the result be written over `d`? It must be a whole float64 C-order
+/// array of the result's shape that nothing but the name's slot and `d`
+/// itself refer to: not another name, not a view, not a leaf of this
+/// expression (`e = np.exp(e)` reads it), not an `Out[n]` entry.
+fn reusable(d: &NdArray, shape: &[usize], work: usize) -> bool {
+    work <= MAX_INPLACE_WORK
+        && d.is_unshared(2)
+        && d.dtype() == DType::Float64
+        && d.shape() == shape
+        && d.is_c_contiguous()
 }
 
 /// `NPR_FUSE=0` turns fusion off (for comparisons and benchmarks).
@@ -644,7 +683,7 @@ fn with_views<R>(
     }
 }
 
-fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
+fn run(prog: &Program, shape: &[usize], mode: Mode, dest: Option<NdArray>) -> Option<Value> {
     let out = with_views(&prog.leaves, Vec::new(), &mut |views| -> Option<(Value, Vec<u8>)> {
         let leaves: Vec<LeafSrc> = views
             .iter()
@@ -662,6 +701,11 @@ fn run(prog: &Program, shape: &[usize], mode: Mode) -> Option<Value> {
             Mode::Sum => {
                 let (s, flags) = sum_range(&prog.instrs, &ready, 0, n, parallel::worth_splitting(n));
                 Some((Value::Scalar(Scalar::Float(0.0 + s)), flags))
+            }
+            Mode::Array if dest.is_some() => {
+                let d = dest.clone()?;
+                let flags = d.with_f64_base_mut(|out| fill_into(&prog.instrs, &ready, out))?;
+                Some((Value::Array(d), flags))
             }
             Mode::Array => {
                 let (out, flags) = fill(&prog.instrs, &ready, n);
@@ -865,10 +909,79 @@ fn fill(code: &[Instr], ready: &Ready<'_>, n: usize) -> (Vec<f64>, Vec<u8>) {
     (out, flags.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
+/// Evaluate the whole output into `out` (an existing array's elements), on
+/// two threads when large. Every task runs even after Ctrl-C (see
+/// [`MAX_INPLACE_WORK`]).
+fn fill_into(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
+    let flags = std::sync::Mutex::new(vec![0u8; code.len() + ready.leaves.len()]);
+    let per_task = if parallel::worth_splitting(out.len()) { SEG * 16 } else { out.len().max(1) };
+    let pieces: Vec<std::sync::Mutex<&mut [f64]>> = out.chunks_mut(per_task).map(std::sync::Mutex::new).collect();
+    parallel::run_all_tasks(pieces.len(), &|i| {
+        let mut piece = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
+        let mut sc = Scratch::new(code, ready.leaves.len());
+        for (j, seg) in piece.chunks_mut(SEG).enumerate() {
+            eval_range(code, ready, i * per_task + j * SEG, seg, &mut sc);
+        }
+        let mut all = flags.lock().unwrap_or_else(|e| e.into_inner());
+        for (a, f) in all.iter_mut().zip(&sc.all_flags()) {
+            *a |= f;
+        }
+    });
+    flags.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ops::reduce::pairwise_sum;
+
+    fn base_of(s: &crate::Session, name: &str) -> usize {
+        match s.globals.get(name) {
+            Some(Value::Array(a)) => a.base_id(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    fn run(s: &mut crate::Session, src: &str) {
+        let out = s.run_cell(src);
+        assert!(out.error.is_none(), "{src}: {:?}", out.error.map(|e| e.line()));
+    }
+
+    /// `NAME = <fused>` writes over NAME's array exactly when nothing else
+    /// refers to it, and the values are those of a fresh evaluation.
+    #[test]
+    fn rebinding_reuses_only_an_unshared_array() {
+        let mut s = crate::Session::new();
+        run(&mut s, "z = np.random.rand(300, 400)\ne = np.exp(z - z.max(axis=1, keepdims=True))");
+        let e0 = base_of(&s, "e");
+        run(&mut s, "e = np.exp(z - z.max(axis=1, keepdims=True)) * 2");
+        assert_eq!(base_of(&s, "e"), e0, "reused");
+        run(&mut s, "ok = np.array_equal(e, np.exp(z - z.max(axis=1, keepdims=True)) * 2)");
+        assert!(matches!(s.globals.get("ok"), Some(Value::Bool(true) | Value::Scalar(Scalar::Bool(true)))));
+        run(&mut s, "c = z + 1");
+        let c0 = base_of(&s, "c");
+        run(&mut s, "c = z * 2");
+        assert_eq!(base_of(&s, "c"), c0, "one operation reuses too");
+        for (setup, stmt) in [
+            ("old = e", "e = z + 1"),                     // another name
+            ("v = e[0]", "e = z + 1"),                    // a view
+            ("box = [e]", "e = z + 1"),                   // a container
+            ("", "e = np.exp(e)"),                        // read by the expression
+            ("", "e = z - e.max(axis=1, keepdims=True)"), // a row leaf
+            ("", "e = np.ones(5) + 1"),                   // another shape
+        ] {
+            run(&mut s, setup);
+            let before = base_of(&s, "e");
+            run(&mut s, stmt);
+            assert_ne!(base_of(&s, "e"), before, "{setup}; {stmt}");
+        }
+        // An int64 array of the same shape is not written over.
+        run(&mut s, "k = np.zeros((300, 400), dtype=np.int64)");
+        let k0 = base_of(&s, "k");
+        run(&mut s, "k = z + 1\nok = k.dtype == np.float64");
+        assert_ne!(base_of(&s, "k"), k0);
+        assert!(matches!(s.globals.get("ok"), Some(Value::Bool(true))));
+    }
 
     /// The fused sum walks the same tree as `pairwise_sum` for every size:
     /// here with the identity program (x + 0), compared to the plain sum.

@@ -67,11 +67,23 @@ pub fn worth_splitting(n: usize) -> bool {
 /// out one at a time. Returns false when Ctrl-C stopped it: then some tasks
 /// never ran.
 pub fn run_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) -> bool {
+    run_tasks_with(n_tasks, f, true)
+}
+
+/// [`run_tasks`] that Ctrl-C does not stop: every task runs. For work that
+/// overwrites live data (a result written over the buffer of the name it
+/// rebinds), which must not be left half done; the caller bounds its size.
+pub fn run_all_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) {
+    run_tasks_with(n_tasks, f, false);
+}
+
+fn run_tasks_with(n_tasks: usize, f: &(dyn Fn(usize) + Sync), interruptible: bool) -> bool {
     use crate::interp::interrupt;
+    let stop = || interruptible && interrupt::pending();
     let t = threads();
     if t <= 1 || n_tasks <= 1 {
         for i in 0..n_tasks {
-            if interrupt::pending() {
+            if stop() {
                 return false;
             }
             f(i);
@@ -80,7 +92,7 @@ pub fn run_tasks(n_tasks: usize, f: &(dyn Fn(usize) + Sync)) -> bool {
     }
     let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let work = || loop {
-        if interrupt::pending() {
+        if stop() {
             break;
         }
         let i = next.fetch_add(1, Ordering::Relaxed);

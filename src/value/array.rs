@@ -113,7 +113,15 @@ impl NdArray {
     }
 
     pub fn size(&self) -> usize {
+        if self.ops.is_empty() {
+            return self.base.borrow().shape().iter().product();
+        }
         self.shape().iter().product()
+    }
+
+    /// Identifies the base buffer (equal for handles that share it).
+    pub fn base_id(&self) -> usize {
+        Rc::as_ptr(&self.base) as *const () as usize
     }
 
     /// An owned copy of the data (standard layout).
@@ -127,6 +135,25 @@ impl NdArray {
     /// True when both handles share one base buffer.
     pub fn shares_memory(&self, other: &NdArray) -> bool {
         Rc::ptr_eq(&self.base, &other.base)
+    }
+
+    /// Is this a whole, writeable base that exactly `handles` handles
+    /// share (no other name, view, container or history entry)? Then a
+    /// caller holding all of them may overwrite it.
+    pub fn is_unshared(&self, handles: usize) -> bool {
+        self.ops.is_empty() && !self.readonly && Rc::strong_count(&self.base) == handles
+    }
+
+    /// Run `f` on the base's elements as one slice (C order), if this is a
+    /// C-contiguous float64 base.
+    pub fn with_f64_base_mut<R>(&self, f: impl FnOnce(&mut [f64]) -> R) -> Option<R> {
+        if !self.ops.is_empty() {
+            return None;
+        }
+        match &mut *self.base.borrow_mut() {
+            ArrayData::Float(a) => a.as_slice_mut().map(f),
+            _ => None,
+        }
     }
 
     /// Is this the whole base (not a view)?
