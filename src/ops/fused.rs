@@ -135,10 +135,9 @@ pub fn try_eval(interp: &mut Interp, e: &Expr, target: Option<&str>) -> Option<P
     let mut budget = MAX_NODES;
     let mut reductions = 0;
     let ops = count_ops(body, &mut budget, &mut reductions)?;
-    // One operation alone has its own fast path, unless a row reduction
-    // can be folded into it (softmax's `e / e.sum(axis=1, keepdims=True)`).
-    // A single operation into fresh memory has its own fast path: it comes
-    // here only when its result can be written over the target's array.
+    // One operation alone has its own fast path, unless a row reduction can
+    // be folded into it (softmax's `e / e.sum(axis=1, keepdims=True)`) or
+    // its result can be written over the target's array.
     let min_ops = if mode == Mode::Sum || reductions > 0 { 1 } else { 2 };
     let mut dest = None;
     if ops < min_ops {
