@@ -733,7 +733,8 @@ fn run(prog: &Program, shape: &[usize], mode: Mode, dest: Option<NdArray>) -> Op
     Some(value)
 }
 
-/// Per-thread scratch: one segment buffer per instruction.
+/// Per-thread scratch: one segment buffer per instruction but the last
+/// (which writes into the caller's output).
 struct Scratch<'a> {
     bufs: Vec<Vec<f64>>,
     srcs: Vec<Src<'a>>,
@@ -748,7 +749,7 @@ struct Scratch<'a> {
 impl Scratch<'_> {
     fn new(code: &[Instr], leaves: usize) -> Self {
         Scratch {
-            bufs: vec![vec![0.0; SEG]; code.len()],
+            bufs: vec![vec![0.0; SEG]; code.len().saturating_sub(1)],
             srcs: Vec::new(),
             next: Vec::new(),
             ahead: Vec::new(),
