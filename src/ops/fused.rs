@@ -764,6 +764,14 @@ impl Scratch<'_> {
         f.extend_from_slice(&self.rows.flags);
         f
     }
+
+    /// OR this task's flags into the ones shared by all tasks.
+    fn merge_flags_into(&self, shared: &std::sync::Mutex<Vec<u8>>) {
+        let mut all = shared.lock().unwrap_or_else(|e| e.into_inner());
+        for (a, f) in all.iter_mut().zip(&self.all_flags()) {
+            *a |= f;
+        }
+    }
 }
 
 /// Evaluate output elements `[start, start + out.len())` (at most SEG) into `out`.
@@ -900,10 +908,7 @@ fn fill(code: &[Instr], ready: &Ready<'_>, n: usize) -> (Vec<f64>, Vec<u8>) {
             sink(&buf[..l]);
             done += l;
         }
-        let mut all = flags.lock().unwrap_or_else(|e| e.into_inner());
-        for (a, f) in all.iter_mut().zip(&sc.all_flags()) {
-            *a |= f;
-        }
+        sc.merge_flags_into(&flags);
         0
     });
     (out, flags.into_inner().unwrap_or_else(|e| e.into_inner()))
@@ -922,10 +927,7 @@ fn fill_into(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
         for (j, seg) in piece.chunks_mut(SEG).enumerate() {
             eval_range(code, ready, i * per_task + j * SEG, seg, &mut sc);
         }
-        let mut all = flags.lock().unwrap_or_else(|e| e.into_inner());
-        for (a, f) in all.iter_mut().zip(&sc.all_flags()) {
-            *a |= f;
-        }
+        sc.merge_flags_into(&flags);
     });
     flags.into_inner().unwrap_or_else(|e| e.into_inner())
 }
