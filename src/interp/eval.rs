@@ -97,20 +97,24 @@ impl<'s> Interp<'s> {
         crate::builtins::closest_name(name, names.iter().map(|s| s.as_str()))
     }
 
+    /// The function scope that assigning to `name` binds it in: the
+    /// enclosing function's for a `nonlocal` name, the running function's
+    /// unless the name is `global`; `None` for the session's globals.
+    fn binding_frame(&self, name: &str) -> Option<&Frame> {
+        match &self.closure {
+            Some(c) if self.nonlocal_names.iter().any(|n| n == name) => Some(c),
+            _ => self.locals.as_ref().filter(|_| !self.global_names.iter().any(|g| g == name)),
+        }
+    }
+
     /// Bind a name in the current scope.
     pub fn assign_name(&mut self, name: &str, v: Value) {
-        if let Some(c) = &self.closure {
-            if self.nonlocal_names.iter().any(|n| n == name) {
-                c.borrow_mut().insert(name.to_string(), v);
-                return;
-            }
-        }
-        match &self.locals {
-            Some(l) if !self.global_names.iter().any(|g| g == name) => {
-                l.borrow_mut().insert(name.to_string(), v);
+        match self.binding_frame(name) {
+            Some(frame) => {
+                frame.borrow_mut().insert(name.to_string(), v);
             }
             // Rebinding (most assignments) reuses the key: no new String.
-            _ => match self.session.globals.get_mut(name) {
+            None => match self.session.globals.get_mut(name) {
                 Some(slot) => *slot = v,
                 None => {
                     self.session.globals.insert(name.to_string(), v);
@@ -161,16 +165,11 @@ impl<'s> Interp<'s> {
     /// The large array that assigning to `name` would replace (a clone: the
     /// caller holds its second handle).
     pub fn rebound_array(&self, name: &str) -> Option<NdArray> {
-        let is_big = |v: &Value| matches!(v, Value::Array(a) if a.is_base() && a.size() >= crate::ops::fused::FUSE_MIN);
-        let v = if self.closure.is_some() && self.nonlocal_names.iter().any(|n| n == name) {
-            self.closure.as_ref()?.borrow().get(name).filter(|v| is_big(v)).cloned()
-        } else {
-            match &self.locals {
-                Some(l) if !self.global_names.iter().any(|g| g == name) => {
-                    l.borrow().get(name).filter(|v| is_big(v)).cloned()
-                }
-                _ => self.session.globals.get(name).filter(|v| is_big(v)).cloned(),
-            }
+        let is_big =
+            |v: &&Value| matches!(v, Value::Array(a) if a.is_base() && a.size() >= crate::ops::fused::FUSE_MIN);
+        let v = match self.binding_frame(name) {
+            Some(frame) => frame.borrow().get(name).filter(is_big).cloned(),
+            None => self.session.globals.get(name).filter(is_big).cloned(),
         };
         match v {
             Some(Value::Array(a)) => Some(a),
