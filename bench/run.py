@@ -10,8 +10,11 @@ that runs unchanged under `npr run` and `python3`: setup, then a `for` loop
 repeating the measured statement REPS times. Each script is written twice,
 with REPS = N and REPS = 0, and whole processes are timed; the work per
 repetition is (t(N) - t(0)) / N, so start-up and setup cancel out. Peak
-memory is the child's max RSS (wait4). Each figure is the median of --runs
-runs. npr runs with NPR_THREADS=1 and with its default (all cores), NumPy with
+memory is the child's max RSS, from a separate untimed run. --runs rounds
+are made; a round times every configuration once, NumPy and npr back to
+back, and each ratio is the median of the rounds' own ratios, so a slow
+spell of the machine lands on both sides of a ratio. npr runs with
+NPR_THREADS=1 and with its default (all cores), NumPy with
 OPENBLAS_NUM_THREADS=1 and with its default; NumPy's elementwise code is
 single-threaded either way. The scripts land in target/bench-scripts/ for inspection.
 """
@@ -122,15 +125,25 @@ def run_once(cmd, env, with_rss):
     return t1 - t0, rss, ru.ru_utime + ru.ru_stime
 
 
-def measure(cmd, env, runs):
-    """(median wall seconds, peak RSS bytes, median CPU seconds)."""
-    ts, cpu = [], []
+def measure_rounds(jobs, runs):
+    """Time every configuration once per round, in turn, for `runs` rounds.
+
+    `jobs` maps a configuration to (cmd, env, reps, cmd0): the measured
+    script and, unless it is None, the REPS = 0 script whose time is taken
+    off. Returns {configuration: [(wall s, CPU s) per repetition, one per
+    round]} and {configuration: peak RSS bytes}. Interleaving puts NumPy's
+    and npr's runs of a round within seconds of each other, so a slow spell
+    of this shared VM lands on both instead of on whichever ran then."""
+    per = {k: [] for k in jobs}
     for _ in range(runs):
-        t, _, c = run_once(cmd, env, False)
-        ts.append(t)
-        cpu.append(c)
-    rss = run_once(cmd, env, True)[1] if TIME else 0
-    return statistics.median(ts), rss, statistics.median(cpu)
+        for k, (cmd, env, reps, cmd0) in jobs.items():
+            t, _, c = run_once(cmd, env, False)
+            if cmd0 is not None:
+                t0, _, c0 = run_once(cmd0, env, False)
+                t, c = max(t - t0, 1e-9), max(c - c0, 1e-9)
+            per[k].append((t / reps, c / reps))
+    rss = {k: run_once(cmd, env, True)[1] if TIME else 0 for k, (cmd, env, _, _) in jobs.items()}
+    return per, rss
 
 
 def main():
@@ -154,27 +167,27 @@ def main():
 
     base = dict(os.environ)
     base.pop("NPR_THREADS", None)
+    # Each round runs these in this order, so each ratio's two runs are neighbours.
     envs = {
         "np1": dict(base, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"),
-        "np": dict(base),
         "npr1": dict(base, NPR_THREADS="1"),
+        "np": dict(base),
         "npr": dict(base),
     }
     cmds = {"np1": [args.python], "np": [args.python], "npr1": [npr, "run"], "npr": [npr, "run"]}
 
-    print(f"# {time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, median of {args.runs} runs")
-    print("# ms per repetition (whole process for startup; per line for the script); ratio = NumPy time / npr time;")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, median of {args.runs} rounds")
+    print("# ms per repetition (whole process for startup; per line for the script), median over the rounds;")
+    print("# ratio = NumPy time / npr time, the median of the rounds' own ratios (a round runs NumPy and npr back to back);")
     print("# cpu = the same ratio on CPU time (user + sys) of the single-threaded runs, steadier on a busy machine")
     header = (
         f"{'benchmark':<24}{'NumPy 1T':>10}{'npr 1T':>10}{'ratio':>7}{'cpu':>7}"
         f"{'NumPy':>10}{'npr 2T':>10}{'ratio':>7}{'NumPy MiB':>11}{'npr MiB':>9}{'load':>6}"
     )
     print(header)
-    rows = []
     for name, setup, stmt, reps, flops in BENCHMARKS:
         if args.filter and not any(f in name for f in args.filter):
             continue
-        res = {}
         if name.startswith("small_ops"):
             path = os.path.join(OUT, f"{name}.py")
             with open(path, "w") as f:
@@ -182,38 +195,35 @@ def main():
             path0 = os.path.join(OUT, "startup_0.py")
             with open(path0, "w") as f:
                 f.write(script("", "", 0))
-            for k in envs:
-                t, m, c = measure(cmds[k] + [path], envs[k], args.runs)
-                t0, _, c0 = measure(cmds[k] + [path0], envs[k], args.runs)
-                res[k] = ((t - t0) / 20000, m, (c - c0) / 20000)
+            jobs = {k: (cmds[k] + [path], envs[k], 20000, cmds[k] + [path0]) for k in envs}
         elif not stmt:
             path = os.path.join(OUT, f"{name}_0.py")
             with open(path, "w") as f:
                 f.write(script(setup, "", 0))
-            for k in envs:
-                res[k] = measure(cmds[k] + [path], envs[k], args.runs)
+            jobs = {k: (cmds[k] + [path], envs[k], 1, None) for k in envs}
         else:
             paths = {}
             for r in (reps, 0):
                 paths[r] = os.path.join(OUT, f"{name}_{r}.py")
                 with open(paths[r], "w") as f:
                     f.write(script(setup, stmt, r))
-            for k in envs:
-                t, m, c = measure(cmds[k] + [paths[reps]], envs[k], args.runs)
-                t0, _, c0 = measure(cmds[k] + [paths[0]], envs[k], args.runs)
-                res[k] = (max(t - t0, 1e-9) / reps, m, max(c - c0, 1e-9) / reps)
-        ms = {k: v[0] * 1e3 for k, v in res.items()}
-        mib = {k: v[1] / 2**20 for k, v in res.items()}
-        cpu = {k: v[2] * 1e3 for k, v in res.items()}
+            jobs = {k: (cmds[k] + [paths[reps]], envs[k], reps, cmds[k] + [paths[0]]) for k in envs}
+        per, rss = measure_rounds(jobs, args.runs)
+
+        def ratio(np_k, npr_k, i):
+            # Median of the rounds' own ratios: each compares runs made back to back.
+            return statistics.median(a[i] / b[i] for a, b in zip(per[np_k], per[npr_k]))
+
+        ms = {k: statistics.median(t for t, _ in v) * 1e3 for k, v in per.items()}
+        mib = {k: v / 2**20 for k, v in rss.items()}
         line = (
-            f"{name:<24}{ms['np1']:>10.4g}{ms['npr1']:>10.4g}{ms['np1'] / ms['npr1']:>7.2f}{cpu['np1'] / cpu['npr1']:>7.2f}"
-            f"{ms['np']:>10.4g}{ms['npr']:>10.4g}{ms['np'] / ms['npr']:>7.2f}"
+            f"{name:<24}{ms['np1']:>10.4g}{ms['npr1']:>10.4g}{ratio('np1', 'npr1', 0):>7.2f}{ratio('np1', 'npr1', 1):>7.2f}"
+            f"{ms['np']:>10.4g}{ms['npr']:>10.4g}{ratio('np', 'npr', 0):>7.2f}"
             f"{max(mib['np1'], mib['np']):>11.1f}{max(mib['npr1'], mib['npr']):>9.1f}{os.getloadavg()[0]:>6.1f}"
         )
         if flops:
             line += f"   GFLOP/s NumPy {flops / ms['np'] / 1e6:.1f}, npr {flops / ms['npr'] / 1e6:.1f}"
         print(line, flush=True)
-        rows.append((name, ms, mib))
 
 
 if __name__ == "__main__":
