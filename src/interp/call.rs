@@ -2,6 +2,7 @@
 //! (with Python's argument binding rules) and classes used as constructors.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::error::{ExcType, PyErr, PyResult};
 use super::eval::{Args, Interp};
@@ -37,6 +38,7 @@ impl Interp<'_> {
         let saved_closure = std::mem::replace(&mut self.closure, func.closure.clone());
         let saved_globals = std::mem::take(&mut self.global_names);
         let saved_nonlocals = std::mem::take(&mut self.nonlocal_names);
+        let saved_local_names = std::mem::replace(&mut self.local_names, Arc::clone(&func.local_names));
         self.call_depth += 1;
         let result = crate::stack::grow(256 * 1024, 4 * 1024 * 1024, || match &func.body {
             FunctionBody::Block(body) => self.exec_block(body).map(|flow| match flow {
@@ -50,6 +52,7 @@ impl Interp<'_> {
         self.closure = saved_closure;
         self.global_names = saved_globals;
         self.nonlocal_names = saved_nonlocals;
+        self.local_names = saved_local_names;
         // Spans inside the body belong to the cell that defined it: drop them,
         // the caller attaches the call's span.
         result.map_err(|mut e| {

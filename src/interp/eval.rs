@@ -23,6 +23,8 @@ pub struct Interp<'s> {
     pub global_names: Vec<String>,
     /// Names declared `nonlocal` in the running function.
     pub nonlocal_names: Vec<String>,
+    /// The running function's local variables (empty at top level).
+    pub local_names: Arc<[String]>,
     /// Depth of user function calls (Python's recursion limit).
     pub call_depth: usize,
 }
@@ -54,6 +56,7 @@ impl<'s> Interp<'s> {
             closure: None,
             global_names: Vec::new(),
             nonlocal_names: Vec::new(),
+            local_names: Arc::from([]),
             call_depth: 0,
         }
     }
@@ -64,6 +67,19 @@ impl<'s> Interp<'s> {
             if !self.global_names.iter().any(|g| g == name) && !self.nonlocal_names.iter().any(|g| g == name) {
                 if let Some(v) = locals.borrow().get(name) {
                     return Ok(v.clone());
+                }
+                if self.local_names.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
+                    let mut err = PyErr::new(
+                        ExcType::UnboundLocalError,
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    );
+                    if self.session.globals.contains_key(name) {
+                        err = err.with_hint(format!(
+                            "the function assigns to '{name}', which makes it local everywhere in the function; \
+                             put `global {name}` at its top to use the global '{name}'"
+                        ));
+                    }
+                    return Err(err);
                 }
             }
         }
@@ -123,16 +139,28 @@ impl<'s> Interp<'s> {
         }
     }
 
-    /// Remove a name from the current scope.
+    /// Remove a name from the scope an assignment would bind it in (`del`),
+    /// with Python's error when it is not bound there.
     pub fn delete_name(&mut self, name: &str) -> PyResult<()> {
-        let removed = match &self.locals {
-            Some(l) if !self.global_names.iter().any(|g| g == name) => l.borrow_mut().remove(name).is_some(),
-            _ => self.session.globals.remove(name).is_some(),
+        let frame = self.binding_frame(name);
+        let free = frame.is_some_and(|f| self.closure.as_ref().is_some_and(|c| Rc::ptr_eq(c, f)));
+        let removed = match frame {
+            Some(f) => f.borrow_mut().remove(name).is_some(),
+            None => self.session.globals.remove(name).is_some(),
         };
-        if removed {
-            Ok(())
-        } else {
-            Err(PyErr::new(ExcType::NameError, format!("name '{name}' is not defined")))
+        match (removed, self.binding_frame(name)) {
+            (true, _) => Ok(()),
+            (false, None) => Err(PyErr::new(ExcType::NameError, format!("name '{name}' is not defined"))),
+            (false, Some(_)) if free => Err(PyErr::new(
+                ExcType::NameError,
+                format!(
+                    "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+                ),
+            )),
+            (false, Some(_)) => Err(PyErr::new(
+                ExcType::UnboundLocalError,
+                format!("cannot access local variable '{name}' where it is not associated with a value"),
+            )),
         }
     }
 
@@ -253,6 +281,8 @@ impl<'s> Interp<'s> {
                     kw_defaults,
                     body: FunctionBody::Lambda(Arc::clone(body)),
                     doc: None,
+                    // Only its parameters, which a call always binds.
+                    local_names: Arc::from([]),
                     closure: self.locals.clone(),
                 })))
             }

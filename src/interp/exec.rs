@@ -126,6 +126,7 @@ impl Interp<'_> {
                     kw_defaults,
                     body: FunctionBody::Block(Arc::clone(&def.body)),
                     doc: def.docstring.clone(),
+                    local_names: def.local_names().into(),
                     closure: self.locals.clone(),
                 };
                 self.assign_name(&def.name, Value::Function(Rc::new(f)));

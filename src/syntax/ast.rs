@@ -374,3 +374,76 @@ pub struct Cell {
     pub body: Vec<Stmt>,
     pub trailing_semicolon: bool,
 }
+
+impl FunctionDef {
+    /// The function's local variables, as Python decides them when it
+    /// compiles the function: its parameters and every name its body binds
+    /// (assignment, augmented or annotated assignment, `for` and `except`
+    /// targets, `del`, `import`, nested `def`), less those the body declares
+    /// `global` or `nonlocal`. Sorted, without repeats.
+    pub fn local_names(&self) -> Vec<String> {
+        let p = &self.params;
+        let mut bound: Vec<String> = p.positional.iter().chain(&p.keyword_only).map(|(n, _)| n.clone()).collect();
+        bound.extend(p.star.iter().chain(&p.double_star).cloned());
+        let mut declared = Vec::new();
+        scan_scope(&self.body, &mut bound, &mut declared);
+        bound.sort_unstable();
+        bound.dedup();
+        bound.retain(|n| !declared.contains(n));
+        bound
+    }
+}
+
+/// Collect the names `body` binds and the names it declares `global` or
+/// `nonlocal`, not looking into nested functions' bodies.
+fn scan_scope(body: &[Stmt], bound: &mut Vec<String>, declared: &mut Vec<String>) {
+    fn target(t: &Target, bound: &mut Vec<String>) {
+        match t {
+            Target::Name(n, _) => bound.push(n.clone()),
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, bound)),
+            Target::Starred(t, _) => target(t, bound),
+            Target::Subscript { .. } | Target::Attribute { .. } => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, bound)),
+            StmtKind::AugAssign { target: t, .. } | StmtKind::AnnAssign { target: t, .. } => target(t, bound),
+            StmtKind::Del(ts) => ts.iter().for_each(|t| target(t, bound)),
+            StmtKind::Import(names) => bound.extend(names.iter().map(|n| match &n.alias {
+                Some(a) => a.clone(),
+                None => n.module.split('.').next().unwrap_or(&n.module).to_string(),
+            })),
+            StmtKind::ImportFrom { names, .. } => {
+                bound.extend(names.iter().map(|(n, alias)| alias.as_ref().unwrap_or(n).clone()))
+            }
+            StmtKind::FunctionDef(def) => bound.push(def.name.clone()),
+            StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => declared.extend(ns.iter().cloned()),
+            StmtKind::For { target: t, body, orelse, .. } => {
+                target(t, bound);
+                scan_scope(body, bound, declared);
+                scan_scope(orelse, bound, declared);
+            }
+            StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+                scan_scope(body, bound, declared);
+                scan_scope(orelse, bound, declared);
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                scan_scope(body, bound, declared);
+                for h in handlers {
+                    bound.extend(h.name.iter().cloned());
+                    scan_scope(&h.body, bound, declared);
+                }
+                scan_scope(orelse, bound, declared);
+                scan_scope(finalbody, bound, declared);
+            }
+            StmtKind::Expr(_)
+            | StmtKind::Return(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Assert { .. }
+            | StmtKind::Raise(_) => {}
+        }
+    }
+}

@@ -151,6 +151,9 @@ pub struct Function {
     pub kw_defaults: Vec<Option<Value>>,
     pub body: FunctionBody,
     pub doc: Option<String>,
+    /// The function's local variables (sorted; see `FunctionDef::local_names`):
+    /// reading one before it is assigned is an `UnboundLocalError`.
+    pub local_names: Arc<[String]>,
     /// Variables captured from enclosing function scopes (closures).
     pub closure: Option<Rc<RefCell<BTreeMap<String, Value>>>>,
 }
