@@ -538,17 +538,10 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
             None => Vec::new(),
             Some(v) => pyops::iterate(v)?,
         })),
-        TypeObj::Set => {
-            let mut out: Vec<Value> = Vec::new();
-            if let Some(v) = &first {
-                for item in pyops::iterate(v)? {
-                    if !out.iter().any(|o| pyops::values_equal(o, &item)) {
-                        out.push(item);
-                    }
-                }
-            }
-            Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(out))))
-        }
+        TypeObj::Set => pyops::set_from(match &first {
+            None => Vec::new(),
+            Some(v) => pyops::iterate(v)?,
+        }),
         TypeObj::Dict => {
             let mut d = crate::value::Dict::default();
             if let Some(v) = &first {

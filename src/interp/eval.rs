@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::error::{ExcType, Operand as ErrOperand, PyErr, PyResult};
 use super::{pyops, Frame, Session};
 use crate::builtins;
-use crate::syntax::ast::{Arg, BoolOp, Comprehension, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp};
+use crate::syntax::ast::{Arg, BoolOp, Comprehension, DictItem, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp};
 use crate::value::{Dict, Function, FunctionBody, NdArray, SliceObj, Value};
 
 /// Evaluation state for one cell (and the user functions it calls).
@@ -220,22 +220,28 @@ impl<'s> Interp<'s> {
             ExprKind::Name(n) => self.lookup(n),
             ExprKind::List(items) => Ok(Value::list(self.eval_items(items)?)),
             ExprKind::Tuple(items) => Ok(Value::tuple(self.eval_items(items)?)),
-            ExprKind::Set(items) => {
-                let vals = self.eval_items(items)?;
-                let mut out: Vec<Value> = Vec::new();
-                for v in vals {
-                    if !out.iter().any(|o| pyops::values_equal(o, &v)) {
-                        out.push(v);
-                    }
-                }
-                Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
-            }
-            ExprKind::Dict(pairs) => {
+            ExprKind::Set(items) => pyops::set_from(self.eval_items(items)?),
+            ExprKind::Dict(items) => {
                 let mut d = Dict::default();
-                for (k, v) in pairs {
-                    let k = self.eval(k)?;
-                    let v = self.eval(v)?;
-                    pyops::dict_set(&mut d, k, v)?;
+                for item in items {
+                    match item {
+                        DictItem::Pair(k, v) => {
+                            let k = self.eval(k)?;
+                            let v = self.eval(v)?;
+                            pyops::dict_set(&mut d, k, v)?;
+                        }
+                        DictItem::Unpack(e) => match self.eval(e)? {
+                            Value::Dict(m) => {
+                                for (k, v) in m.borrow().entries.iter() {
+                                    pyops::dict_set(&mut d, k.clone(), v.clone())?;
+                                }
+                            }
+                            other => {
+                                return Err(PyErr::type_err(format!("'{}' object is not a mapping", other.type_name()))
+                                    .at(e.span))
+                            }
+                        },
+                    }
                 }
                 Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))))
             }
@@ -293,6 +299,14 @@ impl<'s> Interp<'s> {
                     Ok(())
                 })?;
                 Ok(Value::list(out))
+            }
+            ExprKind::SetComp { elt, generators } => {
+                let mut out = Vec::new();
+                self.comprehension(generators, 0, &mut |me| {
+                    out.push(me.eval(elt)?);
+                    Ok(())
+                })?;
+                pyops::set_from(out)
             }
             ExprKind::DictComp { key, value, generators } => {
                 let mut d = Dict::default();

@@ -891,10 +891,28 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
 }
 
 /// Insert or replace a dict entry (keys must be hashable).
-pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
+/// Python's error for a list, dict, set or array used as a key or set member.
+fn check_hashable(k: &Value) -> PyResult<()> {
     if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) {
         return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
     }
+    Ok(())
+}
+
+/// A set of `items`, in first-seen order, without repeats.
+pub fn set_from(items: impl IntoIterator<Item = Value>) -> PyResult<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for v in items {
+        check_hashable(&v)?;
+        if !out.iter().any(|o| values_equal(o, &v)) {
+            out.push(v);
+        }
+    }
+    Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(out))))
+}
+
+pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
+    check_hashable(&k)?;
     if let Some(slot) = d.entries.iter_mut().find(|(key, _)| values_equal(key, &k)) {
         slot.1 = v;
     } else {

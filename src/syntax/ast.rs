@@ -162,7 +162,7 @@ pub enum ExprKind {
     List(Vec<Expr>),
     Tuple(Vec<Expr>),
     /// `{k: v, ...}`
-    Dict(Vec<(Expr, Expr)>),
+    Dict(Vec<DictItem>),
     /// `{a, b}`
     Set(Vec<Expr>),
     Attribute {
@@ -218,6 +218,10 @@ pub enum ExprKind {
         elt: Box<Expr>,
         generators: Vec<Comprehension>,
     },
+    SetComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
     DictComp {
         key: Box<Expr>,
         value: Box<Expr>,
@@ -225,6 +229,15 @@ pub enum ExprKind {
     },
     /// `*x` inside a list/tuple display.
     Starred(Box<Expr>),
+}
+
+/// One entry of a dict display.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DictItem {
+    /// `key: value`
+    Pair(Expr, Expr),
+    /// `**mapping`
+    Unpack(Expr),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1126,9 +1126,12 @@ fn for_each_child<'e>(e: &'e Expr, f: &mut impl FnMut(&'e Expr, usize)) {
             }
         }
         K::List(v) | K::Tuple(v) | K::Set(v) | K::BoolOp { values: v, .. } => v.iter().for_each(|c| f(c, 0)),
-        K::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
-            f(k, 0);
-            f(v, 0);
+        K::Dict(items) => items.iter().for_each(|item| match item {
+            DictItem::Pair(k, v) => {
+                f(k, 0);
+                f(v, 0);
+            }
+            DictItem::Unpack(m) => f(m, 0),
         }),
         K::Attribute { value, .. } | K::Unary { operand: value, .. } | K::Starred(value) => f(value, 0),
         K::Call { func, args } => {
@@ -1153,7 +1156,7 @@ fn for_each_child<'e>(e: &'e Expr, f: &mut impl FnMut(&'e Expr, usize)) {
             let defaults = params.positional.iter().chain(&params.keyword_only);
             defaults.filter_map(|(_, d)| d.as_ref()).for_each(|d| f(d, 0));
         }
-        K::ListComp { elt, generators } | K::GeneratorExp { elt, generators } => {
+        K::ListComp { elt, generators } | K::GeneratorExp { elt, generators } | K::SetComp { elt, generators } => {
             f(elt, 0);
             for_each_in_generators(generators, f);
         }
@@ -1897,45 +1900,57 @@ fn brace_atom(i: Toks) -> PResult<Expr> {
         return empty(start, ExprKind::Dict(Vec::new()));
     }
     if i.at_op("**") {
-        return fail(unsupported("dict unpacking ('**') is", i.offset()));
+        let at = i.offset();
+        let (i, first) = dict_item(i)?;
+        if i.at_kw("for") {
+            return fail(syntax("dict unpacking cannot be used in dict comprehension", at));
+        }
+        return dict_rest(start, i, first);
     }
     let (i, first) = cut(star_expression).parse(i)?;
     if i.at_op(":") && !matches!(first.kind, ExprKind::Starred(_)) {
         let (i, value) = cut(expression).parse(i.next())?;
-        return dict_rest(start, i, first, value);
+        if i.at_kw("for") {
+            let (i, generators) = for_if_clauses(i)?;
+            let (i, _) = cut(op("}")).parse(i)?;
+            let kind = ExprKind::DictComp { key: Box::new(first), value: Box::new(value), generators };
+            return Ok((i, node(kind, span(&start, &i))?));
+        }
+        return dict_rest(start, i, DictItem::Pair(first, value));
     }
     if i.at_kw("for") {
-        return fail(unsupported("set comprehensions are", first.span.start));
+        no_starred_element(&first)?;
+        let (i, generators) = for_if_clauses(i)?;
+        let (i, _) = cut(op("}")).parse(i)?;
+        let kind = ExprKind::SetComp { elt: Box::new(first), generators };
+        return Ok((i, node(kind, span(&start, &i))?));
     }
     let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
     let (i, _) = cut(op("}")).parse(i)?;
     Ok((i, node(ExprKind::Set(items), span(&start, &i))?))
 }
 
-/// A dict display or comprehension after its first `key: value`.
-fn dict_rest<'a>(start: Toks<'a>, i: Toks<'a>, key: Expr, value: Expr) -> PResult<'a, Expr> {
-    if i.at_kw("for") {
-        let (i, generators) = for_if_clauses(i)?;
-        let (i, _) = cut(op("}")).parse(i)?;
-        let kind = ExprKind::DictComp { key: Box::new(key), value: Box::new(value), generators };
-        return Ok((i, node(kind, span(&start, &i))?));
-    }
+/// A dict display after its first item.
+fn dict_rest<'a>(start: Toks<'a>, i: Toks<'a>, first: DictItem) -> PResult<'a, Expr> {
     let more = |i: &Toks| starts_expression(i) || i.at_op("**");
-    let (i, (pairs, _)) = sequence(i, (key, value), dict_item, more)?;
+    let (i, (items, _)) = sequence(i, first, dict_item, more)?;
     let (i, _) = cut(op("}")).parse(i)?;
-    Ok((i, node(ExprKind::Dict(pairs), span(&start, &i))?))
+    Ok((i, node(ExprKind::Dict(items), span(&start, &i))?))
 }
 
-fn dict_item(i: Toks) -> PResult<(Expr, Expr)> {
+/// `key: value` or `**mapping` (the `**` operand binds like a bitwise-or
+/// expression, as in Python's grammar).
+fn dict_item(i: Toks) -> PResult<DictItem> {
     if i.at_op("**") {
-        return fail(unsupported("dict unpacking ('**') is", i.offset()));
+        let (i, m) = cut(bitwise_or).parse(i.next())?;
+        return Ok((i, DictItem::Unpack(m)));
     }
     let (i, key) = expression(i)?;
     if !i.at_op(":") {
         return fail(syntax("':' expected after dictionary key", key.span.start));
     }
     let (i, value) = cut(expression).parse(i.next())?;
-    Ok((i, (key, value)))
+    Ok((i, DictItem::Pair(key, value)))
 }
 
 fn for_if_clauses(i: Toks) -> PResult<Vec<Comprehension>> {
@@ -2432,6 +2447,7 @@ fn describe(kind: &ExprKind) -> &'static str {
         K::ListComp { .. } => "list comprehension",
         K::GeneratorExp { .. } => "generator expression",
         K::DictComp { .. } => "dict comprehension",
+        K::SetComp { .. } => "set comprehension",
         K::Dict(_) => "dict literal",
         K::Set(_) => "set display",
         K::Tuple(_) => "tuple",
@@ -3030,7 +3046,13 @@ pub fn sexpr(e: &Expr) -> String {
         K::List(v) => list("list", v.iter().map(sexpr)),
         K::Tuple(v) => list("tuple", v.iter().map(sexpr)),
         K::Set(v) => list("set", v.iter().map(sexpr)),
-        K::Dict(pairs) => list("dict", pairs.iter().map(|(k, v)| format!("({} {})", sexpr(k), sexpr(v)))),
+        K::Dict(items) => list(
+            "dict",
+            items.iter().map(|item| match item {
+                DictItem::Pair(k, v) => format!("({} {})", sexpr(k), sexpr(v)),
+                DictItem::Unpack(m) => format!("(** {})", sexpr(m)),
+            }),
+        ),
         K::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
         K::Call { func, args } => {
             let items = std::iter::once(sexpr(func)).chain(args.iter().map(arg_sexpr));
@@ -3055,6 +3077,7 @@ pub fn sexpr(e: &Expr) -> String {
         K::ListComp { elt, generators } => comprehension_sexpr("listcomp", &[elt], generators),
         K::GeneratorExp { elt, generators } => comprehension_sexpr("genexp", &[elt], generators),
         K::DictComp { key, value, generators } => comprehension_sexpr("dictcomp", &[key, value], generators),
+        K::SetComp { elt, generators } => comprehension_sexpr("setcomp", &[elt], generators),
         K::Starred(value) => format!("(* {})", sexpr(value)),
     }
 }
@@ -3532,6 +3555,8 @@ mod tests {
         parses("[x + y for x in a for y in b if x if y]", "(listcomp (+ x y) (for x a) (for y b (if x) (if y)))");
         parses("[[i * j for j in r] for i in r]", "(listcomp (listcomp (* i j) (for j r)) (for i r))");
         parses("{k: v for k, v in d.items()}", "(dictcomp k v (for (tuple k v) (call (. d items))))");
+        parses("{x % 3 for x in r}", "(setcomp (% x 3) (for x r))");
+        parses("{**a, 'k': 1, **b | c}", "(dict (** a) (\"k\" 1) (** (| b c)))");
         parses("(x for x in y)", "(genexp x (for x y))");
         parses("[x for x, in y]", "(listcomp x (for (tuple x) y))");
         parses("[x for (a, *b) in y]", "(listcomp x (for (tuple a (* b)) y))");
@@ -3992,8 +4017,8 @@ mod tests {
         fails("with a: pass", "SyntaxError: 'with' statements are not supported", 0);
         fails("@dec\ndef f(): pass", "SyntaxError: decorators are not supported", 0);
         fails("x = yield", "SyntaxError: 'yield' is not supported", 4);
-        fails("{1 for x in y}", "SyntaxError: set comprehensions are not supported", 1);
-        fails("{**a}", "SyntaxError: dict unpacking ('**') is not supported", 1);
+        fails("{**a for a in b}", "SyntaxError: dict unpacking cannot be used in dict comprehension", 1);
+        fails("{*a for a in b}", "SyntaxError: iterable unpacking cannot be used in comprehension", 1);
         fails("def f(a, /): pass", "SyntaxError: positional-only parameters ('/') are not supported", 9);
         fails("'\\N{DASH}'", "SyntaxError: \\N{...} escapes are not supported", 0);
     }
