@@ -29,6 +29,14 @@ pub struct Interp<'s> {
     pub call_depth: usize,
 }
 
+/// Python's error for a function's local variable read or deleted while unbound.
+fn unbound_local(name: &str) -> PyErr {
+    PyErr::new(
+        ExcType::UnboundLocalError,
+        format!("cannot access local variable '{name}' where it is not associated with a value"),
+    )
+}
+
 /// Evaluated defaults of positional and keyword-only parameters.
 pub type Defaults = (Vec<Option<Value>>, Vec<Option<Value>>);
 
@@ -69,10 +77,7 @@ impl<'s> Interp<'s> {
                     return Ok(v.clone());
                 }
                 if self.local_names.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
-                    let mut err = PyErr::new(
-                        ExcType::UnboundLocalError,
-                        format!("cannot access local variable '{name}' where it is not associated with a value"),
-                    );
+                    let mut err = unbound_local(name);
                     if self.session.globals.contains_key(name) {
                         err = err.with_hint(format!(
                             "the function assigns to '{name}', which makes it local everywhere in the function; \
@@ -142,26 +147,25 @@ impl<'s> Interp<'s> {
     /// Remove a name from the scope an assignment would bind it in (`del`),
     /// with Python's error when it is not bound there.
     pub fn delete_name(&mut self, name: &str) -> PyResult<()> {
-        let frame = self.binding_frame(name);
-        let free = frame.is_some_and(|f| self.closure.as_ref().is_some_and(|c| Rc::ptr_eq(c, f)));
-        let removed = match frame {
+        let frame = self.binding_frame(name).cloned();
+        let free = frame.as_ref().is_some_and(|f| self.closure.as_ref().is_some_and(|c| Rc::ptr_eq(c, f)));
+        let removed = match &frame {
             Some(f) => f.borrow_mut().remove(name).is_some(),
             None => self.session.globals.remove(name).is_some(),
         };
-        match (removed, self.binding_frame(name)) {
-            (true, _) => Ok(()),
-            (false, None) => Err(PyErr::new(ExcType::NameError, format!("name '{name}' is not defined"))),
-            (false, Some(_)) if free => Err(PyErr::new(
+        if removed {
+            return Ok(());
+        }
+        Err(match frame {
+            None => PyErr::new(ExcType::NameError, format!("name '{name}' is not defined")),
+            Some(_) if free => PyErr::new(
                 ExcType::NameError,
                 format!(
                     "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
                 ),
-            )),
-            (false, Some(_)) => Err(PyErr::new(
-                ExcType::UnboundLocalError,
-                format!("cannot access local variable '{name}' where it is not associated with a value"),
-            )),
-        }
+            ),
+            Some(_) => unbound_local(name),
+        })
     }
 
     /// Evaluate an expression, growing the stack when nesting is deep.
@@ -292,21 +296,18 @@ impl<'s> Interp<'s> {
                     closure: self.locals.clone(),
                 })))
             }
-            ExprKind::ListComp { elt, generators } | ExprKind::GeneratorExp { elt, generators } => {
+            ExprKind::ListComp { elt, generators }
+            | ExprKind::GeneratorExp { elt, generators }
+            | ExprKind::SetComp { elt, generators } => {
                 let mut out = Vec::new();
                 self.comprehension(generators, 0, &mut |me| {
                     out.push(me.eval(elt)?);
                     Ok(())
                 })?;
-                Ok(Value::list(out))
-            }
-            ExprKind::SetComp { elt, generators } => {
-                let mut out = Vec::new();
-                self.comprehension(generators, 0, &mut |me| {
-                    out.push(me.eval(elt)?);
-                    Ok(())
-                })?;
-                pyops::set_from(out)
+                match e.kind {
+                    ExprKind::SetComp { .. } => pyops::set_from(out),
+                    _ => Ok(Value::list(out)),
+                }
             }
             ExprKind::DictComp { key, value, generators } => {
                 let mut d = Dict::default();
