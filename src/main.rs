@@ -49,6 +49,7 @@ fn run() -> i32 {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    npr::alloc::defer_huge_pages();
     // SAFETY: plain libc calls on file descriptors 0-2 and a signal
     // disposition, made before any other thread exists.
     unsafe {
