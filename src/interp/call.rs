@@ -34,11 +34,7 @@ impl Interp<'_> {
         }
         let frame = Interp::new_frame();
         bind_arguments(func, args, &mut frame.borrow_mut())?;
-        let saved_locals = self.locals.replace(frame);
-        let saved_closure = std::mem::replace(&mut self.closure, func.closure.clone());
-        let saved_globals = std::mem::take(&mut self.global_names);
-        let saved_nonlocals = std::mem::take(&mut self.nonlocal_names);
-        let saved_local_names = std::mem::replace(&mut self.local_names, Arc::clone(&func.local_names));
+        let saved = self.enter_scope(frame, Rc::clone(&func.closure), Arc::clone(&func.local_names));
         self.call_depth += 1;
         let result = crate::stack::grow(256 * 1024, 4 * 1024 * 1024, || match &func.body {
             FunctionBody::Block(body) => self.exec_block(body).map(|flow| match flow {
@@ -48,11 +44,7 @@ impl Interp<'_> {
             FunctionBody::Lambda(e) => self.eval(e),
         });
         self.call_depth -= 1;
-        self.locals = saved_locals;
-        self.closure = saved_closure;
-        self.global_names = saved_globals;
-        self.nonlocal_names = saved_nonlocals;
-        self.local_names = saved_local_names;
+        self.leave_scope(saved);
         // Spans inside the body belong to the cell that defined it: drop them,
         // the caller attaches the call's span.
         result.map_err(|mut e| {

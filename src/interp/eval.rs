@@ -17,8 +17,8 @@ pub struct Interp<'s> {
     pub src: &'s str,
     /// Local scope of the running user function (None at top level).
     pub locals: Option<Frame>,
-    /// Enclosing function scope of the running closure.
-    pub closure: Option<Frame>,
+    /// Scopes of the functions enclosing the running one, innermost first.
+    pub closure: Rc<[Frame]>,
     /// Names declared `global` in the running function.
     pub global_names: Vec<String>,
     /// Names declared `nonlocal` in the running function.
@@ -35,6 +35,16 @@ fn unbound_local(name: &str) -> PyErr {
         ExcType::UnboundLocalError,
         format!("cannot access local variable '{name}' where it is not associated with a value"),
     )
+}
+
+/// The scope fields of an [`Interp`] set aside while a call or a
+/// comprehension runs.
+pub(super) struct SavedScope {
+    locals: Option<Frame>,
+    closure: Rc<[Frame]>,
+    global_names: Vec<String>,
+    nonlocal_names: Vec<String>,
+    local_names: Arc<[String]>,
 }
 
 /// Evaluated defaults of positional and keyword-only parameters.
@@ -61,7 +71,7 @@ impl<'s> Interp<'s> {
             session,
             src,
             locals: None,
-            closure: None,
+            closure: Rc::new([]),
             global_names: Vec::new(),
             nonlocal_names: Vec::new(),
             local_names: Arc::from([]),
@@ -88,7 +98,7 @@ impl<'s> Interp<'s> {
                 }
             }
         }
-        if let Some(c) = &self.closure {
+        for c in self.closure.iter() {
             if let Some(v) = c.borrow().get(name) {
                 return Ok(v.clone());
             }
@@ -118,13 +128,25 @@ impl<'s> Interp<'s> {
         crate::builtins::closest_name(name, names.iter().map(|s| s.as_str()))
     }
 
-    /// The function scope that assigning to `name` binds it in: the
-    /// enclosing function's for a `nonlocal` name, the running function's
-    /// unless the name is `global`; `None` for the session's globals.
+    /// The function scope that assigning to `name` binds it in: for a
+    /// `nonlocal` name the nearest enclosing function's that has it, the
+    /// running function's unless the name is `global`; `None` for the
+    /// session's globals.
     fn binding_frame(&self, name: &str) -> Option<&Frame> {
-        match &self.closure {
-            Some(c) if self.nonlocal_names.iter().any(|n| n == name) => Some(c),
-            _ => self.locals.as_ref().filter(|_| !self.global_names.iter().any(|g| g == name)),
+        if self.nonlocal_names.iter().any(|n| n == name) {
+            let has = |c: &&Frame| c.borrow().contains_key(name);
+            if let Some(c) = self.closure.iter().find(has).or(self.closure.first()) {
+                return Some(c);
+            }
+        }
+        self.locals.as_ref().filter(|_| !self.global_names.iter().any(|g| g == name))
+    }
+
+    /// The scopes a function defined here reads its free variables from.
+    pub fn capture(&self) -> Rc<[Frame]> {
+        match &self.locals {
+            Some(l) => std::iter::once(Rc::clone(l)).chain(self.closure.iter().cloned()).collect(),
+            None => Rc::clone(&self.closure),
         }
     }
 
@@ -148,7 +170,7 @@ impl<'s> Interp<'s> {
     /// with Python's error when it is not bound there.
     pub fn delete_name(&mut self, name: &str) -> PyResult<()> {
         let frame = self.binding_frame(name).cloned();
-        let free = frame.as_ref().is_some_and(|f| self.closure.as_ref().is_some_and(|c| Rc::ptr_eq(c, f)));
+        let free = frame.as_ref().is_some_and(|f| self.closure.iter().any(|c| Rc::ptr_eq(c, f)));
         let removed = match &frame {
             Some(f) => f.borrow_mut().remove(name).is_some(),
             None => self.session.globals.remove(name).is_some(),
@@ -293,7 +315,7 @@ impl<'s> Interp<'s> {
                     doc: None,
                     // Only its parameters, which a call always binds.
                     local_names: Arc::from([]),
-                    closure: self.locals.clone(),
+                    closure: self.capture(),
                 })))
             }
             ExprKind::ListComp { elt, generators }
@@ -506,6 +528,11 @@ impl<'s> Interp<'s> {
     }
 
     /// Run nested comprehension loops, calling `body` for each innermost item.
+    /// As in Python 3, a comprehension is a scope of its own: its loop
+    /// variables live in a fresh frame (they neither leak nor overwrite the
+    /// names they shadow, and a `lambda` made inside captures them), and
+    /// every name it does not bind is read from the scopes around it. Only
+    /// the first iterable is evaluated outside, in the enclosing scope.
     fn comprehension(
         &mut self,
         gens: &[Comprehension],
@@ -516,7 +543,7 @@ impl<'s> Interp<'s> {
             return body(self);
         };
         let iterable = self.eval(&g.iter)?;
-        let saved = self.save_target_names(&g.target);
+        let outer = (level == 0).then(|| self.enter_comprehension_scope());
         let result = (|| {
             for item in pyops::iterate(&iterable)? {
                 super::interrupt::check()?;
@@ -535,54 +562,43 @@ impl<'s> Interp<'s> {
             }
             Ok(())
         })();
-        self.restore_names(saved);
+        if let Some(outer) = outer {
+            self.leave_scope(outer);
+        }
         result
     }
 
-    /// Comprehension variables do not leak (Python 3): remember what they shadow.
-    fn save_target_names(&self, t: &crate::syntax::ast::Target) -> Vec<(String, Option<Value>)> {
-        let mut names = Vec::new();
-        collect_target_names(t, &mut names);
-        names
-            .into_iter()
-            .map(|n| {
-                let old = match &self.locals {
-                    Some(l) => l.borrow().get(&n).cloned(),
-                    None => self.session.globals.get(&n).cloned(),
-                };
-                (n, old)
-            })
-            .collect()
+    /// A comprehension's scope: a fresh frame, with the running scope (if a
+    /// function's) first among the enclosing ones.
+    fn enter_comprehension_scope(&mut self) -> SavedScope {
+        let closure = self.capture();
+        self.enter_scope(Interp::new_frame(), closure, Arc::from([]))
     }
 
-    fn restore_names(&mut self, saved: Vec<(String, Option<Value>)>) {
-        for (n, old) in saved {
-            let scope_has_locals = self.locals.clone();
-            match (old, scope_has_locals) {
-                (Some(v), _) => self.assign_name(&n, v),
-                (None, Some(l)) => {
-                    l.borrow_mut().remove(&n);
-                }
-                (None, None) => {
-                    self.session.globals.remove(&n);
-                }
-            }
+    /// Run in a new function scope (a call or a comprehension): `frame`
+    /// holds its variables, `closure` the enclosing scopes, `local_names`
+    /// its local variables. Returns what [`Interp::leave_scope`] restores.
+    pub(super) fn enter_scope(&mut self, frame: Frame, closure: Rc<[Frame]>, local_names: Arc<[String]>) -> SavedScope {
+        SavedScope {
+            locals: self.locals.replace(frame),
+            closure: std::mem::replace(&mut self.closure, closure),
+            global_names: std::mem::take(&mut self.global_names),
+            nonlocal_names: std::mem::take(&mut self.nonlocal_names),
+            local_names: std::mem::replace(&mut self.local_names, local_names),
         }
+    }
+
+    pub(super) fn leave_scope(&mut self, s: SavedScope) {
+        self.locals = s.locals;
+        self.closure = s.closure;
+        self.global_names = s.global_names;
+        self.nonlocal_names = s.nonlocal_names;
+        self.local_names = s.local_names;
     }
 
     /// A fresh local frame for a user function call.
     pub fn new_frame() -> Frame {
         Rc::new(std::cell::RefCell::new(BTreeMap::new()))
-    }
-}
-
-fn collect_target_names(t: &crate::syntax::ast::Target, out: &mut Vec<String>) {
-    use crate::syntax::ast::Target;
-    match t {
-        Target::Name(n, _) => out.push(n.clone()),
-        Target::Tuple(ts, _) => ts.iter().for_each(|t| collect_target_names(t, out)),
-        Target::Starred(t, _) => collect_target_names(t, out),
-        _ => {}
     }
 }
 

@@ -127,7 +127,7 @@ impl Interp<'_> {
                     body: FunctionBody::Block(Arc::clone(&def.body)),
                     doc: def.docstring.clone(),
                     local_names: def.local_names().into(),
-                    closure: self.locals.clone(),
+                    closure: self.capture(),
                 };
                 self.assign_name(&def.name, Value::Function(Rc::new(f)));
             }

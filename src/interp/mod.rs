@@ -48,8 +48,7 @@ pub struct CellOutcome {
     pub error: Option<PyErr>,
 }
 
-/// A local scope of a user function call.
-pub type Frame = Rc<RefCell<BTreeMap<String, Value>>>;
+pub use crate::value::Frame;
 
 /// The interpreter state that lives across cells.
 pub struct Session {

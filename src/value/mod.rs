@@ -154,9 +154,14 @@ pub struct Function {
     /// The function's local variables (sorted; see `FunctionDef::local_names`):
     /// reading one before it is assigned is an `UnboundLocalError`.
     pub local_names: Arc<[String]>,
-    /// Variables captured from enclosing function scopes (closures).
-    pub closure: Option<Rc<RefCell<BTreeMap<String, Value>>>>,
+    /// The scopes of the enclosing functions it was defined in, innermost
+    /// first (empty for a function defined at top level): the variables a
+    /// closure reads.
+    pub closure: Rc<[Frame]>,
 }
+
+/// The variables of one function call (or comprehension) scope.
+pub type Frame = Rc<RefCell<BTreeMap<String, Value>>>;
 
 #[derive(Debug)]
 pub enum FunctionBody {
