@@ -373,17 +373,17 @@ fn history(session: &Session, args: &str) -> PyResult<String> {
                 .inputs
                 .iter()
                 .filter(|(_, s)| s.contains(p) && !p.is_empty() || p.is_empty())
-                .map(|(n, s)| (*n, &**s)),
+                .map(|(n, s)| (n, &**s)),
         );
     } else if let Some(n) = limit {
         let before: Vec<(usize, &str)> =
-            session.inputs.iter().filter(|(k, _)| **k < current).map(|(k, s)| (*k, &**s)).collect();
+            session.inputs.iter().filter(|(k, _)| *k < current).map(|(k, s)| (k, &**s)).collect();
         lines.extend(before[before.len().saturating_sub(n)..].iter().copied());
     } else if ranges.is_empty() {
-        lines.extend(session.inputs.iter().map(|(n, s)| (*n, &**s)));
+        lines.extend(session.inputs.iter().map(|(n, s)| (n, &**s)));
     } else {
         for (lo, hi) in ranges {
-            lines.extend(inputs_between(session, lo, hi).map(|(n, s)| (*n, &**s)));
+            lines.extend(session.inputs.between(lo, hi).map(|(n, s)| (n, &**s)));
         }
     }
     let mut out = String::new();
@@ -422,11 +422,6 @@ fn history(session: &Session, args: &str) -> PyResult<String> {
 }
 
 /// `N`, `N-M` (inclusive) or `N:M` (M excluded); missing ends are open.
-/// Inputs `lo..=hi` (none when `lo > hi`, as in IPython's `%history 6-4`).
-fn inputs_between(session: &Session, lo: usize, hi: usize) -> impl Iterator<Item = (&usize, &std::rc::Rc<str>)> {
-    session.inputs.range(lo..=hi.max(lo)).filter(move |_| lo <= hi)
-}
-
 fn parse_range(w: &str, current: usize) -> Option<(usize, usize)> {
     let num = |s: &str, default: usize| -> Option<usize> {
         if s.is_empty() {
@@ -460,13 +455,13 @@ fn save(session: &Session, args: &str) -> PyResult<String> {
     let current = session.execution_count.saturating_sub(1);
     let mut picked: Vec<&str> = Vec::new();
     if words.is_empty() {
-        picked.extend(session.inputs.range(..current).map(|(_, s)| &**s));
+        picked.extend(session.inputs.between(1, current.saturating_sub(1)).map(|(_, s)| &**s));
     } else {
         for w in words {
             let (lo, hi) = parse_range(w, current).ok_or_else(|| {
                 PyErr::new(ExcType::UsageError, format!("%save: invalid range '{w}' (use N, N-M or N:M)"))
             })?;
-            picked.extend(inputs_between(session, lo, hi).map(|(_, s)| &**s));
+            picked.extend(session.inputs.between(lo, hi).map(|(_, s)| &**s));
         }
     }
     let text: String = picked.iter().map(|s| format!("{}\n", s.trim_end())).collect();

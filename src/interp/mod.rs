@@ -57,8 +57,9 @@ pub struct Session {
     rng: Option<LegacyRandom>,
     /// Number of the next cell.
     pub execution_count: usize,
-    /// Sources of executed cells, by number (shared with the `In` list).
-    pub inputs: BTreeMap<usize, Rc<str>>,
+    /// Sources of executed cells, by number (the same texts as the `In`
+    /// list, which user code may change; this record it cannot).
+    pub inputs: Inputs,
     /// Values shown as Out[n].
     pub outputs: BTreeMap<usize, Value>,
     /// `%precision` for Python floats (None = repr).
@@ -67,6 +68,37 @@ pub struct Session {
     pub render: RenderOptions,
     /// IPython's `In` list and `Out` dict, also bound in `globals`.
     history_values: HistoryValues,
+}
+
+/// The sources of the cells run so far. Cell numbers start at 1 and grow
+/// by one per cell, so cell `n` is entry `n - 1` (appending is all a cell
+/// costs, which a map of numbers did not give a 200,000-line script).
+#[derive(Default)]
+pub struct Inputs(Vec<Rc<str>>);
+
+impl Inputs {
+    /// Record cell `number`'s source (numbers arrive in order, from 1).
+    fn push(&mut self, number: usize, text: Rc<str>) {
+        debug_assert_eq!(number, self.0.len() + 1);
+        self.0.push(text);
+    }
+
+    /// Cell `n`'s source.
+    pub fn get(&self, n: usize) -> Option<&Rc<str>> {
+        n.checked_sub(1).and_then(|i| self.0.get(i))
+    }
+
+    /// Every (number, source), in order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &Rc<str>)> {
+        self.0.iter().enumerate().map(|(i, s)| (i + 1, s))
+    }
+
+    /// The (number, source) pairs for cells `lo..=hi` that exist.
+    pub fn between(&self, lo: usize, hi: usize) -> impl Iterator<Item = (usize, &Rc<str>)> {
+        let start = lo.max(1) - 1;
+        let end = hi.min(self.0.len());
+        self.0.get(start..end).unwrap_or(&[]).iter().enumerate().map(move |(i, s)| (start + i + 1, s))
+    }
 }
 
 /// The `In` list and `Out` dict the session keeps up to date (shared
@@ -126,7 +158,7 @@ impl Session {
             print_options: PrintOptions::default(),
             rng: None,
             execution_count: 1,
-            inputs: BTreeMap::new(),
+            inputs: Inputs::default(),
             outputs: BTreeMap::new(),
             float_precision: None,
             render: RenderOptions::default(),
@@ -171,12 +203,12 @@ impl Session {
         };
         if let Some(back) = back {
             let running = self.execution_count.saturating_sub(1);
-            let prev = running.checked_sub(back).and_then(|n| self.inputs.get(&n)).map_or("", |s| &**s);
+            let prev = running.checked_sub(back).and_then(|n| self.inputs.get(n)).map_or("", |s| &**s);
             return Some(Value::str(prev));
         }
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if let Some(n) = name.strip_prefix("_i").filter(|n| digits(n)) {
-            return n.parse::<usize>().ok().and_then(|n| self.inputs.get(&n)).map(Value::str);
+            return n.parse::<usize>().ok().and_then(|n| self.inputs.get(n)).map(Value::str);
         }
         let n = name.strip_prefix('_').filter(|n| digits(n))?;
         n.parse::<usize>().ok().and_then(|n| self.outputs.get(&n)).cloned()
@@ -212,7 +244,7 @@ impl Session {
             crate::alloc::allow_huge_pages();
         }
         let text: Rc<str> = Rc::from(src);
-        self.inputs.insert(number, Rc::clone(&text));
+        self.inputs.push(number, Rc::clone(&text));
         self.record_input(number, text);
         warnings::drain();
         interrupt::clear();
