@@ -93,3 +93,24 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
         }
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    fn thp_disabled() -> bool {
+        // SAFETY: reads one flag of the process.
+        unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1 }
+    }
+
+    #[test]
+    fn huge_pages_come_back_on() {
+        if thp_disabled() {
+            return; // off for the whole process already: defer must leave it so
+        }
+        super::defer_huge_pages();
+        assert!(thp_disabled());
+        super::allow_huge_pages();
+        assert!(!thp_disabled());
+        super::allow_huge_pages();
+        assert!(!thp_disabled());
+    }
+}
