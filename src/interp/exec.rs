@@ -262,10 +262,15 @@ impl Interp<'_> {
                 }
             };
             if matches {
-                if let Some(n) = &h.name {
-                    self.assign_name(n, Value::Exception(err.exc, err.message.as_str().into()));
-                }
-                return self.exec_block(&h.body);
+                let Some(n) = &h.name else {
+                    return self.exec_block(&h.body);
+                };
+                self.assign_name(n, Value::Exception(err.exc, err.message.as_str().into()));
+                let flow = self.exec_block(&h.body);
+                // As in Python, the name is unbound when the handler ends,
+                // however it ends (and whatever it was bound to before).
+                let _ = self.delete_name(n);
+                return flow;
             }
         }
         Err(err)
