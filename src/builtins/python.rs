@@ -566,6 +566,8 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
         TypeObj::Exception(e) => {
             let msg = match &first {
                 None => String::new(),
+                // KeyError('k') reads as its key's repr: `KeyError: 'k'`.
+                Some(v) if e == ExcType::KeyError => crate::display::repr_plain(v),
                 Some(v) => str_of(i, v)?,
             };
             Ok(Value::Exception(e, msg.into()))

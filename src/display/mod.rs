@@ -148,6 +148,8 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Function(f) => format!("<function {}>", f.name),
         Value::Builtin(b) => format!("<function {}>", b.signature.split('(').next().unwrap_or(b.name)),
         Value::Method(recv, b) => format!("<built-in method {} of {} object>", b.name, recv.type_name()),
+        // A KeyError's message is already its key's repr.
+        Value::Exception(crate::interp::error::ExcType::KeyError, m) => format!("KeyError({m})"),
         Value::Exception(e, m) => format!("{}({})", e.name(), str_repr(m)),
         Value::Opaque(o) => match &**o {
             crate::value::Opaque::NpzFile(z) => z.repr(),
