@@ -186,16 +186,64 @@ fn reindent(text: &str, indent: usize) -> String {
     text.lines().collect::<Vec<_>>().join(&format!("\n{pad}"))
 }
 
-fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> String {
+/// IPython's one-line pretty form: `repr`, except that classes show as
+/// their qualified name (`numpy.float64`), functions with their module
+/// and signature, and `%precision` applies to floats, at any depth.
+fn pretty_flat(v: &Value, opts: &PrintOptions) -> String {
+    let join = |items: &[Value]| items.iter().map(|x| pretty_flat(x, opts)).collect::<Vec<_>>().join(", ");
     match v {
         Value::Float(x) if opts.python_float_precision.is_some() && x.is_finite() => {
-            return format!("{:.*}", opts.python_float_precision.unwrap_or(0), x);
+            format!("{:.*}", opts.python_float_precision.unwrap_or(0), x)
         }
-        Value::Type(t) => return t.qualname(),
-        Value::Function(f) => return format!("<function __main__.{}>", f.name),
-        _ => {}
+        Value::Type(t) => t.qualname(),
+        Value::Function(f) => format!("<function __main__.{}{}>", f.name, signature(f, opts)),
+        Value::List(l) => format!("[{}]", join(&l.borrow())),
+        Value::Tuple(t) if t.len() == 1 => format!("({},)", pretty_flat(&t[0], opts)),
+        Value::Tuple(t) => format!("({})", join(t)),
+        Value::Dict(d) => {
+            let parts: Vec<String> = d
+                .borrow()
+                .entries
+                .iter()
+                .map(|(k, x)| format!("{}: {}", pretty_flat(k, opts), pretty_flat(x, opts)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        _ => repr_value(v, opts),
     }
-    let flat = repr_value(v, opts);
+}
+
+/// A user function's parameters as `inspect.signature` prints them:
+/// `(a, b=2, *args, c=3, **kw)`.
+fn signature(f: &crate::value::Function, opts: &PrintOptions) -> String {
+    let p = &f.params;
+    let with_default = |name: &str, d: Option<&Value>| match d {
+        Some(d) => format!("{name}={}", repr_value(d, opts)),
+        None => name.to_string(),
+    };
+    let mut parts: Vec<String> = p
+        .positional
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| with_default(name, f.defaults.get(k).and_then(Option::as_ref)))
+        .collect();
+    match &p.star {
+        Some(star) => parts.push(format!("*{star}")),
+        None if !p.keyword_only.is_empty() => parts.push("*".into()),
+        None => {}
+    }
+    parts.extend(
+        p.keyword_only
+            .iter()
+            .enumerate()
+            .map(|(k, (name, _))| with_default(name, f.kw_defaults.get(k).and_then(Option::as_ref))),
+    );
+    parts.extend(p.double_star.iter().map(|kw| format!("**{kw}")));
+    format!("({})", parts.join(", "))
+}
+
+fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> String {
+    let flat = pretty_flat(v, opts);
     let (open, close, items): (&str, &str, Vec<PrettyItem>) = match v {
         Value::List(l) => ("[", "]", l.borrow().iter().map(|x| PrettyItem::One(x.clone())).collect()),
         Value::Tuple(t) => {
@@ -220,7 +268,7 @@ fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> 
             match item {
                 PrettyItem::One(x) => pretty_at(x, opts, inner, tail),
                 PrettyItem::Pair(key, x) => {
-                    let ks = repr_value(key, opts);
+                    let ks = pretty_flat(key, opts);
                     let vs = pretty_at(x, opts, inner, tail);
                     format!("{ks}: {vs}")
                 }
