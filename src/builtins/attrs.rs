@@ -131,6 +131,10 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
         Value::Type(t) if name == "__name__" => Ok(Value::str(t.qualname().rsplit('.').next().unwrap_or(""))),
         Value::Function(f) if name == "__name__" => Ok(Value::str(&f.name)),
         Value::Function(f) if name == "__doc__" => Ok(f.doc.as_ref().map(Value::str).unwrap_or(Value::None)),
+        Value::Tuple(_) if matches!(name, "index" | "count") => match lookup(Owner::ObjectMethod, name) {
+            Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
+            None => Err(no_attr(v, name, vec!["count", "index"])),
+        },
         Value::List(_) | Value::Dict(_) | Value::Str(_) => match lookup(Owner::ObjectMethod, name) {
             Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
             None => Err(no_attr(v, name, super::python::OBJECT_METHODS.iter().map(|b| b.name).collect())),

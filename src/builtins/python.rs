@@ -177,7 +177,7 @@ fn py_abs(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn py_round(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("round", args, &["number", "ndigits"], 1)?;
     let v = req(&mut s, 0);
-    let nd = opt(&mut s, 1);
+    let nd = opt(&mut s, 1).filter(|n| !matches!(n, Value::None));
     match (&v, nd) {
         (Value::Float(x), None) => Ok(Value::Int(x.round_ties_even() as i128)),
         (Value::Float(x), Some(n)) => {
@@ -190,7 +190,9 @@ fn py_round(_: &mut Interp, args: Args) -> PyResult<Value> {
                 crate::builtins::numpy::round_decimals(*x, n)
             }))
         }
-        (Value::Int(_) | Value::Bool(_), _) => Ok(match v {
+        (Value::Int(x), Some(n)) => Ok(Value::Int(round_int(*x, int_arg(&n)?)?)),
+        (Value::Bool(b), Some(n)) => Ok(Value::Int(round_int(*b as i128, int_arg(&n)?)?)),
+        (Value::Int(_) | Value::Bool(_), None) => Ok(match v {
             Value::Bool(b) => Value::Int(b as i128),
             other => other,
         }),
@@ -198,9 +200,32 @@ fn py_round(_: &mut Interp, args: Args) -> PyResult<Value> {
         (Value::Scalar(Scalar::Float(x)), Some(n)) => {
             Ok(Value::Scalar(Scalar::Float(crate::builtins::numpy::round_decimals(*x, int_arg(&n)?))))
         }
-        (Value::Scalar(Scalar::Int(x)), _) => Ok(Value::Int(*x as i128)),
+        (Value::Scalar(Scalar::Int(x)), Some(n)) => {
+            // |result| <= |x| rounded to a power of ten: within int64 unless x is near its end.
+            let r = round_int(*x as i128, int_arg(&n)?)?;
+            let r = i64::try_from(r)
+                .map_err(|_| PyErr::new(ExcType::OverflowError, "Python int too large to convert to C long"))?;
+            Ok(Value::Scalar(Scalar::Int(r)))
+        }
+        (Value::Scalar(Scalar::Int(x)), None) => Ok(Value::Int(*x as i128)),
         (other, _) => Err(PyErr::type_err(format!("type {} doesn't define __round__ method", other.type_name()))),
     }
+}
+
+/// `round(x, ndigits)` for an integer: unchanged for `ndigits >= 0`, else
+/// to a multiple of `10**-ndigits`, halves to even.
+fn round_int(x: i128, ndigits: i64) -> PyResult<i128> {
+    if ndigits >= 0 {
+        return Ok(x);
+    }
+    let Some(p) = u32::try_from(-ndigits).ok().and_then(|e| 10i128.checked_pow(e)) else {
+        return Ok(0); // 10**-ndigits is beyond any int npr holds: rounds to 0
+    };
+    let (q, r) = (x.div_euclid(p), x.rem_euclid(p));
+    let up = r > p - r || (r == p - r && q % 2 != 0);
+    (q + i128::from(up))
+        .checked_mul(p)
+        .ok_or_else(|| PyErr::new(ExcType::OverflowError, "int too large: npr's ints hold 128 bits"))
 }
 
 fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<Value> {
@@ -421,6 +446,45 @@ fn py_help(i: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 /// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
+/// `int(s, base)`: Python's integer literal rules for a string (sign,
+/// surrounding whitespace, `_` between digits; with base 0 the prefix
+/// `0x`/`0o`/`0b` chooses the base, and it may also be given with 16, 8, 2).
+fn parse_int(s: &str, base: i64) -> PyResult<i128> {
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(PyErr::value("int() base must be >= 2 and <= 36, or 0"));
+    }
+    let invalid =
+        || PyErr::value(format!("invalid literal for int() with base {base}: {}", crate::display::str_repr(s)));
+    let t = s.trim();
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let prefixed = |p: &str, b: i64| (lower.starts_with(p) && (base == 0 || base == b)).then(|| (b, &digits[2..]));
+    let (radix, body) = prefixed("0x", 16)
+        .or_else(|| prefixed("0o", 8))
+        .or_else(|| prefixed("0b", 2))
+        .map(|(b, rest)| (b, rest.strip_prefix('_').unwrap_or(rest)))
+        .unwrap_or((if base == 0 { 10 } else { base }, digits));
+    // Base 0 without a prefix takes decimal, where leading zeros are not allowed ("010").
+    if base == 0
+        && radix == 10
+        && body.len() > 1
+        && body.starts_with('0')
+        && !body.trim_start_matches(['0', '_']).is_empty()
+    {
+        return Err(invalid());
+    }
+    let well_formed = !body.is_empty() && !body.starts_with('_') && !body.ends_with('_') && !body.contains("__");
+    if !well_formed {
+        return Err(invalid());
+    }
+    let n = i128::from_str_radix(&body.replace('_', ""), radix as u32).map_err(|_| invalid())?;
+    Ok(if negative { -n } else { n })
+}
+
 pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
     let first = args.positional.first().cloned();
     // NumPy scalar types applied to sequences or arrays convert elementwise.
@@ -493,11 +557,13 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 Some(Value::Bool(b)) => *b as i128,
                 Some(Value::Scalar(Scalar::Int(n))) => *n as i128,
                 Some(Value::Scalar(Scalar::Bool(b))) => *b as i128,
-                Some(Value::Str(s)) => s
-                    .trim()
-                    .replace('_', "")
-                    .parse::<i128>()
-                    .map_err(|_| PyErr::value(format!("invalid literal for int() with base 10: '{s}'")))?,
+                Some(Value::Str(s)) => {
+                    let base = match (t, args.positional.get(1)) {
+                        (TypeObj::Int, Some(b)) => int_arg(b)?,
+                        _ => 10,
+                    };
+                    parse_int(s, base)?
+                }
                 Some(Value::Array(a)) if a.ndim() == 0 && a.dtype() != crate::value::DType::Float64 => {
                     crate::ops::cast::as_i64(&a.to_data().view()).iter().next().copied().unwrap_or(0) as i128
                 }
@@ -684,6 +750,24 @@ fn m_get(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
 }
 
+fn m_setdefault(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::Dict(d), [k, more @ ..]) if more.len() <= 1 => {
+            let found = d.borrow().entries.iter().find(|(key, _)| pyops::values_equal(key, k)).map(|(_, v)| v.clone());
+            match found {
+                Some(v) => Ok(v),
+                None => {
+                    let v = more.first().cloned().unwrap_or(Value::None);
+                    pyops::dict_set(&mut d.borrow_mut(), k.clone(), v.clone())?;
+                    Ok(v)
+                }
+            }
+        }
+        _ => Err(PyErr::type_err("setdefault expected 1 or 2 arguments")),
+    }
+}
+
 fn m_join(i: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
     match (&recv, rest.as_slice()) {
@@ -738,19 +822,61 @@ fn m_split(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_replace(_: &mut Interp, args: Args) -> PyResult<Value> {
     str_method(&args, |s, rest| match rest {
         [Value::Str(a), Value::Str(b)] => Ok(Value::str(s.replace(a.as_ref(), b))),
+        [Value::Str(a), Value::Str(b), count] => match int_arg(count)? {
+            n if n < 0 => Ok(Value::str(s.replace(a.as_ref(), b))),
+            n => Ok(Value::str(s.replacen(a.as_ref(), b, n as usize))),
+        },
         _ => Err(PyErr::type_err("replace expected 2 string arguments")),
     })
 }
-fn m_startswith(_: &mut Interp, args: Args) -> PyResult<Value> {
-    str_method(&args, |s, rest| match rest {
-        [Value::Str(a)] => Ok(Value::Bool(s.starts_with(a.as_ref()))),
-        _ => Err(PyErr::type_err("startswith expected a string")),
+fn m_title(_: &mut Interp, args: Args) -> PyResult<Value> {
+    // Each run of letters starts upper case and continues lower case.
+    str_method(&args, |s, _| {
+        let mut out = String::with_capacity(s.len());
+        let mut in_word = false;
+        for c in s.chars() {
+            match (c.is_alphabetic(), in_word) {
+                (true, false) => out.extend(c.to_uppercase()),
+                (true, true) => out.extend(c.to_lowercase()),
+                (false, _) => out.push(c),
+            }
+            in_word = c.is_alphabetic();
+        }
+        Ok(Value::str(out))
     })
 }
+/// `str.startswith`/`endswith`: one string or a tuple of strings.
+fn affix_test(args: &Args, name: &str, test: fn(&str, &str) -> bool) -> PyResult<Value> {
+    str_method(args, |s, rest| {
+        let err = || PyErr::type_err(format!("{name} first arg must be str or a tuple of str"));
+        match rest {
+            [Value::Str(a)] => Ok(Value::Bool(test(s, a))),
+            [Value::Tuple(items)] => {
+                let mut any = false;
+                for a in items.iter() {
+                    let Value::Str(a) = a else { return Err(err()) };
+                    any |= test(s, a);
+                }
+                Ok(Value::Bool(any))
+            }
+            _ => Err(err()),
+        }
+    })
+}
+fn m_startswith(_: &mut Interp, args: Args) -> PyResult<Value> {
+    affix_test(&args, "startswith", |s, a| s.starts_with(a))
+}
 fn m_endswith(_: &mut Interp, args: Args) -> PyResult<Value> {
+    affix_test(&args, "endswith", |s, a| s.ends_with(a))
+}
+/// Character position of `sub` in `s`, if any.
+fn find_in(s: &str, sub: &str) -> Option<usize> {
+    s.find(sub).map(|byte| s[..byte].chars().count())
+}
+fn m_find(_: &mut Interp, args: Args) -> PyResult<Value> {
     str_method(&args, |s, rest| match rest {
-        [Value::Str(a)] => Ok(Value::Bool(s.ends_with(a.as_ref()))),
-        _ => Err(PyErr::type_err("endswith expected a string")),
+        [Value::Str(sub)] => Ok(Value::Int(find_in(s, sub).map_or(-1, |p| p as i128))),
+        _ => Err(PyErr::type_err("find() takes a string")),
     })
 }
 
@@ -769,12 +895,14 @@ fn m_count(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_index(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
     let x = rest.first().cloned().unwrap_or(Value::None);
+    if let (Value::Str(s), Value::Str(sub)) = (&recv, &x) {
+        return find_in(s, sub).map(|p| Value::Int(p as i128)).ok_or_else(|| PyErr::value("substring not found"));
+    }
     let items = pyops::iterate(&recv)?;
-    items
-        .iter()
-        .position(|v| pyops::values_equal(v, &x))
-        .map(|p| Value::Int(p as i128))
-        .ok_or_else(|| PyErr::value(format!("{} is not in list", crate::display::repr_plain(&x))))
+    items.iter().position(|v| pyops::values_equal(v, &x)).map(|p| Value::Int(p as i128)).ok_or_else(|| match recv {
+        Value::Tuple(_) => PyErr::value("tuple.index(x): x not in tuple"),
+        _ => PyErr::value(format!("{} is not in list", crate::display::repr_plain(&x))),
+    })
 }
 
 fn m_remove(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1115,12 +1243,21 @@ pub static OBJECT_METHODS: &[Builtin] = &[
     f(OBJ, "values", "dict.values()", "The values.", m_values),
     f(OBJ, "items", "dict.items()", "(key, value) pairs.", m_items),
     f(OBJ, "get", "dict.get(key, default=None)", "Value for key, or default.", m_get),
+    f(
+        OBJ,
+        "setdefault",
+        "dict.setdefault(key, default=None)",
+        "Value for key, set to default first if missing.",
+        m_setdefault,
+    ),
     f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join),
     f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
     f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),
     f(OBJ, "strip", "str.strip()", "Copy without surrounding whitespace.", m_strip),
     f(OBJ, "split", "str.split(sep=None)", "List of parts.", m_split),
-    f(OBJ, "replace", "str.replace(old, new)", "Copy with old replaced by new.", m_replace),
+    f(OBJ, "replace", "str.replace(old, new, count=-1)", "Copy with old replaced by new.", m_replace),
+    f(OBJ, "title", "str.title()", "Copy with each word capitalised.", m_title),
+    f(OBJ, "find", "str.find(sub)", "Position of the first sub, or -1.", m_find),
     f(OBJ, "startswith", "str.startswith(prefix)", "Does the string start with prefix?", m_startswith),
     f(OBJ, "endswith", "str.endswith(suffix)", "Does the string end with suffix?", m_endswith),
     f(OBJ, "format", "str.format(*args, **kwargs)", "Replace {} fields.", m_format),
