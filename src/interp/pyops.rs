@@ -574,7 +574,14 @@ fn num_cmp(a: Num, b: Num) -> Option<std::cmp::Ordering> {
 
 /// Python ordering of plain values, for `<` and `sorted`.
 pub fn python_order(op: &str, a: &Value, b: &Value) -> PyResult<Option<std::cmp::Ordering>> {
-    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+    // NumPy scalars order by value too (`sorted(np.array([3, 1, 2]))`).
+    let num = |v: &Value| match v {
+        Value::Scalar(Scalar::Int(i)) => Some(Num::Int(i128::from(*i))),
+        Value::Scalar(Scalar::Float(x)) => Some(Num::Float(*x)),
+        Value::Scalar(Scalar::Bool(b)) => Some(Num::Int(i128::from(*b))),
+        other => as_num(other),
+    };
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
         return Ok(num_cmp(x, y));
     }
     match (a, b) {
