@@ -398,6 +398,33 @@ fn is_instance_of(v: &Value, t: TypeObj) -> bool {
     vt == t || (t == TypeObj::Int && vt == TypeObj::Bool) || (t == TypeObj::Float && vt == TypeObj::NpFloat64)
 }
 
+/// The attribute-name argument of `getattr`/`hasattr`.
+fn attr_name(name: &Value) -> PyResult<&str> {
+    match name {
+        Value::Str(s) => Ok(s),
+        other => Err(PyErr::type_err(format!("attribute name must be string, not '{}'", other.type_name()))),
+    }
+}
+
+fn py_getattr(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("getattr", args, &["object", "name", "default"], 2)?;
+    let (obj, name, default) = (req(&mut s, 0), req(&mut s, 1), opt(&mut s, 2));
+    match (super::attrs::get_attr(&obj, attr_name(&name)?), default) {
+        (Err(e), Some(d)) if e.exc == ExcType::AttributeError => Ok(d),
+        (result, _) => result,
+    }
+}
+
+fn py_hasattr(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("hasattr", args, &["object", "name"], 2)?;
+    let (obj, name) = (req(&mut s, 0), req(&mut s, 1));
+    match super::attrs::get_attr(&obj, attr_name(&name)?) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(e) if e.exc == ExcType::AttributeError => Ok(Value::Bool(false)),
+        Err(e) => Err(e),
+    }
+}
+
 fn py_isinstance(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("isinstance", args, &["obj", "class_or_tuple"], 2)?;
     let v = req(&mut s, 0);
@@ -1214,6 +1241,8 @@ pub static BUILTINS: &[Builtin] = &[
     f(PY, "any", "any(iterable)", "True if any item is true.", py_any),
     f(PY, "all", "all(iterable)", "True if all items are true.", py_all),
     f(PY, "isinstance", "isinstance(obj, class_or_tuple)", "Is obj an instance of the class?", py_isinstance),
+    f(PY, "getattr", "getattr(object, name, default)", "The named attribute, or default if it is missing.", py_getattr),
+    f(PY, "hasattr", "hasattr(object, name)", "Does the object have the named attribute?", py_hasattr),
     f(PY, "repr", "repr(obj)", "The printable representation.", py_repr),
     f(PY, "format", "format(value, format_spec='')", "Format with a format spec.", py_format),
     f(PY, "id", "id(obj)", "Not available in npr.", py_id),
