@@ -399,6 +399,142 @@ fn np_median(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(wrap_result(reshape_data(m.to_data(), &out_shape)?))
 }
 
+fn np_percentile(_: &mut Interp, args: Args) -> PyResult<Value> {
+    quantiles(args, "percentile", 100.0)
+}
+
+fn np_quantile(_: &mut Interp, args: Args) -> PyResult<Value> {
+    quantiles(args, "quantile", 1.0)
+}
+
+/// `np.percentile` / `np.quantile` with NumPy's default (`linear`) method:
+/// the q-th value of each sorted lane, interpolated between neighbours
+/// exactly as NumPy's `_lerp` does, NaN where a lane holds a NaN.
+fn quantiles(args: Args, name: &str, scale: f64) -> PyResult<Value> {
+    let params = ["a", "q", "axis", "out", "overwrite_input", "method", "keepdims"];
+    let mut s = bind(name, args, &params, 2)?;
+    let a = arr(&req(&mut s, 0))?;
+    let q = req(&mut s, 1);
+    let axis = opt(&mut s, 2).filter(|v| !matches!(v, Value::None)).map(|v| int_of(&v)).transpose()?;
+    if opt(&mut s, 3).is_some_and(|v| !matches!(v, Value::None)) {
+        return Err(PyErr::value(format!("npr: np.{name}(out=...) is not supported; assign the result instead")));
+    }
+    let _ = opt(&mut s, 4); // overwrite_input only permits NumPy to reuse `a`
+    match opt(&mut s, 5) {
+        None => {}
+        Some(Value::Str(m)) if &*m == "linear" => {}
+        Some(m) => {
+            return Err(PyErr::value(format!(
+                "npr: np.{name} supports method='linear' (NumPy's default) only, not {}",
+                crate::display::repr_plain(&m)
+            )))
+        }
+    }
+    let keepdims = bool_of(opt(&mut s, 6))?;
+    if a.dtype() == DType::Bool {
+        return Err(PyErr::type_err(
+            "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.",
+        ));
+    }
+    let q_arr = arr(&q)?;
+    let fractions: Vec<f64> = as_f64(&q_arr.to_data().view()).iter().map(|x| x / scale).collect();
+    if !fractions.iter().all(|f| (0.0..=1.0).contains(f)) {
+        let what = if scale == 100.0 {
+            "Percentiles must be in the range [0, 100]"
+        } else {
+            "Quantiles must be in the range [0, 1]"
+        };
+        return Err(PyErr::value(what));
+    }
+    let f = NdArray::new(a.with_view(|v| cast_data(&v, DType::Float64)));
+    if f.size() == 0 {
+        return Err(PyErr::new(
+            crate::interp::error::ExcType::IndexError,
+            "index -1 is out of bounds for axis 0 with size 0",
+        ));
+    }
+    let (sorted, ax) = match axis {
+        None => (sorted_data(&f, None, false)?, 0),
+        Some(x) => (sorted_data(&f, Some(x), false)?, normalize_axis(x, a.ndim())?),
+    };
+    let ArrayData::Float(sorted) = sorted else {
+        return Err(PyErr::value("npr: internal error: sorted data is not float64"));
+    };
+    let lanes: Vec<Vec<f64>> = sorted.lanes(ndarray::Axis(ax)).into_iter().map(|l| l.to_vec()).collect();
+    let mut values = Vec::with_capacity(fractions.len() * lanes.len());
+    let mut invalid = [false; 5];
+    for &frac in &fractions {
+        values.extend(lanes.iter().map(|lane| linear_quantile(lane, frac, &mut invalid)));
+    }
+    // In the order of NumPy's `_lerp`, each from its own line of NumPy's code.
+    let ops = [
+        ("subtract", "lerp:b-a"),
+        ("multiply", "lerp:d*t"),
+        ("add", "lerp:a+"),
+        ("multiply", "lerp:d*(1-t)"),
+        ("subtract", "lerp:b-"),
+    ];
+    for (hit, (op, at)) in invalid.iter().zip(ops) {
+        if *hit {
+            crate::interp::warnings::warn_at("RuntimeWarning", format!("invalid value encountered in {op}"), at);
+        }
+    }
+    // Shape: q's shape, then the input's without the reduced axes (kept as 1 with keepdims).
+    let mut shape: Vec<usize> = q_arr.shape().to_vec();
+    match axis {
+        None if keepdims => shape.extend(std::iter::repeat_n(1, a.ndim())),
+        None => {}
+        Some(_) => shape.extend(a.shape().iter().enumerate().filter_map(|(d, &k)| match d == ax {
+            true if keepdims => Some(1),
+            true => None,
+            false => Some(k),
+        })),
+    }
+    let data = ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(|e| PyErr::value(e.to_string()))?;
+    Ok(wrap_result(ArrayData::Float(data)))
+}
+
+/// One sorted lane's `frac` quantile, step for step as NumPy computes it
+/// (`_get_indexes`, `_get_gamma`, `_lerp`), so the bits agree. `invalid`
+/// collects which of `_lerp`'s five operations met an invalid operation
+/// (`inf - inf`, `inf * 0`), which NumPy reports as warnings.
+fn linear_quantile(lane: &[f64], frac: f64, invalid: &mut [bool; 5]) -> f64 {
+    let n = lane.len();
+    let virtual_index = (n - 1) as f64 * frac;
+    let (prev, next, prev_value) = if virtual_index >= (n - 1) as f64 {
+        (n - 1, n - 1, -1.0)
+    } else if virtual_index < 0.0 {
+        (0, 0, 0.0)
+    } else {
+        let p = virtual_index.floor();
+        (p as usize, p as usize + 1, p)
+    };
+    let gamma = virtual_index - prev_value;
+    let (a, b) = (lane[prev], lane[next]);
+    let inf_minus_inf = |x: f64, y: f64| x.is_infinite() && x == y;
+    let inf_times_zero = |x: f64, y: f64| (x.is_infinite() && y == 0.0) || (x == 0.0 && y.is_infinite());
+    let diff = b - a;
+    invalid[0] |= inf_minus_inf(b, a);
+    let low = diff * gamma;
+    invalid[1] |= inf_times_zero(diff, gamma);
+    let from_a = a + low;
+    invalid[2] |= a.is_infinite() && low.is_infinite() && a != low;
+    let high = diff * (1.0 - gamma);
+    invalid[3] |= inf_times_zero(diff, 1.0 - gamma);
+    let value = if gamma >= 0.5 {
+        invalid[4] |= inf_minus_inf(b, high);
+        b - high
+    } else {
+        from_a
+    };
+    // NumPy interpolates every lane, then puts NaN where the lane held one.
+    if lane[n - 1].is_nan() {
+        f64::NAN
+    } else {
+        value
+    }
+}
+
 fn np_diff(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("diff", args, &["a", "n", "axis"], 1)?;
     let mut a = arr(&req(&mut s, 0))?;
@@ -612,6 +748,18 @@ pub static FUNCTIONS: &[Builtin] = &[
     f("nanmin", "np.nanmin(a, axis=None)", "Minimum ignoring nan.", np_nanmin),
     f("average", "np.average(a, axis=None, weights=None)", "Weighted mean.", np_average),
     f("median", "np.median(a, axis=None)", "Median (float).", np_median),
+    f(
+        "percentile",
+        "np.percentile(a, q, axis=None, keepdims=False)",
+        "q-th percentile, interpolated linearly (float).",
+        np_percentile,
+    ),
+    f(
+        "quantile",
+        "np.quantile(a, q, axis=None, keepdims=False)",
+        "q-th quantile (0 <= q <= 1), interpolated linearly (float).",
+        np_quantile,
+    ),
     f("diff", "np.diff(a, n=1, axis=-1)", "Differences of neighbours along an axis: length shrinks by n.", np_diff),
     f("column_stack", "np.column_stack(tup)", "1-D arrays as columns of a 2-D array.", np_column_stack),
     f(
