@@ -229,7 +229,8 @@ fn round_int(x: i128, ndigits: i64) -> PyResult<i128> {
 }
 
 fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<Value> {
-    let key = args.keywords.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone());
+    let key =
+        args.keywords.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).filter(|k| !matches!(k, Value::None));
     let default = args.keywords.iter().find(|(k, _)| k == "default").map(|(_, v)| v.clone());
     let items = match args.positional.as_slice() {
         [single] => pyops::iterate(single)?,
@@ -293,7 +294,7 @@ fn py_enumerate(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn py_sorted(i: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("sorted", args, &["iterable", "key", "reverse"], 1)?;
     let items = pyops::iterate(&req(&mut s, 0))?;
-    let key = opt(&mut s, 1);
+    let key = opt(&mut s, 1).filter(|k| !matches!(k, Value::None));
     let reverse = opt(&mut s, 2).map(|v| pyops::truthy(&v)).transpose()?.unwrap_or(false);
     let mut keyed = Vec::with_capacity(items.len());
     for item in items {
@@ -1003,7 +1004,11 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
                     }
                     field.push(d);
                 }
-                let (name, spec) = field.split_once(':').unwrap_or((&field, ""));
+                let (head, spec) = field.split_once(':').unwrap_or((&field, ""));
+                let (name, conversion) = match head.split_once('!') {
+                    Some((n, c)) => (n, Some(c)),
+                    None => (head, None),
+                };
                 let v = if name.is_empty() {
                     auto += 1;
                     rest.get(auto - 1).cloned()
@@ -1018,12 +1023,43 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
                         auto.saturating_sub(1)
                     ))
                 })?;
+                let v = match conversion {
+                    None => v,
+                    Some("r") | Some("a") => Value::str(repr_of(i, &v)?),
+                    Some("s") => Value::str(str_of(i, &v)?),
+                    Some(c) => return Err(PyErr::value(format!("Unknown conversion specifier {c}"))),
+                };
                 out.push_str(&format_value(i, &v, spec)?);
             }
             other => out.push(other),
         }
     }
     Ok(Value::str(out))
+}
+
+/// A `%` conversion's flags, width and precision (`-08.3`) as a format
+/// spec (`<08.3`): `-` left-aligns (and beats `0`), `+` and space are the
+/// sign options, `#` the alternate form, `0` pads with zeros.
+fn printf_spec(spec: &str) -> String {
+    let flags_end = spec.find(|c: char| !"-+ #0".contains(c)).unwrap_or(spec.len());
+    let (flags, rest) = spec.split_at(flags_end);
+    let mut out = String::new();
+    if flags.contains('-') {
+        out.push('<');
+    }
+    if flags.contains('+') {
+        out.push('+');
+    } else if flags.contains(' ') {
+        out.push(' ');
+    }
+    if flags.contains('#') {
+        out.push('#');
+    }
+    if flags.contains('0') && !flags.contains('-') {
+        out.push('0');
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `fmt % args` for strings: `%d %i %s %r %f %e %g %x %o %%` with flags,
@@ -1058,6 +1094,8 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             out.push('%');
             continue;
         }
+        let raw_spec = spec;
+        let spec = printf_spec(&raw_spec);
         let v = next.next().ok_or_else(|| PyErr::type_err("not enough arguments for format string"))?;
         let num = |v: &Value| -> PyResult<f64> {
             match v {
@@ -1101,7 +1139,11 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             other => return Err(PyErr::value(format!("unsupported format character '{other}'"))),
         };
         if matches!(conv, 's' | 'r') && !spec.is_empty() {
-            out.push_str(&crate::display::repr::format_str_spec(&text, &spec.replace('-', "<")).map_err(PyErr::value)?);
+            // Text is right-aligned unless `-`; the numeric flags do nothing to it.
+            let flags_end = raw_spec.find(|c: char| !"-+ #0".contains(c)).unwrap_or(raw_spec.len());
+            let align = if raw_spec[..flags_end].contains('-') { '<' } else { '>' };
+            let spec = format!("{align}{}", &raw_spec[flags_end..]);
+            out.push_str(&crate::display::repr::format_str_spec(&text, &spec).map_err(PyErr::value)?);
         } else {
             out.push_str(&text);
         }

@@ -104,6 +104,10 @@ fn uses_scalar_math(l: &Value, r: &Value) -> bool {
 
 /// `l op r`.
 pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
+    // `'%.3f' % np.float64(2.5)`: str's own `%` comes first, whatever the right side.
+    if let (BinOp::Mod, Value::Str(f)) = (op, l) {
+        return crate::builtins::python::percent_format(f, r).map(Value::str);
+    }
     if is_numpy(l) || is_numpy(r) {
         return numpy_operator(op, l, r);
     }
@@ -808,12 +812,36 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
                 }
             }
         }
+        // Computed, never materialised: a slice of a range is a range.
         Value::Range(a, b, c) => {
-            let items = range_items(*a, *b, *c);
-            get_item(&Value::list(items), idx).map(|v| match v {
-                Value::List(l) => Value::list(l.borrow().clone()),
-                other => other,
-            })
+            let n = crate::value::convert::range_len(*a, *b, *c).unwrap_or(0);
+            match idx {
+                Value::Slice(s) => {
+                    // Checks the step; the bounds are clamped as `slice.indices` does.
+                    let (_, step, _) = crate::ops::index::slice_indices(s.start, s.stop, s.step, n)?;
+                    let len = n as i64;
+                    let clamp = |x: Option<i64>, default: i64| match x {
+                        None => default,
+                        Some(x) if x < 0 => match x + len {
+                            y if y < 0 => i64::from(step < 0).wrapping_neg(),
+                            y => y,
+                        },
+                        Some(x) if x >= len => len - i64::from(step < 0),
+                        Some(x) => x,
+                    };
+                    let (start, stop) = match step > 0 {
+                        true => (clamp(s.start, 0), clamp(s.stop, len)),
+                        false => (clamp(s.start, len - 1), clamp(s.stop, -1)),
+                    };
+                    Ok(Value::Range(*a + start * *c, *a + stop * *c, step * *c))
+                }
+                other => {
+                    let i = index_int(other).ok_or_else(|| {
+                        PyErr::type_err(format!("range indices must be integers or slices, not {}", other.type_name()))
+                    })?;
+                    Ok(Value::Int((*a + seq_index(i, n, "range object")? as i64 * *c) as i128))
+                }
+            }
         }
         Value::Dict(d) => d
             .borrow()
