@@ -399,6 +399,36 @@ fn np_median(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(wrap_result(reshape_data(m.to_data(), &out_shape)?))
 }
 
+/// `np.nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None)`:
+/// NaN and infinities replaced by finite numbers (the largest float64 for
+/// infinities by default). Bool and int arrays come back unchanged.
+fn np_nan_to_num(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("nan_to_num", args, &["x", "copy", "nan", "posinf", "neginf"], 1)?;
+    let x = req(&mut s, 0);
+    let scalar_in = !matches!(x, Value::Array(_) | Value::List(_) | Value::Tuple(_));
+    let a = arr(&x)?;
+    let _ = opt(&mut s, 1); // npr always returns a new array
+    let number = |v: Option<Value>, default: f64| -> PyResult<f64> {
+        match v {
+            None | Some(Value::None) => Ok(default),
+            Some(v) => float_of(&v),
+        }
+    };
+    let nan = number(opt(&mut s, 2), 0.0)?;
+    let posinf = number(opt(&mut s, 3), f64::MAX)?;
+    let neginf = number(opt(&mut s, 4), f64::MIN)?;
+    let data = match a.to_data() {
+        ArrayData::Float(f) => ArrayData::Float(f.mapv(|v| match v {
+            v if v.is_nan() => nan,
+            f64::INFINITY => posinf,
+            f64::NEG_INFINITY => neginf,
+            v => v,
+        })),
+        other => other,
+    };
+    Ok(if scalar_in { wrap_result(data) } else { Value::Array(NdArray::new(data)) })
+}
+
 fn np_percentile(_: &mut Interp, args: Args) -> PyResult<Value> {
     quantiles(args, "percentile", 100.0)
 }
@@ -714,6 +744,12 @@ pub static FUNCTIONS: &[Builtin] = &[
         np_array_split,
     ),
     f("meshgrid", "np.meshgrid(*xi, indexing='xy')", "Coordinate matrices from coordinate vectors.", np_meshgrid),
+    f(
+        "nan_to_num",
+        "np.nan_to_num(x, nan=0.0, posinf=None, neginf=None)",
+        "NaN and infinities replaced by finite numbers.",
+        np_nan_to_num,
+    ),
     f("divmod", "np.divmod(x1, x2)", "(x1 // x2, x1 % x2) elementwise.", np_divmod),
     f("fmod", "np.fmod(x1, x2)", "Elementwise C remainder (sign of the dividend).", np_fmod),
     f("float_power", "np.float_power(x1, x2)", "Elementwise power computed in float64.", np_float_power),
@@ -829,6 +865,8 @@ fn np_kron(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 /// LU decomposition with partial pivoting of a square matrix (row-major).
 /// Returns the factors, the permutation sign, and whether it is singular.
+/// Like LAPACK's `getf2`, a column is scaled by the pivot's reciprocal
+/// (one rounding more than a division, and the same bits as NumPy's LAPACK).
 fn lu(mut m: Vec<f64>, n: usize) -> (Vec<f64>, Vec<usize>, f64, bool) {
     let mut perm: Vec<usize> = (0..n).collect();
     let mut sign = 1.0;
@@ -846,8 +884,9 @@ fn lu(mut m: Vec<f64>, n: usize) -> (Vec<f64>, Vec<usize>, f64, bool) {
             perm.swap(k, p);
             sign = -sign;
         }
+        let reciprocal = 1.0 / m[k * n + k];
         for i in k + 1..n {
-            let f = m[i * n + k] / m[k * n + k];
+            let f = m[i * n + k] * reciprocal;
             m[i * n + k] = f;
             for c in k + 1..n {
                 m[i * n + c] -= f * m[k * n + c];
@@ -885,9 +924,21 @@ fn square_matrix(v: &Value, name: &str) -> PyResult<(Vec<f64>, usize)> {
 fn la_det(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("det", args, &["a"], 1)?;
     let (m, n) = square_matrix(&req(&mut s, 0), "det")?;
-    let (f, _, sign, _) = lu(m, n);
-    let det = (0..n).fold(sign, |acc, i| acc * f[i * n + i]);
-    Ok(Value::Scalar(crate::value::Scalar::Float(det)))
+    let (f, _, sign, singular) = lu(m, n);
+    if singular {
+        return Ok(Value::Scalar(crate::value::Scalar::Float(0.0)));
+    }
+    // As NumPy: sign * exp(sum of log|u_ii|), not the product of the
+    // diagonal (det([[1, 2], [3, 4]]) is -2.0000000000000004 this way).
+    let (mut sign, mut logdet) = (sign, 0.0);
+    for i in 0..n {
+        let u = f[i * n + i];
+        if u < 0.0 {
+            sign = -sign;
+        }
+        logdet += u.abs().ln();
+    }
+    Ok(Value::Scalar(crate::value::Scalar::Float(sign * logdet.exp())))
 }
 
 fn lu_solve(f: &[f64], perm: &[usize], n: usize, b: &[f64]) -> Vec<f64> {
