@@ -473,7 +473,6 @@ fn py_help(i: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-/// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
 /// `int(s, base)`: Python's integer literal rules for a string (sign,
 /// surrounding whitespace, `_` between digits; with base 0 the prefix
 /// `0x`/`0o`/`0b` chooses the base, and it may also be given with 16, 8, 2).
@@ -513,6 +512,7 @@ fn parse_int(s: &str, base: i64) -> PyResult<i128> {
     Ok(if negative { -n } else { n })
 }
 
+/// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
 pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
     let first = args.positional.first().cloned();
     // NumPy scalar types applied to sequences or arrays convert elementwise.
@@ -1039,10 +1039,14 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
 
 /// A `%` conversion's flags, width and precision (`-08.3`) as a format
 /// spec (`<08.3`): `-` left-aligns (and beats `0`), `+` and space are the
-/// sign options, `#` the alternate form, `0` pads with zeros.
-fn printf_spec(spec: &str) -> String {
+/// sign options, `#` the alternate form, `0` pads with zeros. For `text`
+/// (`%s`, `%r`) only `-` counts, and text is right-aligned without it.
+fn printf_spec(spec: &str, text: bool) -> String {
     let flags_end = spec.find(|c: char| !"-+ #0".contains(c)).unwrap_or(spec.len());
     let (flags, rest) = spec.split_at(flags_end);
+    if text {
+        return format!("{}{rest}", if flags.contains('-') { '<' } else { '>' });
+    }
     let mut out = String::new();
     if flags.contains('-') {
         out.push('<');
@@ -1094,8 +1098,8 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             out.push('%');
             continue;
         }
-        let raw_spec = spec;
-        let spec = printf_spec(&raw_spec);
+        let text_spec = printf_spec(&spec, true);
+        let spec = printf_spec(&spec, false);
         let v = next.next().ok_or_else(|| PyErr::type_err("not enough arguments for format string"))?;
         let num = |v: &Value| -> PyResult<f64> {
             match v {
@@ -1139,11 +1143,7 @@ pub fn percent_format(fmt: &str, args: &Value) -> PyResult<String> {
             other => return Err(PyErr::value(format!("unsupported format character '{other}'"))),
         };
         if matches!(conv, 's' | 'r') && !spec.is_empty() {
-            // Text is right-aligned unless `-`; the numeric flags do nothing to it.
-            let flags_end = raw_spec.find(|c: char| !"-+ #0".contains(c)).unwrap_or(raw_spec.len());
-            let align = if raw_spec[..flags_end].contains('-') { '<' } else { '>' };
-            let spec = format!("{align}{}", &raw_spec[flags_end..]);
-            out.push_str(&crate::display::repr::format_str_spec(&text, &spec).map_err(PyErr::value)?);
+            out.push_str(&crate::display::repr::format_str_spec(&text, &text_spec).map_err(PyErr::value)?);
         } else {
             out.push_str(&text);
         }
