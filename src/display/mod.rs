@@ -95,6 +95,12 @@ fn join_items(items: &[Value], opts: &PrintOptions) -> String {
     items.iter().map(|v| repr_value(v, opts)).collect::<Vec<_>>().join(", ")
 }
 
+/// `{k: v, ...}`, each key and value written by `item`.
+fn dict_text(d: &crate::value::Dict, item: impl Fn(&Value) -> String) -> String {
+    let parts: Vec<String> = d.entries.iter().map(|(k, v)| format!("{}: {}", item(k), item(v))).collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
 /// Python's `repr(v)`.
 pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
     match v {
@@ -119,15 +125,7 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
             }
             format!("{{{}}}", join_items(&items, opts))
         }
-        Value::Dict(d) => {
-            let parts: Vec<String> = d
-                .borrow()
-                .entries
-                .iter()
-                .map(|(k, v)| format!("{}: {}", repr_value(k, opts), repr_value(v, opts)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
+        Value::Dict(d) => dict_text(&d.borrow(), |x| repr_value(x, opts)),
         Value::Range(a, b, c) => {
             if *c == 1 {
                 format!("range({a}, {b})")
@@ -200,15 +198,7 @@ fn pretty_flat(v: &Value, opts: &PrintOptions) -> String {
         Value::List(l) => format!("[{}]", join(&l.borrow())),
         Value::Tuple(t) if t.len() == 1 => format!("({},)", pretty_flat(&t[0], opts)),
         Value::Tuple(t) => format!("({})", join(t)),
-        Value::Dict(d) => {
-            let parts: Vec<String> = d
-                .borrow()
-                .entries
-                .iter()
-                .map(|(k, x)| format!("{}: {}", pretty_flat(k, opts), pretty_flat(x, opts)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
+        Value::Dict(d) => dict_text(&d.borrow(), |x| pretty_flat(x, opts)),
         _ => repr_value(v, opts),
     }
 }
