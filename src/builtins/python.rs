@@ -839,13 +839,51 @@ fn m_strip(_: &mut Interp, args: Args) -> PyResult<Value> {
     str_method(&args, |s, _| Ok(Value::str(s.trim())))
 }
 fn m_split(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let (sep_kw, max_kw) = (keyword("sep"), keyword("maxsplit"));
     str_method(&args, |s, rest| {
-        let parts: Vec<Value> = match rest.first() {
-            Some(Value::Str(sep)) => s.split(sep.as_ref()).map(Value::str).collect(),
-            _ => s.split_whitespace().map(Value::str).collect(),
+        let sep = rest.first().cloned().or(sep_kw.clone()).unwrap_or(Value::None);
+        let maxsplit = match rest.get(1).cloned().or(max_kw.clone()) {
+            Some(m) => int_arg(&m)?,
+            None => -1,
         };
-        Ok(Value::list(parts))
+        // At most `maxsplit` splits (all when negative), as Python counts them.
+        let limit = usize::try_from(maxsplit).ok();
+        let parts: Vec<&str> = match &sep {
+            Value::None => split_whitespace_max(s, limit),
+            Value::Str(sep) if sep.is_empty() => return Err(PyErr::value("empty separator")),
+            Value::Str(sep) => match limit {
+                Some(n) => s.splitn(n + 1, sep.as_ref()).collect(),
+                None => s.split(sep.as_ref()).collect(),
+            },
+            other => return Err(PyErr::type_err(format!("must be str or None, not {}", other.type_name()))),
+        };
+        Ok(Value::list(parts.into_iter().map(Value::str).collect()))
     })
+}
+
+/// `str.split()` without a separator: runs of whitespace split, leading
+/// whitespace is dropped, and after `limit` splits the rest is one part.
+fn split_whitespace_max(s: &str, limit: Option<usize>) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        if limit == Some(out.len()) {
+            out.push(rest);
+            break;
+        }
+        match rest.find(char::is_whitespace) {
+            Some(i) => {
+                out.push(&rest[..i]);
+                rest = rest[i..].trim_start();
+            }
+            None => {
+                out.push(rest);
+                break;
+            }
+        }
+    }
+    out
 }
 fn m_replace(_: &mut Interp, args: Args) -> PyResult<Value> {
     str_method(&args, |s, rest| match rest {
@@ -1325,7 +1363,7 @@ pub static OBJECT_METHODS: &[Builtin] = &[
     f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
     f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),
     f(OBJ, "strip", "str.strip()", "Copy without surrounding whitespace.", m_strip),
-    f(OBJ, "split", "str.split(sep=None)", "List of parts.", m_split),
+    f(OBJ, "split", "str.split(sep=None, maxsplit=-1)", "List of parts.", m_split),
     f(OBJ, "replace", "str.replace(old, new, count=-1)", "Copy with old replaced by new.", m_replace),
     f(OBJ, "title", "str.title()", "Copy with each word capitalised.", m_title),
     f(OBJ, "find", "str.find(sub)", "Position of the first sub, or -1.", m_find),

@@ -709,7 +709,26 @@ fn contains(container: &Value, item: &Value) -> PyResult<bool> {
             let eq = numpy_binary(Ufunc2::Equal, container, item, false)?;
             truthy(&crate::builtins::numpy::any_value(&eq)?)
         }
-        _ => Ok(iterate(container)?.iter().any(|x| values_equal(x, item))),
+        _ => {
+            let items = iterate(container)?;
+            let array = |v: &Value| matches!(v, Value::Array(_));
+            if !array(item) && !items.iter().any(array) {
+                return Ok(items.iter().any(|x| values_equal(x, item)));
+            }
+            // Python's `in`: identity, then `==`, whose array result must be
+            // one element to be true or false (else the ambiguity error).
+            for x in &items {
+                let equal = match array(x) || array(item) {
+                    _ if identical(x, item) => true,
+                    true => truthy(&compare(CmpOp::Eq, x, item)?)?,
+                    false => values_equal(x, item),
+                };
+                if equal {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
     }
 }
 
