@@ -131,14 +131,23 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
         Value::Type(t) if name == "__name__" => Ok(Value::str(t.qualname().rsplit('.').next().unwrap_or(""))),
         Value::Function(f) if name == "__name__" => Ok(Value::str(&f.name)),
         Value::Function(f) if name == "__doc__" => Ok(f.doc.as_ref().map(Value::str).unwrap_or(Value::None)),
-        Value::Tuple(_) if matches!(name, "index" | "count") => match lookup(Owner::ObjectMethod, name) {
-            Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
-            None => Err(no_attr(v, name, vec!["count", "index"])),
-        },
-        Value::List(_) | Value::Dict(_) | Value::Str(_) => match lookup(Owner::ObjectMethod, name) {
-            Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
-            None => Err(no_attr(v, name, super::python::OBJECT_METHODS.iter().map(|b| b.name).collect())),
-        },
+        Value::List(_) | Value::Dict(_) | Value::Str(_) | Value::Tuple(_) | Value::Set(_) => {
+            // Tuples and sets have a few of the shared methods.
+            let only: Option<&[&str]> = match v {
+                Value::Tuple(_) => Some(&["count", "index"]),
+                Value::Set(_) => Some(&["add", "discard"]),
+                _ => None,
+            };
+            match lookup(Owner::ObjectMethod, name).filter(|_| only.is_none_or(|o| o.contains(&name))) {
+                Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
+                None => Err(no_attr(
+                    v,
+                    name,
+                    only.map(<[&str]>::to_vec)
+                        .unwrap_or_else(|| super::python::OBJECT_METHODS.iter().map(|b| b.name).collect()),
+                )),
+            }
+        }
         Value::Opaque(o) => match &**o {
             crate::value::Opaque::TypeInfo(d) => super::numpy_extra::type_info_attr(*d, name).ok_or_else(|| {
                 PyErr::new(

@@ -426,6 +426,12 @@ fn py_hasattr(_: &mut Interp, args: Args) -> PyResult<Value> {
     }
 }
 
+fn py_callable(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let mut s = bind("callable", args, &["obj"], 1)?;
+    let v = req(&mut s, 0);
+    Ok(Value::Bool(matches!(v, Value::Function(_) | Value::Builtin(_) | Value::Method(..) | Value::Type(_))))
+}
+
 fn py_isinstance(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("isinstance", args, &["obj", "class_or_tuple"], 2)?;
     let v = req(&mut s, 0);
@@ -776,6 +782,70 @@ fn m_get(_: &mut Interp, args: Args) -> PyResult<Value> {
             .unwrap_or_else(|| more.first().cloned().unwrap_or(Value::None))),
         _ => Err(PyErr::type_err("get expected at least 1 argument")),
     }
+}
+
+fn m_update(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    let Value::Dict(d) = &recv else {
+        return Err(PyErr::type_err("update() needs a dict"));
+    };
+    let mut pairs: Vec<(Value, Value)> = match rest.as_slice() {
+        [] => Vec::new(),
+        [Value::Dict(other)] => other.borrow().entries.clone(),
+        [other] => {
+            let mut pairs = Vec::new();
+            for (k, item) in pyops::iterate(other)?.into_iter().enumerate() {
+                match pyops::iterate(&item)?.as_slice() {
+                    [key, value] => pairs.push((key.clone(), value.clone())),
+                    seq => {
+                        return Err(PyErr::value(format!(
+                            "dictionary update sequence element #{k} has length {}; 2 is required",
+                            seq.len()
+                        )))
+                    }
+                }
+            }
+            pairs
+        }
+        _ => return Err(PyErr::type_err(format!("update expected at most 1 argument, got {}", rest.len()))),
+    };
+    pairs.extend(args.keywords.iter().map(|(k, v)| (Value::str(k), v.clone())));
+    let mut d = d.borrow_mut();
+    for (k, v) in pairs {
+        pyops::dict_set(&mut d, k, v)?;
+    }
+    Ok(Value::None)
+}
+
+/// `set.add`, `set.discard` and `set.remove`.
+fn set_method(args: &Args, name: &str, f: impl FnOnce(&mut Vec<Value>, Value) -> PyResult<()>) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(args)?;
+    match (&recv, rest.as_slice()) {
+        (Value::Set(s), [x]) => {
+            // A fresh set checks the member's hashability the way a display does.
+            pyops::set_from([x.clone()])?;
+            f(&mut s.borrow_mut(), x.clone())?;
+            Ok(Value::None)
+        }
+        (Value::Set(_), more) => {
+            Err(PyErr::type_err(format!("set.{name}() takes exactly one argument ({} given)", more.len())))
+        }
+        (other, _) => Err(PyErr::type_err(format!("'{}' object has no attribute '{name}'", other.type_name()))),
+    }
+}
+fn m_add(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_method(&args, "add", |s, x| {
+        if !s.iter().any(|o| pyops::values_equal(o, &x)) {
+            s.push(x);
+        }
+        Ok(())
+    })
+}
+fn m_discard(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_method(&args, "discard", |s, x| {
+        s.retain(|o| !pyops::values_equal(o, &x));
+        Ok(())
+    })
 }
 
 fn m_setdefault(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1323,6 +1393,7 @@ pub static BUILTINS: &[Builtin] = &[
     f(PY, "isinstance", "isinstance(obj, class_or_tuple)", "Is obj an instance of the class?", py_isinstance),
     f(PY, "getattr", "getattr(object, name, default)", "The named attribute, or default if it is missing.", py_getattr),
     f(PY, "hasattr", "hasattr(object, name)", "Does the object have the named attribute?", py_hasattr),
+    f(PY, "callable", "callable(obj)", "Can obj be called?", py_callable),
     f(PY, "repr", "repr(obj)", "The printable representation.", py_repr),
     f(PY, "format", "format(value, format_spec='')", "Format with a format spec.", py_format),
     f(PY, "id", "id(obj)", "Not available in npr.", py_id),
@@ -1359,6 +1430,9 @@ pub static OBJECT_METHODS: &[Builtin] = &[
         "Value for key, set to default first if missing.",
         m_setdefault,
     ),
+    f(OBJ, "update", "dict.update(other=(), **kwargs)", "Add or replace the pairs of other.", m_update),
+    f(OBJ, "add", "set.add(x)", "Add x to the set.", m_add),
+    f(OBJ, "discard", "set.discard(x)", "Remove x from the set if it is there.", m_discard),
     f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join),
     f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
     f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),
