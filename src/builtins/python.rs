@@ -773,13 +773,9 @@ fn m_items(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_get(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
     match (&recv, rest.as_slice()) {
-        (Value::Dict(d), [k, more @ ..]) => Ok(d
-            .borrow()
-            .entries
-            .iter()
-            .find(|(key, _)| pyops::values_equal(key, k))
-            .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| more.first().cloned().unwrap_or(Value::None))),
+        (Value::Dict(d), [k, more @ ..]) => {
+            Ok(pyops::dict_get(&d.borrow(), k).unwrap_or_else(|| more.first().cloned().unwrap_or(Value::None)))
+        }
         _ => Err(PyErr::type_err("get expected at least 1 argument")),
     }
 }
@@ -822,8 +818,7 @@ fn set_method(args: &Args, name: &str, f: impl FnOnce(&mut Vec<Value>, Value) ->
     let (recv, rest) = recv_and_rest(args)?;
     match (&recv, rest.as_slice()) {
         (Value::Set(s), [x]) => {
-            // A fresh set checks the member's hashability the way a display does.
-            pyops::set_from([x.clone()])?;
+            pyops::check_hashable(x)?;
             f(&mut s.borrow_mut(), x.clone())?;
             Ok(Value::None)
         }
@@ -852,7 +847,7 @@ fn m_setdefault(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
     match (&recv, rest.as_slice()) {
         (Value::Dict(d), [k, more @ ..]) if more.len() <= 1 => {
-            let found = d.borrow().entries.iter().find(|(key, _)| pyops::values_equal(key, k)).map(|(_, v)| v.clone());
+            let found = pyops::dict_get(&d.borrow(), k);
             match found {
                 Some(v) => Ok(v),
                 None => {
@@ -1133,9 +1128,7 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
                 })?;
                 let v = match conversion {
                     None => v,
-                    Some("r") | Some("a") => Value::str(repr_of(i, &v)?),
-                    Some("s") => Value::str(str_of(i, &v)?),
-                    Some(c) => return Err(PyErr::value(format!("Unknown conversion specifier {c}"))),
+                    Some(c) => Value::str(convert_field(i, &v, c)?),
                 };
                 out.push_str(&format_value(i, &v, spec)?);
             }
@@ -1143,6 +1136,15 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
         }
     }
     Ok(Value::str(out))
+}
+
+/// The `!r`, `!a` or `!s` conversion of an f-string or `str.format` field.
+pub fn convert_field(i: &mut Interp, v: &Value, conversion: &str) -> PyResult<String> {
+    match conversion {
+        "r" | "a" => repr_of(i, v),
+        "s" => str_of(i, v),
+        c => Err(PyErr::value(format!("Unknown conversion specifier {c}"))),
+    }
 }
 
 /// A `%` conversion's flags, width and precision (`-08.3`) as a format

@@ -377,19 +377,11 @@ impl<'s> Interp<'s> {
                     }
                     let conv = conversion.or(if debug_text.is_some() && spec.is_empty() { Some('r') } else { None });
                     // A conversion makes a string, which the spec then formats.
-                    let text = match conv {
-                        Some(c) => {
-                            let converted = match c {
-                                'r' | 'a' => builtins::python::repr_of(self, &v)?,
-                                _ => builtins::python::str_of(self, &v)?,
-                            };
-                            match spec.is_empty() {
-                                true => converted,
-                                false => builtins::python::format_value(self, &Value::str(converted), spec)?,
-                            }
-                        }
-                        None => builtins::python::format_value(self, &v, spec)?,
+                    let v = match conv {
+                        Some(c) => Value::str(builtins::python::convert_field(self, &v, &c.to_string())?),
+                        None => v,
                     };
+                    let text = builtins::python::format_value(self, &v, spec)?;
                     s.push_str(&text);
                 }
             }

@@ -579,13 +579,7 @@ fn num_cmp(a: Num, b: Num) -> Option<std::cmp::Ordering> {
 /// Python ordering of plain values, for `<` and `sorted`.
 pub fn python_order(op: &str, a: &Value, b: &Value) -> PyResult<Option<std::cmp::Ordering>> {
     // NumPy scalars order by value too (`sorted(np.array([3, 1, 2]))`).
-    let num = |v: &Value| match v {
-        Value::Scalar(Scalar::Int(i)) => Some(Num::Int(i128::from(*i))),
-        Value::Scalar(Scalar::Float(x)) => Some(Num::Float(*x)),
-        Value::Scalar(Scalar::Bool(b)) => Some(Num::Int(i128::from(*b))),
-        other => as_num(other),
-    };
-    if let (Some(x), Some(y)) = (num(a), num(b)) {
+    if let (Some(x), Some(y)) = (scalar_num(a), scalar_num(b)) {
         return Ok(num_cmp(x, y));
     }
     match (a, b) {
@@ -836,22 +830,7 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             let n = crate::value::convert::range_len(*a, *b, *c).unwrap_or(0);
             match idx {
                 Value::Slice(s) => {
-                    // Checks the step; the bounds are clamped as `slice.indices` does.
-                    let (_, step, _) = crate::ops::index::slice_indices(s.start, s.stop, s.step, n)?;
-                    let len = n as i64;
-                    let clamp = |x: Option<i64>, default: i64| match x {
-                        None => default,
-                        Some(x) if x < 0 => match x + len {
-                            y if y < 0 => i64::from(step < 0).wrapping_neg(),
-                            y => y,
-                        },
-                        Some(x) if x >= len => len - i64::from(step < 0),
-                        Some(x) => x,
-                    };
-                    let (start, stop) = match step > 0 {
-                        true => (clamp(s.start, 0), clamp(s.stop, len)),
-                        false => (clamp(s.start, len - 1), clamp(s.stop, -1)),
-                    };
+                    let (start, stop, step) = crate::ops::index::slice_bounds(s.start, s.stop, s.step, n)?;
                     Ok(Value::Range(*a + start * *c, *a + stop * *c, step * *c))
                 }
                 other => {
@@ -862,13 +841,9 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
                 }
             }
         }
-        Value::Dict(d) => d
-            .borrow()
-            .entries
-            .iter()
-            .find(|(k, _)| values_equal(k, idx))
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| PyErr::new(ExcType::KeyError, crate::display::repr_plain(idx))),
+        Value::Dict(d) => {
+            dict_get(&d.borrow(), idx).ok_or_else(|| PyErr::new(ExcType::KeyError, crate::display::repr_plain(idx)))
+        }
         Value::Scalar(_) => match idx {
             Value::Tuple(t) if t.is_empty() => Ok(v.clone()),
             Value::Ellipsis => Ok(Value::Array(crate::builtins::numpy::scalar_to_array(v))),
@@ -946,7 +921,7 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
 
 /// Insert or replace a dict entry (keys must be hashable).
 /// Python's error for a list, dict, set or array used as a key or set member.
-fn check_hashable(k: &Value) -> PyResult<()> {
+pub fn check_hashable(k: &Value) -> PyResult<()> {
     if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) {
         return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
     }
@@ -963,6 +938,11 @@ pub fn set_from(items: impl IntoIterator<Item = Value>) -> PyResult<Value> {
         }
     }
     Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(out))))
+}
+
+/// The value `d` holds for key `k` (Python equality: `1` and `1.0` are one key).
+pub fn dict_get(d: &Dict, k: &Value) -> Option<Value> {
+    d.entries.iter().find(|(key, _)| values_equal(key, k)).map(|(_, v)| v.clone())
 }
 
 pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {

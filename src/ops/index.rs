@@ -69,6 +69,24 @@ pub fn slice_indices(
     step: Option<i64>,
     n: usize,
 ) -> PyResult<(i64, i64, usize)> {
+    let (start, stop, step) = slice_bounds(start, stop, step, n)?;
+    let count = if step > 0 {
+        if stop > start {
+            ((stop - start - 1) / step + 1) as usize
+        } else {
+            0
+        }
+    } else if start > stop {
+        ((start - stop - 1) / (-step) + 1) as usize
+    } else {
+        0
+    };
+    Ok((start, step, count))
+}
+
+/// Python's `slice.indices(n)` itself: (start, stop, step), clamped to a
+/// sequence of `n` items.
+pub fn slice_bounds(start: Option<i64>, stop: Option<i64>, step: Option<i64>, n: usize) -> PyResult<(i64, i64, i64)> {
     let n = n as i64;
     let step = step.unwrap_or(1);
     if step == 0 {
@@ -86,18 +104,7 @@ pub fn slice_indices(
     } else {
         (clamp(start, n - 1, -1, n - 1), clamp(stop, -1, -1, n - 1))
     };
-    let count = if step > 0 {
-        if stop > start {
-            ((stop - start - 1) / step + 1) as usize
-        } else {
-            0
-        }
-    } else if start > stop {
-        ((start - stop - 1) / (-step) + 1) as usize
-    } else {
-        0
-    };
-    Ok((start, step, count))
+    Ok((start, stop, step))
 }
 
 /// The ndarray slice selecting the same elements as a Python slice.
