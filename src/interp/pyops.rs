@@ -831,7 +831,12 @@ pub fn get_item(v: &Value, idx: &Value) -> PyResult<Value> {
             match idx {
                 Value::Slice(s) => {
                     let (start, stop, step) = crate::ops::index::slice_bounds(s.start, s.stop, s.step, n)?;
-                    Ok(Value::Range(*a + start * *c, *a + stop * *c, step * *c))
+                    // Within i64 unless the range reaches its end (npr's ranges are i64).
+                    let at = |k: i64| i64::try_from(i128::from(*a) + i128::from(k) * i128::from(*c)).ok();
+                    match (at(start), at(stop), step.checked_mul(*c)) {
+                        (Some(lo), Some(hi), Some(st)) => Ok(Value::Range(lo, hi, st)),
+                        _ => Err(PyErr::new(ExcType::OverflowError, "range slice beyond npr's 64-bit ranges")),
+                    }
                 }
                 other => {
                     let i = index_int(other).ok_or_else(|| {
