@@ -206,14 +206,17 @@ fn parse_statements(src: &str) -> PyResult<ast::Cell> {
     })
 }
 
-/// Names `%who` and `%whos` list: not private, not modules, not `In`/`Out`.
+/// Names `%who` and `%whos` list, sorted: not private, not modules, not
+/// `In`/`Out`.
 fn user_names(session: &Session) -> Vec<String> {
-    session
+    let mut names: Vec<String> = session
         .globals
         .iter()
         .filter(|(k, v)| !k.starts_with('_') && !matches!(v, Value::Module(_)) && !matches!(k.as_str(), "In" | "Out"))
         .map(|(k, _)| k.clone())
-        .collect()
+        .collect();
+    names.sort();
+    names
 }
 
 /// The name `type(v).__name__` would give.

@@ -71,10 +71,11 @@ pub fn lookup(owner: Owner, name: &str) -> Option<&'static Builtin> {
     index.get(&(owner, name)).copied()
 }
 
-/// FNV-1a: the builtin index is keyed by short names, for which SipHash's
-/// set-up costs more than the lookup (and no key comes from an adversary).
+/// FNV-1a, for maps keyed by short names (the builtin index, the session's
+/// globals): SipHash's set-up costs more than such a lookup, and no key
+/// comes from an adversary.
 #[derive(Default)]
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
@@ -90,7 +91,7 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
+pub type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// A Python builtin (`print`, `len`...) or class (`int`, `float`...) by name.
 pub fn python_builtin(name: &str) -> Option<Value> {

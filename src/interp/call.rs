@@ -56,7 +56,7 @@ impl Interp<'_> {
 }
 
 /// Python's rules for binding call arguments to parameters.
-fn bind_arguments(func: &Function, args: Args, frame: &mut std::collections::BTreeMap<String, Value>) -> PyResult<()> {
+fn bind_arguments(func: &Function, args: Args, frame: &mut crate::value::Names) -> PyResult<()> {
     let name = &func.name;
     let params = &func.params;
     let npos = params.positional.len();

@@ -1,7 +1,6 @@
 //! Expression evaluation. Each arm hands off to `pyops` (operators),
 //! `call` (calls), `builtins::attrs` (attributes) or `ops::index` (indexing).
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -124,6 +123,7 @@ impl<'s> Interp<'s> {
         if let Some(l) = &self.locals {
             names.extend(l.borrow().keys().cloned());
         }
+        names.sort(); // the first of equally close names wins
         names.extend(builtins::python_builtin_names().iter().map(|s| s.to_string()));
         crate::builtins::closest_name(name, names.iter().map(|s| s.as_str()))
     }
@@ -599,7 +599,7 @@ impl<'s> Interp<'s> {
 
     /// A fresh local frame for a user function call.
     pub fn new_frame() -> Frame {
-        Rc::new(std::cell::RefCell::new(BTreeMap::new()))
+        Rc::new(std::cell::RefCell::new(crate::value::Names::default()))
     }
 }
 

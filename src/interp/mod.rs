@@ -51,8 +51,13 @@ pub struct CellOutcome {
 pub use crate::value::Frame;
 
 /// The interpreter state that lives across cells.
+/// The session's namespace. Hashed (FNV) rather than ordered: a loop body
+/// looks several names up per statement, and a B-tree's string comparisons
+/// were a tenth of `c = a + b` on (1, 8) arrays. Listings sort the names.
+pub type Globals = crate::value::Names;
+
 pub struct Session {
-    pub globals: BTreeMap<String, Value>,
+    pub globals: Globals,
     pub print_options: PrintOptions,
     rng: Option<LegacyRandom>,
     /// Number of the next cell.
@@ -116,7 +121,7 @@ impl HistoryValues {
         }
     }
 
-    fn bind(&self, globals: &mut BTreeMap<String, Value>) {
+    fn bind(&self, globals: &mut Globals) {
         globals.insert("In".into(), Value::List(Rc::clone(&self.inputs)));
         globals.insert("Out".into(), Value::Dict(Rc::clone(&self.outputs)));
     }
@@ -149,7 +154,7 @@ impl Default for Session {
 
 impl Session {
     pub fn new() -> Session {
-        let mut globals = BTreeMap::new();
+        let mut globals = Globals::default();
         globals.insert("np".to_string(), Value::Module(Module::Numpy));
         let history_values = HistoryValues::new();
         history_values.bind(&mut globals);

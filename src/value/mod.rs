@@ -10,7 +10,6 @@ pub mod convert;
 pub mod data;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -161,7 +160,10 @@ pub struct Function {
 }
 
 /// The variables of one function call (or comprehension) scope.
-pub type Frame = Rc<RefCell<BTreeMap<String, Value>>>;
+pub type Frame = Rc<RefCell<Names>>;
+
+/// Variables by name, hashed (see `interp::Globals`); listings sort them.
+pub type Names = std::collections::HashMap<String, Value, crate::builtins::BuildFnv>;
 
 #[derive(Debug)]
 pub enum FunctionBody {
