@@ -5,7 +5,7 @@ use super::{bind, opt, req, Builtin, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops;
-use crate::value::{Scalar, TypeObj, Value};
+use crate::value::{DictView, Scalar, TypeObj, Value};
 
 const PY: Owner = Owner::Python;
 const OBJ: Owner = Owner::ObjectMethod;
@@ -117,6 +117,9 @@ fn py_print(i: &mut Interp, args: Args) -> PyResult<Value> {
 fn py_len(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("len", args, &["obj"], 1)?;
     let v = req(&mut s, 0);
+    if let Some((_, d)) = v.dict_view() {
+        return Ok(Value::Int(d.borrow().entries.len() as i128));
+    }
     let n = match &v {
         Value::Str(s) => s.chars().count(),
         Value::List(l) => l.borrow().len(),
@@ -747,7 +750,7 @@ fn m_pop(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_keys(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
-        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(k, _)| k.clone()).collect())),
+        Value::Dict(d) => Ok(Value::new_dict_view(DictView::Keys, d)),
         _ => Err(PyErr::type_err("keys() needs a dict")),
     }
 }
@@ -755,7 +758,7 @@ fn m_keys(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_values(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
-        Value::Dict(d) => Ok(Value::list(d.borrow().entries.iter().map(|(_, v)| v.clone()).collect())),
+        Value::Dict(d) => Ok(Value::new_dict_view(DictView::Values, d)),
         _ => Err(PyErr::type_err("values() needs a dict")),
     }
 }
@@ -763,9 +766,7 @@ fn m_values(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_items(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, _) = recv_and_rest(&args)?;
     match &recv {
-        Value::Dict(d) => {
-            Ok(Value::list(d.borrow().entries.iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()))
-        }
+        Value::Dict(d) => Ok(Value::new_dict_view(DictView::Items, d)),
         _ => Err(PyErr::type_err("items() needs a dict")),
     }
 }
@@ -1421,9 +1422,15 @@ pub static OBJECT_METHODS: &[Builtin] = &[
     f(OBJ, "count", "list.count(x)", "Number of occurrences of x.", m_count),
     f(OBJ, "sort", "list.sort(key=None, reverse=False)", "Sort in place.", m_list_sort),
     f(OBJ, "copy", "list.copy()", "A shallow copy.", m_copy),
-    f(OBJ, "keys", "dict.keys()", "The keys.", m_keys),
-    f(OBJ, "values", "dict.values()", "The values.", m_values),
-    f(OBJ, "items", "dict.items()", "(key, value) pairs.", m_items),
+    f(OBJ, "keys", "dict.keys()", "A view of the keys: it follows the dict, and acts as a set.", m_keys),
+    f(OBJ, "values", "dict.values()", "A view of the values: it follows the dict.", m_values),
+    f(
+        OBJ,
+        "items",
+        "dict.items()",
+        "A view of the (key, value) pairs: it follows the dict, and acts as a set.",
+        m_items,
+    ),
     f(OBJ, "get", "dict.get(key, default=None)", "Value for key, or default.", m_get),
     f(
         OBJ,

@@ -152,6 +152,9 @@ pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
         Value::Opaque(o) => match &**o {
             crate::value::Opaque::NpzFile(z) => z.repr(),
             crate::value::Opaque::TypeInfo(d) => crate::builtins::numpy_extra::type_info_repr(*d),
+            crate::value::Opaque::DictView(view, d) => {
+                format!("{}({})", view.name(), repr_value(&Value::list(view.items(&d.borrow())), opts))
+            }
             other => format!("<{other:?}>"),
         },
     }

@@ -4,7 +4,7 @@ use super::error::{ExcType, PyErr, PyResult};
 use crate::ops::ufunc::{self, Ufunc1, Ufunc2};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 use crate::value::convert::{fix_big_int, range_items, to_operand};
-use crate::value::{Dict, NdArray, Scalar, Value};
+use crate::value::{Dict, DictView, NdArray, Scalar, Value};
 
 fn is_numpy(v: &Value) -> bool {
     matches!(v, Value::Array(_) | Value::Scalar(_))
@@ -107,6 +107,15 @@ pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
     // `'%.3f' % np.float64(2.5)`: str's own `%` comes first, whatever the right side.
     if let (BinOp::Mod, Value::Str(f)) = (op, l) {
         return crate::builtins::python::percent_format(f, r).map(Value::str);
+    }
+    // Keys and items views are sets to `|`, `&`, `-` and `^`, with any
+    // iterable on the other side; the result is a set.
+    if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) && (set_like(l) || set_like(r)) {
+        let as_set = |v: &Value| match v {
+            Value::Set(_) => Ok(v.clone()),
+            _ => set_from(iterate(v)?),
+        };
+        return binary(op, &as_set(l)?, &as_set(r)?);
     }
     if is_numpy(l) || is_numpy(r) {
         return numpy_operator(op, l, r);
@@ -481,6 +490,9 @@ pub fn unary(op: UnaryOp, v: &Value) -> PyResult<Value> {
 
 /// `bool(v)`.
 pub fn truthy(v: &Value) -> PyResult<bool> {
+    if let Some((_, d)) = v.dict_view() {
+        return Ok(!d.borrow().entries.is_empty());
+    }
     Ok(match v {
         Value::None => false,
         Value::Bool(b) => *b,
@@ -517,7 +529,38 @@ pub fn truthy(v: &Value) -> PyResult<bool> {
 }
 
 /// Python `==` on plain values (used for `in`, dict keys, sets).
+/// A `dict_keys` or `dict_items` view (which behave as sets).
+fn set_like(v: &Value) -> bool {
+    v.dict_view().is_some_and(|(view, _)| view != DictView::Values)
+}
+
+/// The members of a set, or of a keys or items view (which act as sets).
+fn set_members(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Set(s) => Some(s.borrow().clone()),
+        _ => v.dict_view().filter(|(view, _)| *view != DictView::Values).map(|(view, d)| view.items(&d.borrow())),
+    }
+}
+
+/// Is every member of `a` in `b`?
+fn is_subset(a: &[Value], b: &[Value]) -> bool {
+    a.iter().all(|p| b.iter().any(|q| values_equal(p, q)))
+}
+
+/// `==` with a set or a dict view: sets and keys and items views compare as
+/// sets (any order); a values view equals only itself.
+fn set_equal(a: &Value, b: &Value) -> bool {
+    match (set_members(a), set_members(b)) {
+        (Some(x), Some(y)) => x.len() == y.len() && is_subset(&x, &y),
+        _ => matches!((a, b), (Value::Opaque(x), Value::Opaque(y)) if std::rc::Rc::ptr_eq(x, y)),
+    }
+}
+
 pub fn values_equal(a: &Value, b: &Value) -> bool {
+    let set_or_view = |v: &Value| matches!(v, Value::Set(_)) || v.dict_view().is_some();
+    if set_or_view(a) || set_or_view(b) {
+        return set_equal(a, b);
+    }
     match (a, b) {
         (Value::None, Value::None) | (Value::Ellipsis, Value::Ellipsis) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
@@ -660,6 +703,16 @@ pub fn compare(op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
     let b = match op {
         CmpOp::Eq => values_equal(l, r),
         CmpOp::NotEq => !values_equal(l, r),
+        // `<=` and its kin between sets (or keys and items views) are subset tests.
+        _ if set_members(l).is_some() && set_members(r).is_some() => {
+            let (a, b) = (set_members(l).unwrap_or_default(), set_members(r).unwrap_or_default());
+            match op {
+                CmpOp::Lt => a.len() < b.len() && is_subset(&a, &b),
+                CmpOp::LtE => is_subset(&a, &b),
+                CmpOp::Gt => b.len() < a.len() && is_subset(&b, &a),
+                _ => is_subset(&b, &a),
+            }
+        }
         _ => {
             let ord = python_order(op.symbol(), l, r)?;
             match (op, ord) {
@@ -728,6 +781,9 @@ fn contains(container: &Value, item: &Value) -> PyResult<bool> {
 
 /// Iterate a value as Python's `for` does.
 pub fn iterate(v: &Value) -> PyResult<Vec<Value>> {
+    if let Some((view, d)) = v.dict_view() {
+        return Ok(view.items(&d.borrow()));
+    }
     Ok(match v {
         Value::List(l) => l.borrow().clone(),
         Value::Tuple(t) => t.as_ref().clone(),
@@ -927,7 +983,7 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
 /// Insert or replace a dict entry (keys must be hashable).
 /// Python's error for a list, dict, set or array used as a key or set member.
 pub fn check_hashable(k: &Value) -> PyResult<()> {
-    if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) {
+    if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) || k.dict_view().is_some() {
         return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
     }
     Ok(())

@@ -142,6 +142,17 @@ fn collect_leaves(v: &Value, out: &mut Vec<Leaf>) -> PyResult<()> {
                 "npr arrays hold numbers and booleans only (NumPy would make an object array holding None here)",
             ))
         }
+        _ if v.dict_view().is_some() => {
+            let name = v.type_name();
+            let method = name.trim_start_matches("dict_");
+            return Err(PyErr::new(
+                ExcType::NotImplementedError,
+                format!(
+                    "npr arrays hold numbers and booleans only (NumPy would make a 0-d object array holding the \
+                     {name} here); pass list(d.{method}()) for its items"
+                ),
+            ));
+        }
         other => {
             return Err(PyErr::type_err(format!(
                 "float() argument must be a string or a real number, not '{}'",

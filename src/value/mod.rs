@@ -96,6 +96,38 @@ pub enum TypeObj {
     NpAbstract(&'static str),
     Type,
     Exception(crate::interp::error::ExcType),
+    /// `dict_keys`, `dict_values`, `dict_items`.
+    DictView(DictView),
+}
+
+/// What a dict view shows: `d.keys()`, `d.values()` or `d.items()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DictView {
+    Keys,
+    Values,
+    Items,
+}
+
+impl DictView {
+    /// The view's class name (`dict_keys`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DictView::Keys => "dict_keys",
+            DictView::Values => "dict_values",
+            DictView::Items => "dict_items",
+        }
+    }
+
+    /// What the view holds now (a view follows its dict): keys, values or
+    /// `(key, value)` tuples, in insertion order.
+    pub fn items(self, d: &Dict) -> Vec<Value> {
+        let pick = |(k, v): &(Value, Value)| match self {
+            DictView::Keys => k.clone(),
+            DictView::Values => v.clone(),
+            DictView::Items => Value::tuple(vec![k.clone(), v.clone()]),
+        };
+        d.entries.iter().map(pick).collect()
+    }
 }
 
 impl TypeObj {
@@ -133,6 +165,7 @@ impl TypeObj {
             ),
             TypeObj::Type => "type".into(),
             TypeObj::Exception(e) => e.name().into(),
+            TypeObj::DictView(v) => v.name().into(),
         }
     }
     /// The short name used in Python error messages (`'int'`, `'numpy.ndarray'`).
@@ -223,6 +256,8 @@ pub enum Opaque {
     Marker(&'static str),
     /// `np.finfo(np.float64)` / `np.iinfo(np.int64)`.
     TypeInfo(DType),
+    /// `d.keys()`, `d.values()`, `d.items()`: a live view of the dict.
+    DictView(DictView, Rc<RefCell<Dict>>),
     /// An open `.npz` archive from `np.load`.
     NpzFile(crate::builtins::io::NpzFile),
 }
@@ -266,8 +301,27 @@ impl Value {
             Value::Function(_) => TypeObj::Function,
             Value::Builtin(_) | Value::Method(..) => TypeObj::BuiltinFunction,
             Value::Exception(e, _) => TypeObj::Exception(*e),
-            Value::Opaque(_) => TypeObj::Type,
+            Value::Opaque(o) => match &**o {
+                Opaque::DictView(v, _) => TypeObj::DictView(*v),
+                _ => TypeObj::Type,
+            },
         }
+    }
+
+    /// The dict view this value is, if it is one.
+    pub fn dict_view(&self) -> Option<(DictView, &Rc<RefCell<Dict>>)> {
+        match self {
+            Value::Opaque(o) => match &**o {
+                Opaque::DictView(v, d) => Some((*v, d)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A view of `d` (`d.keys()` and its kin).
+    pub fn new_dict_view(view: DictView, d: &Rc<RefCell<Dict>>) -> Value {
+        Value::Opaque(Rc::new(Opaque::DictView(view, Rc::clone(d))))
     }
 
     /// The type name Python uses in error messages: `'int'`, `'numpy.ndarray'`.
