@@ -132,20 +132,10 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
         Value::Function(f) if name == "__name__" => Ok(Value::str(&f.name)),
         Value::Function(f) if name == "__doc__" => Ok(f.doc.as_ref().map(Value::str).unwrap_or(Value::None)),
         Value::List(_) | Value::Dict(_) | Value::Str(_) | Value::Tuple(_) | Value::Set(_) => {
-            // Tuples and sets have a few of the shared methods.
-            let only: Option<&[&str]> = match v {
-                Value::Tuple(_) => Some(&["count", "index"]),
-                Value::Set(_) => Some(&["add", "discard"]),
-                _ => None,
-            };
-            match lookup(Owner::ObjectMethod, name).filter(|_| only.is_none_or(|o| o.contains(&name))) {
+            let only = container_methods(v);
+            match lookup(Owner::ObjectMethod, name).filter(|_| only.contains(&name)) {
                 Some(b) => Ok(Value::Method(Rc::new(v.clone()), b)),
-                None => Err(no_attr(
-                    v,
-                    name,
-                    only.map(<[&str]>::to_vec)
-                        .unwrap_or_else(|| super::python::OBJECT_METHODS.iter().map(|b| b.name).collect()),
-                )),
+                None => Err(no_attr(v, name, only.to_vec())),
             }
         }
         Value::Opaque(o) => match &**o {
@@ -161,6 +151,48 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
             _ => Err(no_attr(v, name, Vec::new())),
         },
         other => Err(no_attr(other, name, Vec::new())),
+    }
+}
+
+/// The methods of a list, dict, str, tuple or set (they share one table of
+/// methods, `python::OBJECT_METHODS`; each type has its own subset).
+pub fn container_methods(v: &Value) -> &'static [&'static str] {
+    match v {
+        Value::Tuple(_) => &["count", "index"],
+        Value::List(_) => &["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "sort"],
+        Value::Dict(_) => &["clear", "copy", "get", "items", "keys", "pop", "setdefault", "update", "values"],
+        Value::Str(_) => &[
+            "count",
+            "endswith",
+            "find",
+            "format",
+            "index",
+            "join",
+            "lower",
+            "replace",
+            "split",
+            "startswith",
+            "strip",
+            "title",
+            "upper",
+        ],
+        Value::Set(_) => &[
+            "add",
+            "clear",
+            "copy",
+            "difference",
+            "discard",
+            "intersection",
+            "isdisjoint",
+            "issubset",
+            "issuperset",
+            "pop",
+            "remove",
+            "symmetric_difference",
+            "union",
+            "update",
+        ],
+        _ => &[],
     }
 }
 

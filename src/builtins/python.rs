@@ -5,6 +5,7 @@ use super::{bind, opt, req, Builtin, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops;
+use crate::syntax::ast::BinOp;
 use crate::value::{DictView, Scalar, TypeObj, Value};
 
 const PY: Owner = Owner::Python;
@@ -743,6 +744,16 @@ fn m_pop(_: &mut Interp, args: Args) -> PyResult<Value> {
                 }
             }
         }
+        Value::Set(s) => {
+            if !rest.is_empty() {
+                return Err(PyErr::type_err(format!("set.pop() takes no arguments ({} given)", rest.len())));
+            }
+            let mut s = s.borrow_mut();
+            if s.is_empty() {
+                return Err(PyErr::new(ExcType::KeyError, "'pop from an empty set'"));
+            }
+            Ok(s.remove(0))
+        }
         _ => Err(PyErr::type_err("pop() not supported")),
     }
 }
@@ -783,6 +794,13 @@ fn m_get(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn m_update(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
+    if let Value::Set(s) = &recv {
+        if let Value::Set(merged) = set_combine(s, &rest, BinOp::BitOr)? {
+            let merged = merged.borrow().clone();
+            *s.borrow_mut() = merged;
+        }
+        return Ok(Value::None);
+    }
     let Value::Dict(d) = &recv else {
         return Err(PyErr::type_err("update() needs a dict"));
     };
@@ -1039,6 +1057,15 @@ fn m_index(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn m_remove(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
+    if let Value::Set(_) = &recv {
+        return set_method(&args, "remove", |s, x| match s.iter().position(|o| pyops::values_equal(o, &x)) {
+            Some(p) => {
+                s.remove(p);
+                Ok(())
+            }
+            None => Err(PyErr::new(ExcType::KeyError, crate::display::repr_plain(&x))),
+        });
+    }
     let Value::List(l) = &recv else {
         return Err(PyErr::type_err("remove() needs a list"));
     };
@@ -1359,8 +1386,95 @@ fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
     match &recv {
         Value::List(l) => Ok(Value::list(l.borrow().clone())),
         Value::Dict(d) => Ok(Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(d.borrow().clone())))),
+        Value::Set(x) => Ok(Value::Set(std::rc::Rc::new(std::cell::RefCell::new(x.borrow().clone())))),
         other => Err(PyErr::type_err(format!("'{}' object has no attribute 'copy'", other.type_name()))),
     }
+}
+
+fn m_clear(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(&args)?;
+    if !rest.is_empty() {
+        let t = recv.type_name();
+        return Err(PyErr::type_err(format!("{t}.clear() takes no arguments ({} given)", rest.len())));
+    }
+    match &recv {
+        Value::List(l) | Value::Set(l) => l.borrow_mut().clear(),
+        Value::Dict(d) => d.borrow_mut().entries.clear(),
+        other => return Err(no_method(other, "clear")),
+    }
+    Ok(Value::None)
+}
+
+/// AttributeError for a method of another type found in the shared table.
+fn no_method(v: &Value, name: &str) -> PyErr {
+    PyErr::new(ExcType::AttributeError, format!("'{}' object has no attribute '{name}'", v.type_name()))
+}
+
+/// `s` combined with each of `others` (any iterables) by a set operator:
+/// `union` is `|`, `intersection` `&`, `difference` `-`.
+fn set_combine(s: &std::cell::RefCell<Vec<Value>>, others: &[Value], op: BinOp) -> PyResult<Value> {
+    let mut acc = Value::Set(std::rc::Rc::new(std::cell::RefCell::new(s.borrow().clone())));
+    for o in others {
+        let o = match o {
+            Value::Set(_) => o.clone(),
+            _ => pyops::set_from(pyops::iterate(o)?)?,
+        };
+        acc = pyops::binary(op, &acc, &o)?;
+    }
+    Ok(acc)
+}
+
+/// `set.union(*others)` and its kin: a new set.
+fn set_op_method(args: &Args, name: &str, op: BinOp, arity: Option<usize>) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(args)?;
+    let Value::Set(s) = &recv else {
+        return Err(no_method(&recv, name));
+    };
+    if arity.is_some_and(|n| n != rest.len()) {
+        return Err(PyErr::type_err(format!("set.{name}() takes exactly one argument ({} given)", rest.len())));
+    }
+    set_combine(s, &rest, op)
+}
+
+fn m_union(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_op_method(&args, "union", BinOp::BitOr, None)
+}
+fn m_intersection(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_op_method(&args, "intersection", BinOp::BitAnd, None)
+}
+fn m_difference(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_op_method(&args, "difference", BinOp::Sub, None)
+}
+fn m_symmetric_difference(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_op_method(&args, "symmetric_difference", BinOp::BitXor, Some(1))
+}
+
+/// `set.issubset(other)` and its kin: `test(members, other's members)`.
+fn set_relation(args: &Args, name: &str, test: fn(&[Value], &[Value]) -> bool) -> PyResult<Value> {
+    let (recv, rest) = recv_and_rest(args)?;
+    let Value::Set(s) = &recv else {
+        return Err(no_method(&recv, name));
+    };
+    let [other] = rest.as_slice() else {
+        return Err(PyErr::type_err(format!("set.{name}() takes exactly one argument ({} given)", rest.len())));
+    };
+    let other = pyops::iterate(other)?;
+    let mine = s.borrow().clone();
+    Ok(Value::Bool(test(&mine, &other)))
+}
+
+fn contains_all(a: &[Value], b: &[Value]) -> bool {
+    a.iter().all(|x| b.iter().any(|y| pyops::values_equal(x, y)))
+}
+
+fn m_issubset(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_relation(&args, "issubset", contains_all)
+}
+fn m_issuperset(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_relation(&args, "issuperset", |a, b| contains_all(b, a))
+}
+fn m_isdisjoint(_: &mut Interp, args: Args) -> PyResult<Value> {
+    set_relation(&args, "isdisjoint", |a, b| !a.iter().any(|x| b.iter().any(|y| pyops::values_equal(x, y))))
 }
 
 /// Python builtin functions.
@@ -1442,6 +1556,20 @@ pub static OBJECT_METHODS: &[Builtin] = &[
     f(OBJ, "update", "dict.update(other=(), **kwargs)", "Add or replace the pairs of other.", m_update),
     f(OBJ, "add", "set.add(x)", "Add x to the set.", m_add),
     f(OBJ, "discard", "set.discard(x)", "Remove x from the set if it is there.", m_discard),
+    f(OBJ, "clear", "list.clear()", "Remove every item (lists, dicts, sets).", m_clear),
+    f(OBJ, "union", "set.union(*others)", "A new set with the members of this set and of others.", m_union),
+    f(OBJ, "intersection", "set.intersection(*others)", "A new set of the members in every one.", m_intersection),
+    f(OBJ, "difference", "set.difference(*others)", "A new set of the members in none of others.", m_difference),
+    f(
+        OBJ,
+        "symmetric_difference",
+        "set.symmetric_difference(other)",
+        "A new set of the members in exactly one of the two.",
+        m_symmetric_difference,
+    ),
+    f(OBJ, "issubset", "set.issubset(other)", "Is every member in other?", m_issubset),
+    f(OBJ, "issuperset", "set.issuperset(other)", "Is every member of other in this set?", m_issuperset),
+    f(OBJ, "isdisjoint", "set.isdisjoint(other)", "Do the two have no member in common?", m_isdisjoint),
     f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join),
     f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
     f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),

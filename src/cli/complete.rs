@@ -196,16 +196,8 @@ fn attribute_names(v: &Value) -> Vec<String> {
             .map(|b| b.name.to_string())
             .chain(attrs::ARRAY_ATTRS.iter().map(|s| s.to_string()))
             .collect(),
-        Value::List(_) | Value::Dict(_) | Value::Str(_) => {
-            let prefix = match v {
-                Value::List(_) => "list.",
-                Value::Dict(_) => "dict.",
-                _ => "str.",
-            };
-            builtins::table()
-                .filter(|b| b.owner == Owner::ObjectMethod && b.signature.starts_with(prefix))
-                .map(|b| b.name.to_string())
-                .collect()
+        Value::List(_) | Value::Dict(_) | Value::Str(_) | Value::Tuple(_) | Value::Set(_) => {
+            attrs::container_methods(v).iter().map(|s| s.to_string()).collect()
         }
         Value::DType(_) => ["name", "itemsize", "kind", "type"].iter().map(|s| s.to_string()).collect(),
         _ => Vec::new(),
