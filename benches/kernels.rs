@@ -76,6 +76,26 @@ fn sum_and_add(c: &mut Criterion) {
     g.finish();
 }
 
+/// `a + b` at 1e7 elements (80 MB each, far beyond the caches): plain
+/// stores against the streaming stores `binary_slices_par` makes at this
+/// size (run with `NPR_THREADS=1` to compare one thread with one thread).
+fn add_large(c: &mut Criterion) {
+    let n = 10_000_000;
+    let x = inputs(n, -1.0, 1.0);
+    let y = inputs(n, 0.5, 2.0);
+    let mut out = vec![0.0; n];
+    let mut g = c.benchmark_group("add_1e7");
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(20);
+    g.bench_function("plain_stores", |b| {
+        b.iter(|| kernels::binary_slices(Arith::Add, Src::Slice(black_box(&x)), Src::Slice(&y), &mut out))
+    });
+    g.bench_function("streaming_stores", |b| {
+        b.iter(|| kernels::binary_slices_par(Arith::Add, Src::Slice(black_box(&x)), Src::Slice(&y), &mut out))
+    });
+    g.finish();
+}
+
 /// Fused BCE and softmax through the interpreter (1e6 elements).
 fn fused(c: &mut Criterion) {
     let mut s = npr::Session::new();
@@ -126,5 +146,5 @@ fn matmul(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, transcendental_kernels, sum_and_add, fused, statements, matmul);
+criterion_group!(benches, transcendental_kernels, sum_and_add, add_large, fused, statements, matmul);
 criterion_main!(benches);

@@ -169,6 +169,105 @@ multiversion! {
 multiversion! {
     fn binary_div(a: Src, b: Src, out: &mut [f64]) -> u8 = super::kernels::binary_body::<{ super::kernels::OP_DIV }>;
 }
+/// `out = a op b` for float64 (`op` one of `kernels::OP_*`) with streaming
+/// (non-temporal) stores, for outputs far larger than the caches: a plain
+/// store first reads in each line it writes, a third more memory traffic for
+/// `a + b`. The same values (each operation is one IEEE operation either
+/// way) and flags as [`super::kernels::binary_slices`]. `None` without
+/// AVX-512, or for two scalars.
+pub fn binary_streamed(op: u8, a: Src, b: Src, out: &mut [f64]) -> Option<u8> {
+    if matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) {
+        return None;
+    }
+    for s in [a, b] {
+        if let Src::Slice(x) = s {
+            assert_eq!(x.len(), out.len(), "binary_streamed: length mismatch");
+        }
+    }
+    match level() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::Avx512` exists only once `detect` confirmed AVX-512F.
+        Level::Avx512 => Some(unsafe {
+            match op {
+                super::kernels::OP_ADD => streamed_avx512::<{ super::kernels::OP_ADD }>(a, b, out),
+                super::kernels::OP_SUB => streamed_avx512::<{ super::kernels::OP_SUB }>(a, b, out),
+                super::kernels::OP_MUL => streamed_avx512::<{ super::kernels::OP_MUL }>(a, b, out),
+                _ => streamed_avx512::<{ super::kernels::OP_DIV }>(a, b, out),
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Elements per round of streamed results between checks for non-finite ones.
+const STREAM_BLOCK: usize = 1024;
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [f64]) -> u8 {
+    use super::kernels::{apply, arith_flags};
+    use std::arch::x86_64::*;
+    let n = out.len();
+    let get = |s: &Src, i: usize| match *s {
+        Src::Slice(x) => x[i],
+        Src::Scalar(v) => v,
+    };
+    // Plain stores up to the first 64-byte boundary of `out`, and for the
+    // last partial vector.
+    let head = out.as_ptr().align_offset(64).min(n);
+    let body = (n - head) / 8 * 8;
+    let mut flags = 0;
+    let scalar = |i: usize, out: &mut [f64], flags: &mut u8| {
+        let (p, q) = (get(&a, i), get(&b, i));
+        let r = apply::<OP>(p, q);
+        if !r.is_finite() {
+            *flags |= arith_flags(OP, p, q, r);
+        }
+        out[i] = r;
+    };
+    for i in (0..head).chain(head + body..n) {
+        scalar(i, out, &mut flags);
+    }
+    // SAFETY (each load and store below): i + 8 <= head + body <= n, the
+    // length of `out` and of each slice operand (asserted by
+    // `binary_streamed`); `out[i]` is 64-byte aligned because `i - head` is
+    // a multiple of 8 elements.
+    let load = |s: &Src, i: usize| match *s {
+        Src::Slice(x) => unsafe { _mm512_loadu_pd(x.as_ptr().add(i)) },
+        Src::Scalar(v) => _mm512_set1_pd(v),
+    };
+    let mut start = head;
+    while start < head + body {
+        let end = (start + STREAM_BLOCK).min(head + body);
+        let mut bad: u8 = 0;
+        for i in (start..end).step_by(8) {
+            let (x, y) = (load(&a, i), load(&b, i));
+            let r = match OP {
+                super::kernels::OP_ADD => _mm512_add_pd(x, y),
+                super::kernels::OP_SUB => _mm512_sub_pd(x, y),
+                super::kernels::OP_MUL => _mm512_mul_pd(x, y),
+                _ => _mm512_div_pd(x, y),
+            };
+            // r - r is NaN exactly where r is infinite or NaN.
+            let d = _mm512_sub_pd(r, r);
+            bad |= _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(d, d);
+            unsafe { _mm512_stream_pd(out.as_mut_ptr().add(i), r) };
+        }
+        if bad != 0 {
+            for i in start..end {
+                let (p, q) = (get(&a, i), get(&b, i));
+                let r = apply::<OP>(p, q);
+                if !r.is_finite() {
+                    flags |= arith_flags(OP, p, q, r);
+                }
+            }
+        }
+        start = end;
+    }
+    _mm_sfence();
+    flags
+}
+
 multiversion! {
     /// Dot product of two equal-length slices (eight FMA accumulators).
     fn dot(x: &[f64], y: &[f64]) -> f64 = super::kernels::dot_body;
