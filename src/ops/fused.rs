@@ -744,6 +744,9 @@ struct Scratch<'a> {
     ahead: Vec<&'a [f64]>,
     rows: RowCache,
     flags: Vec<u8>,
+    /// Write the last instruction's results with streaming stores (a large
+    /// result over an existing array, see `kernels::STREAM_MIN`).
+    stream: bool,
 }
 
 impl Scratch<'_> {
@@ -755,6 +758,7 @@ impl Scratch<'_> {
             ahead: Vec::new(),
             rows: RowCache::new(leaves),
             flags: vec![0; code.len()],
+            stream: false,
         }
     }
 
@@ -809,7 +813,12 @@ fn eval_segment(code: &[Instr], sc: &mut Scratch<'_>, out: &mut [f64]) {
                 Opnd::Tmp(j) => Src::Slice(&before[j][..len]),
             }
         };
+        let last = i + 1 == k;
         let f = match *ins {
+            Instr::Bin(op, a, b) if last && sc.stream => {
+                super::simd::binary_streamed_into(op.code(), src(a), src(b), dst)
+                    .unwrap_or_else(|| kernels::binary_slices(op, src(a), src(b), dst))
+            }
             Instr::Bin(op, a, b) => kernels::binary_slices(op, src(a), src(b), dst),
             Instr::Un(u, x) => unary_segment(u, src(x), dst),
         };
@@ -920,10 +929,12 @@ fn fill(code: &[Instr], ready: &Ready<'_>, n: usize) -> (Vec<f64>, Vec<u8>) {
 fn fill_into(code: &[Instr], ready: &Ready<'_>, out: &mut [f64]) -> Vec<u8> {
     let flags = std::sync::Mutex::new(vec![0u8; code.len() + ready.leaves.len()]);
     let per_task = if parallel::worth_splitting(out.len()) { SEG * 16 } else { out.len().max(1) };
+    let stream = out.len() >= kernels::STREAM_MIN;
     let pieces: Vec<std::sync::Mutex<&mut [f64]>> = out.chunks_mut(per_task).map(std::sync::Mutex::new).collect();
     parallel::run_all_tasks(pieces.len(), &|i| {
         let mut piece = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
         let mut sc = Scratch::new(code, ready.leaves.len());
+        sc.stream = stream;
         for (j, seg) in piece.chunks_mut(SEG).enumerate() {
             eval_range(code, ready, i * per_task + j * SEG, seg, &mut sc);
         }
@@ -983,6 +994,19 @@ mod tests {
         run(&mut s, "k = z + 1\nok = k.dtype == np.float64");
         assert_ne!(base_of(&s, "k"), k0);
         assert!(matches!(s.globals.get("ok"), Some(Value::Bool(true))));
+    }
+
+    /// A result large enough to be streamed over the array it replaces
+    /// (`kernels::STREAM_MIN`) has the values of a fresh evaluation.
+    #[test]
+    fn streamed_rebinding_gives_fresh_values() {
+        let mut s = crate::Session::new();
+        run(&mut s, "a = np.arange(2**21 + 13) * 0.75\nb = np.arange(2**21 + 13) % 7 - 3.0\nc = a * 1.0");
+        let c0 = base_of(&s, "c");
+        run(&mut s, "c = a / b - a");
+        assert_eq!(base_of(&s, "c"), c0, "written over c");
+        run(&mut s, "ok = np.array_equal(c, (a / b) - np.array(a), equal_nan=True)");
+        assert!(matches!(s.globals.get("ok"), Some(Value::Bool(true) | Value::Scalar(Scalar::Bool(true)))));
     }
 
     /// The fused sum walks the same tree as `pairwise_sum` for every size:

@@ -94,7 +94,7 @@ pub enum Src<'a> {
 
 impl Src<'_> {
     #[inline(always)]
-    fn sub(&self, start: usize, len: usize) -> Self {
+    pub(crate) fn sub(&self, start: usize, len: usize) -> Self {
         match *self {
             Src::Slice(s) => Src::Slice(&s[start..start + len]),
             Src::Scalar(v) => Src::Scalar(v),
@@ -171,24 +171,23 @@ pub fn binary_slices(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
     }
 }
 
-/// Outputs of at least this many elements (16 MiB) are written with
-/// streaming stores ([`simd::binary_streamed`]).
-pub const STREAM_MIN: usize = 1 << 21;
-
-/// Same as [`binary_slices`], on two threads when large, and with streaming
-/// stores when far larger than the caches.
+/// Same as [`binary_slices`], on two threads when large.
 pub fn binary_slices_par(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
-    let stream = out.len() >= STREAM_MIN;
-    let run = |a: Src, b: Src, o: &mut [f64]| {
-        let streamed = if stream { simd::binary_streamed(op.code(), a, b, o) } else { None };
-        streamed.unwrap_or_else(|| binary_slices(op, a, b, o))
-    };
     if !parallel::worth_splitting(out.len()) {
-        return run(a, b, out);
+        return binary_slices(op, a, b, out);
     }
     let t = parallel::TASK_ELEMS;
-    parallel::for_chunks_mut(out, t, &|i, o| run(a.sub(i * t, o.len()), b.sub(i * t, o.len()), o), |x, y| x | y)
+    parallel::for_chunks_mut(
+        out,
+        t,
+        &|i, o| binary_slices(op, a.sub(i * t, o.len()), b.sub(i * t, o.len()), o),
+        |x, y| x | y,
+    )
 }
+
+/// Results of at least this many elements (16 MiB) are written with
+/// streaming stores ([`simd::binary_streamed_new`]).
+pub const STREAM_MIN: usize = 1 << 21;
 
 /// A contiguous view's data in logical (C) order, if it is standard layout.
 pub fn c_slice<'a>(v: &'a ArrayViewD<'_, f64>) -> Option<&'a [f64]> {
@@ -223,7 +222,10 @@ pub fn binary_arrays(
         }
     }
     if let (Some(x), Some(y)) = (whole(sa, a, shape), whole(sb, b, shape)) {
-        let (out, flags) = parallel::fill_new(n, &|s, o| binary_slices(op, x.sub(s, o.len()), y.sub(s, o.len()), o));
+        let streamed = if n >= STREAM_MIN { simd::binary_streamed_new(op.code(), x, y, n) } else { None };
+        let (out, flags) = streamed.unwrap_or_else(|| {
+            parallel::fill_new(n, &|s, o| binary_slices(op, x.sub(s, o.len()), y.sub(s, o.len()), o))
+        });
         return ArrayD::from_shape_vec(IxDyn(shape), out).ok().map(|o| (o, flags));
     }
     // Row-wise broadcasting, e.g. (m, n) - (m, 1) or (m, n) * (n,).
@@ -654,13 +656,13 @@ mod tests {
     use crate::ops::reduce;
 
     /// Streamed results are the plain kernels' results, bit for bit, with
-    /// the same flags: every operation, operand kind, length (head and tail
-    /// around the 64-byte boundary) and special value, including a
-    /// non-finite result in only some blocks.
+    /// the same flags: every operation, operand kind, length, operand
+    /// offset and special value, including a non-finite result in only some
+    /// blocks, and a result long enough to be split into tasks.
     #[test]
     fn streamed_binary_matches_plain() {
-        let mut x = data(5000, 3);
-        let mut y = data(5000, 5);
+        let mut x = data(100_003, 3);
+        let mut y = data(100_003, 5);
         for (i, v) in [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e308, 5e-324].into_iter().enumerate() {
             x[37 * i + 3] = v;
             y[41 * i + 4000] = v;
@@ -668,7 +670,7 @@ mod tests {
         }
         let scalars = [2.5, 0.0, f64::NAN, f64::INFINITY];
         for op in [Arith::Add, Arith::Sub, Arith::Mul, Arith::Div] {
-            for (off, n) in [(0, 0), (1, 7), (3, 9), (0, 64), (5, 1029), (2, 4990)] {
+            for (off, n) in [(0, 0), (1, 7), (3, 9), (0, 64), (5, 1029), (2, 4990), (0, 100_003)] {
                 let (xs, ys) = (&x[off..off + n], &y[off..off + n]);
                 let mut cases = vec![(Src::Slice(xs), Src::Slice(ys))];
                 for &c in &scalars {
@@ -676,16 +678,19 @@ mod tests {
                     cases.push((Src::Scalar(c), Src::Slice(ys)));
                 }
                 for (a, b) in cases {
-                    // Misalign the output too, by `off` elements.
-                    let mut plain = vec![0.0; n + off];
-                    let mut streamed = vec![0.0; n + off];
-                    let f1 = binary_slices(op, a, b, &mut plain[off..]);
-                    let Some(f2) = simd::binary_streamed(op.code(), a, b, &mut streamed[off..]) else {
+                    let mut plain = vec![0.0; n];
+                    let f1 = binary_slices(op, a, b, &mut plain);
+                    let Some((streamed, f2)) = simd::binary_streamed_new(op.code(), a, b, n) else {
                         return; // no AVX-512 here: nothing is streamed
                     };
                     assert_eq!(f1, f2, "{op:?} flags, n = {n}");
                     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&plain), bits(&streamed), "{op:?} values, n = {n}");
+                    // Over existing memory, misaligned by `off` elements.
+                    let mut over = vec![7.0; n + off];
+                    let f3 = simd::binary_streamed_into(op.code(), a, b, &mut over[off..]);
+                    assert_eq!(f3, Some(f1), "{op:?} flags (into), n = {n}");
+                    assert_eq!(bits(&over[off..]), bits(&plain), "{op:?} values (into), n = {n}");
                 }
             }
         }

@@ -169,42 +169,103 @@ multiversion! {
 multiversion! {
     fn binary_div(a: Src, b: Src, out: &mut [f64]) -> u8 = super::kernels::binary_body::<{ super::kernels::OP_DIV }>;
 }
-/// `out = a op b` for float64 (`op` one of `kernels::OP_*`) with streaming
-/// (non-temporal) stores, for outputs far larger than the caches: a plain
-/// store first reads in each line it writes, a third more memory traffic for
-/// `a + b`. The same values (each operation is one IEEE operation either
-/// way) and flags as [`super::kernels::binary_slices`]. `None` without
-/// AVX-512, or for two scalars.
-pub fn binary_streamed(op: u8, a: Src, b: Src, out: &mut [f64]) -> Option<u8> {
-    if matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) {
+/// A new vector `a op b` of `n` float64 elements (`op` one of
+/// `kernels::OP_*`) written with streaming (non-temporal) stores, for
+/// results far larger than the caches: a plain store first reads in each
+/// line it writes, a third more memory traffic for `a + b`. The same values
+/// (each element is one IEEE operation either way) and flags as
+/// [`super::kernels::binary_slices`]; on all threads when large. `None`
+/// without AVX-512, for two scalars, or if a slice operand is not `n` long.
+pub fn binary_streamed_new(op: u8, a: Src, b: Src, n: usize) -> Option<(Vec<f64>, u8)> {
+    use std::mem::MaybeUninit;
+    use std::sync::Mutex;
+    let lengths_ok = [a, b].iter().all(|s| match s {
+        Src::Slice(x) => x.len() == n,
+        Src::Scalar(_) => true,
+    });
+    if matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) || !lengths_ok || level() != Level::Avx512 {
         return None;
     }
-    for s in [a, b] {
-        if let Src::Slice(x) = s {
-            assert_eq!(x.len(), out.len(), "binary_streamed: length mismatch");
+    let per_task = if super::parallel::worth_splitting(n) { super::parallel::TASK_ELEMS } else { n.max(1) };
+    let mut v: Vec<f64> = Vec::with_capacity(n);
+    let flags = {
+        let spare = &mut v.spare_capacity_mut()[..n];
+        let pieces: Vec<Mutex<&mut [MaybeUninit<f64>]>> = spare.chunks_mut(per_task).map(Mutex::new).collect();
+        let flags = std::sync::atomic::AtomicU8::new(0);
+        let complete = super::parallel::run_tasks(pieces.len(), &|i| {
+            let mut dst = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
+            let (start, len) = (i * per_task, dst.len());
+            let (x, y) = (a.sub(start, len), b.sub(start, len));
+            // SAFETY: `Level::Avx512` (checked above) exists only once
+            // `detect` confirmed AVX-512F.
+            let f = unsafe { streamed(op, x, y, &mut dst) };
+            flags.fetch_or(f, Ordering::Relaxed);
+        });
+        if !complete {
+            // Ctrl-C skipped some pieces: zeros for the caller to discard.
+            return Some((vec![0.0; n], 0));
+        }
+        flags.into_inner()
+    };
+    // SAFETY: `run_tasks` returned true, so every piece's task ran to
+    // completion, and `streamed_avx512` writes every element of its piece
+    // (plain writes before the first 64-byte boundary and after the last
+    // whole vector, streaming stores in between); the pieces partition
+    // `spare[..n]`, so the first `n` elements are initialised.
+    unsafe { v.set_len(n) };
+    Some((v, flags))
+}
+
+/// `out = a op b` over existing memory with the streaming stores of
+/// [`binary_streamed_new`] (for the last step of a fused expression whose
+/// result replaces a large array). `None` in the same cases.
+pub fn binary_streamed_into(op: u8, a: Src, b: Src, out: &mut [f64]) -> Option<u8> {
+    let lengths_ok = [a, b].iter().all(|s| match s {
+        Src::Slice(x) => x.len() == out.len(),
+        Src::Scalar(_) => true,
+    });
+    if matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) || !lengths_ok || level() != Level::Avx512 {
+        return None;
+    }
+    // SAFETY: `MaybeUninit<f64>` has the layout of `f64`, and `streamed`
+    // writes only initialised values, so `out` stays initialised; the
+    // level is AVX-512 (checked above).
+    unsafe {
+        let out = &mut *(std::ptr::from_mut::<[f64]>(out) as *mut [std::mem::MaybeUninit<f64>]);
+        Some(streamed(op, a, b, out))
+    }
+}
+
+/// [`streamed_avx512`] for `op`.
+///
+/// # Safety
+/// The CPU must have AVX-512F (`Level::Avx512`).
+unsafe fn streamed(op: u8, a: Src, b: Src, out: &mut [std::mem::MaybeUninit<f64>]) -> u8 {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the caller guarantees AVX-512F.
+    unsafe {
+        match op {
+            super::kernels::OP_ADD => streamed_avx512::<{ super::kernels::OP_ADD }>(a, b, out),
+            super::kernels::OP_SUB => streamed_avx512::<{ super::kernels::OP_SUB }>(a, b, out),
+            super::kernels::OP_MUL => streamed_avx512::<{ super::kernels::OP_MUL }>(a, b, out),
+            _ => streamed_avx512::<{ super::kernels::OP_DIV }>(a, b, out),
         }
     }
-    match level() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Level::Avx512` exists only once `detect` confirmed AVX-512F.
-        Level::Avx512 => Some(unsafe {
-            match op {
-                super::kernels::OP_ADD => streamed_avx512::<{ super::kernels::OP_ADD }>(a, b, out),
-                super::kernels::OP_SUB => streamed_avx512::<{ super::kernels::OP_SUB }>(a, b, out),
-                super::kernels::OP_MUL => streamed_avx512::<{ super::kernels::OP_MUL }>(a, b, out),
-                _ => streamed_avx512::<{ super::kernels::OP_DIV }>(a, b, out),
-            }
-        }),
-        _ => None,
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (op, a, b, out);
+        unreachable!("no AVX-512 level off x86-64")
     }
 }
 
 /// Elements per round of streamed results between checks for non-finite ones.
 const STREAM_BLOCK: usize = 1024;
 
+/// Writes every element of `out` (see [`binary_streamed_new`]); `a` and `b`
+/// are `out.len()` long when slices.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [f64]) -> u8 {
+fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [std::mem::MaybeUninit<f64>]) -> u8 {
     use super::kernels::{apply, arith_flags};
     use std::arch::x86_64::*;
     let n = out.len();
@@ -212,26 +273,22 @@ fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [f64]) -> u8 {
         Src::Slice(x) => x[i],
         Src::Scalar(v) => v,
     };
-    // Plain stores up to the first 64-byte boundary of `out`, and for the
-    // last partial vector.
+    let mut flags = 0;
+    // Plain writes up to the first 64-byte boundary, and after the last
+    // whole vector.
     let head = out.as_ptr().align_offset(64).min(n);
     let body = (n - head) / 8 * 8;
-    let mut flags = 0;
-    let scalar = |i: usize, out: &mut [f64], flags: &mut u8| {
+    for i in (0..head).chain(head + body..n) {
         let (p, q) = (get(&a, i), get(&b, i));
         let r = apply::<OP>(p, q);
         if !r.is_finite() {
-            *flags |= arith_flags(OP, p, q, r);
+            flags |= arith_flags(OP, p, q, r);
         }
-        out[i] = r;
-    };
-    for i in (0..head).chain(head + body..n) {
-        scalar(i, out, &mut flags);
+        out[i].write(r);
     }
     // SAFETY (each load and store below): i + 8 <= head + body <= n, the
-    // length of `out` and of each slice operand (asserted by
-    // `binary_streamed`); `out[i]` is 64-byte aligned because `i - head` is
-    // a multiple of 8 elements.
+    // length of `out` and of each slice operand; `out[i]` is 64-byte
+    // aligned because `i - head` is a multiple of 8 elements.
     let load = |s: &Src, i: usize| match *s {
         Src::Slice(x) => unsafe { _mm512_loadu_pd(x.as_ptr().add(i)) },
         Src::Scalar(v) => _mm512_set1_pd(v),
@@ -251,7 +308,7 @@ fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [f64]) -> u8 {
             // r - r is NaN exactly where r is infinite or NaN.
             let d = _mm512_sub_pd(r, r);
             bad |= _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(d, d);
-            unsafe { _mm512_stream_pd(out.as_mut_ptr().add(i), r) };
+            unsafe { _mm512_stream_pd(out.as_mut_ptr().add(i).cast::<f64>(), r) };
         }
         if bad != 0 {
             for i in start..end {
@@ -264,6 +321,8 @@ fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [f64]) -> u8 {
         }
         start = end;
     }
+    // Streaming stores are weakly ordered: finish them before the vector is
+    // handed on.
     _mm_sfence();
     flags
 }
