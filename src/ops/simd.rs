@@ -177,54 +177,36 @@ multiversion! {
 /// [`super::kernels::binary_slices`]; on all threads when large. `None`
 /// without AVX-512, for two scalars, or if a slice operand is not `n` long.
 pub fn binary_streamed_new(op: u8, a: Src, b: Src, n: usize) -> Option<(Vec<f64>, u8)> {
-    use std::mem::MaybeUninit;
-    use std::sync::Mutex;
-    let lengths_ok = [a, b].iter().all(|s| match s {
-        Src::Slice(x) => x.len() == n,
-        Src::Scalar(_) => true,
-    });
-    if matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) || !lengths_ok || level() != Level::Avx512 {
+    if !streamable(a, b, n) {
         return None;
     }
     let per_task = if super::parallel::worth_splitting(n) { super::parallel::TASK_ELEMS } else { n.max(1) };
-    let mut v: Vec<f64> = Vec::with_capacity(n);
-    let flags = {
-        let spare = &mut v.spare_capacity_mut()[..n];
-        let pieces: Vec<Mutex<&mut [MaybeUninit<f64>]>> = spare.chunks_mut(per_task).map(Mutex::new).collect();
-        let flags = std::sync::atomic::AtomicU8::new(0);
-        let complete = super::parallel::run_tasks(pieces.len(), &|i| {
-            let mut dst = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
-            let (start, len) = (i * per_task, dst.len());
-            let (x, y) = (a.sub(start, len), b.sub(start, len));
-            // SAFETY: `Level::Avx512` (checked above) exists only once
-            // `detect` confirmed AVX-512F.
-            let f = unsafe { streamed(op, x, y, &mut dst) };
-            flags.fetch_or(f, Ordering::Relaxed);
-        });
-        if !complete {
-            // Ctrl-C skipped some pieces: zeros for the caller to discard.
-            return Some((vec![0.0; n], 0));
-        }
-        flags.into_inner()
+    // `streamed` writes every element of its piece (plain writes before the
+    // first 64-byte boundary and after the last whole vector, streaming
+    // stores in between), as `fill_pieces` requires.
+    Some(fill_pieces(n, per_task, &|start, dst| {
+        let (x, y) = (a.sub(start, dst.len()), b.sub(start, dst.len()));
+        // SAFETY: `Level::Avx512` (checked above) exists only once `detect`
+        // confirmed AVX-512F.
+        unsafe { streamed(op, x, y, dst) }
+    }))
+}
+
+/// Can `a op b` over `n` elements be streamed: AVX-512, at least one slice
+/// operand, and every slice `n` long?
+fn streamable(a: Src, b: Src, n: usize) -> bool {
+    let fits = |s: &Src| match s {
+        Src::Slice(x) => x.len() == n,
+        Src::Scalar(_) => true,
     };
-    // SAFETY: `run_tasks` returned true, so every piece's task ran to
-    // completion, and `streamed_avx512` writes every element of its piece
-    // (plain writes before the first 64-byte boundary and after the last
-    // whole vector, streaming stores in between); the pieces partition
-    // `spare[..n]`, so the first `n` elements are initialised.
-    unsafe { v.set_len(n) };
-    Some((v, flags))
+    !matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) && fits(&a) && fits(&b) && level() == Level::Avx512
 }
 
 /// `out = a op b` over existing memory with the streaming stores of
 /// [`binary_streamed_new`] (for the last step of a fused expression whose
 /// result replaces a large array). `None` in the same cases.
 pub fn binary_streamed_into(op: u8, a: Src, b: Src, out: &mut [f64]) -> Option<u8> {
-    let lengths_ok = [a, b].iter().all(|s| match s {
-        Src::Slice(x) => x.len() == out.len(),
-        Src::Scalar(_) => true,
-    });
-    if matches!((a, b), (Src::Scalar(_), Src::Scalar(_))) || !lengths_ok || level() != Level::Avx512 {
+    if !streamable(a, b, out.len()) {
         return None;
     }
     // SAFETY: `MaybeUninit<f64>` has the layout of `f64`, and `streamed`
@@ -401,8 +383,6 @@ pub type Producer<'a> = dyn Fn(usize, usize, &mut dyn FnMut(&[f64])) -> u8 + Syn
 /// slices; it returns flags that are OR-ed. Panics (before anything unsound
 /// can happen) if a piece receives more or fewer than `len` values.
 pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f64>, u8) {
-    use std::mem::MaybeUninit;
-    use std::sync::Mutex;
     let per_task = per_task.max(1);
     if n <= per_task {
         // One piece (every small array): no task machinery, no `unsafe`.
@@ -411,6 +391,37 @@ pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f6
         assert_eq!(v.len(), n, "fill_uninit: not filled");
         return (v, flags);
     }
+    // Each piece is written through `sink`, which counts the values: a
+    // piece that receives more or fewer than its length panics (slicing
+    // `dst[filled..]` on overflow, the assert on underflow).
+    fill_pieces(n, per_task, &|start, dst| {
+        let len = dst.len();
+        let mut filled = 0;
+        let f = produce(start, len, &mut |vals: &[f64]| {
+            let d = &mut dst[filled..filled + vals.len()];
+            for (slot, &x) in d.iter_mut().zip(vals) {
+                slot.write(x);
+            }
+            filled += vals.len();
+        });
+        assert_eq!(filled, len, "fill_uninit: piece at {start} not filled");
+        f
+    })
+}
+
+/// A vector of `n` elements written in pieces of `per_task` by `write(start,
+/// piece)` on all threads, whose flags are OR-ed. `write` must initialise
+/// every element of its piece or panic; the two callers ([`fill_uninit`]
+/// and [`binary_streamed_new`]) do. After Ctrl-C skipped pieces, zeros
+/// (lazily zeroed pages) for the caller to discard.
+fn fill_pieces(
+    n: usize,
+    per_task: usize,
+    write: &(dyn Fn(usize, &mut [std::mem::MaybeUninit<f64>]) -> u8 + Sync),
+) -> (Vec<f64>, u8) {
+    use std::mem::MaybeUninit;
+    use std::sync::Mutex;
+    let per_task = per_task.max(1);
     let mut v: Vec<f64> = Vec::with_capacity(n);
     let flags = {
         let spare = &mut v.spare_capacity_mut()[..n];
@@ -418,31 +429,18 @@ pub fn fill_uninit(n: usize, per_task: usize, produce: &Producer<'_>) -> (Vec<f6
         let flags = std::sync::atomic::AtomicU8::new(0);
         let complete = super::parallel::run_tasks(pieces.len(), &|i| {
             let mut dst = pieces[i].lock().unwrap_or_else(|e| e.into_inner());
-            let len = dst.len();
-            let mut filled = 0;
-            let f = produce(i * per_task, len, &mut |vals: &[f64]| {
-                let d = &mut dst[filled..filled + vals.len()];
-                for (slot, &x) in d.iter_mut().zip(vals) {
-                    slot.write(x);
-                }
-                filled += vals.len();
-            });
-            assert_eq!(filled, len, "fill_uninit: piece {i} not filled");
-            flags.fetch_or(f, Ordering::Relaxed);
+            flags.fetch_or(write(i * per_task, &mut dst), Ordering::Relaxed);
         });
         if !complete {
-            // Ctrl-C skipped some pieces: hand back zeros (lazily zeroed
-            // pages, no pass over memory) for the caller to discard.
             return (vec![0.0; n], 0);
         }
         flags.into_inner()
     };
     // SAFETY: `run_tasks` returned true, so every piece's task ran to
-    // completion (a panic in one propagates before this line). Each task
-    // wrote all `len` elements of its piece (the assert above: `filled`
-    // counts writes into consecutive positions, and slicing `dst[filled..]`
-    // panics on overflow), and the pieces partition `spare[..n]`; so the
-    // first `n` elements are initialised, and `n <= capacity`.
+    // completion (a panic in one propagates before this line), and each
+    // `write` initialised all of its piece (this function's contract, kept
+    // by both callers); the pieces partition `spare[..n]`, so the first `n`
+    // elements are initialised, and `n <= capacity`.
     unsafe { v.set_len(n) };
     (v, flags)
 }
