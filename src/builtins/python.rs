@@ -1463,15 +1463,11 @@ fn set_relation(args: &Args, name: &str, test: fn(&[Value], &[Value]) -> bool) -
     Ok(Value::Bool(test(&mine, &other)))
 }
 
-fn contains_all(a: &[Value], b: &[Value]) -> bool {
-    a.iter().all(|x| b.iter().any(|y| pyops::values_equal(x, y)))
-}
-
 fn m_issubset(_: &mut Interp, args: Args) -> PyResult<Value> {
-    set_relation(&args, "issubset", contains_all)
+    set_relation(&args, "issubset", pyops::is_subset)
 }
 fn m_issuperset(_: &mut Interp, args: Args) -> PyResult<Value> {
-    set_relation(&args, "issuperset", |a, b| contains_all(b, a))
+    set_relation(&args, "issuperset", |a, b| pyops::is_subset(b, a))
 }
 fn m_isdisjoint(_: &mut Interp, args: Args) -> PyResult<Value> {
     set_relation(&args, "isdisjoint", |a, b| !a.iter().any(|x| b.iter().any(|y| pyops::values_equal(x, y))))

@@ -101,8 +101,51 @@ fn dict_text(d: &crate::value::Dict, item: impl Fn(&Value) -> String) -> String 
     format!("{{{}}}", parts.join(", "))
 }
 
+thread_local! {
+    /// The lists, dicts and dict views being written, outermost first.
+    static WRITING: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The identity of a container that can hold itself (a list, a dict, a
+/// dict view), and what stands for it when it does (`[...]`, `{...}`,
+/// `...`), as in Python.
+fn container_id(v: &Value) -> Option<(usize, &'static str)> {
+    match v {
+        Value::List(l) => Some((std::rc::Rc::as_ptr(l) as *const () as usize, "[...]")),
+        Value::Dict(d) => Some((std::rc::Rc::as_ptr(d) as *const () as usize, "{...}")),
+        Value::Opaque(o) if v.dict_view().is_some() => Some((std::rc::Rc::as_ptr(o) as *const () as usize, "...")),
+        _ => None,
+    }
+}
+
+/// `write(v)`, unless `v` is a container already being written further out
+/// (it holds itself): then Python's `[...]` / `{...}` instead of recursing
+/// without end.
+fn write_once(v: &Value, write: impl FnOnce() -> String) -> String {
+    let Some((id, cycle)) = container_id(v) else {
+        return write();
+    };
+    if WRITING.with(|w| w.borrow().contains(&id)) {
+        return cycle.to_string();
+    }
+    /// Pops the entry even if `write` unwinds.
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            WRITING.with(|w| w.borrow_mut().pop());
+        }
+    }
+    WRITING.with(|w| w.borrow_mut().push(id));
+    let _pop = Pop;
+    write()
+}
+
 /// Python's `repr(v)`.
 pub fn repr_value(v: &Value, opts: &PrintOptions) -> String {
+    write_once(v, || repr_inner(v, opts))
+}
+
+fn repr_inner(v: &Value, opts: &PrintOptions) -> String {
     match v {
         Value::None => "None".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
@@ -191,6 +234,10 @@ fn reindent(text: &str, indent: usize) -> String {
 /// their qualified name (`numpy.float64`), functions with their module
 /// and signature, and `%precision` applies to floats, at any depth.
 fn pretty_flat(v: &Value, opts: &PrintOptions) -> String {
+    write_once(v, || pretty_flat_inner(v, opts))
+}
+
+fn pretty_flat_inner(v: &Value, opts: &PrintOptions) -> String {
     let join = |items: &[Value]| items.iter().map(|x| pretty_flat(x, opts)).collect::<Vec<_>>().join(", ");
     match v {
         Value::Float(x) if opts.python_float_precision.is_some() && x.is_finite() => {
@@ -202,7 +249,7 @@ fn pretty_flat(v: &Value, opts: &PrintOptions) -> String {
         Value::Tuple(t) if t.len() == 1 => format!("({},)", pretty_flat(&t[0], opts)),
         Value::Tuple(t) => format!("({})", join(t)),
         Value::Dict(d) => dict_text(&d.borrow(), |x| pretty_flat(x, opts)),
-        _ => repr_value(v, opts),
+        _ => repr_inner(v, opts),
     }
 }
 
@@ -236,7 +283,11 @@ fn signature(f: &crate::value::Function, opts: &PrintOptions) -> String {
 }
 
 fn pretty_at(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> String {
-    let flat = pretty_flat(v, opts);
+    write_once(v, || pretty_at_inner(v, opts, indent, trailing))
+}
+
+fn pretty_at_inner(v: &Value, opts: &PrintOptions, indent: usize, trailing: usize) -> String {
+    let flat = pretty_flat_inner(v, opts);
     let (open, close, items): (&str, &str, Vec<PrettyItem>) = match v {
         Value::List(l) => ("[", "]", l.borrow().iter().map(|x| PrettyItem::One(x.clone())).collect()),
         Value::Tuple(t) => {

@@ -528,7 +528,6 @@ pub fn truthy(v: &Value) -> PyResult<bool> {
     })
 }
 
-/// Python `==` on plain values (used for `in`, dict keys, sets).
 /// A `dict_keys` or `dict_items` view (which behave as sets).
 fn set_like(v: &Value) -> bool {
     v.dict_view().is_some_and(|(view, _)| view != DictView::Values)
@@ -542,8 +541,8 @@ fn set_members(v: &Value) -> Option<Vec<Value>> {
     }
 }
 
-/// Is every member of `a` in `b`?
-fn is_subset(a: &[Value], b: &[Value]) -> bool {
+/// Is every member of `a` in `b` (Python equality)?
+pub fn is_subset(a: &[Value], b: &[Value]) -> bool {
     a.iter().all(|p| b.iter().any(|q| values_equal(p, q)))
 }
 
@@ -556,6 +555,7 @@ fn set_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Python `==` on plain values (used for `in`, dict keys, sets).
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     let set_or_view = |v: &Value| matches!(v, Value::Set(_)) || v.dict_view().is_some();
     if set_or_view(a) || set_or_view(b) {
@@ -564,6 +564,11 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::None, Value::None) | (Value::Ellipsis, Value::Ellipsis) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
+        // The same list is equal to itself without comparing its items (as
+        // in Python, whose item comparison starts with identity): a list
+        // that holds itself compares without recursing.
+        (Value::List(x), Value::List(y)) if std::rc::Rc::ptr_eq(x, y) => true,
+        (Value::Dict(x), Value::Dict(y)) if std::rc::Rc::ptr_eq(x, y) => true,
         (Value::List(x), Value::List(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| values_equal(p, q))
