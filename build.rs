@@ -15,8 +15,9 @@
 //! (proc-macro crates cannot be built with it, and cargo's
 //! `target-applies-to-host` is unstable), so the static link is made here:
 //! rustc asks the linker for `-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc`,
-//! and a directory of linker scripts under OUT_DIR, searched first, names
-//! the C toolchain's static archives for each (`cc -print-file-name`).
+//! and a directory of linker scripts under OUT_DIR, searched before the
+//! system's directories, names the C toolchain's static archives for each
+//! (`cc -print-file-name`).
 //! If an archive is missing, or with `NPR_LINK=dynamic`, npr is linked
 //! dynamically, position-dependent and lazily bound, as before.
 
