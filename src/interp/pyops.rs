@@ -708,26 +708,25 @@ pub fn compare(op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
     let b = match op {
         CmpOp::Eq => values_equal(l, r),
         CmpOp::NotEq => !values_equal(l, r),
-        // `<=` and its kin between sets (or keys and items views) are subset tests.
-        _ if set_members(l).is_some() && set_members(r).is_some() => {
-            let (a, b) = (set_members(l).unwrap_or_default(), set_members(r).unwrap_or_default());
-            match op {
+        _ => match (set_members(l), set_members(r)) {
+            // `<=` and its kin between sets (or keys and items views) are subset tests.
+            (Some(a), Some(b)) => match op {
                 CmpOp::Lt => a.len() < b.len() && is_subset(&a, &b),
                 CmpOp::LtE => is_subset(&a, &b),
                 CmpOp::Gt => b.len() < a.len() && is_subset(&b, &a),
                 _ => is_subset(&b, &a),
+            },
+            _ => {
+                let ord = python_order(op.symbol(), l, r)?;
+                match (op, ord) {
+                    (_, None) => false,
+                    (CmpOp::Lt, Some(o)) => o.is_lt(),
+                    (CmpOp::LtE, Some(o)) => o.is_le(),
+                    (CmpOp::Gt, Some(o)) => o.is_gt(),
+                    (_, Some(o)) => o.is_ge(),
+                }
             }
-        }
-        _ => {
-            let ord = python_order(op.symbol(), l, r)?;
-            match (op, ord) {
-                (_, None) => false,
-                (CmpOp::Lt, Some(o)) => o.is_lt(),
-                (CmpOp::LtE, Some(o)) => o.is_le(),
-                (CmpOp::Gt, Some(o)) => o.is_gt(),
-                (_, Some(o)) => o.is_ge(),
-            }
-        }
+        },
     };
     Ok(Value::Bool(b))
 }

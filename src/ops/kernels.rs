@@ -101,7 +101,7 @@ impl Src<'_> {
         }
     }
     #[inline(always)]
-    fn get(&self, i: usize) -> f64 {
+    pub(crate) fn get(&self, i: usize) -> f64 {
         match *self {
             Src::Slice(s) => s[i],
             Src::Scalar(v) => v,

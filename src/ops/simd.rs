@@ -251,9 +251,14 @@ fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [std::mem::MaybeUnini
     use super::kernels::{apply, arith_flags};
     use std::arch::x86_64::*;
     let n = out.len();
-    let get = |s: &Src, i: usize| match *s {
-        Src::Slice(x) => x[i],
-        Src::Scalar(v) => v,
+    // Element i, one operation as the plain kernel does it, with its flags.
+    let element = |i: usize, flags: &mut u8| {
+        let (p, q) = (a.get(i), b.get(i));
+        let r = apply::<OP>(p, q);
+        if !r.is_finite() {
+            *flags |= arith_flags(OP, p, q, r);
+        }
+        r
     };
     let mut flags = 0;
     // Plain writes up to the first 64-byte boundary, and after the last
@@ -261,12 +266,7 @@ fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [std::mem::MaybeUnini
     let head = out.as_ptr().align_offset(64).min(n);
     let body = (n - head) / 8 * 8;
     for i in (0..head).chain(head + body..n) {
-        let (p, q) = (get(&a, i), get(&b, i));
-        let r = apply::<OP>(p, q);
-        if !r.is_finite() {
-            flags |= arith_flags(OP, p, q, r);
-        }
-        out[i].write(r);
+        out[i].write(element(i, &mut flags));
     }
     // SAFETY (each load and store below): i + 8 <= head + body <= n, the
     // length of `out` and of each slice operand; `out[i]` is 64-byte
@@ -293,12 +293,9 @@ fn streamed_avx512<const OP: u8>(a: Src, b: Src, out: &mut [std::mem::MaybeUnini
             unsafe { _mm512_stream_pd(out.as_mut_ptr().add(i).cast::<f64>(), r) };
         }
         if bad != 0 {
+            // Recomputed, not read back: the same operation gives the same bits.
             for i in start..end {
-                let (p, q) = (get(&a, i), get(&b, i));
-                let r = apply::<OP>(p, q);
-                if !r.is_finite() {
-                    flags |= arith_flags(OP, p, q, r);
-                }
+                element(i, &mut flags);
             }
         }
         start = end;
