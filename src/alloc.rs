@@ -17,15 +17,19 @@ pub struct Mimalloc;
 /// boundary.
 const WORD: usize = std::mem::size_of::<usize>();
 
-/// Huge pages wait until start-up is over (Linux). mimalloc asks for
-/// transparent huge pages on its whole arena, so the first blocks npr
-/// allocates while it starts fault in (and the kernel zeroes) a 2 MiB page:
-/// about a tenth of `npr run`'s start-up on this project's VM and at times
-/// far more (its huge-page faults swing from 0.2 to 10 µs per 4 KiB, while
-/// small-page faults stay near 1.5 µs), and 3.4 MiB more resident memory.
+/// Huge pages wait for the first large block (Linux). mimalloc asks for
+/// transparent huge pages on its whole arena, so any fresh part of the heap
+/// it touches faults in (and the kernel zeroes) a whole 2 MiB page. On this
+/// project's VM such a fault swings from 0.1 to 5 ms (small-page faults
+/// stay near 1.5 µs per 4 KiB): at start-up it was about a tenth of
+/// `npr run`'s time and 3.4 MiB more resident memory, and a 20,000-line
+/// script of small operations, whose heap grows by a few MiB of history,
+/// paid three of them (a quarter of its run time in `clear_page`).
 /// [`defer_huge_pages`] turns them off for the process
-/// (`PR_SET_THP_DISABLE`); the session calls [`allow_huge_pages`] when its
-/// first cell runs, so arrays and long sessions still get them.
+/// (`PR_SET_THP_DISABLE`) and the first block of [`HUGE_PAGE_BLOCK`] bytes
+/// or more turns them back on ([`allow_huge_pages`]), before that block is
+/// mapped: arrays, which gain from them (fewer faults and TLB misses), get
+/// them, and a heap of small objects never does.
 #[cfg(target_os = "linux")]
 static HUGE_PAGES_DEFERRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -45,7 +49,22 @@ pub fn defer_huge_pages() {
     }
 }
 
+/// Blocks of this many bytes (an array of 131,072 float64) turn huge pages
+/// on ([`defer_huge_pages`]).
+pub const HUGE_PAGE_BLOCK: usize = 1 << 20;
+
+/// Called with the size of every block asked for: a large one turns huge
+/// pages on. One comparison for the rest.
+#[inline(always)]
+fn note_block(size: usize) {
+    #[cfg(target_os = "linux")]
+    if size >= HUGE_PAGE_BLOCK && HUGE_PAGES_DEFERRED.load(std::sync::atomic::Ordering::Relaxed) {
+        allow_huge_pages();
+    }
+}
+
 /// Turn huge pages back on if [`defer_huge_pages`] turned them off.
+#[cold]
 pub fn allow_huge_pages() {
     #[cfg(target_os = "linux")]
     if HUGE_PAGES_DEFERRED.swap(false, std::sync::atomic::Ordering::Relaxed) {
@@ -61,6 +80,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
+        note_block(layout.size());
         if layout.align() <= WORD {
             unsafe { mi::mi_malloc(layout.size()).cast() }
         } else {
@@ -71,6 +91,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
+        note_block(layout.size());
         if layout.align() <= WORD {
             unsafe { mi::mi_zalloc(layout.size()).cast() }
         } else {
@@ -86,6 +107,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use libmimalloc_sys as mi;
+        note_block(new_size);
         if layout.align() <= WORD {
             unsafe { mi::mi_realloc(ptr.cast(), new_size).cast() }
         } else {

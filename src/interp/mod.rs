@@ -244,10 +244,6 @@ impl Session {
     fn run_cell_parsed(&mut self, src: &str, parsed: Option<&Parsed>) -> CellOutcome {
         let number = self.execution_count;
         self.execution_count += 1;
-        if number == 1 {
-            // Start-up is over: the heap may use huge pages from now on.
-            crate::alloc::allow_huge_pages();
-        }
         let text: Rc<str> = Rc::from(src);
         self.inputs.push(number, Rc::clone(&text));
         self.record_input(number, text);
