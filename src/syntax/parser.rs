@@ -317,15 +317,35 @@ fn token_capacity(len: usize) -> usize {
     }
 }
 
-/// Tokenizes a whole cell.
+thread_local! {
+    /// The last cell's token vector, emptied, for the next cell on this
+    /// thread: one allocation per thread instead of one per cell.
+    static SPARE_TOKENS: std::cell::Cell<Vec<Token>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The same for the lexer's stack of open brackets.
+    static SPARE_BRACKETS: std::cell::Cell<Vec<(char, usize)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Token vectors up to this capacity are kept for reuse.
+const SPARE_TOKENS_MAX: usize = 4096;
+
+/// Tokenizes a whole cell (into the thread's spare token vector; hand it
+/// back with [`recycle_tokens`]).
 fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
-    Lexer::new(src, 0, src.len(), false).run()
+    Lexer::new(src, 0, src.len(), false, SPARE_TOKENS.take()).run()
+}
+
+/// Keeps `toks` (from [`tokenize`]) for the next cell's tokens.
+fn recycle_tokens(mut toks: Vec<Token>) {
+    if toks.capacity() <= SPARE_TOKENS_MAX {
+        toks.clear();
+        SPARE_TOKENS.set(toks);
+    }
 }
 
 /// Tokenizes `src[start..end]`, the expression inside an f-string's braces,
 /// as if it were inside parentheses (no NEWLINE or INDENT tokens).
 fn tokenize_nested(src: &str, start: usize, end: usize) -> Result<Vec<Token>, SyntaxError> {
-    Lexer::new(src, start, end, true).run()
+    Lexer::new(src, start, end, true, Vec::new()).run()
 }
 
 struct Lexer<'s> {
@@ -336,14 +356,17 @@ struct Lexer<'s> {
     prefix: &'s str,
     toks: Vec<Token>,
     brackets: Vec<(char, usize)>,
-    /// Indentation stack: (column with tabs to multiples of 8, column with tabs as 1).
+    /// Indentation stack above the first line's level (0, 0): (column with
+    /// tabs to multiples of 8, column with tabs as 1).
     indents: Vec<(usize, usize)>,
     line_has_tokens: bool,
 }
 
 impl<'s> Lexer<'s> {
-    fn new(src: &'s str, start: usize, end: usize, nested: bool) -> Lexer<'s> {
+    /// A lexer for `src[start..end]` that appends to `toks` (empty).
+    fn new(src: &'s str, start: usize, end: usize, nested: bool, mut toks: Vec<Token>) -> Lexer<'s> {
         let end = end.min(src.len());
+        toks.reserve(token_capacity(end.saturating_sub(start)));
         let prefix = match (nested, src.get(start..end)) {
             (false, Some(text)) => leading_indent(text),
             _ => "",
@@ -354,9 +377,9 @@ impl<'s> Lexer<'s> {
             end,
             nested,
             prefix,
-            toks: Vec::with_capacity(token_capacity(end.saturating_sub(start))),
-            brackets: Vec::new(),
-            indents: vec![(0, 0)],
+            toks,
+            brackets: if nested { Vec::new() } else { SPARE_BRACKETS.take() },
+            indents: Vec::new(),
             line_has_tokens: false,
         }
     }
@@ -502,14 +525,14 @@ impl<'s> Lexer<'s> {
             if alt <= top_alt {
                 return Err(tab_error());
             }
-            if self.indents.len() >= MAX_INDENT {
+            if self.indents.len() + 1 >= MAX_INDENT {
                 return Err(indentation("too many levels of indentation", at));
             }
             self.indents.push((col, alt));
             self.push(Tok::Indent, at, at);
             return Ok(());
         }
-        while self.indents.len() > 1 && col < self.indents.last().map_or(0, |t| t.0) {
+        while col < self.indents.last().map_or(0, |t| t.0) {
             self.indents.pop();
             self.push(Tok::Dedent, at, at);
         }
@@ -530,11 +553,11 @@ impl<'s> Lexer<'s> {
         }
         let end = self.end;
         if !self.nested {
+            SPARE_BRACKETS.set(std::mem::take(&mut self.brackets));
             if self.line_has_tokens {
                 self.push(Tok::Newline, end, end);
             }
-            while self.indents.len() > 1 {
-                self.indents.pop();
+            while self.indents.pop().is_some() {
                 self.push(Tok::Dedent, end, end);
             }
         }
@@ -1260,6 +1283,9 @@ fn no_bare_starred(e: &Expr) -> Result<(), nom::Err<PErr>> {
 
 fn expression(i: Toks) -> PResult<Expr> {
     nested(i, |i| {
+        if let Some(leaf) = lone_leaf(i) {
+            return Ok(leaf);
+        }
         let (i, e) = match i.at_kw("lambda") {
             true => lambdef(i)?,
             false => conditional(i)?,
@@ -1267,6 +1293,34 @@ fn expression(i: Toks) -> PResult<Expr> {
         forgot_comma(&i, &e)?;
         Ok((i, e))
     })
+}
+
+/// A name or number that is a whole expression by itself (`b` in
+/// `f(a, b)`, `x` in `x = ...`, `1` in `a[1, :]`): the token after it is one
+/// that no level between `conditional` and `atom` takes, so the leaf can be
+/// returned without going down (and back up through) those ten levels.
+/// They would give the same expression and note the same furthest failure,
+/// at the token after the leaf.
+#[inline(always)]
+fn lone_leaf<'a>(i: Toks<'a>) -> Option<(Toks<'a>, Expr)> {
+    let t = i.peek();
+    let next = i.peek2();
+    let ends = match next.tok {
+        Tok::Newline | Tok::End => true,
+        Tok::Op(o) => matches!(o, "," | ")" | "]" | "}" | "=" | ":" | ";"),
+        _ => false,
+    };
+    if !ends {
+        return None;
+    }
+    let kind = match t.tok {
+        Tok::Name if !is_keyword(i.text(t)) => ExprKind::Name(i.text(t).to_string()),
+        Tok::Int(v) => ExprKind::Int(v),
+        Tok::Float(v) => ExprKind::Float(v),
+        _ => return None,
+    };
+    i.ctx.note_failure(next.span.start);
+    Some((i.next(), Expr::new(kind, t.span)))
 }
 
 /// Inside brackets, an expression directly followed by the start of another
@@ -2642,7 +2696,9 @@ fn expr_stmt(i: Toks) -> PResult<StmtKind> {
 
 /// `('=' star_expressions)+` after the first target.
 fn assignment<'a>(i: Toks<'a>, first: Expr) -> PResult<'a, StmtKind> {
-    let mut exprs = vec![first];
+    // Room for the usual `target = value` without growing.
+    let mut exprs = Vec::with_capacity(2);
+    exprs.push(first);
     let mut i = i;
     while i.at_op("=") {
         let (j, e) = cut(star_expressions).parse(i.next())?;
@@ -2959,9 +3015,12 @@ pub fn parse_cell(src: &str) -> Result<Cell, SyntaxError> {
     crate::stack::grow(RED_ZONE, STACK_SEGMENT, || {
         let toks = tokenize(src)?;
         let ctx = Ctx::new(src, 0);
-        let body = finish(&ctx, cell(Toks { toks: &toks, ctx: &ctx }))?;
+        let body = finish(&ctx, cell(Toks { toks: &toks, ctx: &ctx }));
+        let trailing_semicolon = ends_with_semicolon(&toks);
+        recycle_tokens(toks);
+        let body = body?;
         check_placement(&body, false, false)?;
-        Ok(Cell { body, trailing_semicolon: ends_with_semicolon(&toks) })
+        Ok(Cell { body, trailing_semicolon })
     })
 }
 
@@ -2977,7 +3036,9 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
             let (i, _) = end_of_input(i)?;
             Ok((i, e))
         });
-        finish(&ctx, result)
+        let result = finish(&ctx, result);
+        recycle_tokens(toks);
+        result
     })
 }
 
