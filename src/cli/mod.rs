@@ -158,8 +158,10 @@ fn run_text(text: &str, render: RenderOptions, ipynb: Option<&std::path::Path>) 
     let mut kept = ipynb.map(|_| header.clone());
     let mut failed = false;
     let mut s = npr::Session::new();
+    let mut cell = String::new();
     session::run_script_with(&mut s, text, &opts, &mut |c| {
-        let cell = transcript::render_cell(c.number, &c.source, &c.output);
+        cell.clear();
+        transcript::render_cell_into(&mut cell, c.number, &c.source, &c.output);
         out.write(&cell);
         out.cell_done();
         failed |= c.failed;

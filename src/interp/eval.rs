@@ -64,16 +64,22 @@ impl Args {
     }
 }
 
+thread_local! {
+    /// The top level's (empty) enclosing scopes, shared: `Rc::new([])`
+    /// would allocate for every cell.
+    static NO_CLOSURE: Rc<[Frame]> = Rc::new([]);
+}
+
 impl<'s> Interp<'s> {
     pub fn new(session: &'s mut Session, src: &'s str) -> Interp<'s> {
         Interp {
             session,
             src,
             locals: None,
-            closure: Rc::new([]),
+            closure: NO_CLOSURE.with(Rc::clone),
             global_names: Vec::new(),
             nonlocal_names: Vec::new(),
-            local_names: Arc::from([]),
+            local_names: Arc::default(),
             call_depth: 0,
         }
     }
@@ -314,7 +320,7 @@ impl<'s> Interp<'s> {
                     body: FunctionBody::Lambda(Arc::clone(body)),
                     doc: None,
                     // Only its parameters, which a call always binds.
-                    local_names: Arc::from([]),
+                    local_names: Arc::default(),
                     closure: self.capture(),
                 })))
             }
@@ -573,7 +579,7 @@ impl<'s> Interp<'s> {
     /// function's) first among the enclosing ones.
     fn enter_comprehension_scope(&mut self) -> SavedScope {
         let closure = self.capture();
-        self.enter_scope(Interp::new_frame(), closure, Arc::from([]))
+        self.enter_scope(Interp::new_frame(), closure, Arc::default())
     }
 
     /// Run in a new function scope (a call or a comprehension): `frame`

@@ -285,19 +285,20 @@ fn internal<E: std::fmt::Debug>(e: E) -> PyErr {
     PyErr::new(ExcType::InternalError, format!("{e:?}"))
 }
 
-/// Reshape owned data (sizes already checked).
+/// Reshape owned data (sizes already checked). Data already in C order
+/// (every fresh product) is reshaped in place, not copied.
 pub fn reshape_data(d: ArrayData, shape: &[usize]) -> PyResult<ArrayData> {
-    let dim = IxDyn(shape);
+    fn c_order<T: Clone>(a: ArrayD<T>, shape: &[usize]) -> PyResult<ArrayD<T>> {
+        let a = if a.is_standard_layout() { a } else { a.as_standard_layout().into_owned() };
+        if a.shape() == shape {
+            return Ok(a);
+        }
+        a.into_shape_with_order(IxDyn(shape)).map_err(internal)
+    }
     Ok(match d {
-        ArrayData::Bool(a) => {
-            ArrayData::Bool(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?)
-        }
-        ArrayData::Int(a) => {
-            ArrayData::Int(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?)
-        }
-        ArrayData::Float(a) => {
-            ArrayData::Float(a.as_standard_layout().into_owned().into_shape_with_order(dim).map_err(internal)?)
-        }
+        ArrayData::Bool(a) => ArrayData::Bool(c_order(a, shape)?),
+        ArrayData::Int(a) => ArrayData::Int(c_order(a, shape)?),
+        ArrayData::Float(a) => ArrayData::Float(c_order(a, shape)?),
     })
 }
 

@@ -45,7 +45,7 @@ pub use diff::unified_diff;
 pub use fsio::{atomic_write, bless_write};
 pub use header::HeaderOptions;
 pub use notebook::{code_cells_from_ipynb, nb_cells_from_transcript, to_ipynb, NbCell, NbOutput};
-pub use parse::{parse_transcript, render_cell, PromptStyle, RecordedCell, Transcript};
+pub use parse::{parse_transcript, render_cell, render_cell_into, PromptStyle, RecordedCell, Transcript};
 
 /// Everything that can go wrong while reading, checking or writing transcripts and notebooks.
 #[derive(Debug, thiserror::Error)]

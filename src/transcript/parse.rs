@@ -161,12 +161,20 @@ fn physical_line(cell: &RecordedCell, line: &str) -> String {
 /// of `In [N]: `, an empty source line gets a prompt without trailing space, and trailing
 /// newlines of `source` and trailing blank lines of `output` are dropped.
 pub fn render_cell(number: usize, source: &str, output: &str) -> String {
+    let mut out = String::new();
+    render_cell_into(&mut out, number, source, output);
+    out
+}
+
+/// [`render_cell`] appended to `out` (a buffer reused from cell to cell).
+pub fn render_cell_into(out: &mut String, number: usize, source: &str, output: &str) {
     let source = source.trim_end_matches(['\n', '\r']);
-    let mut out = String::with_capacity(source.len() + output.len() + 16);
+    out.reserve(source.len() + output.len() + 16);
+    let start = out.len();
     out.push_str("In [");
-    push_decimal(&mut out, number);
+    push_decimal(out, number);
     out.push_str("]:");
-    let indent = out.len() - 4;
+    let indent = out.len() - start - 4;
     for (i, line) in source.split('\n').enumerate() {
         if i > 0 {
             out.extend(std::iter::repeat_n(' ', indent));
@@ -184,7 +192,6 @@ pub fn render_cell(number: usize, source: &str, output: &str) -> String {
         out.push('\n');
     }
     out.push('\n');
-    out
 }
 
 /// Appends `n` in decimal (`write!` costs more than a whole small cell's

@@ -60,9 +60,15 @@ fn apply_ops<S: RawData>(mut v: ArrayBase<S, IxDyn>, ops: &[ViewOp]) -> ArrayBas
     v
 }
 
+thread_local! {
+    /// The (empty) view operations of every whole array, shared: a fresh
+    /// `Rc` for each result would be an allocation per array.
+    static NO_OPS: Rc<Vec<ViewOp>> = Rc::new(Vec::new());
+}
+
 impl NdArray {
     pub fn new(data: ArrayData) -> NdArray {
-        NdArray { base: Rc::new(RefCell::new(data)), ops: Rc::new(Vec::new()), readonly: false }
+        NdArray { base: Rc::new(RefCell::new(data)), ops: NO_OPS.with(Rc::clone), readonly: false }
     }
 
     pub fn from_f64(a: ArrayD<f64>) -> NdArray {
@@ -109,14 +115,17 @@ impl NdArray {
     }
 
     pub fn ndim(&self) -> usize {
-        self.shape().len()
+        if self.ops.is_empty() {
+            return self.base.borrow().shape().len();
+        }
+        self.with_view(|v| v.shape().len())
     }
 
     pub fn size(&self) -> usize {
         if self.ops.is_empty() {
             return self.base.borrow().shape().iter().product();
         }
-        self.shape().iter().product()
+        self.with_view(|v| v.shape().iter().product())
     }
 
     /// Identifies the base buffer (equal for handles that share it).
@@ -182,7 +191,7 @@ impl NdArray {
     pub fn base_array(&self) -> Option<NdArray> {
         (!self.ops.is_empty()).then(|| NdArray {
             base: Rc::clone(&self.base),
-            ops: Rc::new(Vec::new()),
+            ops: NO_OPS.with(Rc::clone),
             readonly: false,
         })
     }
