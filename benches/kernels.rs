@@ -129,6 +129,17 @@ fn statements(c: &mut Criterion) {
         b.iter(|| lines.iter().map(|l| s.run_cell(black_box(l)).error.is_none() as usize).sum::<usize>())
     });
     g.finish();
+    // Each line alone (`cargo bench --bench kernels -- statement_lines`), to see which kind of
+    // line costs what. The names are the lines' positions in bench/small_ops.txt.
+    let mut g = c.benchmark_group("statement_lines");
+    g.measurement_time(std::time::Duration::from_secs(1)).warm_up_time(std::time::Duration::from_millis(300));
+    for (k, line) in lines.iter().enumerate() {
+        g.bench_function(BenchmarkId::new("parse", k + 1), |b| {
+            b.iter(|| npr::syntax::parser::parse_cell(black_box(line)).is_ok())
+        });
+        g.bench_function(BenchmarkId::new("run", k + 1), |b| b.iter(|| s.run_cell(black_box(line)).error.is_none()));
+    }
+    g.finish();
 }
 
 /// float64 matrix products through gemm.
