@@ -370,7 +370,7 @@ impl Evaluator<'_, '_> {
                     idx.push(match item {
                         IndexItem::Expr(x) => self.eval(x)?,
                         IndexItem::Slice { lower, upper, step, .. } => {
-                            let mut bound = |p: &Option<Box<Expr>>| -> Result<Option<i64>, Skip> {
+                            let mut bound = |p: &Option<Expr>| -> Result<Option<i64>, Skip> {
                                 match p {
                                     None => Ok(None),
                                     Some(x) => {

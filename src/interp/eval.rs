@@ -442,7 +442,7 @@ impl<'s> Interp<'s> {
             vals.push(match item {
                 IndexItem::Expr(e) => self.eval(e)?,
                 IndexItem::Slice { lower, upper, step, .. } => {
-                    let mut part = |p: &Option<Box<Expr>>| -> PyResult<Option<i64>> {
+                    let mut part = |p: &Option<Expr>| -> PyResult<Option<i64>> {
                         match p {
                             None => Ok(None),
                             Some(e) => {

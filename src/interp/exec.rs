@@ -325,8 +325,8 @@ impl Interp<'_> {
                     .map(|d| pyops::index_int(d).ok_or_else(|| PyErr::type_err("expected a sequence of integers")))
                     .collect::<PyResult<_>>()?;
                 let reshaped = crate::builtins::numpy::reshape_array(a, &dims)?;
-                match &**value {
-                    crate::syntax::ast::Expr { kind: crate::syntax::ast::ExprKind::Name(n), .. } => {
+                match &value.kind {
+                    crate::syntax::ast::ExprKind::Name(n) => {
                         self.assign_name(n, Value::Array(reshaped));
                         Ok(())
                     }

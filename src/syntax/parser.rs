@@ -1270,7 +1270,7 @@ fn star_expression(i: Toks) -> PResult<Expr> {
     }
     let start = i;
     let (i, value) = cut(bitwise_or).parse(i.next())?;
-    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
+    Ok((i, node(ExprKind::Starred(value), span(&start, &i))?))
 }
 
 /// Rejects a lone `*x` where a value is needed.
@@ -1367,7 +1367,7 @@ fn conditional(i: Toks) -> PResult<Expr> {
         return fail(syntax(message, start.offset()));
     }
     let (i, orelse) = cut(expression).parse(i.next())?;
-    let kind = ExprKind::IfExp { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) };
+    let kind = ExprKind::IfExp { test, body, orelse };
     Ok((i, node(kind, span(&start, &i))?))
 }
 
@@ -1457,7 +1457,7 @@ fn inversion(i: Toks) -> PResult<Expr> {
     for start in nots.into_iter().rev() {
         d += 1;
         check_depth(d, start.offset())?;
-        let kind = ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(e) };
+        let kind = ExprKind::Unary { op: UnaryOp::Not, operand: e };
         e = Expr::new(kind, span(&start, &i));
     }
     Ok((i, e))
@@ -1484,7 +1484,7 @@ fn comparison_rest<'a>(start: Toks<'a>, mut i: Toks<'a>, left: Expr) -> PResult<
     if ops.is_empty() {
         return Ok((i, left));
     }
-    let kind = ExprKind::Compare { left: Box::new(left), ops };
+    let kind = ExprKind::Compare { left, ops };
     Ok((i, node(kind, span(&start, &i))?))
 }
 
@@ -1560,7 +1560,7 @@ fn binary_levels(i: Toks, min: u8) -> PResult<Expr> {
         };
         let d = 1 + left_depth.unwrap_or_else(|| depth(&left)).max(depth(&right));
         check_depth(d, t.span.start)?;
-        let kind = ExprKind::BinOp { op, op_span: t.span, left: Box::new(left), right: Box::new(right) };
+        let kind = ExprKind::BinOp { op, op_span: t.span, left, right };
         left = Expr::new(kind, span(&start, &j));
         left_depth = Some(d);
         i = j;
@@ -1658,19 +1658,14 @@ fn fold_power<'a>(pieces: Vec<PowerPiece<'a>>, end: &Toks<'a>) -> Result<Expr, n
                 let right_depth = right_depth.unwrap_or_else(|| depth(&right));
                 let d = 1 + depth(&piece.base).max(right_depth);
                 check_depth(d, piece.pow.start)?;
-                let kind = ExprKind::BinOp {
-                    op: BinOp::Pow,
-                    op_span: piece.pow,
-                    left: Box::new(piece.base),
-                    right: Box::new(right),
-                };
+                let kind = ExprKind::BinOp { op: BinOp::Pow, op_span: piece.pow, left: piece.base, right };
                 (Expr::new(kind, span(&piece.base_start, end)), d)
             }
         };
         for (op, start) in piece.prefix.into_iter().rev() {
             d += 1;
             check_depth(d, start.offset())?;
-            let kind = ExprKind::Unary { op, operand: Box::new(e) };
+            let kind = ExprKind::Unary { op, operand: e };
             e = Expr::new(kind, span(&start, end));
         }
         acc = Some((e, Some(d)));
@@ -1695,7 +1690,6 @@ impl Trailer {
     }
 
     fn apply(self, value: Expr) -> ExprKind {
-        let value = Box::new(value);
         match self {
             Trailer::Attr(attr, attr_span) => ExprKind::Attribute { value, attr, attr_span },
             Trailer::Call(args) => ExprKind::Call { func: value, args },
@@ -1783,7 +1777,7 @@ fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
         return plain(j, Arg::Positional(e));
     }
     let (j, generators) = for_if_clauses(j)?;
-    let kind = ExprKind::GeneratorExp { elt: Box::new(e), generators };
+    let kind = ExprKind::GeneratorExp { elt: e, generators };
     let arg = Arg::Positional(node(kind, span(&start, &j))?);
     Ok((j, ParsedArg { arg, span: span(&start, &j), bare_generator: true }))
 }
@@ -1845,12 +1839,7 @@ fn slice(i: Toks) -> PResult<IndexItem> {
         true => optional_expression(i.next())?,
         false => (i, None),
     };
-    let item = IndexItem::Slice {
-        lower: lower.map(Box::new),
-        upper: upper.map(Box::new),
-        step: step.map(Box::new),
-        span: span(&start, &i),
-    };
+    let item = IndexItem::Slice { lower, upper, step, span: span(&start, &i) };
     check_depth(item_depth(&item), start.offset())?;
     Ok((i, item))
 }
@@ -1913,7 +1902,7 @@ fn paren_atom(i: Toks) -> PResult<Expr> {
         no_starred_element(&first)?;
         let (i, generators) = for_if_clauses(i)?;
         let (i, _) = cut(op(")")).parse(i)?;
-        let kind = ExprKind::GeneratorExp { elt: Box::new(first), generators };
+        let kind = ExprKind::GeneratorExp { elt: first, generators };
         return Ok((i, node(kind, span(&start, &i))?));
     }
     if i.at_op(",") {
@@ -1939,7 +1928,7 @@ fn list_atom(i: Toks) -> PResult<Expr> {
         no_starred_element(&first)?;
         let (i, generators) = for_if_clauses(i)?;
         let (i, _) = cut(op("]")).parse(i)?;
-        let kind = ExprKind::ListComp { elt: Box::new(first), generators };
+        let kind = ExprKind::ListComp { elt: first, generators };
         return Ok((i, node(kind, span(&start, &i))?));
     }
     let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
@@ -1967,7 +1956,7 @@ fn brace_atom(i: Toks) -> PResult<Expr> {
         if i.at_kw("for") {
             let (i, generators) = for_if_clauses(i)?;
             let (i, _) = cut(op("}")).parse(i)?;
-            let kind = ExprKind::DictComp { key: Box::new(first), value: Box::new(value), generators };
+            let kind = ExprKind::DictComp { key: first, value, generators };
             return Ok((i, node(kind, span(&start, &i))?));
         }
         return dict_rest(start, i, DictItem::Pair(first, value));
@@ -1976,7 +1965,7 @@ fn brace_atom(i: Toks) -> PResult<Expr> {
         no_starred_element(&first)?;
         let (i, generators) = for_if_clauses(i)?;
         let (i, _) = cut(op("}")).parse(i)?;
-        let kind = ExprKind::SetComp { elt: Box::new(first), generators };
+        let kind = ExprKind::SetComp { elt: first, generators };
         return Ok((i, node(kind, span(&start, &i))?));
     }
     let (i, (items, _)) = sequence(i, first, star_expression, starts_expression)?;
@@ -2046,7 +2035,7 @@ fn target(i: Toks) -> PResult<Expr> {
     }
     let start = i;
     let (i, value) = cut(bitwise_or).parse(i.next())?;
-    Ok((i, node(ExprKind::Starred(Box::new(value)), span(&start, &i))?))
+    Ok((i, node(ExprKind::Starred(value), span(&start, &i))?))
 }
 
 // ---------------------------------------------------------------------------
@@ -2267,7 +2256,7 @@ fn replacement_field(ctx: &Ctx, start: usize, end: usize) -> Result<(FStringPart
     if debug_text.is_some() && conversion.is_none() && spec.is_empty() {
         conversion = Some('r');
     }
-    let part = FStringPart::Expr { expr: Box::new(expr), conversion, spec, debug_text };
+    let part = FStringPart::Expr { expr, conversion, spec, debug_text };
     Ok((part, k + 1))
 }
 
@@ -2520,7 +2509,7 @@ fn to_target(e: Expr, usage: TargetUse) -> Result<Target, SyntaxError> {
 
 fn element_target(e: Expr, usage: TargetUse, in_sequence: bool) -> Result<Target, SyntaxError> {
     let span = e.span;
-    match e.kind {
+    match e.into_kind() {
         ExprKind::Name(name) => Ok(Target::Name(name, span)),
         ExprKind::Attribute { value, attr, .. } => Ok(Target::Attribute { value, attr, span }),
         ExprKind::Subscript { value, items, tuple } => Ok(Target::Subscript { value, items, tuple, span }),
@@ -2530,7 +2519,7 @@ fn element_target(e: Expr, usage: TargetUse, in_sequence: bool) -> Result<Target
             Err(syntax("starred assignment target must be in a list or tuple", span.start))
         }
         ExprKind::Starred(inner) => {
-            let inner = element_target(*inner, usage, false)?;
+            let inner = element_target(inner, usage, false)?;
             Ok(Target::Starred(Box::new(inner), span))
         }
         other => {
@@ -2884,7 +2873,10 @@ fn function_def(i: Toks) -> PResult<Stmt> {
     let (i, _) = colon(i, true)?;
     let (i, body) = block(i, "function definition", start.offset())?;
     let docstring = match body.first().map(|s| &s.kind) {
-        Some(StmtKind::Expr(Expr { kind: ExprKind::Str(doc), .. })) => Some(doc.clone()),
+        Some(StmtKind::Expr(e)) => match &e.kind {
+            ExprKind::Str(doc) => Some(doc.clone()),
+            _ => None,
+        },
         _ => None,
     };
     let span = span(&start, &i);
@@ -3239,7 +3231,7 @@ fn arg_sexpr(arg: &Arg) -> String {
 }
 
 fn index_sexpr(item: &IndexItem) -> String {
-    let part = |p: &Option<Box<Expr>>| p.as_ref().map_or("_".to_string(), |e| sexpr(e));
+    let part = |p: &Option<Expr>| p.as_ref().map_or("_".to_string(), sexpr);
     match item {
         IndexItem::Expr(e) => sexpr(e),
         IndexItem::Slice { lower, upper, step: None, .. } => {
@@ -3575,7 +3567,7 @@ mod tests {
 
     #[test]
     fn subscript_tuple_flag() {
-        let flag = |src| match parse_expr(src).unwrap().kind {
+        let flag = |src| match parse_expr(src).unwrap().into_kind() {
             ExprKind::Subscript { tuple, .. } => tuple,
             other => panic!("{other:?}"),
         };
@@ -3807,10 +3799,10 @@ mod tests {
         assert_eq!(text("'a' 'b'"), "'a' 'b'");
         assert_eq!(text("é + '→'"), "é + '→'");
         let src = "a < b not in c";
-        let ExprKind::Compare { ops, .. } = parse_expr(src).unwrap().kind else { panic!() };
+        let ExprKind::Compare { ops, .. } = parse_expr(src).unwrap().into_kind() else { panic!() };
         assert_eq!(ops[1].1.text(src), "not in");
         let src = "a[1:2]";
-        let ExprKind::Subscript { items, .. } = parse_expr(src).unwrap().kind else { panic!() };
+        let ExprKind::Subscript { items, .. } = parse_expr(src).unwrap().into_kind() else { panic!() };
         let IndexItem::Slice { span, .. } = &items[0] else { panic!() };
         assert_eq!(span.text(src), "1:2");
     }
