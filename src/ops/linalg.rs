@@ -204,6 +204,9 @@ fn matmul_error(operand: usize, core: usize, size: usize, from: usize) -> PyErr 
 
 /// `np.matmul(a, b)` / `a @ b`.
 pub fn matmul_values(l: &Value, r: &Value) -> PyResult<Value> {
+    if let Some(product) = matmul_2d_f64(l, r) {
+        return product;
+    }
     let (a, b) = (to_operand(l)?, to_operand(r)?);
     let (sa, sb) = (a.shape(), b.shape());
     for (i, s) in [&sa, &sb].iter().enumerate() {
@@ -302,8 +305,43 @@ pub fn reshape_data(d: ArrayData, shape: &[usize]) -> PyResult<ArrayData> {
     })
 }
 
+/// The product of two 2-D float64 arrays (most products in a lesson),
+/// straight into the product kernel, without the general path's shape
+/// bookkeeping (a dozen small vectors and two broadcasts): the same kernel,
+/// so the same bits. None for anything else, including inner dimensions
+/// that differ (the general paths word those errors).
+fn matmul_2d_f64(l: &Value, r: &Value) -> Option<PyResult<Value>> {
+    let (Value::Array(x), Value::Array(y)) = (l, r) else { return None };
+    if x.dtype() != DType::Float64 || y.dtype() != DType::Float64 || x.ndim() != 2 || y.ndim() != 2 {
+        return None;
+    }
+    let product = x.with_view(|va| {
+        y.with_view(|vb| {
+            let (AView::Float(p), AView::Float(q)) = (va, vb) else { return None };
+            let (p, q) = (p.into_dimensionality::<Ix2>().ok()?, q.into_dimensionality::<Ix2>().ok()?);
+            let ((m, k), (k_b, n)) = (p.dim(), q.dim());
+            if k != k_b {
+                return None;
+            }
+            if let Err(e) = check_alloc(&[m, n], DType::Float64) {
+                return Some(Err(e));
+            }
+            let mut out = ndarray::Array2::<f64>::zeros((m, n));
+            f64_matmul_into(p, q, out.view_mut());
+            Some(Ok(out))
+        })
+    })?;
+    Some(product.and_then(|out| {
+        crate::interp::interrupt::check()?;
+        Ok(wrap_result(ArrayData::Float(out.into_dyn())))
+    }))
+}
+
 /// `np.dot(a, b)`.
 pub fn dot_values(l: &Value, r: &Value) -> PyResult<Value> {
+    if let Some(product) = matmul_2d_f64(l, r) {
+        return product;
+    }
     let (a, b) = (to_operand(l)?, to_operand(r)?);
     let (sa, sb) = (a.shape(), b.shape());
     if sa.is_empty() || sb.is_empty() {
@@ -426,6 +464,40 @@ mod tests {
             Value::Scalar(crate::value::Scalar::Float(f)) => ArrayD::from_elem(IxDyn(&[]), f),
             _ => panic!("not an array"),
         }
+    }
+
+    /// Two 2-D float64 arrays take the direct path; its products are the
+    /// general path's (a stack of one), bit for bit, for plain and
+    /// transposed operands, small and `gemm`-sized; a mismatch keeps the
+    /// general path's errors.
+    #[test]
+    fn direct_2d_products_match_the_general_path() {
+        for (m, k, n) in [(2, 3, 2), (1, 5, 1), (3, 1, 4), (64, 64, 64), (130, 70, 90)] {
+            let a = Value::Array(NdArray::from_f64(arr(&[m, k], 3 + m as u64)));
+            let at = NdArray::from_f64(arr(&[k, m], 5 + k as u64));
+            let at = Value::Array(at.derive(crate::value::ViewOp::Permute(vec![1, 0])));
+            let b = Value::Array(NdArray::from_f64(arr(&[k, n], 7 + n as u64)));
+            for lhs in [&a, &at] {
+                let direct = float(matmul_values(lhs, &b).unwrap());
+                let lhs3 = Value::Array(NdArray::from_f64(float(lhs.clone()).insert_axis(Axis(0))));
+                let general = float(matmul_values(&lhs3, &b).unwrap());
+                assert_eq!(direct.shape(), &[m, n]);
+                assert_eq!(direct.view().insert_axis(Axis(0)), general, "{m}x{k}x{n}");
+                assert_eq!(float(dot_values(lhs, &b).unwrap()), direct);
+            }
+        }
+        let (a, b) =
+            (Value::Array(NdArray::from_f64(arr(&[2, 3], 1))), Value::Array(NdArray::from_f64(arr(&[2, 3], 2))));
+        let err = matmul_values(&a, &b).unwrap_err();
+        assert!(
+            err.message.starts_with("matmul: Input operand 1 has a mismatch in its core dimension 0"),
+            "{}",
+            err.message
+        );
+        assert_eq!(
+            dot_values(&a, &b).unwrap_err().message,
+            "shapes (2,3) and (2,3) not aligned: 3 (dim 1) != 2 (dim 0)"
+        );
     }
 
     /// Small products (m, n > 1) are exactly one FMA chain per element in k
