@@ -29,7 +29,11 @@ const WORD: usize = std::mem::size_of::<usize>();
 /// (`PR_SET_THP_DISABLE`) and the first block of [`HUGE_PAGE_BLOCK`] bytes
 /// or more turns them back on ([`allow_huge_pages`]), before that block is
 /// mapped: arrays, which gain from them (fewer faults and TLB misses), get
-/// them, and a heap of small objects never does.
+/// them, and a heap of small objects never does. Only fresh allocations
+/// count, not a block grown by `realloc`: arrays are allocated at their
+/// size, while growth is what containers do, and the 20,000-line script's
+/// `In` list reached 1 MiB that way (its peak memory went from 10.6-19.5 to
+/// 8.9-9.7 MiB).
 #[cfg(target_os = "linux")]
 static HUGE_PAGES_DEFERRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -53,8 +57,8 @@ pub fn defer_huge_pages() {
 /// on ([`defer_huge_pages`]).
 pub const HUGE_PAGE_BLOCK: usize = 1 << 20;
 
-/// Called with the size of every block asked for: a large one turns huge
-/// pages on. One comparison for the rest.
+/// Called with the size of every fresh block asked for: a large one turns
+/// huge pages on. One comparison for the rest.
 #[inline(always)]
 fn note_block(size: usize) {
     #[cfg(target_os = "linux")]
@@ -107,7 +111,6 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use libmimalloc_sys as mi;
-        note_block(new_size);
         if layout.align() <= WORD {
             unsafe { mi::mi_realloc(ptr.cast(), new_size).cast() }
         } else {
