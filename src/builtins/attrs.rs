@@ -106,6 +106,14 @@ pub fn get_attr(v: &Value, name: &str) -> PyResult<Value> {
                 None => Err(no_attr(v, name, vec!["item", "astype", "dtype", "shape"])),
             },
         },
+        Value::Slice(s) if matches!(name, "start" | "stop" | "step") => {
+            let bound = match name {
+                "start" => s.start,
+                "stop" => s.stop,
+                _ => s.step,
+            };
+            Ok(bound.map_or(Value::None, |b| Value::Int(i128::from(b))))
+        }
         Value::DType(d) => match name {
             "name" => Ok(Value::str(d.name())),
             "itemsize" => Ok(Value::Int(d.itemsize() as i128)),

@@ -472,6 +472,16 @@ fn py_format(i: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(Value::str(format_value(i, &v, &spec)?))
 }
 
+fn py_hash(_: &mut Interp, args: Args) -> PyResult<Value> {
+    if !args.keywords.is_empty() {
+        return Err(PyErr::type_err("hash() takes no keyword arguments"));
+    }
+    match args.positional.as_slice() {
+        [v] => Ok(Value::Int(i128::from(pyops::hash_value(v)?))),
+        more => Err(PyErr::type_err(format!("hash() takes exactly one argument ({} given)", more.len()))),
+    }
+}
+
 fn py_id(_: &mut Interp, _: Args) -> PyResult<Value> {
     Err(PyErr::new(ExcType::NotImplementedError, "id() is not available in npr"))
 }
@@ -649,12 +659,8 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
         TypeObj::Dict => {
             let mut d = crate::value::Dict::default();
             if let Some(v) = &first {
-                for pair in pyops::iterate(v)? {
-                    let kv = pyops::iterate(&pair)?;
-                    if kv.len() != 2 {
-                        return Err(PyErr::value("dictionary update sequence element has wrong length"));
-                    }
-                    pyops::dict_set(&mut d, kv[0].clone(), kv[1].clone())?;
+                for (k, v) in pyops::dict_pairs(v)? {
+                    pyops::dict_set(&mut d, k, v)?;
                 }
             }
             for (k, v) in args.keywords {
@@ -675,6 +681,22 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 Some(v) => str_of(i, v)?,
             };
             Ok(Value::Exception(e, msg.into()))
+        }
+        TypeObj::Slice => {
+            if !args.keywords.is_empty() {
+                return Err(PyErr::type_err("slice() takes no keyword arguments"));
+            }
+            let b = pyops::slice_bound;
+            let (start, stop, step) = match args.positional.as_slice() {
+                [stop] => (None, b(stop)?, None),
+                [start, stop] => (b(start)?, b(stop)?, None),
+                [start, stop, step] => (b(start)?, b(stop)?, b(step)?),
+                more => {
+                    let bound = if more.is_empty() { "least 1 argument" } else { "most 3 arguments" };
+                    return Err(PyErr::type_err(format!("slice expected at {bound}, got {}", more.len())));
+                }
+            };
+            Ok(Value::Slice(std::rc::Rc::new(crate::value::SliceObj { start, stop, step })))
         }
         TypeObj::NdArray => Err(PyErr::type_err("use np.array(...) to create arrays")),
         other => Err(PyErr::type_err(format!("cannot create '{}' instances", other.qualname()))),
@@ -806,22 +828,7 @@ fn m_update(_: &mut Interp, args: Args) -> PyResult<Value> {
     };
     let mut pairs: Vec<(Value, Value)> = match rest.as_slice() {
         [] => Vec::new(),
-        [Value::Dict(other)] => other.borrow().entries.clone(),
-        [other] => {
-            let mut pairs = Vec::new();
-            for (k, item) in pyops::iterate(other)?.into_iter().enumerate() {
-                match pyops::iterate(&item)?.as_slice() {
-                    [key, value] => pairs.push((key.clone(), value.clone())),
-                    seq => {
-                        return Err(PyErr::value(format!(
-                            "dictionary update sequence element #{k} has length {}; 2 is required",
-                            seq.len()
-                        )))
-                    }
-                }
-            }
-            pairs
-        }
+        [other] => pyops::dict_pairs(other)?,
         _ => return Err(PyErr::type_err(format!("update expected at most 1 argument, got {}", rest.len()))),
     };
     pairs.extend(args.keywords.iter().map(|(k, v)| (Value::str(k), v.clone())));
@@ -1510,6 +1517,7 @@ pub static BUILTINS: &[Builtin] = &[
     f(PY, "repr", "repr(obj)", "The printable representation.", py_repr),
     f(PY, "format", "format(value, format_spec='')", "Format with a format spec.", py_format),
     f(PY, "id", "id(obj)", "Not available in npr.", py_id),
+    f(PY, "hash", "hash(obj)", "The hash of a hashable object (equal numbers hash alike).", py_hash),
     f(PY, "help", "help(obj)", "Show help for a function.", py_help),
     f(PY, "divmod", "divmod(x, y)", "(x // y, x % y).", py_divmod),
     f(PY, "pow", "pow(base, exp, mod=None)", "base ** exp (modulo mod).", py_pow),

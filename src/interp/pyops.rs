@@ -377,6 +377,15 @@ fn sequence_op(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
         (BinOp::Add, Value::Tuple(_), other) => {
             Err(PyErr::type_err(format!("can only concatenate tuple (not \"{}\") to tuple", other.type_name())))
         }
+        (BinOp::BitOr, Value::Dict(a), Value::Dict(b)) => {
+            // `a | b`: a new dict, `b`'s pairs replacing and following `a`'s.
+            let mut merged = a.borrow().clone();
+            let pairs = b.borrow().entries.clone();
+            for (k, v) in pairs {
+                dict_set(&mut merged, k, v)?;
+            }
+            Ok(Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(merged))))
+        }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(a), Value::Set(b)) => {
             let (a, b) = (a.borrow(), b.borrow());
             let in_b = |x: &Value| b.iter().any(|y| values_equal(x, y));
@@ -403,6 +412,16 @@ pub fn inplace(op: BinOp, current: &Value, rhs: &Value) -> PyResult<Value> {
         if let (BinOp::Add, Value::List(l)) = (op, current) {
             let items = iterate(rhs)?;
             l.borrow_mut().extend(items);
+            return Ok(current.clone());
+        }
+        if let (BinOp::BitOr, Value::Dict(d)) = (op, current) {
+            // `d |= other` updates `d` in place, taking what `dict.update`
+            // takes: a dict or an iterable of pairs.
+            let pairs = dict_pairs(rhs)?;
+            let mut d = d.borrow_mut();
+            for (k, v) in pairs {
+                dict_set(&mut d, k, v)?;
+            }
             return Ok(current.clone());
         }
         return binary(op, current, rhs);
@@ -993,6 +1012,142 @@ pub fn check_hashable(k: &Value) -> PyResult<()> {
     Ok(())
 }
 
+/// Python's `hash(v)`: CPython's values for numbers (equal numbers of any
+/// type hash alike: `hash(1.0) == hash(np.int64(1)) == 1`), tuples and
+/// ranges; strings get a fixed hash (CPython's is salted per process, so no
+/// script can rely on its value); other objects hash by identity. Lists,
+/// dicts, sets and arrays are unhashable, as is a tuple holding one.
+pub fn hash_value(v: &Value) -> PyResult<i64> {
+    let identity = |p: *const u8| hash_int(((p as usize) >> 4) as i128);
+    Ok(match v {
+        Value::None => 0xFCA8_6420,
+        Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => i64::from(*b),
+        Value::Int(n) => hash_int(*n),
+        Value::Scalar(Scalar::Int(n)) => hash_int(i128::from(*n)),
+        Value::Float(x) | Value::Scalar(Scalar::Float(x)) => hash_float(*x, v),
+        Value::Str(s) => {
+            // FNV-1a over the UTF-8 bytes.
+            let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+            fix_minus_one(h as i64)
+        }
+        Value::Tuple(items) => {
+            let hashes = items.iter().map(hash_value).collect::<PyResult<Vec<i64>>>()?;
+            hash_tuple(&hashes)
+        }
+        Value::Range(start, stop, step) => {
+            let len = range_len(*start, *stop, *step);
+            let none = hash_value(&Value::None)?;
+            match len {
+                0 => hash_tuple(&[0, none, none]),
+                1 => hash_tuple(&[1, hash_int(i128::from(*start)), none]),
+                n => hash_tuple(&[hash_int(i128::from(n)), hash_int(i128::from(*start)), hash_int(i128::from(*step))]),
+            }
+        }
+        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_) | Value::Slice(_) => {
+            return Err(PyErr::type_err(format!("unhashable type: '{}'", v.type_name())));
+        }
+        _ if v.dict_view().is_some() => return Err(PyErr::type_err(format!("unhashable type: '{}'", v.type_name()))),
+        Value::Function(f) => identity(std::rc::Rc::as_ptr(f).cast()),
+        Value::Builtin(b) => identity(std::ptr::from_ref(*b).cast()),
+        Value::Method(r, b) => identity(std::rc::Rc::as_ptr(r).cast()) ^ identity(std::ptr::from_ref(*b).cast()),
+        Value::Opaque(o) => identity(std::rc::Rc::as_ptr(o).cast()),
+        Value::Exception(_, m) => identity(std::rc::Rc::as_ptr(m).cast()),
+        // Singletons and type-like objects: a hash of their printed form.
+        Value::Ellipsis | Value::DType(_) | Value::Type(_) | Value::Module(_) => {
+            hash_value(&Value::str(crate::display::repr_plain(v)))?
+        }
+    })
+}
+
+/// CPython's modulus for numeric hashes, 2**61 - 1.
+const HASH_MODULUS: i128 = (1 << 61) - 1;
+
+fn fix_minus_one(h: i64) -> i64 {
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// An integer's hash: its residue modulo 2**61 - 1, with its sign.
+fn hash_int(n: i128) -> i64 {
+    let r = (n.unsigned_abs() % HASH_MODULUS as u128) as i64;
+    fix_minus_one(if n < 0 { -r } else { r })
+}
+
+/// A float's hash: that of the rational number it is, modulo 2**61 - 1
+/// (so an integral float hashes as its integer); infinities are ±314159 and
+/// nan hashes by identity, as in CPython 3.10+.
+fn hash_float(x: f64, v: &Value) -> i64 {
+    const BITS: u32 = 61;
+    const P: u64 = (1 << BITS) - 1;
+    if x.is_nan() {
+        return (std::ptr::from_ref(v) as usize >> 4) as i64;
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { 314_159 } else { -314_159 };
+    }
+    if x == 0.0 {
+        return 0;
+    }
+    // x = m * 2**e with 0.5 <= |m| < 1, from the bits (exact).
+    let (mut m, mut e) = frexp(x.abs());
+    let mut h: u64 = 0;
+    while m != 0.0 {
+        h = ((h << 28) & P) | (h >> (BITS - 28));
+        m *= 268_435_456.0; // 2**28
+        e -= 28;
+        let y = m as u64; // the integer part, below 2**28
+        m -= y as f64;
+        h += y;
+        if h >= P {
+            h -= P;
+        }
+    }
+    // Multiply by 2**e modulo P: a rotation of the 61-bit residue.
+    let e = e.rem_euclid(BITS as i32) as u32;
+    h = ((h << e) & P) | (h >> (BITS - e));
+    let signed = if x < 0.0 { -(h as i64) } else { h as i64 };
+    fix_minus_one(signed)
+}
+
+/// (m, e) with x = m * 2**e and 0.5 <= m < 1, for finite x > 0.
+fn frexp(x: f64) -> (f64, i32) {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp(x * f64::from_bits(0x4350_0000_0000_0000)); // 2**54
+        return (m, e - 54);
+    }
+    (f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52)), exp - 1022)
+}
+
+/// CPython's tuple hash (xxHash's round over the items' hashes).
+fn hash_tuple(items: &[i64]) -> i64 {
+    const P1: u64 = 11_400_714_785_074_694_791;
+    const P2: u64 = 14_029_467_366_897_019_727;
+    const P5: u64 = 2_870_177_450_012_600_261;
+    let mut acc = P5;
+    for &h in items {
+        acc = acc.wrapping_add((h as u64).wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3_527_539));
+    if acc == u64::MAX {
+        return 1_546_275_796;
+    }
+    acc as i64
+}
+
+fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let n = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
+    n.max(0) as i64
+}
+
 /// A set of `items`, in first-seen order, without repeats.
 pub fn set_from(items: impl IntoIterator<Item = Value>) -> PyResult<Value> {
     let mut out: Vec<Value> = Vec::new();
@@ -1008,6 +1163,30 @@ pub fn set_from(items: impl IntoIterator<Item = Value>) -> PyResult<Value> {
 /// The value `d` holds for key `k` (Python equality: `1` and `1.0` are one key).
 pub fn dict_get(d: &Dict, k: &Value) -> Option<Value> {
     d.entries.iter().find(|(key, _)| values_equal(key, k)).map(|(_, v)| v.clone())
+}
+
+/// The (key, value) pairs `dict(x)`, `dict.update(x)` and `d |= x` take
+/// from `x`: a dict's items, or an iterable of two-item iterables.
+pub fn dict_pairs(x: &Value) -> PyResult<Vec<(Value, Value)>> {
+    if let Value::Dict(d) = x {
+        return Ok(d.borrow().entries.clone());
+    }
+    let mut pairs = Vec::new();
+    for (k, item) in iterate(x)?.into_iter().enumerate() {
+        let kv = iterate(&item).map_err(|_| {
+            PyErr::type_err(format!("cannot convert dictionary update sequence element #{k} to a sequence"))
+        })?;
+        match kv.as_slice() {
+            [key, value] => pairs.push((key.clone(), value.clone())),
+            seq => {
+                return Err(PyErr::value(format!(
+                    "dictionary update sequence element #{k} has length {}; 2 is required",
+                    seq.len()
+                )))
+            }
+        }
+    }
+    Ok(pairs)
 }
 
 pub fn dict_set(d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
