@@ -1005,11 +1005,10 @@ pub fn del_item(v: &Value, idx: &Value) -> PyResult<()> {
 
 /// Insert or replace a dict entry (keys must be hashable).
 /// Python's error for a list, dict, set or array used as a key or set member.
+/// Can `k` be a dict key or set member: is `hash(k)` defined? (A tuple
+/// holding a list is not.)
 pub fn check_hashable(k: &Value) -> PyResult<()> {
-    if matches!(k, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_)) || k.dict_view().is_some() {
-        return Err(PyErr::type_err(format!("unhashable type: '{}'", k.type_name())));
-    }
-    Ok(())
+    hash_value(k).map(|_| ())
 }
 
 /// Python's `hash(v)`: CPython's values for numbers (equal numbers of any
@@ -1024,7 +1023,7 @@ pub fn hash_value(v: &Value) -> PyResult<i64> {
         Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => i64::from(*b),
         Value::Int(n) => hash_int(*n),
         Value::Scalar(Scalar::Int(n)) => hash_int(i128::from(*n)),
-        Value::Float(x) | Value::Scalar(Scalar::Float(x)) => hash_float(*x, v),
+        Value::Float(x) | Value::Scalar(Scalar::Float(x)) => hash_float(*x),
         Value::Str(s) => {
             // FNV-1a over the UTF-8 bytes.
             let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
@@ -1077,13 +1076,14 @@ fn hash_int(n: i128) -> i64 {
 }
 
 /// A float's hash: that of the rational number it is, modulo 2**61 - 1
-/// (so an integral float hashes as its integer); infinities are ±314159 and
-/// nan hashes by identity, as in CPython 3.10+.
-fn hash_float(x: f64, v: &Value) -> i64 {
+/// (so an integral float hashes as its integer); infinities are ±314159.
+/// nan hashes to 0, as before CPython 3.10 (since then each nan object
+/// hashes by its identity, which npr's floats do not have).
+fn hash_float(x: f64) -> i64 {
     const BITS: u32 = 61;
     const P: u64 = (1 << BITS) - 1;
     if x.is_nan() {
-        return (std::ptr::from_ref(v) as usize >> 4) as i64;
+        return 0;
     }
     if x.is_infinite() {
         return if x > 0.0 { 314_159 } else { -314_159 };
