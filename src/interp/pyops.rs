@@ -1018,6 +1018,7 @@ pub fn check_hashable(k: &Value) -> PyResult<()> {
 /// dicts, sets and arrays are unhashable, as is a tuple holding one.
 pub fn hash_value(v: &Value) -> PyResult<i64> {
     let identity = |p: *const u8| hash_int(((p as usize) >> 4) as i128);
+    let unhashable = || Err(PyErr::type_err(format!("unhashable type: '{}'", v.type_name())));
     Ok(match v {
         Value::None => 0xFCA8_6420,
         Value::Bool(b) | Value::Scalar(Scalar::Bool(b)) => i64::from(*b),
@@ -1042,10 +1043,8 @@ pub fn hash_value(v: &Value) -> PyResult<i64> {
                 n => hash_tuple(&[hash_int(i128::from(n)), hash_int(i128::from(*start)), hash_int(i128::from(*step))]),
             }
         }
-        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_) | Value::Slice(_) => {
-            return Err(PyErr::type_err(format!("unhashable type: '{}'", v.type_name())));
-        }
-        _ if v.dict_view().is_some() => return Err(PyErr::type_err(format!("unhashable type: '{}'", v.type_name()))),
+        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Array(_) | Value::Slice(_) => return unhashable(),
+        Value::Opaque(_) if v.dict_view().is_some() => return unhashable(),
         Value::Function(f) => identity(std::rc::Rc::as_ptr(f).cast()),
         Value::Builtin(b) => identity(std::ptr::from_ref(*b).cast()),
         Value::Method(r, b) => identity(std::rc::Rc::as_ptr(r).cast()) ^ identity(std::ptr::from_ref(*b).cast()),
