@@ -100,6 +100,8 @@ pub fn run_script_in(session: &mut Session, script: &str, opts: &ScriptOptions) 
 /// order, on this thread; the transcript is the same either way.
 pub fn run_script_with(session: &mut Session, script: &str, opts: &ScriptOptions, sink: &mut dyn FnMut(ReplayedCell)) {
     session.render = opts.render;
+    // At most one cell per line.
+    session.reserve_cells(script.bytes().filter(|&b| b == b'\n').count() + 1);
     // Runs a cell; false once the script is to stop.
     let mut run = |cell: &mut Prepared| {
         let outcome = session.run_prepared(cell);

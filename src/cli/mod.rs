@@ -78,7 +78,7 @@ fn emit(text: &str) {
 fn read_script(path: &std::path::Path) -> Result<String, (String, i32)> {
     let bytes =
         std::fs::read(path).map_err(|e| (format!("npr: cannot read {}: {}", path.display(), io_reason(&e)), 2))?;
-    decode_utf8(&bytes).map_err(|line| (format!("npr: {}: invalid UTF-8 on line {line}", path.display()), 2))
+    decode_utf8(bytes).map_err(|line| (format!("npr: {}: invalid UTF-8 on line {line}", path.display()), 2))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -89,10 +89,12 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn decode_utf8(bytes: &[u8]) -> Result<String, usize> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+/// The text of a script (its bytes become the string, uncopied), or the
+/// line of the first invalid byte.
+fn decode_utf8(bytes: Vec<u8>) -> Result<String, usize> {
+    String::from_utf8(bytes).map_err(|e| {
         let upto = e.utf8_error().valid_up_to();
-        bytes[..upto].iter().filter(|&&b| b == b'\n').count() + 1
+        e.as_bytes()[..upto].iter().filter(|&&b| b == b'\n').count() + 1
     })
 }
 
@@ -134,7 +136,7 @@ pub fn main() -> i32 {
                 eprintln!("npr: cannot read standard input");
                 return 2;
             }
-            match decode_utf8(&bytes) {
+            match decode_utf8(bytes) {
                 Ok(text) => run_text(&text, render, None),
                 Err(line) => {
                     eprintln!("npr: standard input: invalid UTF-8 on line {line}");

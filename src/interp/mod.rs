@@ -180,6 +180,17 @@ impl Session {
         self.history_values.bind(&mut self.globals);
     }
 
+    /// Makes room in the input history for `cells` more cells. A script
+    /// knows its length before it runs: growing the two history vectors a
+    /// cell at a time copied each of them into fresh memory at every
+    /// doubling, and on this project's VM the page faults of that fresh
+    /// memory were about 5% of a 20,000-line script of small operations.
+    /// Room that is never used costs address space only.
+    pub fn reserve_cells(&mut self, cells: usize) {
+        self.inputs.0.reserve(cells);
+        self.history_values.inputs.borrow_mut().reserve(cells);
+    }
+
     /// IPython's input variables: `In[n]`, `_i<n>`, and `_i`, `_ii`, `_iii`
     /// for the three cells before this one.
     fn record_input(&mut self, number: usize, src: Rc<str>) {
