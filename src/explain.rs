@@ -6,7 +6,7 @@ use crate::interp::error::PyResult;
 use crate::interp::eval::{Args, Interp};
 use crate::interp::{pyops, Session};
 use crate::ops::broadcast::{broadcast_shapes, shape_repr};
-use crate::syntax::ast::{Arg, BinOp, Expr, ExprKind};
+use crate::syntax::ast::{Arg, BinOp, Expr, ExprKind, Ident};
 use crate::syntax::parser::parse_expr;
 use crate::value::Value;
 
@@ -132,7 +132,7 @@ fn walk(i: &mut Interp, e: &Expr, depth: usize, out: &mut Vec<Line>) -> PyResult
     Ok(v)
 }
 
-fn call_rule(f: &Value, shapes: &[Option<Vec<usize>>], keywords: &[(String, Value)], result: &Value) -> Option<String> {
+fn call_rule(f: &Value, shapes: &[Option<Vec<usize>>], keywords: &[(Ident, Value)], result: &Value) -> Option<String> {
     let (name, first_is_recv) = match f {
         Value::Builtin(b) => (b.name, false),
         Value::Method(_, b) => (b.name, true),

@@ -893,7 +893,7 @@ fn savez(name: &str, args: Args, compress: bool) -> PyResult<Value> {
         match k.as_str() {
             "file" if file.is_none() => file = Some(v),
             "allow_pickle" => {}
-            _ => items.push((k, to_array(&v)?)),
+            _ => items.push((k.into_string(), to_array(&v)?)),
         }
     }
     let file =

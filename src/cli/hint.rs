@@ -547,7 +547,7 @@ fn value_hint(session: &Session, expr: &Expr, src: &str) -> Option<String> {
         return None;
     }
     if let ExprKind::Name(n) = &expr.kind {
-        if matches!(session.globals.get(n), Some(Value::Module(_)) | Some(Value::Type(_))) {
+        if matches!(session.globals.get(n.as_str()), Some(Value::Module(_)) | Some(Value::Type(_))) {
             return None;
         }
     }

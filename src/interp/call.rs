@@ -99,7 +99,7 @@ fn bind_arguments(func: &Function, args: Args, frame: &mut crate::value::Names) 
             }
             bound[i] = Some(v);
         } else if params.keyword_only.iter().any(|(p, _)| *p == k) {
-            frame.insert(k, v);
+            frame.insert(k.into_string(), v);
         } else if params.double_star.is_some() {
             kwargs.entries.push((Value::str(&k), v));
         } else {

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use super::error::{ExcType, Operand as ErrOperand, PyErr, PyResult};
 use super::{pyops, Frame, Session};
 use crate::builtins;
-use crate::syntax::ast::{Arg, BoolOp, Comprehension, DictItem, Expr, ExprKind, FStringPart, IndexItem, Span, UnaryOp};
+use crate::syntax::ast::{
+    Arg, BoolOp, Comprehension, DictItem, Expr, ExprKind, FStringPart, Ident, IndexItem, Span, UnaryOp,
+};
 use crate::value::{Dict, Function, FunctionBody, NdArray, SliceObj, Value};
 
 /// Evaluation state for one cell (and the user functions it calls).
@@ -53,7 +55,7 @@ pub type Defaults = (Vec<Option<Value>>, Vec<Option<Value>>);
 #[derive(Debug, Clone, Default)]
 pub struct Args {
     pub positional: Vec<Value>,
-    pub keywords: Vec<(String, Value)>,
+    pub keywords: Vec<(Ident, Value)>,
     /// Spans of positional arguments (for error messages), when known.
     pub spans: Vec<Span>,
 }
@@ -498,7 +500,7 @@ impl<'s> Interp<'s> {
                         let Value::Str(k) = k else {
                             return Err(PyErr::type_err("keywords must be strings"));
                         };
-                        a.keywords.push((k.to_string(), val.clone()));
+                        a.keywords.push((Ident::new(k), val.clone()));
                     }
                 }
             }

@@ -28,6 +28,7 @@ use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::{pyops, warnings};
 use crate::ops::cast::as_f64;
+use crate::syntax::ast::Ident;
 use crate::value::convert::array_from_value;
 use crate::value::{Module, Value};
 use figure::{Figure, FixedTicks, HistBins, Image, Kind, LegendLoc, LineStyle, Marker, Rgb, Series};
@@ -179,7 +180,7 @@ pub static FUNCTIONS: &[Builtin] = &[
 // ---------------------------------------------------------------- arguments
 
 /// Keyword arguments, taken by name; leftovers are matplotlib's errors.
-struct Kw(Vec<(String, Value)>);
+struct Kw(Vec<(Ident, Value)>);
 
 impl Kw {
     fn take(&mut self, names: &[&str]) -> Option<Value> {

@@ -1041,11 +1041,11 @@ fn kw<'a>(word: &'static str) -> impl Fn(Toks<'a>) -> PResult<'a, Span> {
 }
 
 /// An identifier that is not a keyword.
-fn name(i: Toks) -> PResult<(String, Span)> {
+fn name(i: Toks) -> PResult<(Ident, Span)> {
     let t = i.peek();
     let text = i.text(t);
     match t.tok {
-        Tok::Name if !is_keyword(text) => Ok((i.next(), (text.to_string(), t.span))),
+        Tok::Name if !is_keyword(text) => Ok((i.next(), (Ident::new(text), t.span))),
         _ => i.miss(),
     }
 }
@@ -1314,7 +1314,7 @@ fn lone_leaf<'a>(i: Toks<'a>) -> Option<(Toks<'a>, Expr)> {
         return None;
     }
     let kind = match t.tok {
-        Tok::Name if !is_keyword(i.text(t)) => ExprKind::Name(i.text(t).to_string()),
+        Tok::Name if !is_keyword(i.text(t)) => ExprKind::Name(Ident::new(i.text(t))),
         Tok::Int(v) => ExprKind::Int(v),
         Tok::Float(v) => ExprKind::Float(v),
         _ => return None,
@@ -1675,7 +1675,7 @@ fn fold_power<'a>(pieces: Vec<PowerPiece<'a>>, end: &Toks<'a>) -> Result<Expr, n
 
 /// What follows a primary: `.name`, `(args)` or `[items]`.
 enum Trailer {
-    Attr(String, Span),
+    Attr(Ident, Span),
     Call(Vec<Arg>),
     Index(Vec<IndexItem>, bool),
 }
@@ -1760,7 +1760,7 @@ fn argument<'a>(i: Toks<'a>) -> PResult<'a, ParsedArg> {
     };
     if matches!(t.tok, Tok::Name) && i.next().at_op("=") && !is_keyword(i.text(t)) {
         let (j, value) = cut(expression).parse(i.next().next())?;
-        let name = i.text(t).to_string();
+        let name = Ident::new(i.text(t));
         return plain(j, Arg::Keyword { name, name_span: t.span, value });
     }
     if i.at_op("*") || i.at_op("**") {
@@ -1863,7 +1863,7 @@ fn atom(i: Toks) -> PResult<Expr> {
             "None" => leaf(ExprKind::None),
             word @ ("yield" | "await") => fail(unsupported(&format!("'{word}' is"), t.span.start)),
             word if is_keyword(word) => i.miss(),
-            word => leaf(ExprKind::Name(word.to_string())),
+            word => leaf(ExprKind::Name(Ident::new(word))),
         },
         Tok::Int(v) => leaf(ExprKind::Int(v)),
         Tok::Float(v) => leaf(ExprKind::Float(v)),
@@ -2385,19 +2385,19 @@ fn param_with<'a>(i: Toks<'a>, annotated: bool) -> PResult<'a, Param> {
         Tok::Op("**") => {
             let (j, (name, s)) = cut(name).parse(i.next())?;
             let (j, _) = annotation(j)?;
-            Ok((j, Param::DoubleStar(name, t.span.to(s))))
+            Ok((j, Param::DoubleStar(name.into_string(), t.span.to(s))))
         }
         Tok::Op("*") if matches!(i.peek2().tok, Tok::Name) => {
             let (j, (name, s)) = cut(name).parse(i.next())?;
             let (j, _) = annotation(j)?;
-            Ok((j, Param::Star(Some(name), t.span.to(s))))
+            Ok((j, Param::Star(Some(name.into_string()), t.span.to(s))))
         }
         Tok::Op("*") => Ok((i.next(), Param::Star(None, t.span))),
         _ => {
             let (j, (name, span)) = name(i)?;
             let (j, _) = annotation(j)?;
             let (j, default) = opt(preceded(op("="), cut(expression))).parse(j)?;
-            Ok((j, Param::Named { name, span, default }))
+            Ok((j, Param::Named { name: name.into_string(), span, default }))
         }
     }
 }
@@ -2730,7 +2730,7 @@ fn import_stmt(i: Toks) -> PResult<StmtKind> {
 fn dotted_as_name(i: Toks) -> PResult<ImportName> {
     let (i, module) = dotted_name(i)?;
     let (i, alias) = opt(preceded(kw("as"), cut(name))).parse(i)?;
-    let alias = alias.map(|(a, _)| a);
+    let alias = alias.map(|(a, _)| a.into_string());
     Ok((i, ImportName { module, alias }))
 }
 
@@ -2787,7 +2787,7 @@ fn import_as_names(i: Toks) -> PResult<Vec<(String, Option<String>)>> {
 fn import_as_name(i: Toks) -> PResult<(String, Option<String>)> {
     let (i, (n, _)) = name(i)?;
     let (i, alias) = opt(preceded(kw("as"), cut(name))).parse(i)?;
-    Ok((i, (n, alias.map(|(a, _)| a))))
+    Ok((i, (n.into_string(), alias.map(|(a, _)| a.into_string()))))
 }
 
 /// `raise [exc [from cause]]`; the cause is parsed and dropped.
@@ -2817,7 +2817,7 @@ fn assert_stmt(i: Toks) -> PResult<StmtKind> {
 
 fn global_stmt(i: Toks) -> PResult<StmtKind> {
     separated_list1(op(","), cut(name))
-        .map(|names| StmtKind::Global(names.into_iter().map(|(n, _)| n).collect()))
+        .map(|names| StmtKind::Global(names.into_iter().map(|(n, _)| n.into_string()).collect()))
         .parse(i.next())
 }
 
@@ -2880,7 +2880,7 @@ fn function_def(i: Toks) -> PResult<Stmt> {
         _ => None,
     };
     let span = span(&start, &i);
-    let def = FunctionDef { name, params: Arc::new(params), body: Arc::new(body), docstring, span };
+    let def = FunctionDef { name: name.into_string(), params: Arc::new(params), body: Arc::new(body), docstring, span };
     Ok((i, Stmt { kind: StmtKind::FunctionDef(def), span }))
 }
 
@@ -2943,7 +2943,7 @@ fn nonlocal_stmt(i: Toks) -> PResult<Vec<Stmt>> {
     let start = i;
     let (i, names) = separated_list1(op(","), cut(name)).parse(i.next())?;
     let (i, _) = cut(newline).parse(i)?;
-    let kind = StmtKind::Nonlocal(names.into_iter().map(|(n, _)| n).collect());
+    let kind = StmtKind::Nonlocal(names.into_iter().map(|(n, _)| n.into_string()).collect());
     Ok((i, vec![Stmt { kind, span: span(&start, &i) }]))
 }
 
@@ -2970,7 +2970,12 @@ fn try_stmt(i: Toks) -> PResult<Stmt> {
         }
         let (j, _) = colon(j, true)?;
         let (j, hbody) = block(j, "'except' statement", h_start.offset())?;
-        handlers.push(ExceptHandler { typ, name: hname, body: hbody, span: span(&h_start, &j) });
+        handlers.push(ExceptHandler {
+            typ,
+            name: hname.map(Ident::into_string),
+            body: hbody,
+            span: span(&h_start, &j),
+        });
         i = j;
     }
     let (i, orelse) = else_block(i)?;
@@ -3095,7 +3100,7 @@ pub fn sexpr(e: &Expr) -> String {
         K::Bool(false) => "False".into(),
         K::None => "None".into(),
         K::Ellipsis => "...".into(),
-        K::Name(n) => n.clone(),
+        K::Name(n) => n.to_string(),
         K::List(v) => list("list", v.iter().map(sexpr)),
         K::Tuple(v) => list("tuple", v.iter().map(sexpr)),
         K::Set(v) => list("set", v.iter().map(sexpr)),
@@ -3287,7 +3292,7 @@ fn comprehension_sexpr(head: &str, elts: &[&Expr], generators: &[Comprehension])
 
 fn target_sexpr(t: &Target) -> String {
     match t {
-        Target::Name(n, _) => n.clone(),
+        Target::Name(n, _) => n.to_string(),
         Target::Tuple(items, _) => list("tuple", items.iter().map(target_sexpr)),
         Target::Subscript { value, items, tuple, .. } => subscript_sexpr(value, items, *tuple),
         Target::Attribute { value, attr, .. } => format!("(. {} {attr})", sexpr(value)),
