@@ -139,10 +139,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// One slot per parameter of a builtin, inline for up to eight (nearly
+/// every builtin): binding `np.sum(a)`'s arguments allocates nothing.
+pub type Slots = smallvec::SmallVec<[Option<Value>; 8]>;
+
 /// Bind call arguments to parameter names. `required` leading parameters
 /// must be given. Returns one slot per parameter.
-pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResult<Vec<Option<Value>>> {
-    let mut slots: Vec<Option<Value>> = vec![None; params.len()];
+pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResult<Slots> {
+    let mut slots: Slots = smallvec::smallvec![None; params.len()];
     if args.positional.len() > params.len() {
         return Err(PyErr::type_err(format!(
             "{fname}() takes {} positional argument{} but {} {} given",

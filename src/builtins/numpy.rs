@@ -600,10 +600,11 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
         }
         _ => a,
     };
-    let lane_empty = axes.iter().any(|&ax| a.shape()[ax] == 0) || (a.size() == 0 && axes.len() == a.ndim());
+    let shape = a.shape();
+    let lane_empty = axes.iter().any(|&ax| shape[ax] == 0) || (a.size() == 0 && axes.len() == a.ndim());
     let mut data = match (&initial, r) {
         (Some(_), Reduction::Max | Reduction::Min) if lane_empty => {
-            let shape = reduce::reduced_shape(&a.shape(), &axes, keepdims);
+            let shape = reduce::reduced_shape(&shape, &axes, keepdims);
             filled(&shape, a.dtype(), 0.0)?
         }
         _ => a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?,
@@ -629,7 +630,7 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
         reduce::reduction_flag_warnings(&a, &data);
     }
     if r == Reduction::Mean {
-        let count: usize = axes.iter().map(|&ax| a.shape()[ax]).product();
+        let count: usize = axes.iter().map(|&ax| shape[ax]).product();
         let out_size: usize = data.shape().iter().product();
         if count == 0 {
             crate::interp::warnings::warn_at("RuntimeWarning", "Mean of empty slice", "mean");

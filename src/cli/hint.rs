@@ -414,10 +414,7 @@ impl Evaluator<'_, '_> {
         let mut a = Args::default();
         for arg in args {
             match arg {
-                Arg::Positional(x) => {
-                    a.positional.push(self.eval(x)?);
-                    a.spans.push(x.span);
-                }
+                Arg::Positional(x) => a.positional.push(self.eval(x)?),
                 Arg::Keyword { name, value, .. } => {
                     let v = self.eval(value)?;
                     a.keywords.push((name.clone(), v));

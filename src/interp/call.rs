@@ -17,9 +17,6 @@ impl Interp<'_> {
             Value::Builtin(b) => (b.func)(self, args),
             Value::Method(recv, b) => {
                 args.positional.insert(0, (**recv).clone());
-                if !args.spans.is_empty() {
-                    args.spans.insert(0, crate::syntax::Span::default());
-                }
                 (b.func)(self, args)
             }
             Value::Function(func) => self.call_function(func, args),

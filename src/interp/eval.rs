@@ -56,13 +56,11 @@ pub type Defaults = (Vec<Option<Value>>, Vec<Option<Value>>);
 pub struct Args {
     pub positional: Vec<Value>,
     pub keywords: Vec<(Ident, Value)>,
-    /// Spans of positional arguments (for error messages), when known.
-    pub spans: Vec<Span>,
 }
 
 impl Args {
     pub fn new(positional: Vec<Value>) -> Args {
-        Args { positional, keywords: Vec::new(), spans: Vec::new() }
+        Args { positional, keywords: Vec::new() }
     }
 }
 
@@ -469,24 +467,19 @@ impl<'s> Interp<'s> {
 
     fn eval_call(&mut self, func: &Expr, args: &[Arg], span: Span) -> PyResult<Value> {
         let f = self.eval(func)?;
-        let n = args.len();
-        let mut a = Args { positional: Vec::with_capacity(n), keywords: Vec::new(), spans: Vec::with_capacity(n) };
+        // A method's receiver joins its arguments (`call_value`): room for it too.
+        let n = args.len() + usize::from(matches!(f, Value::Method(..)));
+        let mut a = Args { positional: Vec::with_capacity(n), keywords: Vec::new() };
         for arg in args {
             match arg {
-                Arg::Positional(e) => {
-                    a.positional.push(self.eval(e)?);
-                    a.spans.push(e.span);
-                }
+                Arg::Positional(e) => a.positional.push(self.eval(e)?),
                 Arg::Keyword { name, value, .. } => {
                     let v = self.eval(value)?;
                     a.keywords.push((name.clone(), v));
                 }
                 Arg::Star(e) => {
                     let v = self.eval(e)?;
-                    for item in pyops::iterate(&v)? {
-                        a.positional.push(item);
-                        a.spans.push(e.span);
-                    }
+                    a.positional.extend(pyops::iterate(&v)?);
                 }
                 Arg::DoubleStar(e) => {
                     let v = self.eval(e)?;
@@ -505,8 +498,10 @@ impl<'s> Interp<'s> {
                 }
             }
         }
-        // Kept for error messages that name the operands' shapes.
-        let positional = a.positional.clone();
+        // Kept for error messages that name the operands' shapes (inline:
+        // a heap copy for every call cost more than the rest of `np.sum(a)`'s
+        // argument handling).
+        let positional: smallvec::SmallVec<[Value; 4]> = a.positional.iter().cloned().collect();
         self.call_value(&f, a).map_err(|err| {
             let arg_exprs = args.iter().filter_map(|a| match a {
                 Arg::Positional(e) => Some(e),

@@ -260,7 +260,9 @@ fn bin_arith(op: BinOp) -> Option<Arith> {
     })
 }
 
-fn positional(args: &[Arg]) -> Option<Vec<&Expr>> {
+/// The arguments of a call with positional arguments only (inline: this
+/// runs for every `np.` call a statement makes, fusable or not).
+fn positional(args: &[Arg]) -> Option<smallvec::SmallVec<[&Expr; 4]>> {
     args.iter()
         .map(|a| match a {
             Arg::Positional(e) => Some(e),

@@ -216,6 +216,11 @@ pub fn get(a: &NdArray, idx: &Value) -> PyResult<Value> {
     if !is_advanced(&items) {
         let all_ints = items.iter().filter(|i| matches!(i, Item::Int(_))).count() == ndim
             && !items.iter().any(|i| matches!(i, Item::NewAxis | Item::BoolScalar(_)));
+        if all_ints && !ellipsis {
+            if let Some(v) = element(a, &items) {
+                return Ok(v);
+            }
+        }
         let view = basic_view(a, &items)?;
         if all_ints && !ellipsis {
             return Ok(wrap_result(view.to_data()));
@@ -226,6 +231,30 @@ pub fn get(a: &NdArray, idx: &Value) -> PyResult<Value> {
     check_alloc(&plan.result_shape, a.dtype())?;
     let data = plan.view.with_view(|v| plan.gather(&v))?;
     Ok(Value::Array(NdArray::new(data)))
+}
+
+/// `a[i, j]` with an in-range integer for every axis: the element, read in
+/// place. Going through views (one per axis) and a 0-d copy made five
+/// allocations for `b[0, 1]`. `None` for anything else (an index out of
+/// range included: the general path raises NumPy's error).
+fn element(a: &NdArray, items: &[Item]) -> Option<Value> {
+    a.with_view(|v| {
+        let shape = v.shape();
+        let mut at = smallvec::SmallVec::<[usize; 4]>::with_capacity(shape.len());
+        for (item, &len) in items.iter().zip(shape) {
+            let Item::Int(i) = *item else { return None };
+            let i = if i < 0 { i.checked_add(i64::try_from(len).ok()?)? } else { i };
+            at.push(usize::try_from(i).ok().filter(|&i| i < len)?);
+        }
+        if at.len() != shape.len() || items.len() != shape.len() {
+            return None;
+        }
+        Some(Value::Scalar(match v {
+            AView::Bool(x) => Scalar::Bool(*x.get(&at[..])?),
+            AView::Int(x) => Scalar::Int(*x.get(&at[..])?),
+            AView::Float(x) => Scalar::Float(*x.get(&at[..])?),
+        }))
+    })
 }
 
 /// Write `a[idx] = value`.
