@@ -58,7 +58,7 @@ impl Iterator for Cells<'_> {
 
     fn next(&mut self) -> Option<CellSource> {
         while self.start < self.lines.len() {
-            if self.lines[self.start].trim().is_empty() {
+            if is_blank(self.lines[self.start]) {
                 self.start += 1;
                 continue;
             }
@@ -115,6 +115,12 @@ fn lines_of(text: &str) -> Vec<&str> {
     lines
 }
 
+/// Whether a line is whitespace only (`trim().is_empty()` in one pass that
+/// stops at the first visible character: run for every line of a script).
+fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
+}
+
 /// Width of a line's indentation (tabs to the next multiple of 8).
 fn indent_width(line: &str) -> usize {
     let mut col = 0;
@@ -169,7 +175,7 @@ fn cell_end(lines: &[&str], start: usize) -> usize {
 }
 
 fn make_cell(lines: &[&str], first_line: usize) -> CellSource {
-    let used = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |k| k + 1);
+    let used = lines.iter().rposition(|l| !is_blank(l)).map_or(0, |k| k + 1);
     let lines = &lines[..used];
     let text = match lines {
         [single] => single.trim_start().to_string(),
