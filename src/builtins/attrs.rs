@@ -67,6 +67,7 @@ static IS_INTEGER: super::Builtin = super::Builtin {
     signature: "x.is_integer()",
     doc: "Is the float an integer value?",
     func: m_is_integer,
+    keywords: false,
 };
 
 /// `v.name`.

@@ -33,7 +33,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner, signature, doc, func }
+    Builtin { name, owner, signature, doc, func, keywords: true }
 }
 
 /// The file functions of `np`.

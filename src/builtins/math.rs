@@ -9,7 +9,7 @@ use crate::value::{Module, Scalar, Value};
 const MATH: Owner = Owner::Module(Module::Math);
 
 const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner: MATH, signature, doc, func }
+    Builtin { name, owner: MATH, signature, doc, func, keywords: true }
 }
 
 fn real(v: &Value) -> PyResult<f64> {

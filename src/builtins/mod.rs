@@ -37,6 +37,48 @@ pub struct Builtin {
     /// One-paragraph description, including the shape rule.
     pub doc: &'static str,
     pub func: BuiltinFn,
+    /// Whether `func` looks at keyword arguments. For one that does not,
+    /// [`Interp::call_value`] rejects any with Python's "takes no keyword
+    /// arguments" before calling it (ignoring them would be a wrong answer).
+    pub keywords: bool,
+}
+
+impl Builtin {
+    /// The same builtin, marked as taking no keyword arguments.
+    pub const fn no_keywords(self) -> Builtin {
+        Builtin { keywords: false, ..self }
+    }
+
+    /// Python's error for keywords given to a builtin that takes none:
+    /// `list.append() takes no keyword arguments` for a method (its
+    /// receiver's type without `numpy.`: `ndarray.item()`), `map() takes no
+    /// keyword arguments` for a function.
+    pub fn keywords_error(&self, receiver: Option<&Value>) -> PyErr {
+        let owner = receiver.map(|r| format!("{}.", r.type_name().trim_start_matches("numpy."))).unwrap_or_default();
+        PyErr::type_err(format!("{owner}{}() takes no keyword arguments", self.name))
+    }
+}
+
+/// Python's error for keywords a builtin does not know, in the form CPython's
+/// argument parser gives for some (`'foo' is an invalid keyword argument for
+/// min()`, or `... for this function` when `name` is None).
+pub fn invalid_keyword(args: &Args, allowed: &[&str], name: Option<&str>) -> PyResult<()> {
+    match args.keywords.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        None => Ok(()),
+        Some((k, _)) => {
+            let what = name.map_or_else(|| "this function".to_string(), |n| format!("{n}()"));
+            Err(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")))
+        }
+    }
+}
+
+/// NumPy's (and `bind`'s) error for keywords a function with only `*args`
+/// does not know: `broadcast_shapes() got an unexpected keyword argument 'foo'`.
+pub fn unexpected_keyword(args: &Args, allowed: &[&str], name: &str) -> PyResult<()> {
+    match args.keywords.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        None => Ok(()),
+        Some((k, _)) => Err(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'"))),
+    }
 }
 
 /// All builtins.

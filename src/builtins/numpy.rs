@@ -25,7 +25,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner, signature, doc, func }
+    Builtin { name, owner, signature, doc, func, keywords: true }
 }
 
 // ---------------------------------------------------------------- arguments
@@ -893,16 +893,29 @@ fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
         return Err(PyErr::type_err("reshape() needs an array"));
     };
     let a = arr(recv)?;
-    let shape = if rest.is_empty() {
-        match args.keywords.iter().find(|(k, _)| k == "shape") {
-            Some((_, v)) => shape_arg(v)?,
-            None => return Err(PyErr::type_err("reshape() takes exactly 1 argument (0 given)")),
+    // NumPy 2.4's `ndarray.reshape(*shape, order='C', copy=None)`: the
+    // shape is never a keyword there.
+    super::invalid_keyword(&args, &["order", "copy"], None)?;
+    if rest.is_empty() {
+        return Err(PyErr::type_err("reshape() takes exactly 1 argument (0 given)"));
+    }
+    let shape = shape_varargs(rest)?;
+    let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let copy = match keyword("copy") {
+        None | Some(Value::None) => None,
+        Some(Value::Str(_)) => {
+            return Err(PyErr::value("strings are not allowed for 'copy' keyword. Use True/False/None instead."))
         }
-    } else {
-        shape_varargs(rest)?
+        Some(v) => Some(pyops::truthy(&v)?),
     };
-    let order = args.keywords.iter().find(|(k, _)| k == "order").map(|(_, v)| v.clone());
-    reshape_ordered(&a, &shape, order_is_f(order)?)
+    let r = reshape_ordered(&a, &shape, order_is_f(keyword("order"))?)?;
+    match (copy, &r) {
+        (Some(true), Value::Array(v)) if v.shares_memory(&a) => Ok(Value::Array(NdArray::new(v.to_data()))),
+        (Some(false), Value::Array(v)) if !v.shares_memory(&a) && v.size() > 0 => {
+            Err(PyErr::value("Unable to avoid creating a copy while reshaping."))
+        }
+        _ => Ok(r),
+    }
 }
 
 /// `a.T` / `np.transpose(a, axes)`: a view.
@@ -1783,14 +1796,14 @@ pub static METHODS: &[Builtin] = &[
     f(M, "cumsum", "a.cumsum(axis=None)", "Cumulative sum.", np_cumsum),
     f(M, "cumprod", "a.cumprod(axis=None)", "Cumulative product.", np_cumprod),
     f(M, "reshape", "a.reshape(*shape)", "New shape, same data (a view when contiguous).", m_reshape),
-    f(M, "transpose", "a.transpose(*axes)", "Reversed or permuted axes (a view).", m_transpose),
+    f(M, "transpose", "a.transpose(*axes)", "Reversed or permuted axes (a view).", m_transpose).no_keywords(),
     f(M, "swapaxes", "a.swapaxes(axis1, axis2)", "Swap two axes (a view).", np_swapaxes),
     f(M, "squeeze", "a.squeeze(axis=None)", "Remove length-1 axes.", m_squeeze),
     f(M, "flatten", "a.flatten()", "A flattened 1-D copy.", m_flatten),
     f(M, "ravel", "a.ravel()", "Flattened 1-D (a view when possible).", np_ravel),
     f(M, "copy", "a.copy()", "A copy that no longer shares memory with a.", m_copy),
     f(M, "astype", "a.astype(dtype)", "A copy converted to dtype (float → int truncates toward zero).", m_astype),
-    f(M, "item", "a.item(*index)", "The element as a Python scalar; without arguments the array must have size 1. This is how to turn a (1,1) result into a number.", m_item),
+    f(M, "item", "a.item(*index)", "The element as a Python scalar; without arguments the array must have size 1. This is how to turn a (1,1) result into a number.", m_item).no_keywords(),
     f(M, "tolist", "a.tolist()", "Nested Python lists of Python scalars.", m_tolist),
     f(M, "fill", "a.fill(value)", "Fill the array in place.", m_fill),
     f(M, "dot", "a.dot(b)", DOT_DOC, m_dot),

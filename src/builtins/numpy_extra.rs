@@ -19,7 +19,7 @@ use crate::value::{ArrayData, DType, Module, NdArray, SliceObj, Value, ViewOp};
 const NP: Owner = Owner::Module(Module::Numpy);
 
 const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner: NP, signature, doc, func }
+    Builtin { name, owner: NP, signature, doc, func, keywords: true }
 }
 
 fn int_array(v: Vec<i64>) -> Value {
@@ -103,8 +103,12 @@ fn np_array_split(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_meshgrid(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let indexing_ij =
-        args.keywords.iter().any(|(k, v)| k == "indexing" && matches!(v, Value::Str(s) if s.as_ref() == "ij"));
+    super::unexpected_keyword(&args, &["indexing"], "meshgrid")?;
+    let indexing_ij = match args.keywords.first().map(|(_, v)| v) {
+        None => false,
+        Some(Value::Str(s)) if matches!(s.as_ref(), "xy" | "ij") => s.as_ref() == "ij",
+        Some(_) => return Err(PyErr::value("Valid values for `indexing` are 'xy' and 'ij'.")),
+    };
     let vecs: Vec<NdArray> = args.positional.iter().map(arr).collect::<PyResult<_>>()?;
     let mut lens: Vec<usize> = vecs.iter().map(|v| v.size()).collect();
     if !indexing_ij && lens.len() >= 2 {
@@ -607,6 +611,7 @@ fn np_append(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_broadcast_shapes(_: &mut Interp, args: Args) -> PyResult<Value> {
+    super::unexpected_keyword(&args, &[], "broadcast_shapes")?;
     let shapes: Vec<Vec<usize>> = args.positional.iter().map(shape_of).collect::<PyResult<_>>()?;
     let refs: Vec<&[usize]> = shapes.iter().map(|s| s.as_slice()).collect();
     let out = crate::ops::broadcast::broadcast_shapes(&refs).ok_or_else(|| {
@@ -681,6 +686,7 @@ fn np_histogram(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_ix(_: &mut Interp, args: Args) -> PyResult<Value> {
+    super::unexpected_keyword(&args, &[], "ix_")?;
     let n = args.positional.len();
     let mut out = Vec::new();
     for (k, v) in args.positional.iter().enumerate() {
@@ -694,14 +700,20 @@ fn np_ix(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn np_unique_full(i: &mut Interp, args: Args) -> PyResult<Value> {
     let wants = |k: &str| args.keywords.iter().any(|(n, v)| n == k && matches!(v, Value::Bool(true)));
-    let (ri, rv) = (wants("return_index"), wants("return_inverse"));
+    let (ri, rv, rc) = (wants("return_index"), wants("return_inverse"), wants("return_counts"));
     if !ri && !rv {
         return super::numpy::unique_basic(i, args);
     }
+    let known = ["ar", "return_index", "return_inverse", "return_counts", "axis", "equal_nan", "sorted"];
+    super::unexpected_keyword(&args, &known, "unique")?;
     let a = arr(&args.positional.first().cloned().unwrap_or(Value::None))?;
     if let Some((_, ax)) = args.keywords.iter().find(|(k, _)| k == "axis") {
         if !ax.is_none() {
             normalize_axes(Some(&[int_of(ax)?]), a.ndim())?;
+            if a.ndim() > 1 {
+                let msg = "np.unique(..., axis=...) with return_index or return_inverse is not supported in npr";
+                return Err(PyErr::new(crate::interp::error::ExcType::NotImplementedError, msg));
+            }
         }
     }
     let flat: Vec<f64> = a.with_view(|v| as_f64(&v).iter().copied().collect());
@@ -719,12 +731,25 @@ fn np_unique_full(i: &mut Interp, args: Args) -> PyResult<Value> {
     let flat_arr = NdArray::new(reshape_data(data, &[flat.len()])?);
     let idx_val = int_array(uniq_idx.iter().map(|&x| x as i64).collect());
     let values = crate::ops::index::get(&flat_arr, &idx_val)?;
+    let mut counts = vec![0i64; uniq_idx.len()];
+    for &j in &inverse {
+        if let Some(c) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
+            *c += 1;
+        }
+    }
     let mut out = vec![values];
     if ri {
         out.push(idx_val);
     }
     if rv {
-        out.push(int_array(inverse));
+        // NumPy 2: without an axis, the inverse has the input's shape.
+        let n = inverse.len();
+        let flat =
+            ArrayData::Int(ArrayD::from_shape_vec(IxDyn(&[n]), inverse).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0]))));
+        out.push(array_value(reshape_data(flat, &a.shape())?));
+    }
+    if rc {
+        out.push(int_array(counts));
     }
     Ok(Value::tuple(out))
 }
@@ -1153,6 +1178,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.det(a)",
         doc: "Determinant of a square matrix.",
         func: la_det,
+        keywords: true,
     },
     Builtin {
         name: "inv",
@@ -1160,6 +1186,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.inv(a)",
         doc: "Inverse of a square matrix: inv(A) @ A is the identity.",
         func: la_inv,
+        keywords: true,
     },
     Builtin {
         name: "solve",
@@ -1167,6 +1194,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.solve(a, b)",
         doc: "Solve a @ x = b for x.",
         func: la_solve,
+        keywords: true,
     },
     Builtin {
         name: "norm",
@@ -1174,6 +1202,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
         doc: "Vector norm (ord 2 by default; 1, inf, -inf, 0, p) or matrix norm ('fro' by default; 1, -1, inf, -inf).",
         func: la_norm,
+        keywords: true,
     },
 ];
 
@@ -1209,6 +1238,7 @@ fn dtype_of_value(v: &Value) -> PyResult<(DType, bool)> {
 }
 
 fn np_result_type(_: &mut Interp, args: Args) -> PyResult<Value> {
+    super::unexpected_keyword(&args, &[], "result_type")?;
     let mut dt: Option<DType> = None;
     for v in &args.positional {
         let (d, _) = dtype_of_value(v)?;

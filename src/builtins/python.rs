@@ -18,7 +18,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner, signature, doc, func }
+    Builtin { name, owner, signature, doc, func, keywords: true }
 }
 
 pub const TYPE_NAMES: &[&str] = &[
@@ -233,6 +233,7 @@ fn round_int(x: i128, ndigits: i64) -> PyResult<i128> {
 }
 
 fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<Value> {
+    super::invalid_keyword(&args, &["key", "default"], Some(name))?;
     let key =
         args.keywords.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).filter(|k| !matches!(k, Value::None));
     let default = args.keywords.iter().find(|(k, _)| k == "default").map(|(_, v)| v.clone());
@@ -280,10 +281,56 @@ fn py_sum(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn py_zip(_: &mut Interp, args: Args) -> PyResult<Value> {
+    super::invalid_keyword(&args, &["strict"], Some("zip"))?;
+    let strict = match args.keywords.first() {
+        Some((_, v)) => pyops::truthy(v)?,
+        None => false,
+    };
     let lists: PyResult<Vec<Vec<Value>>> = args.positional.iter().map(pyops::iterate).collect();
     let lists = lists?;
     let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+    if strict {
+        zip_strict_check(&lists, n)?;
+    }
     Ok(Value::list((0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect()))
+}
+
+/// Keywords given to a type's constructor: only `dict(**pairs)`,
+/// `int(text, base=...)`, `str(object=...)` and `np.dtype` take any; the
+/// others fail as in Python (they used to be ignored: `int('11', base=2)`
+/// gave 11).
+fn constructor_keywords(t: TypeObj, args: &Args) -> PyResult<()> {
+    let Some((k, _)) = args.keywords.first() else { return Ok(()) };
+    match t {
+        TypeObj::Dict => Ok(()),
+        TypeObj::DType => super::invalid_keyword(args, &["align", "copy", "metadata"], Some("dtype")),
+        TypeObj::Int => super::invalid_keyword(args, &["base"], Some("int")),
+        TypeObj::Str if k == "encoding" || k == "errors" => {
+            let found = args.positional.first().map_or("str".to_string(), Value::type_name);
+            Err(PyErr::type_err(format!("decoding to str: need a bytes-like object, {found} found")))
+        }
+        TypeObj::Str => super::invalid_keyword(args, &["object"], Some("str")),
+        TypeObj::NpFloat64 => Err(PyErr::type_err("float() takes no keyword arguments")),
+        _ => {
+            Err(PyErr::type_err(format!("{}() takes no keyword arguments", t.qualname().trim_start_matches("numpy."))))
+        }
+    }
+}
+
+/// `zip(..., strict=True)` with iterables of different lengths: CPython's
+/// error, naming the first one found exhausted (checked in order at the
+/// shortest length) or, when that is the first, the first one longer.
+fn zip_strict_check(lists: &[Vec<Value>], n: usize) -> PyResult<()> {
+    let earlier = |i: usize| if i == 1 { " 1".to_string() } else { format!("s 1-{i}") };
+    match lists.iter().position(|l| l.len() == n) {
+        Some(i) if i > 0 => {
+            Err(PyErr::value(format!("zip() argument {} is shorter than argument{}", i + 1, earlier(i))))
+        }
+        _ => match lists.iter().skip(1).position(|l| l.len() > n) {
+            Some(k) => Err(PyErr::value(format!("zip() argument {} is longer than argument{}", k + 2, earlier(k + 1)))),
+            None => Ok(()),
+        },
+    }
 }
 
 fn py_enumerate(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -534,7 +581,9 @@ fn parse_int(s: &str, base: i64) -> PyResult<i128> {
 
 /// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
 pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
-    let first = args.positional.first().cloned();
+    constructor_keywords(t, &args)?;
+    let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let first = args.positional.first().cloned().or_else(|| keyword("object").filter(|_| t == TypeObj::Str));
     // NumPy scalar types applied to sequences or arrays convert elementwise.
     let np_dtype = match t {
         TypeObj::NpFloat64 => Some(crate::value::DType::Float64),
@@ -599,6 +648,14 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
             Some(v) => to_f64(v)?,
         }))),
         TypeObj::Int | TypeObj::NpInt64 => {
+            let explicit_base = args.positional.len() > 1 || keyword("base").is_some();
+            if t == TypeObj::Int && explicit_base && !matches!(first, Some(Value::Str(_))) {
+                let message = match first {
+                    None => "int() missing string argument",
+                    Some(_) => "int() can't convert non-string with explicit base",
+                };
+                return Err(PyErr::type_err(message));
+            }
             let v = match &first {
                 None => 0i128,
                 Some(Value::Int(n)) => *n,
@@ -606,12 +663,13 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 Some(Value::Scalar(Scalar::Int(n))) => *n as i128,
                 Some(Value::Scalar(Scalar::Bool(b))) => *b as i128,
                 Some(Value::Str(s)) => {
-                    let base = match (t, args.positional.get(1)) {
-                        (TypeObj::Int, Some(b)) => int_arg(b)?,
+                    let base = match (t, args.positional.get(1).cloned().or_else(|| keyword("base"))) {
+                        (TypeObj::Int, Some(b)) => int_arg(&b)?,
                         _ => 10,
                     };
                     parse_int(s, base)?
                 }
+
                 Some(Value::Array(a)) if a.ndim() == 0 && a.dtype() != crate::value::DType::Float64 => {
                     crate::ops::cast::as_i64(&a.to_data().view()).iter().next().copied().unwrap_or(0) as i128
                 }
@@ -817,6 +875,9 @@ fn m_get(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn m_update(_: &mut Interp, args: Args) -> PyResult<Value> {
     let (recv, rest) = recv_and_rest(&args)?;
     if let Value::Set(s) = &recv {
+        if !args.keywords.is_empty() {
+            return Err(PyErr::type_err("set.update() takes no keyword arguments"));
+        }
         if let Value::Set(merged) = set_combine(s, &rest, BinOp::BitOr)? {
             let merged = merged.borrow().clone();
             *s.borrow_mut() = merged;
@@ -930,6 +991,7 @@ fn m_strip(_: &mut Interp, args: Args) -> PyResult<Value> {
     str_method(&args, |s, _| Ok(Value::str(s.trim())))
 }
 fn m_split(_: &mut Interp, args: Args) -> PyResult<Value> {
+    super::invalid_keyword(&args, &["sep", "maxsplit"], Some("split"))?;
     let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let (sep_kw, max_kw) = (keyword("sep"), keyword("maxsplit"));
     str_method(&args, |s, rest| {
@@ -1506,7 +1568,7 @@ pub static BUILTINS: &[Builtin] = &[
     f(PY, "enumerate", "enumerate(iterable, start=0)", "(index, item) pairs.", py_enumerate),
     f(PY, "sorted", "sorted(iterable, key=None, reverse=False)", "A sorted list.", py_sorted),
     f(PY, "reversed", "reversed(seq)", "Items in reverse order.", py_reversed),
-    f(PY, "map", "map(function, iterable)", "function applied to each item.", py_map),
+    f(PY, "map", "map(function, iterable)", "function applied to each item.", py_map).no_keywords(),
     f(PY, "filter", "filter(function, iterable)", "Items for which function is true.", py_filter),
     f(PY, "any", "any(iterable)", "True if any item is true.", py_any),
     f(PY, "all", "all(iterable)", "True if all items are true.", py_all),
@@ -1531,58 +1593,64 @@ pub static BUILTINS: &[Builtin] = &[
 
 /// Methods of lists, dicts and strings.
 pub static OBJECT_METHODS: &[Builtin] = &[
-    f(OBJ, "append", "list.append(x)", "Add x at the end.", m_append),
-    f(OBJ, "extend", "list.extend(iterable)", "Add all items.", m_extend),
-    f(OBJ, "pop", "list.pop(index=-1)", "Remove and return an item.", m_pop),
-    f(OBJ, "insert", "list.insert(index, x)", "Insert x before index.", m_insert),
-    f(OBJ, "remove", "list.remove(x)", "Remove the first x.", m_remove),
-    f(OBJ, "index", "list.index(x)", "Position of the first x.", m_index),
-    f(OBJ, "count", "list.count(x)", "Number of occurrences of x.", m_count),
+    f(OBJ, "append", "list.append(x)", "Add x at the end.", m_append).no_keywords(),
+    f(OBJ, "extend", "list.extend(iterable)", "Add all items.", m_extend).no_keywords(),
+    f(OBJ, "pop", "list.pop(index=-1)", "Remove and return an item.", m_pop).no_keywords(),
+    f(OBJ, "insert", "list.insert(index, x)", "Insert x before index.", m_insert).no_keywords(),
+    f(OBJ, "remove", "list.remove(x)", "Remove the first x.", m_remove).no_keywords(),
+    f(OBJ, "index", "list.index(x)", "Position of the first x.", m_index).no_keywords(),
+    f(OBJ, "count", "list.count(x)", "Number of occurrences of x.", m_count).no_keywords(),
     f(OBJ, "sort", "list.sort(key=None, reverse=False)", "Sort in place.", m_list_sort),
-    f(OBJ, "copy", "list.copy()", "A shallow copy.", m_copy),
-    f(OBJ, "keys", "dict.keys()", "A view of the keys: it follows the dict, and acts as a set.", m_keys),
-    f(OBJ, "values", "dict.values()", "A view of the values: it follows the dict.", m_values),
+    f(OBJ, "copy", "list.copy()", "A shallow copy.", m_copy).no_keywords(),
+    f(OBJ, "keys", "dict.keys()", "A view of the keys: it follows the dict, and acts as a set.", m_keys).no_keywords(),
+    f(OBJ, "values", "dict.values()", "A view of the values: it follows the dict.", m_values).no_keywords(),
     f(
         OBJ,
         "items",
         "dict.items()",
         "A view of the (key, value) pairs: it follows the dict, and acts as a set.",
         m_items,
-    ),
-    f(OBJ, "get", "dict.get(key, default=None)", "Value for key, or default.", m_get),
+    )
+    .no_keywords(),
+    f(OBJ, "get", "dict.get(key, default=None)", "Value for key, or default.", m_get).no_keywords(),
     f(
         OBJ,
         "setdefault",
         "dict.setdefault(key, default=None)",
         "Value for key, set to default first if missing.",
         m_setdefault,
-    ),
+    )
+    .no_keywords(),
     f(OBJ, "update", "dict.update(other=(), **kwargs)", "Add or replace the pairs of other.", m_update),
-    f(OBJ, "add", "set.add(x)", "Add x to the set.", m_add),
-    f(OBJ, "discard", "set.discard(x)", "Remove x from the set if it is there.", m_discard),
-    f(OBJ, "clear", "list.clear()", "Remove every item (lists, dicts, sets).", m_clear),
-    f(OBJ, "union", "set.union(*others)", "A new set with the members of this set and of others.", m_union),
-    f(OBJ, "intersection", "set.intersection(*others)", "A new set of the members in every one.", m_intersection),
-    f(OBJ, "difference", "set.difference(*others)", "A new set of the members in none of others.", m_difference),
+    f(OBJ, "add", "set.add(x)", "Add x to the set.", m_add).no_keywords(),
+    f(OBJ, "discard", "set.discard(x)", "Remove x from the set if it is there.", m_discard).no_keywords(),
+    f(OBJ, "clear", "list.clear()", "Remove every item (lists, dicts, sets).", m_clear).no_keywords(),
+    f(OBJ, "union", "set.union(*others)", "A new set with the members of this set and of others.", m_union)
+        .no_keywords(),
+    f(OBJ, "intersection", "set.intersection(*others)", "A new set of the members in every one.", m_intersection)
+        .no_keywords(),
+    f(OBJ, "difference", "set.difference(*others)", "A new set of the members in none of others.", m_difference)
+        .no_keywords(),
     f(
         OBJ,
         "symmetric_difference",
         "set.symmetric_difference(other)",
         "A new set of the members in exactly one of the two.",
         m_symmetric_difference,
-    ),
-    f(OBJ, "issubset", "set.issubset(other)", "Is every member in other?", m_issubset),
-    f(OBJ, "issuperset", "set.issuperset(other)", "Is every member of other in this set?", m_issuperset),
-    f(OBJ, "isdisjoint", "set.isdisjoint(other)", "Do the two have no member in common?", m_isdisjoint),
-    f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join),
-    f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper),
-    f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower),
-    f(OBJ, "strip", "str.strip()", "Copy without surrounding whitespace.", m_strip),
+    )
+    .no_keywords(),
+    f(OBJ, "issubset", "set.issubset(other)", "Is every member in other?", m_issubset).no_keywords(),
+    f(OBJ, "issuperset", "set.issuperset(other)", "Is every member of other in this set?", m_issuperset).no_keywords(),
+    f(OBJ, "isdisjoint", "set.isdisjoint(other)", "Do the two have no member in common?", m_isdisjoint).no_keywords(),
+    f(OBJ, "join", "str.join(iterable)", "Concatenate strings with this separator.", m_join).no_keywords(),
+    f(OBJ, "upper", "str.upper()", "Uppercase copy.", m_upper).no_keywords(),
+    f(OBJ, "lower", "str.lower()", "Lowercase copy.", m_lower).no_keywords(),
+    f(OBJ, "strip", "str.strip()", "Copy without surrounding whitespace.", m_strip).no_keywords(),
     f(OBJ, "split", "str.split(sep=None, maxsplit=-1)", "List of parts.", m_split),
-    f(OBJ, "replace", "str.replace(old, new, count=-1)", "Copy with old replaced by new.", m_replace),
-    f(OBJ, "title", "str.title()", "Copy with each word capitalised.", m_title),
-    f(OBJ, "find", "str.find(sub)", "Position of the first sub, or -1.", m_find),
-    f(OBJ, "startswith", "str.startswith(prefix)", "Does the string start with prefix?", m_startswith),
-    f(OBJ, "endswith", "str.endswith(suffix)", "Does the string end with suffix?", m_endswith),
+    f(OBJ, "replace", "str.replace(old, new, count=-1)", "Copy with old replaced by new.", m_replace).no_keywords(),
+    f(OBJ, "title", "str.title()", "Copy with each word capitalised.", m_title).no_keywords(),
+    f(OBJ, "find", "str.find(sub)", "Position of the first sub, or -1.", m_find).no_keywords(),
+    f(OBJ, "startswith", "str.startswith(prefix)", "Does the string start with prefix?", m_startswith).no_keywords(),
+    f(OBJ, "endswith", "str.endswith(suffix)", "Does the string end with suffix?", m_endswith).no_keywords(),
     f(OBJ, "format", "str.format(*args, **kwargs)", "Replace {} fields.", m_format),
 ];

@@ -13,7 +13,7 @@ use crate::value::{ArrayData, DType, Module, NdArray, Value};
 const R: Owner = Owner::Module(Module::Random);
 
 const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner: R, signature, doc, func }
+    Builtin { name, owner: R, signature, doc, func, keywords: true }
 }
 
 fn int_of(v: &Value) -> PyResult<i64> {

@@ -14,6 +14,8 @@ impl Interp<'_> {
     /// Call any callable value.
     pub fn call_value(&mut self, f: &Value, mut args: Args) -> PyResult<Value> {
         match f {
+            Value::Builtin(b) if !b.keywords && !args.keywords.is_empty() => Err(b.keywords_error(None)),
+            Value::Method(recv, b) if !b.keywords && !args.keywords.is_empty() => Err(b.keywords_error(Some(recv))),
             Value::Builtin(b) => (b.func)(self, args),
             Value::Method(recv, b) => {
                 args.positional.insert(0, (**recv).clone());

@@ -89,7 +89,7 @@ const fn f(
     doc: &'static str,
     func: crate::builtins::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner: PLT, signature, doc, func }
+    Builtin { name, owner: PLT, signature, doc, func, keywords: true }
 }
 
 /// The functions of `matplotlib.pyplot`.
@@ -154,9 +154,9 @@ pub static FUNCTIONS: &[Builtin] = &[
         "subplots_adjust",
         "plt.subplots_adjust(left=None, bottom=None, right=None, top=None, ...)",
         "Accepted; no effect in npr.",
-        plt_noop,
+        plt_subplots_adjust,
     ),
-    f("tight_layout", "plt.tight_layout(*, pad=1.08, ...)", "Accepted; no effect in npr.", plt_noop),
+    f("tight_layout", "plt.tight_layout(*, pad=1.08, ...)", "Accepted; no effect in npr.", plt_tight_layout),
     f(
         "xticks",
         "plt.xticks(ticks=None, labels=None, **kwargs)",
@@ -174,7 +174,7 @@ pub static FUNCTIONS: &[Builtin] = &[
     f("ylim", "plt.ylim(bottom=None, top=None)", "Set the y view limits (with no arguments, return them).", plt_ylim),
     f("close", "plt.close(fig=None)", "Close the current figure (or 'all').", plt_close),
     f("clf", "plt.clf()", "Clear the current figure.", plt_clf),
-    f("cla", "plt.cla()", "Clear the current axes.", plt_clf),
+    f("cla", "plt.cla()", "Clear the current axes.", plt_cla),
 ];
 
 // ---------------------------------------------------------------- arguments
@@ -1089,12 +1089,23 @@ fn plt_figure(_: &mut Interp, mut args: Args) -> PyResult<Value> {
     none()
 }
 
-fn plt_noop(_: &mut Interp, _: Args) -> PyResult<Value> {
+/// matplotlib's layout calls: accepted with their own keywords (and no
+/// effect in npr); any other keyword is matplotlib's error.
+fn plt_subplots_adjust(_: &mut Interp, args: Args) -> PyResult<Value> {
+    let known = ["left", "bottom", "right", "top", "wspace", "hspace"];
+    crate::builtins::unexpected_keyword(&args, &known, "subplots_adjust")?;
+    none()
+}
+
+fn plt_tight_layout(_: &mut Interp, args: Args) -> PyResult<Value> {
+    crate::builtins::unexpected_keyword(&args, &["pad", "h_pad", "w_pad", "rect"], "tight_layout")?;
     none()
 }
 
 fn plt_close(_: &mut Interp, args: Args) -> PyResult<Value> {
-    match args.positional.first() {
+    crate::builtins::unexpected_keyword(&args, &["fig"], "close")?;
+    let fig = args.positional.first().or(args.keywords.first().map(|(_, v)| v));
+    match fig {
         Some(Value::Str(s)) if s.as_ref() == "all" => close_all(),
         _ => FIGURES.with(|figs| {
             figs.borrow_mut().pop();
@@ -1103,7 +1114,18 @@ fn plt_close(_: &mut Interp, args: Args) -> PyResult<Value> {
     none()
 }
 
-fn plt_clf(_: &mut Interp, _: Args) -> PyResult<Value> {
+fn plt_clf(_: &mut Interp, args: Args) -> PyResult<Value> {
+    crate::builtins::unexpected_keyword(&args, &[], "clf")?;
+    clear_figure()
+}
+
+fn plt_cla(_: &mut Interp, args: Args) -> PyResult<Value> {
+    crate::builtins::unexpected_keyword(&args, &[], "cla")?;
+    clear_figure()
+}
+
+/// `plt.clf()` / `plt.cla()`: the current figure emptied, its size kept.
+fn clear_figure() -> PyResult<Value> {
     with_fig(|fig| {
         let (size, dpi) = (fig.size, fig.dpi);
         *fig = Figure { size, dpi, ..Figure::default() };
