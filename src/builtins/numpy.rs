@@ -908,10 +908,13 @@ fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
         }
         Some(v) => Some(pyops::truthy(&v)?),
     };
-    let r = reshape_ordered(&a, &shape, order_is_f(keyword("order"))?)?;
+    let fortran = order_is_f(keyword("order"))?;
+    let r = reshape_ordered(&a, &shape, fortran)?;
     match (copy, &r) {
         (Some(true), Value::Array(v)) if v.shares_memory(&a) => Ok(Value::Array(NdArray::new(v.to_data()))),
-        (Some(false), Value::Array(v)) if !v.shares_memory(&a) && v.size() > 0 => {
+        // npr makes F-order reshapes as copies even where NumPy gives a
+        // view, so only a C-order copy is known to be NumPy's too.
+        (Some(false), Value::Array(v)) if !fortran && !v.shares_memory(&a) && v.size() > 0 => {
             Err(PyErr::value("Unable to avoid creating a copy while reshaping."))
         }
         _ => Ok(r),
