@@ -673,6 +673,37 @@ fn np_any(_: &mut Interp, args: Args) -> PyResult<Value> {
     reduce_call("any", Reduction::Any, args, MINMAX_PARAMS)
 }
 
+// The reduction methods (`a.sum()`, ...): NumPy runs them through
+// `numpy._core._methods._sum` and its siblings, whose names its argument
+// errors show (`_sum() got an unexpected keyword argument 'foo'`).
+fn m_sum(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_sum", Reduction::Sum, args, RED_PARAMS)
+}
+fn m_prod(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_prod", Reduction::Prod, args, RED_PARAMS)
+}
+fn m_mean(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_mean", Reduction::Mean, args, RED_PARAMS)
+}
+fn m_max(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_amax", Reduction::Max, args, MINMAX_PARAMS)
+}
+fn m_min(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_amin", Reduction::Min, args, MINMAX_PARAMS)
+}
+fn m_all(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_all", Reduction::All, args, MINMAX_PARAMS)
+}
+fn m_any(_: &mut Interp, args: Args) -> PyResult<Value> {
+    reduce_call("_any", Reduction::Any, args, MINMAX_PARAMS)
+}
+fn m_var(_: &mut Interp, args: Args) -> PyResult<Value> {
+    var_call("_var", args, false)
+}
+fn m_std(_: &mut Interp, args: Args) -> PyResult<Value> {
+    var_call("_std", args, true)
+}
+
 /// `np.any` of a value (for `in` on arrays).
 pub fn any_value(v: &Value) -> PyResult<Value> {
     let a = arr(v)?;
@@ -1785,17 +1816,17 @@ pub static FUNCTIONS: &[Builtin] = &[
 
 /// ndarray methods (the receiver is the first argument).
 pub static METHODS: &[Builtin] = &[
-    f(M, "sum", "a.sum(axis=None, keepdims=False)", SUM_DOC, np_sum),
-    f(M, "prod", "a.prod(axis=None, keepdims=False)", "Product over an axis.", np_prod),
-    f(M, "mean", "a.mean(axis=None, keepdims=False)", "Mean over an axis.", np_mean),
-    f(M, "std", "a.std(axis=None, ddof=0)", "Standard deviation over an axis.", np_std),
-    f(M, "var", "a.var(axis=None, ddof=0)", "Variance over an axis.", np_var),
-    f(M, "max", "a.max(axis=None, keepdims=False)", "Maximum over an axis.", np_max),
-    f(M, "min", "a.min(axis=None, keepdims=False)", "Minimum over an axis.", np_min),
+    f(M, "sum", "a.sum(axis=None, keepdims=False)", SUM_DOC, m_sum),
+    f(M, "prod", "a.prod(axis=None, keepdims=False)", "Product over an axis.", m_prod),
+    f(M, "mean", "a.mean(axis=None, keepdims=False)", "Mean over an axis.", m_mean),
+    f(M, "std", "a.std(axis=None, ddof=0)", "Standard deviation over an axis.", m_std),
+    f(M, "var", "a.var(axis=None, ddof=0)", "Variance over an axis.", m_var),
+    f(M, "max", "a.max(axis=None, keepdims=False)", "Maximum over an axis.", m_max),
+    f(M, "min", "a.min(axis=None, keepdims=False)", "Minimum over an axis.", m_min),
     f(M, "argmax", "a.argmax(axis=None)", "Index of the maximum.", np_argmax),
     f(M, "argmin", "a.argmin(axis=None)", "Index of the minimum.", np_argmin),
-    f(M, "all", "a.all(axis=None)", "True when all elements are true.", np_all),
-    f(M, "any", "a.any(axis=None)", "True when any element is true.", np_any),
+    f(M, "all", "a.all(axis=None)", "True when all elements are true.", m_all),
+    f(M, "any", "a.any(axis=None)", "True when any element is true.", m_any),
     f(M, "cumsum", "a.cumsum(axis=None)", "Cumulative sum.", np_cumsum),
     f(M, "cumprod", "a.cumprod(axis=None)", "Cumulative product.", np_cumprod),
     f(M, "reshape", "a.reshape(*shape)", "New shape, same data (a view when contiguous).", m_reshape),
