@@ -63,21 +63,26 @@ impl Builtin {
 /// argument parser gives for some (`'foo' is an invalid keyword argument for
 /// min()`, or `... for this function` when `name` is None).
 pub fn invalid_keyword(args: &Args, allowed: &[&str], name: Option<&str>) -> PyResult<()> {
-    match args.keywords.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+    match unknown_keyword(args, allowed) {
         None => Ok(()),
-        Some((k, _)) => {
+        Some(k) => {
             let what = name.map_or_else(|| "this function".to_string(), |n| format!("{n}()"));
             Err(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")))
         }
     }
 }
 
+/// The first keyword of `args` not in `allowed`.
+fn unknown_keyword<'a>(args: &'a Args, allowed: &[&str]) -> Option<&'a str> {
+    args.keywords.iter().map(|(k, _)| k.as_str()).find(|k| !allowed.contains(k))
+}
+
 /// NumPy's (and `bind`'s) error for keywords a function with only `*args`
 /// does not know: `broadcast_shapes() got an unexpected keyword argument 'foo'`.
 pub fn unexpected_keyword(args: &Args, allowed: &[&str], name: &str) -> PyResult<()> {
-    match args.keywords.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+    match unknown_keyword(args, allowed) {
         None => Ok(()),
-        Some((k, _)) => Err(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'"))),
+        Some(k) => Err(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'"))),
     }
 }
 

@@ -931,15 +931,14 @@ fn m_reshape(_: &mut Interp, args: Args) -> PyResult<Value> {
         return Err(PyErr::type_err("reshape() takes exactly 1 argument (0 given)"));
     }
     let shape = shape_varargs(rest)?;
-    let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let copy = match keyword("copy") {
+    let copy = match args.keyword("copy") {
         None | Some(Value::None) => None,
         Some(Value::Str(_)) => {
             return Err(PyErr::value("strings are not allowed for 'copy' keyword. Use True/False/None instead."))
         }
-        Some(v) => Some(pyops::truthy(&v)?),
+        Some(v) => Some(pyops::truthy(v)?),
     };
-    let fortran = order_is_f(keyword("order"))?;
+    let fortran = order_is_f(args.keyword("order").cloned())?;
     let r = reshape_ordered(&a, &shape, fortran)?;
     match (copy, &r) {
         (Some(true), Value::Array(v)) if v.shares_memory(&a) => Ok(Value::Array(NdArray::new(v.to_data()))),

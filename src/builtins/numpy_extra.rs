@@ -707,7 +707,7 @@ fn np_unique_full(i: &mut Interp, args: Args) -> PyResult<Value> {
     let known = ["ar", "return_index", "return_inverse", "return_counts", "axis", "equal_nan", "sorted"];
     super::unexpected_keyword(&args, &known, "unique")?;
     let a = arr(&args.positional.first().cloned().unwrap_or(Value::None))?;
-    if let Some((_, ax)) = args.keywords.iter().find(|(k, _)| k == "axis") {
+    if let Some(ax) = args.keyword("axis") {
         if !ax.is_none() {
             normalize_axes(Some(&[int_of(ax)?]), a.ndim())?;
             if a.ndim() > 1 {
@@ -721,32 +721,29 @@ fn np_unique_full(i: &mut Interp, args: Args) -> PyResult<Value> {
     let mut order: Vec<usize> = (0..flat.len()).collect();
     order.sort_by(|&x, &y| flat[x].partial_cmp(&flat[y]).unwrap_or(std::cmp::Ordering::Equal).then(x.cmp(&y)));
     let mut uniq_idx: Vec<usize> = Vec::new();
+    let mut counts: Vec<i64> = Vec::new();
     let mut inverse = vec![0i64; flat.len()];
     for &o in &order {
         if uniq_idx.last().is_none_or(|&l| flat[l] != flat[o]) {
             uniq_idx.push(o);
+            counts.push(0);
         }
         inverse[o] = uniq_idx.len() as i64 - 1;
+        if let Some(c) = counts.last_mut() {
+            *c += 1;
+        }
     }
     let flat_arr = NdArray::new(reshape_data(data, &[flat.len()])?);
     let idx_val = int_array(uniq_idx.iter().map(|&x| x as i64).collect());
     let values = crate::ops::index::get(&flat_arr, &idx_val)?;
-    let mut counts = vec![0i64; uniq_idx.len()];
-    for &j in &inverse {
-        if let Some(c) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
-            *c += 1;
-        }
-    }
     let mut out = vec![values];
     if ri {
         out.push(idx_val);
     }
     if rv {
         // NumPy 2: without an axis, the inverse has the input's shape.
-        let n = inverse.len();
-        let flat =
-            ArrayData::Int(ArrayD::from_shape_vec(IxDyn(&[n]), inverse).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0]))));
-        out.push(array_value(reshape_data(flat, &a.shape())?));
+        let inverse = ArrayD::from_shape_vec(IxDyn(&a.shape()), inverse).map_err(|e| PyErr::value(e.to_string()))?;
+        out.push(Value::Array(NdArray::from_i64(inverse)));
     }
     if rc {
         out.push(int_array(counts));

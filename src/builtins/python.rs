@@ -143,9 +143,6 @@ fn int_arg(v: &Value) -> PyResult<i64> {
 }
 
 fn py_range(_: &mut Interp, args: Args) -> PyResult<Value> {
-    if !args.keywords.is_empty() {
-        return Err(PyErr::type_err("range() takes no keyword arguments"));
-    }
     let p: PyResult<Vec<i64>> = args.positional.iter().map(int_arg).collect();
     let p = p?;
     let (a, b, c) = match p.as_slice() {
@@ -234,9 +231,8 @@ fn round_int(x: i128, ndigits: i64) -> PyResult<i128> {
 
 fn extreme(i: &mut Interp, args: Args, name: &str, want_max: bool) -> PyResult<Value> {
     super::invalid_keyword(&args, &["key", "default"], Some(name))?;
-    let key =
-        args.keywords.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).filter(|k| !matches!(k, Value::None));
-    let default = args.keywords.iter().find(|(k, _)| k == "default").map(|(_, v)| v.clone());
+    let key = args.keyword("key").cloned().filter(|k| !matches!(k, Value::None));
+    let default = args.keyword("default").cloned();
     let items = match args.positional.as_slice() {
         [single] => pyops::iterate(single)?,
         many => many.to_vec(),
@@ -520,9 +516,6 @@ fn py_format(i: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn py_hash(_: &mut Interp, args: Args) -> PyResult<Value> {
-    if !args.keywords.is_empty() {
-        return Err(PyErr::type_err("hash() takes no keyword arguments"));
-    }
     match args.positional.as_slice() {
         [v] => Ok(Value::Int(i128::from(pyops::hash_value(v)?))),
         more => Err(PyErr::type_err(format!("hash() takes exactly one argument ({} given)", more.len()))),
@@ -582,8 +575,8 @@ fn parse_int(s: &str, base: i64) -> PyResult<i128> {
 /// Calling a class: `int(x)`, `float(x)`, `np.float64(x)`, `ValueError("m")`...
 pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
     constructor_keywords(t, &args)?;
-    let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let first = args.positional.first().cloned().or_else(|| keyword("object").filter(|_| t == TypeObj::Str));
+    let first =
+        args.positional.first().cloned().or_else(|| args.keyword("object").filter(|_| t == TypeObj::Str).cloned());
     // NumPy scalar types applied to sequences or arrays convert elementwise.
     let np_dtype = match t {
         TypeObj::NpFloat64 => Some(crate::value::DType::Float64),
@@ -648,7 +641,7 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
             Some(v) => to_f64(v)?,
         }))),
         TypeObj::Int | TypeObj::NpInt64 => {
-            let explicit_base = args.positional.len() > 1 || keyword("base").is_some();
+            let explicit_base = args.positional.len() > 1 || args.keyword("base").is_some();
             if t == TypeObj::Int && explicit_base && !matches!(first, Some(Value::Str(_))) {
                 let message = match first {
                     None => "int() missing string argument",
@@ -663,13 +656,12 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
                 Some(Value::Scalar(Scalar::Int(n))) => *n as i128,
                 Some(Value::Scalar(Scalar::Bool(b))) => *b as i128,
                 Some(Value::Str(s)) => {
-                    let base = match (t, args.positional.get(1).cloned().or_else(|| keyword("base"))) {
-                        (TypeObj::Int, Some(b)) => int_arg(&b)?,
+                    let base = match (t, args.positional.get(1).or_else(|| args.keyword("base"))) {
+                        (TypeObj::Int, Some(b)) => int_arg(b)?,
                         _ => 10,
                     };
                     parse_int(s, base)?
                 }
-
                 Some(Value::Array(a)) if a.ndim() == 0 && a.dtype() != crate::value::DType::Float64 => {
                     crate::ops::cast::as_i64(&a.to_data().view()).iter().next().copied().unwrap_or(0) as i128
                 }
@@ -741,9 +733,6 @@ pub fn construct(i: &mut Interp, t: TypeObj, args: Args) -> PyResult<Value> {
             Ok(Value::Exception(e, msg.into()))
         }
         TypeObj::Slice => {
-            if !args.keywords.is_empty() {
-                return Err(PyErr::type_err("slice() takes no keyword arguments"));
-            }
             let b = pyops::slice_bound;
             let (start, stop, step) = match args.positional.as_slice() {
                 [stop] => (None, b(stop)?, None),
@@ -992,8 +981,7 @@ fn m_strip(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 fn m_split(_: &mut Interp, args: Args) -> PyResult<Value> {
     super::invalid_keyword(&args, &["sep", "maxsplit"], Some("split"))?;
-    let keyword = |name: &str| args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let (sep_kw, max_kw) = (keyword("sep"), keyword("maxsplit"));
+    let (sep_kw, max_kw) = (args.keyword("sep").cloned(), args.keyword("maxsplit").cloned());
     str_method(&args, |s, rest| {
         let sep = rest.first().cloned().or(sep_kw.clone()).unwrap_or(Value::None);
         let maxsplit = match rest.get(1).cloned().or(max_kw.clone()) {
@@ -1215,7 +1203,7 @@ fn m_format(i: &mut Interp, args: Args) -> PyResult<Value> {
                 } else if let Ok(k) = name.parse::<usize>() {
                     rest.get(k).cloned()
                 } else {
-                    args.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+                    args.keyword(name).cloned()
                 };
                 let v = v.ok_or_else(|| {
                     PyErr::index(format!(
@@ -1558,7 +1546,8 @@ pub static BUILTINS: &[Builtin] = &[
         "Number of items; for an array, the length of its first axis (a (3,4) array has len 3).",
         py_len,
     ),
-    f(PY, "range", "range(start, stop, step)", "Integers from start up to (not including) stop.", py_range),
+    f(PY, "range", "range(start, stop, step)", "Integers from start up to (not including) stop.", py_range)
+        .no_keywords(),
     f(PY, "abs", "abs(x)", "Absolute value.", py_abs),
     f(PY, "round", "round(number, ndigits=None)", "Round half to even; without ndigits returns an int.", py_round),
     f(PY, "min", "min(iterable, key=None)", "Smallest item (iterating an array goes along its first axis).", py_min),
@@ -1579,7 +1568,7 @@ pub static BUILTINS: &[Builtin] = &[
     f(PY, "repr", "repr(obj)", "The printable representation.", py_repr),
     f(PY, "format", "format(value, format_spec='')", "Format with a format spec.", py_format),
     f(PY, "id", "id(obj)", "Not available in npr.", py_id),
-    f(PY, "hash", "hash(obj)", "The hash of a hashable object (equal numbers hash alike).", py_hash),
+    f(PY, "hash", "hash(obj)", "The hash of a hashable object (equal numbers hash alike).", py_hash).no_keywords(),
     f(PY, "help", "help(obj)", "Show help for a function.", py_help),
     f(PY, "divmod", "divmod(x, y)", "(x // y, x % y).", py_divmod),
     f(PY, "pow", "pow(base, exp, mod=None)", "base ** exp (modulo mod).", py_pow),

@@ -62,6 +62,11 @@ impl Args {
     pub fn new(positional: Vec<Value>) -> Args {
         Args { positional, keywords: Vec::new() }
     }
+
+    /// The value given for keyword `name`, if any.
+    pub fn keyword(&self, name: &str) -> Option<&Value> {
+        self.keywords.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
 }
 
 thread_local! {
