@@ -328,6 +328,13 @@ pub fn exp_log_slices(is_exp: bool, x: &[f64], out: &mut [f64]) -> Flags {
 
 // ------------------------------------------------------------ reductions
 
+/// How far ahead (in elements) a long pairwise sum prefetches: 4 KiB.
+const PAIRWISE_AHEAD: usize = 512;
+/// Blocks shorter than this (64 KiB) are taken to be in cache already (a
+/// fused segment, a short row) and sum without prefetching. A thread's
+/// share of a parallel sum is longer than half of `parallel::TASK_ELEMS`.
+const PAIRWISE_PREFETCH_MIN: usize = 1 << 13;
+
 /// NumPy's pairwise sum (`reduce::pairwise_sum`), as one kernel body: the
 /// same tree, walked with an explicit stack so the whole walk is compiled
 /// for the SIMD level.
@@ -336,6 +343,10 @@ pub fn pairwise_body(x: &[f64]) -> f64 {
     if x.len() <= 128 {
         return pairwise_leaf(x);
     }
+    // A long block comes from memory: each leaf asks for the one
+    // PAIRWISE_AHEAD elements on, as NumPy's loop does. The hardware
+    // prefetcher alone left one thread about 15% slower than NumPy at 1e7.
+    let prefetch = x.len() >= PAIRWISE_PREFETCH_MIN;
     // Frames: (start, len, left sum or NAN marker, has_left).
     let mut stack: [(usize, usize, f64, bool); 64] = [(0, 0, 0.0, false); 64];
     let mut top = 0;
@@ -348,6 +359,11 @@ pub fn pairwise_body(x: &[f64]) -> f64 {
             top += 1;
             stack[top] = (start, h, 0.0, false);
             continue;
+        }
+        if prefetch {
+            let a = (start + PAIRWISE_AHEAD).min(x.len());
+            let b = (start + PAIRWISE_AHEAD + len).min(x.len());
+            super::simd::prefetch(&x[a..b]);
         }
         let mut v = pairwise_leaf(&x[start..start + len]);
         // Deliver v upwards.
