@@ -10,7 +10,7 @@ use crate::builtins;
 use crate::syntax::ast::{
     Arg, BoolOp, Comprehension, DictItem, Expr, ExprKind, FStringPart, Ident, IndexItem, Span, UnaryOp,
 };
-use crate::value::{Dict, Function, FunctionBody, NdArray, SliceObj, Value};
+use crate::value::{Dict, Function, FunctionBody, Key, NdArray, SliceObj, Value};
 
 /// Evaluation state for one cell (and the user functions it calls).
 pub struct Interp<'s> {
@@ -93,7 +93,7 @@ impl<'s> Interp<'s> {
     pub fn lookup(&self, name: &str) -> PyResult<Value> {
         if let Some(locals) = &self.locals {
             if !self.global_names.iter().any(|g| g == name) && !self.nonlocal_names.iter().any(|g| g == name) {
-                if let Some(v) = locals.borrow().get(name) {
+                if let Some(v) = locals.borrow().get(&Key(name)) {
                     return Ok(v.clone());
                 }
                 if self.local_names.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
@@ -109,11 +109,11 @@ impl<'s> Interp<'s> {
             }
         }
         for c in self.closure.iter() {
-            if let Some(v) = c.borrow().get(name) {
+            if let Some(v) = c.borrow().get(&Key(name)) {
                 return Ok(v.clone());
             }
         }
-        if let Some(v) = self.session.globals.get(name) {
+        if let Some(v) = self.session.globals.get(&Key(name)) {
             return Ok(v.clone());
         }
         if let Some(v) = self.session.history_name(name) {
@@ -164,11 +164,17 @@ impl<'s> Interp<'s> {
     /// Bind a name in the current scope.
     pub fn assign_name(&mut self, name: &str, v: Value) {
         match self.binding_frame(name) {
-            Some(frame) => {
-                frame.borrow_mut().insert(name.to_string(), v);
-            }
             // Rebinding (most assignments) reuses the key: no new String.
-            None => match self.session.globals.get_mut(name) {
+            Some(frame) => {
+                let mut frame = frame.borrow_mut();
+                match frame.get_mut(&Key(name)) {
+                    Some(slot) => *slot = v,
+                    None => {
+                        frame.insert(name.to_string(), v);
+                    }
+                }
+            }
+            None => match self.session.globals.get_mut(&Key(name)) {
                 Some(slot) => *slot = v,
                 None => {
                     self.session.globals.insert(name.to_string(), v);
@@ -233,8 +239,8 @@ impl<'s> Interp<'s> {
         let is_big =
             |v: &&Value| matches!(v, Value::Array(a) if a.is_base() && a.size() >= crate::ops::fused::FUSE_MIN);
         let v = match self.binding_frame(name) {
-            Some(frame) => frame.borrow().get(name).filter(is_big).cloned(),
-            None => self.session.globals.get(name).filter(is_big).cloned(),
+            Some(frame) => frame.borrow().get(&Key(name)).filter(is_big).cloned(),
+            None => self.session.globals.get(&Key(name)).filter(is_big).cloned(),
         };
         match v {
             Some(Value::Array(a)) => Some(a),

@@ -28,9 +28,12 @@ pub fn stop_requested() -> bool {
     STOP.load(Ordering::Relaxed)
 }
 
-/// Forget a pending interrupt (at the start of a cell).
+/// Forget a pending interrupt (at the start of a cell). Read first: a
+/// store is a full barrier (`xchg`) on x86, paid by every cell otherwise.
 pub fn clear() {
-    INTERRUPTED.store(false, Ordering::SeqCst);
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        INTERRUPTED.store(false, Ordering::SeqCst);
+    }
 }
 
 /// Is an interrupt pending?
@@ -38,9 +41,10 @@ pub fn pending() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
 }
 
-/// Raise `KeyboardInterrupt` if Ctrl-C was pressed.
+/// Raise `KeyboardInterrupt` if Ctrl-C was pressed. A plain load comes
+/// first: this runs at every loop iteration, and the swap is a full barrier.
 pub fn check() -> PyResult<()> {
-    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+    if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::SeqCst) {
         Err(PyErr::new(ExcType::KeyboardInterrupt, ""))
     } else {
         Ok(())

@@ -190,12 +190,9 @@ pub fn binary_slices_par(op: Arith, a: Src, b: Src, out: &mut [f64]) -> u8 {
 pub const STREAM_MIN: usize = 1 << 21;
 
 /// A contiguous view's data in logical (C) order, if it is standard layout.
+/// (`as_slice` is `Some` exactly for standard layout; it checks once.)
 pub fn c_slice<'a>(v: &'a ArrayViewD<'_, f64>) -> Option<&'a [f64]> {
-    if v.is_standard_layout() {
-        v.as_slice()
-    } else {
-        None
-    }
+    v.as_slice()
 }
 
 /// `a op b` with broadcasting for float64 views when both are C-contiguous

@@ -196,7 +196,35 @@ pub struct Function {
 pub type Frame = Rc<RefCell<Names>>;
 
 /// Variables by name, hashed (see `interp::Globals`); listings sort them.
-pub type Names = std::collections::HashMap<String, Value, crate::builtins::BuildFnv>;
+/// Lookups on the evaluator's paths go through [`Key`].
+pub type Names = hashbrown::HashMap<String, Value, crate::builtins::BuildFnv>;
+
+/// A name to look up in [`Names`]: hashes as the `String` keys do, and
+/// compares without a `memcmp` call (a name is a few bytes; the call and
+/// its set-up were several percent of `c = a + b` on small arrays).
+#[derive(Clone, Copy)]
+pub struct Key<'a>(pub &'a str);
+
+impl std::hash::Hash for Key<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl hashbrown::Equivalent<String> for Key<'_> {
+    fn equivalent(&self, key: &String) -> bool {
+        let (a, b) = (self.0.as_bytes(), key.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        if !ca.by_ref().zip(cb.by_ref()).all(|(x, y)| word(x) == word(y)) {
+            return false;
+        }
+        ca.remainder().iter().zip(cb.remainder()).all(|(x, y)| x == y)
+    }
+}
 
 #[derive(Debug)]
 pub enum FunctionBody {
@@ -331,5 +359,34 @@ impl Value {
 
     pub fn is_none(&self) -> bool {
         matches!(self, Value::None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Key, Names, Value};
+
+    /// `Key` finds exactly the names `==` would, at every length around
+    /// its 8-byte steps, and hashes as the `String` keys do.
+    #[test]
+    fn key_matches_string_equality() {
+        let words = ["", "a", "b", "ab", "ba", "abcdefg", "abcdefh", "abcdefgh", "abcdefgi", "abcdefghi", "abcdefghj"];
+        let long = ["x_1234567890abcdef", "x_1234567890abcdeg", "π", "πa", "aπ"];
+        let all: Vec<&str> = words.iter().chain(long.iter()).copied().collect();
+        let mut names = Names::default();
+        for (i, w) in all.iter().enumerate() {
+            names.insert(w.to_string(), Value::Int(i as i128));
+        }
+        for (i, w) in all.iter().enumerate() {
+            assert!(matches!(names.get(&Key(w)), Some(Value::Int(j)) if *j == i as i128), "{w:?}");
+            for other in &all {
+                assert_eq!(
+                    hashbrown::Equivalent::equivalent(&Key(w), &other.to_string()),
+                    w == other,
+                    "{w:?} {other:?}"
+                );
+            }
+        }
+        assert!(names.get(&Key("abcdefghk")).is_none());
     }
 }
