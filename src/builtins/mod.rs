@@ -67,7 +67,7 @@ pub fn invalid_keyword(args: &Args, allowed: &[&str], name: Option<&str>) -> PyR
         None => Ok(()),
         Some(k) => {
             let what = name.map_or_else(|| "this function".to_string(), |n| format!("{n}()"));
-            Err(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")))
+            Err(keyword_hint(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")), k, allowed))
         }
     }
 }
@@ -82,7 +82,18 @@ fn unknown_keyword<'a>(args: &'a Args, allowed: &[&str]) -> Option<&'a str> {
 pub fn unexpected_keyword(args: &Args, allowed: &[&str], name: &str) -> PyResult<()> {
     match unknown_keyword(args, allowed) {
         None => Ok(()),
-        Some(k) => Err(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'"))),
+        Some(k) => {
+            Err(keyword_hint(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'")), k, allowed))
+        }
+    }
+}
+
+/// `did you mean 'keepdims'?` under an error for keyword `k`, when one of
+/// the keywords the function takes is a likely misspelling of it.
+pub fn keyword_hint(err: PyErr, k: &str, params: &[&str]) -> PyErr {
+    match closest_name(k, params.iter().copied()) {
+        Some(p) => err.with_hint(format!("did you mean '{p}'?")),
+        None => err,
     }
 }
 
@@ -219,7 +230,8 @@ pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResu
                 slots[i] = Some(v);
             }
             None => {
-                return Err(PyErr::type_err(format!("{fname}() got an unexpected keyword argument '{k}'")));
+                let err = PyErr::type_err(format!("{fname}() got an unexpected keyword argument '{k}'"));
+                return Err(keyword_hint(err, &k, params));
             }
         }
     }
