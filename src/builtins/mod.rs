@@ -89,8 +89,12 @@ pub fn unexpected_keyword(args: &Args, allowed: &[&str], name: &str) -> PyResult
 }
 
 /// `did you mean 'keepdims'?` under an error for keyword `k`, when one of
-/// the keywords the function takes is a likely misspelling of it.
+/// the keywords the function takes is a likely misspelling of it. Names of
+/// one or two letters are not guessed at (`x=1` is not a misspelt `a`).
 pub fn keyword_hint(err: PyErr, k: &str, params: &[&str]) -> PyErr {
+    if k.chars().count() < 3 {
+        return err;
+    }
     match closest_name(k, params.iter().copied()) {
         Some(p) => err.with_hint(format!("did you mean '{p}'?")),
         None => err,
@@ -265,4 +269,24 @@ pub fn opt(slots: &mut [Option<Value>], i: usize) -> Option<Value> {
 /// Take a required slot.
 pub fn req(slots: &mut [Option<Value>], i: usize) -> Value {
     slots.get_mut(i).and_then(|s| s.take()).unwrap_or(Value::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A misspelt keyword gets the closest one the function takes; a short
+    /// or unrelated one gets no guess.
+    #[test]
+    fn keyword_hints() {
+        let params = ["a", "axis", "dtype", "out", "keepdims", "initial", "where"];
+        let hint = |k: &str| keyword_hint(PyErr::type_err("x"), k, &params).hint.clone();
+        assert_eq!(hint("keepdim").as_deref(), Some("did you mean 'keepdims'?"));
+        assert_eq!(hint("axes").as_deref(), Some("did you mean 'axis'?"));
+        assert_eq!(hint("dtyp").as_deref(), Some("did you mean 'dtype'?"));
+        assert_eq!(hint("x"), None);
+        assert_eq!(hint("b"), None);
+        assert_eq!(hint("foo"), None);
+        assert_eq!(hint("keepdimensions"), None);
+    }
 }
