@@ -11,7 +11,7 @@ pub mod python;
 pub mod random;
 pub mod removed;
 
-use crate::interp::error::{PyErr, PyResult};
+use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::value::{Module, Value};
 
@@ -199,6 +199,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Parameters a builtin accepts by name but npr does not implement (`out=`,
+/// `where=`, a `dtype=` it cannot apply): given anything but their default,
+/// they are an error, never a silently different answer. `None`, and
+/// `where=True`, are the defaults.
+pub fn not_supported(s: &Slots, params: &[&str], names: &[&str], fname: &str) -> PyResult<()> {
+    for (slot, p) in s.iter().zip(params) {
+        if !names.contains(p) {
+            continue;
+        }
+        let default = match slot {
+            None | Some(Value::None) => true,
+            Some(v) => {
+                *p == "where" && matches!(v, Value::Bool(true) | Value::Scalar(crate::value::Scalar::Bool(true)))
+            }
+        };
+        if !default {
+            let hint = match *p {
+                "out" => "assign the result instead: `b[...] = ...` writes into an existing array b",
+                "where" => {
+                    "select first (a[mask].sum()) or compute everywhere and pick with np.where(mask, result, fallback)"
+                }
+                _ => "convert the input first, e.g. x.astype(float)",
+            };
+            return Err(PyErr::new(
+                ExcType::NotImplementedError,
+                format!("npr does not support {}(..., {p}=...)", fname.trim_start_matches('_')),
+            )
+            .with_hint(hint));
+        }
+    }
+    Ok(())
 }
 
 /// One slot per parameter of a builtin, inline for up to eight (nearly

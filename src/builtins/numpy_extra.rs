@@ -298,7 +298,9 @@ fn np_cross(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn nan_reduce(name: &str, args: Args, r: Reduction) -> PyResult<Value> {
-    let mut s = bind(name, args, &["a", "axis", "dtype", "out", "keepdims"], 1)?;
+    const P: &[&str] = &["a", "axis", "dtype", "out", "keepdims"];
+    let mut s = bind(name, args, P, 1)?;
+    super::not_supported(&s, P, &["dtype", "out"], name)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = super::numpy::axis_arg(opt(&mut s, 1))?;
     let keepdims = bool_of(opt(&mut s, 4))?;
@@ -379,7 +381,9 @@ fn np_average(i: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_median(_: &mut Interp, args: Args) -> PyResult<Value> {
-    let mut s = bind("median", args, &["a", "axis", "out", "overwrite_input", "keepdims"], 1)?;
+    const P: &[&str] = &["a", "axis", "out", "overwrite_input", "keepdims"];
+    let mut s = bind("median", args, P, 1)?;
+    super::not_supported(&s, P, &["out"], "median")?;
     let a = arr(&req(&mut s, 0))?;
     let axis = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?;
     let f = NdArray::new(a.with_view(|v| cast_data(&v, DType::Float64)));
