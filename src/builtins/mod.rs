@@ -201,35 +201,34 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Parameters a builtin accepts by name but npr does not implement (`out=`,
-/// `where=`, a `dtype=` it cannot apply): given anything but their default,
-/// they are an error, never a silently different answer. `None`, and
-/// `where=True`, are the defaults.
-pub fn not_supported(s: &Slots, params: &[&str], names: &[&str], fname: &str) -> PyResult<()> {
+/// Parameters a builtin accepts by name but npr does not implement: given
+/// anything but their default, they are an error, never a silently
+/// different answer. `bind` applies this to `out=` and `where=` (no builtin
+/// implements them); builtins call it for a `dtype=` they cannot apply.
+/// `None`, and `where=True`, are the defaults.
+pub fn not_supported(s: &[Option<Value>], params: &[&str], names: &[&str], fname: &str) -> PyResult<()> {
     for (slot, p) in s.iter().zip(params) {
-        if !names.contains(p) {
-            continue;
-        }
         let default = match slot {
             None | Some(Value::None) => true,
             Some(v) => {
                 *p == "where" && matches!(v, Value::Bool(true) | Value::Scalar(crate::value::Scalar::Bool(true)))
             }
         };
-        if !default {
-            let hint = match *p {
-                "out" => "assign the result instead: `b[...] = ...` writes into an existing array b",
-                "where" => {
-                    "select first (a[mask].sum()) or compute everywhere and pick with np.where(mask, result, fallback)"
-                }
-                _ => "convert the input first, e.g. x.astype(float)",
-            };
-            return Err(PyErr::new(
-                ExcType::NotImplementedError,
-                format!("npr does not support {}(..., {p}=...)", fname.trim_start_matches('_')),
-            )
-            .with_hint(hint));
+        if default || !names.contains(p) {
+            continue;
         }
+        let hint = match *p {
+            "out" => "assign the result instead: `b[...] = ...` writes into an existing array b",
+            "where" => {
+                "select first (a[mask].sum()) or compute everywhere and pick with np.where(mask, result, fallback)"
+            }
+            _ => "convert the input first, e.g. x.astype(float)",
+        };
+        return Err(PyErr::new(
+            ExcType::NotImplementedError,
+            format!("npr does not support {}(..., {p}=...)", fname.trim_start_matches('_')),
+        )
+        .with_hint(hint));
     }
     Ok(())
 }
@@ -272,6 +271,7 @@ pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResu
             }
         }
     }
+    not_supported(&slots, params, &["out", "where"], fname)?;
     let missing: Vec<String> = params
         .iter()
         .enumerate()

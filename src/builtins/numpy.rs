@@ -412,7 +412,7 @@ fn ufunc1(name: &str, u: Ufunc1, args: Args) -> PyResult<Value> {
     ufunc_arity(name, 1, args.positional.len())?;
     const P: &[&str] = &["x", "out", "where", "dtype"];
     let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["out", "where", "dtype"], name)?;
+    super::not_supported(&s, P, &["dtype"], name)?;
     pyops::numpy_unary(u, &req(&mut s, 0), false)
 }
 
@@ -420,7 +420,7 @@ fn ufunc2(name: &str, u: Ufunc2, args: Args) -> PyResult<Value> {
     ufunc_arity(name, 2, args.positional.len())?;
     const P: &[&str] = &["x1", "x2", "out", "where", "dtype"];
     let mut s = bind(name, args, P, 2)?;
-    super::not_supported(&s, P, &["out", "where", "dtype"], name)?;
+    super::not_supported(&s, P, &["dtype"], name)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
     pyops::numpy_binary(u, &a, &b, false)
 }
@@ -501,9 +501,7 @@ binary_fns! {
 }
 
 fn np_clip(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["a", "a_min", "a_max", "out", "min", "max"];
-    let mut s = bind("clip", args, P, 1)?;
-    super::not_supported(&s, P, &["out"], "clip")?;
+    let mut s = bind("clip", args, &["a", "a_min", "a_max", "out", "min", "max"], 1)?;
     let a = req(&mut s, 0);
     let lo = opt(&mut s, 1).or_else(|| opt(&mut s, 4));
     let hi = opt(&mut s, 2).or_else(|| opt(&mut s, 5));
@@ -582,9 +580,7 @@ pub fn round_decimals(x: f64, d: i64) -> f64 {
 }
 
 fn np_round(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["a", "decimals", "out"];
-    let mut s = bind("round", args, P, 1)?;
-    super::not_supported(&s, P, &["out"], "round")?;
+    let mut s = bind("round", args, &["a", "decimals", "out"], 1)?;
     let a = req(&mut s, 0);
     let d = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
     round_value(&a, d)
@@ -594,7 +590,6 @@ fn np_round(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResult<Value> {
     let mut s = bind(name, args, params, 1)?;
-    super::not_supported(&s, params, &["out", "where"], name)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = axis_arg(opt(&mut s, 1))?;
     let keepdims =
@@ -727,7 +722,7 @@ fn np_count_nonzero(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn var_call(name: &str, args: Args, sqrt: bool) -> PyResult<Value> {
     const P: &[&str] = &["a", "axis", "dtype", "out", "ddof", "keepdims"];
     let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["dtype", "out"], name)?;
+    super::not_supported(&s, P, &["dtype"], name)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = axis_arg(opt(&mut s, 1))?;
     let ddof = opt(&mut s, 4).map(|v| float_of(&v)).transpose()?.unwrap_or(0.0);
@@ -761,9 +756,7 @@ fn single_axis(v: Option<Value>, ndim: usize) -> PyResult<Option<usize>> {
 }
 
 fn arg_call(name: &str, args: Args, max: bool) -> PyResult<Value> {
-    const P: &[&str] = &["a", "axis", "out", "keepdims"];
-    let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["out"], name)?;
+    let mut s = bind(name, args, &["a", "axis", "out", "keepdims"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = single_axis(opt(&mut s, 1), a.ndim())?;
     let keepdims = bool_of(opt(&mut s, 3))?;
@@ -781,7 +774,7 @@ fn np_argmin(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
     const P: &[&str] = &["a", "axis", "dtype", "out"];
     let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["dtype", "out"], name)?;
+    super::not_supported(&s, P, &["dtype"], name)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = single_axis(opt(&mut s, 1), a.ndim())?;
     a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
@@ -797,16 +790,12 @@ fn np_cumprod(_: &mut Interp, args: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------- linear algebra
 
 fn np_dot(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["a", "b", "out"];
-    let mut s = bind("dot", args, P, 2)?;
-    super::not_supported(&s, P, &["out"], "dot")?;
+    let mut s = bind("dot", args, &["a", "b", "out"], 2)?;
     linalg::dot_values(&req(&mut s, 0), &req(&mut s, 1))
 }
 
 fn np_matmul(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["x1", "x2", "out"];
-    let mut s = bind("matmul", args, P, 2)?;
-    super::not_supported(&s, P, &["out"], "matmul")?;
+    let mut s = bind("matmul", args, &["x1", "x2", "out"], 2)?;
     linalg::matmul_values(&req(&mut s, 0), &req(&mut s, 1))
 }
 
@@ -830,9 +819,7 @@ fn np_inner(_: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_outer(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["a", "b", "out"];
-    let mut s = bind("outer", args, P, 2)?;
-    super::not_supported(&s, P, &["out"], "outer")?;
+    let mut s = bind("outer", args, &["a", "b", "out"], 2)?;
     linalg::outer_values(&req(&mut s, 0), &req(&mut s, 1))
 }
 
@@ -1163,7 +1150,7 @@ pub(crate) fn concat(arrays: &[NdArray], axis: Option<i64>) -> PyResult<ArrayDat
 fn np_concatenate(_: &mut Interp, args: Args) -> PyResult<Value> {
     const P: &[&str] = &["arrays", "axis", "out", "dtype"];
     let mut s = bind("concatenate", args, P, 1)?;
-    super::not_supported(&s, P, &["out", "dtype"], "concatenate")?;
+    super::not_supported(&s, P, &["dtype"], "concatenate")?;
     let arrays = array_list(&req(&mut s, 0))?;
     let axis = match s.get_mut(1).and_then(|x| x.take()) {
         None => Some(0),
@@ -1187,9 +1174,7 @@ pub(crate) fn stack_arrays(arrays: &[NdArray], axis: i64) -> PyResult<ArrayData>
 }
 
 fn np_stack(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["arrays", "axis", "out"];
-    let mut s = bind("stack", args, P, 1)?;
-    super::not_supported(&s, P, &["out"], "stack")?;
+    let mut s = bind("stack", args, &["arrays", "axis", "out"], 1)?;
     let arrays = array_list(&req(&mut s, 0))?;
     let axis = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?.unwrap_or(0);
     stack_arrays(&arrays, axis).map(array_value)
@@ -2074,7 +2059,6 @@ fn np_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn np_fabs(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("fabs", args, &["x", "out"], 1)?;
-    super::not_supported(&s, &["x", "out"], &["out"], "fabs")?;
     let v = req(&mut s, 0);
     let f = array_value(arr(&v)?.with_view(|x| cast_data(&x, DType::Float64)));
     let f = if matches!(v, Value::Array(_)) { f } else { wrap_result(arr(&f)?.to_data()) };
@@ -2083,7 +2067,6 @@ fn np_fabs(_: &mut Interp, args: Args) -> PyResult<Value> {
 
 fn np_cbrt(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("cbrt", args, &["x", "out"], 1)?;
-    super::not_supported(&s, &["x", "out"], &["out"], "cbrt")?;
     let a = arr(&req(&mut s, 0))?;
     let d = a.with_view(|x| ArrayData::Float(as_f64(&x).mapv(f64::cbrt)));
     Ok(wrap_result(d))

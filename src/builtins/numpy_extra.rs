@@ -300,7 +300,7 @@ fn np_cross(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn nan_reduce(name: &str, args: Args, r: Reduction) -> PyResult<Value> {
     const P: &[&str] = &["a", "axis", "dtype", "out", "keepdims"];
     let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["dtype", "out"], name)?;
+    super::not_supported(&s, P, &["dtype"], name)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = super::numpy::axis_arg(opt(&mut s, 1))?;
     let keepdims = bool_of(opt(&mut s, 4))?;
@@ -381,9 +381,7 @@ fn np_average(i: &mut Interp, args: Args) -> PyResult<Value> {
 }
 
 fn np_median(_: &mut Interp, args: Args) -> PyResult<Value> {
-    const P: &[&str] = &["a", "axis", "out", "overwrite_input", "keepdims"];
-    let mut s = bind("median", args, P, 1)?;
-    super::not_supported(&s, P, &["out"], "median")?;
+    let mut s = bind("median", args, &["a", "axis", "out", "overwrite_input", "keepdims"], 1)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = opt(&mut s, 1).map(|v| int_of(&v)).transpose()?;
     let f = NdArray::new(a.with_view(|v| cast_data(&v, DType::Float64)));
@@ -454,9 +452,6 @@ fn quantiles(args: Args, name: &str, scale: f64) -> PyResult<Value> {
     let a = arr(&req(&mut s, 0))?;
     let q = req(&mut s, 1);
     let axis = opt(&mut s, 2).filter(|v| !matches!(v, Value::None)).map(|v| int_of(&v)).transpose()?;
-    if opt(&mut s, 3).is_some_and(|v| !matches!(v, Value::None)) {
-        return Err(PyErr::value(format!("npr: np.{name}(out=...) is not supported; assign the result instead")));
-    }
     let _ = opt(&mut s, 4); // overwrite_input only permits NumPy to reuse `a`
     match opt(&mut s, 5) {
         None => {}
