@@ -161,6 +161,16 @@ impl<'s> Interp<'s> {
         }
     }
 
+    /// The value of the name `e` at top level, borrowed: None for anything
+    /// else, inside a function or comprehension, or for a name that is not a
+    /// global (the caller then takes the `lookup` path and its errors).
+    fn global_value(&self, e: &Expr) -> Option<&Value> {
+        match &e.kind {
+            ExprKind::Name(n) if self.locals.is_none() && self.closure.is_empty() => self.session.globals.get(&Key(n)),
+            _ => None,
+        }
+    }
+
     /// Bind a name in the current scope.
     pub fn assign_name(&mut self, name: &str, v: Value) {
         match self.binding_frame(name) {
@@ -211,6 +221,12 @@ impl<'s> Interp<'s> {
     /// A Ctrl-C that stopped a kernel mid-way surfaces here, before its
     /// partial result (or an error caused by it) can be used.
     pub fn eval(&mut self, e: &Expr) -> PyResult<Value> {
+        // A variable at top level (most operands and arguments) needs none
+        // of that: taking `a` and `b` the long way cost about 200 of the
+        // 3,500 instructions of `c = a + b` on (1, 8) arrays.
+        if let Some(v) = self.global_value(e) {
+            return Ok(v.clone());
+        }
         self.eval_into(e, None)
     }
 
