@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::{closest_name, lookup, numpy, Owner};
+use super::{closest_name, lookup, numpy, Keywords, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::value::{DType, Module, NdArray, TypeObj, Value};
 
@@ -67,7 +67,7 @@ static IS_INTEGER: super::Builtin = super::Builtin {
     signature: "x.is_integer()",
     doc: "Is the float an integer value?",
     func: m_is_integer,
-    keywords: false,
+    keywords: Keywords::None,
 };
 
 /// `v.name`.

@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use ndarray::{ArrayD, IxDyn};
 
 use super::numpy::dtype_arg;
-use super::{bind, opt, req, Builtin, Owner};
+use super::{bind, opt, req, Builtin, Keywords, Owner};
 use crate::display::str_repr;
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
@@ -33,7 +33,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner, signature, doc, func, keywords: true }
+    Builtin { name, owner, signature, doc, func, keywords: Keywords::Python }
 }
 
 /// The file functions of `np`.

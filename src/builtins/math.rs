@@ -1,7 +1,7 @@
 //! Python's `math` module: functions on Python floats with Python's
 //! errors (`ValueError: math domain error`), returning Python values.
 
-use super::{bind, opt, req, Builtin, Owner};
+use super::{bind, opt, req, Builtin, Keywords, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::value::{Module, Scalar, Value};
@@ -9,7 +9,7 @@ use crate::value::{Module, Scalar, Value};
 const MATH: Owner = Owner::Module(Module::Math);
 
 const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner: MATH, signature, doc, func, keywords: true }
+    Builtin { name, owner: MATH, signature, doc, func, keywords: Keywords::Python }
 }
 
 fn real(v: &Value) -> PyResult<f64> {

@@ -37,16 +37,38 @@ pub struct Builtin {
     /// One-paragraph description, including the shape rule.
     pub doc: &'static str,
     pub func: BuiltinFn,
-    /// Whether `func` looks at keyword arguments. For one that does not,
-    /// [`Interp::call_value`] rejects any with Python's "takes no keyword
-    /// arguments" before calling it (ignoring them would be a wrong answer).
-    pub keywords: bool,
+    /// Whether `func` looks at keyword arguments, and how an unknown one is
+    /// worded.
+    pub keywords: Keywords,
+}
+
+/// How a builtin takes keyword arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keywords {
+    /// Unknown ones are refused as Python words it: `cumsum() got an
+    /// unexpected keyword argument 'foo'` (from `bind`).
+    Python,
+    /// None at all: [`Interp::call_value`] rejects any with Python's "takes
+    /// no keyword arguments" before calling it (ignoring them would be a
+    /// wrong answer).
+    None,
+    /// A method NumPy implements in C, whose argument parser words its
+    /// errors differently: `'foo' is an invalid keyword argument for
+    /// cumsum()`, `cumsum() takes at most 3 arguments (4 given)` where the
+    /// function `np.cumsum` says Python's texts (`bind` words them, see
+    /// [`Args::c_parser`]).
+    CParser,
 }
 
 impl Builtin {
     /// The same builtin, marked as taking no keyword arguments.
     pub const fn no_keywords(self) -> Builtin {
-        Builtin { keywords: false, ..self }
+        Builtin { keywords: Keywords::None, ..self }
+    }
+
+    /// The same builtin, with NumPy's C wording for unknown keywords.
+    pub const fn c_keywords(self) -> Builtin {
+        Builtin { keywords: Keywords::CParser, ..self }
     }
 
     /// Python's error for keywords given to a builtin that takes none:
@@ -240,46 +262,60 @@ pub type Slots = smallvec::SmallVec<[Option<Value>; 8]>;
 /// Bind call arguments to parameter names. `required` leading parameters
 /// must be given. Returns one slot per parameter.
 pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResult<Slots> {
+    let c = args.c_parser;
     let mut slots: Slots = smallvec::smallvec![None; params.len()];
     if args.positional.len() > params.len() {
-        return Err(PyErr::type_err(format!(
-            "{fname}() takes {} positional argument{} but {} {} given",
-            if required == params.len() {
-                params.len().to_string()
-            } else {
-                format!("from {required} to {}", params.len())
-            },
-            if params.len() == 1 { "" } else { "s" },
-            args.positional.len(),
-            if args.positional.len() == 1 { "was" } else { "were" }
-        )));
+        let given = args.positional.len();
+        return Err(PyErr::type_err(if c {
+            // The receiver is not counted.
+            format!("{fname}() takes at most {} arguments ({} given)", params.len().saturating_sub(1), given - 1)
+        } else {
+            format!(
+                "{fname}() takes {} positional argument{} but {given} {} given",
+                if required == params.len() {
+                    params.len().to_string()
+                } else {
+                    format!("from {required} to {}", params.len())
+                },
+                if params.len() == 1 { "" } else { "s" },
+                if given == 1 { "was" } else { "were" }
+            )
+        }));
     }
     for (slot, v) in slots.iter_mut().zip(args.positional) {
         *slot = Some(v);
     }
     for (k, v) in args.keywords {
-        match params.iter().position(|p| *p == k) {
+        // A C method's receiver has no name to give it by.
+        match params.iter().position(|p| *p == k).filter(|&i| !c || i > 0) {
             Some(i) => {
                 if slots[i].is_some() {
-                    return Err(PyErr::type_err(format!("{fname}() got multiple values for argument '{k}'")));
+                    return Err(PyErr::type_err(if c {
+                        format!("argument for {fname}() given by name ('{k}') and position ({i})")
+                    } else {
+                        format!("{fname}() got multiple values for argument '{k}'")
+                    }));
                 }
                 slots[i] = Some(v);
             }
             None => {
-                let err = PyErr::type_err(format!("{fname}() got an unexpected keyword argument '{k}'"));
+                let err = PyErr::type_err(if c {
+                    format!("'{k}' is an invalid keyword argument for {fname}()")
+                } else {
+                    format!("{fname}() got an unexpected keyword argument '{k}'")
+                });
                 return Err(keyword_hint(err, &k, params));
             }
         }
     }
     not_supported(&slots, params, &["out", "where"], fname)?;
-    let missing: Vec<String> = params
-        .iter()
-        .enumerate()
-        .take(required)
-        .filter(|(i, _)| slots[*i].is_none())
-        .map(|(_, p)| format!("'{p}'"))
-        .collect();
+    let missing: Vec<(usize, &str)> =
+        params.iter().copied().enumerate().take(required).filter(|(i, _)| slots[*i].is_none()).collect();
+    if let (true, Some(&(i, p))) = (c, missing.first()) {
+        return Err(PyErr::type_err(format!("{fname}() missing required argument '{p}' (pos {i})")));
+    }
     if !missing.is_empty() {
+        let missing: Vec<String> = missing.iter().map(|(_, p)| format!("'{p}'")).collect();
         let list = match missing.len() {
             1 => missing[0].clone(),
             2 => format!("{} and {}", missing[0], missing[1]),

@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayD, Dimension, IxDyn};
 
-use super::{bind, opt, req, Builtin, Owner};
+use super::{bind, opt, req, Builtin, Keywords, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops::{self, index_int};
@@ -25,7 +25,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner, signature, doc, func, keywords: true }
+    Builtin { name, owner, signature, doc, func, keywords: Keywords::Python }
 }
 
 // ---------------------------------------------------------------- arguments
@@ -1836,8 +1836,8 @@ pub static METHODS: &[Builtin] = &[
     f(M, "argmin", "a.argmin(axis=None)", "Index of the minimum.", np_argmin),
     f(M, "all", "a.all(axis=None)", "True when all elements are true.", m_all),
     f(M, "any", "a.any(axis=None)", "True when any element is true.", m_any),
-    f(M, "cumsum", "a.cumsum(axis=None)", "Cumulative sum.", np_cumsum),
-    f(M, "cumprod", "a.cumprod(axis=None)", "Cumulative product.", np_cumprod),
+    f(M, "cumsum", "a.cumsum(axis=None)", "Cumulative sum.", np_cumsum).c_keywords(),
+    f(M, "cumprod", "a.cumprod(axis=None)", "Cumulative product.", np_cumprod).c_keywords(),
     f(M, "reshape", "a.reshape(*shape)", "New shape, same data (a view when contiguous).", m_reshape),
     f(M, "transpose", "a.transpose(*axes)", "Reversed or permuted axes (a view).", m_transpose).no_keywords(),
     f(M, "swapaxes", "a.swapaxes(axis1, axis2)", "Swap two axes (a view).", np_swapaxes).no_keywords(),
@@ -1851,13 +1851,13 @@ pub static METHODS: &[Builtin] = &[
     f(M, "fill", "a.fill(value)", "Fill the array in place.", m_fill).no_keywords(),
     f(M, "dot", "a.dot(b)", DOT_DOC, m_dot),
     f(M, "clip", "a.clip(min, max)", "Limit values to [min, max].", np_clip),
-    f(M, "round", "a.round(decimals=0)", "Round half to even.", m_round),
+    f(M, "round", "a.round(decimals=0)", "Round half to even.", m_round).c_keywords(),
     f(M, "nonzero", "a.nonzero()", "Indices of non-zero elements.", np_nonzero).no_keywords(),
     f(M, "sort", "a.sort(axis=-1)", "Sort in place (returns None).", m_sort),
     f(M, "argsort", "a.argsort(axis=-1)", "Indices that sort the array.", np_argsort),
-    f(M, "diagonal", "a.diagonal(offset=0, axis1=0, axis2=1)", "The diagonal (read-only).", super::numpy_extra::method_diagonal),
+    f(M, "diagonal", "a.diagonal(offset=0, axis1=0, axis2=1)", "The diagonal (read-only).", super::numpy_extra::method_diagonal).c_keywords(),
     f(M, "trace", "a.trace(offset=0, axis1=0, axis2=1)", "Sum of the diagonal.", super::numpy_extra::method_trace),
-    f(M, "repeat", "a.repeat(repeats, axis=None)", "Repeat each element.", np_repeat),
+    f(M, "repeat", "a.repeat(repeats, axis=None)", "Repeat each element.", np_repeat).c_keywords(),
 ];
 
 // ---------------------------------------------------------------- print options

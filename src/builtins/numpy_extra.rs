@@ -4,7 +4,7 @@
 use ndarray::{ArrayD, IxDyn};
 
 use super::numpy::{arr, array_list, array_value, bool_of, concat, filled, float_of, int_of, shape_of, sorted_data};
-use super::{bind, opt, req, Builtin, Owner};
+use super::{bind, opt, req, Builtin, Keywords, Owner};
 use crate::interp::error::{PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops;
@@ -19,7 +19,7 @@ use crate::value::{ArrayData, DType, Module, NdArray, SliceObj, Value, ViewOp};
 const NP: Owner = Owner::Module(Module::Numpy);
 
 const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner: NP, signature, doc, func, keywords: true }
+    Builtin { name, owner: NP, signature, doc, func, keywords: Keywords::Python }
 }
 
 fn int_array(v: Vec<i64>) -> Value {
@@ -1174,7 +1174,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.det(a)",
         doc: "Determinant of a square matrix.",
         func: la_det,
-        keywords: true,
+        keywords: Keywords::Python,
     },
     Builtin {
         name: "inv",
@@ -1182,7 +1182,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.inv(a)",
         doc: "Inverse of a square matrix: inv(A) @ A is the identity.",
         func: la_inv,
-        keywords: true,
+        keywords: Keywords::Python,
     },
     Builtin {
         name: "solve",
@@ -1190,7 +1190,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.solve(a, b)",
         doc: "Solve a @ x = b for x.",
         func: la_solve,
-        keywords: true,
+        keywords: Keywords::Python,
     },
     Builtin {
         name: "norm",
@@ -1198,7 +1198,7 @@ pub static MORE: &[Builtin] = &[
         signature: "np.linalg.norm(x, ord=None, axis=None, keepdims=False)",
         doc: "Vector norm (ord 2 by default; 1, inf, -inf, 0, p) or matrix norm ('fro' by default; 1, -1, inf, -inf).",
         func: la_norm,
-        keywords: true,
+        keywords: Keywords::Python,
     },
 ];
 

@@ -1,7 +1,7 @@
 //! Python's builtin functions and classes, and methods of lists, dicts and
 //! strings.
 
-use super::{bind, opt, req, Builtin, Owner};
+use super::{bind, opt, req, Builtin, Keywords, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops;
@@ -18,7 +18,7 @@ const fn f(
     doc: &'static str,
     func: super::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner, signature, doc, func, keywords: true }
+    Builtin { name, owner, signature, doc, func, keywords: Keywords::Python }
 }
 
 pub const TYPE_NAMES: &[&str] = &[

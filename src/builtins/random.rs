@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::{bind, opt, req, Builtin, Owner};
+use super::{bind, opt, req, Builtin, Keywords, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::pyops::{self, index_int};
@@ -13,7 +13,7 @@ use crate::value::{ArrayData, DType, Module, NdArray, Value};
 const R: Owner = Owner::Module(Module::Random);
 
 const fn f(name: &'static str, signature: &'static str, doc: &'static str, func: super::BuiltinFn) -> Builtin {
-    Builtin { name, owner: R, signature, doc, func, keywords: true }
+    Builtin { name, owner: R, signature, doc, func, keywords: Keywords::Python }
 }
 
 fn int_of(v: &Value) -> PyResult<i64> {

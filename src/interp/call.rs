@@ -8,17 +8,23 @@ use super::error::{ExcType, PyErr, PyResult};
 use super::eval::{Args, Interp};
 use super::exec::Flow;
 use super::RECURSION_LIMIT;
+use crate::builtins::Keywords;
 use crate::value::{Function, FunctionBody, Value};
 
 impl Interp<'_> {
     /// Call any callable value.
     pub fn call_value(&mut self, f: &Value, mut args: Args) -> PyResult<Value> {
         match f {
-            Value::Builtin(b) if !b.keywords && !args.keywords.is_empty() => Err(b.keywords_error(None)),
-            Value::Method(recv, b) if !b.keywords && !args.keywords.is_empty() => Err(b.keywords_error(Some(recv))),
+            Value::Builtin(b) if b.keywords == Keywords::None && !args.keywords.is_empty() => {
+                Err(b.keywords_error(None))
+            }
+            Value::Method(recv, b) if b.keywords == Keywords::None && !args.keywords.is_empty() => {
+                Err(b.keywords_error(Some(recv)))
+            }
             Value::Builtin(b) => (b.func)(self, args),
             Value::Method(recv, b) => {
                 args.positional.insert(0, (**recv).clone());
+                args.c_parser = b.keywords == Keywords::CParser;
                 (b.func)(self, args)
             }
             Value::Function(func) => self.call_function(func, args),

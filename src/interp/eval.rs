@@ -56,11 +56,16 @@ pub type Defaults = (Vec<Option<Value>>, Vec<Option<Value>>);
 pub struct Args {
     pub positional: Vec<Value>,
     pub keywords: Vec<(Ident, Value)>,
+    /// A call of a method NumPy implements in C (see
+    /// [`crate::builtins::Keywords::CParser`]): `bind` words argument
+    /// errors as its C argument parser does. The receiver is
+    /// `positional[0]`.
+    pub c_parser: bool,
 }
 
 impl Args {
     pub fn new(positional: Vec<Value>) -> Args {
-        Args { positional, keywords: Vec::new() }
+        Args { positional, keywords: Vec::new(), c_parser: false }
     }
 
     /// The value given for keyword `name`, if any.
@@ -496,7 +501,7 @@ impl<'s> Interp<'s> {
         let f = self.eval(func)?;
         // A method's receiver joins its arguments (`call_value`): room for it too.
         let n = args.len() + usize::from(matches!(f, Value::Method(..)));
-        let mut a = Args { positional: Vec::with_capacity(n), keywords: Vec::new() };
+        let mut a = Args { positional: Vec::with_capacity(n), keywords: Vec::new(), c_parser: false };
         for arg in args {
             match arg {
                 Arg::Positional(e) => a.positional.push(self.eval(e)?),

@@ -23,7 +23,7 @@ pub mod ticks;
 
 use std::cell::{Cell, RefCell};
 
-use crate::builtins::{Builtin, Owner};
+use crate::builtins::{Builtin, Keywords, Owner};
 use crate::interp::error::{ExcType, PyErr, PyResult};
 use crate::interp::eval::{Args, Interp};
 use crate::interp::{pyops, warnings};
@@ -89,7 +89,7 @@ const fn f(
     doc: &'static str,
     func: crate::builtins::BuiltinFn,
 ) -> Builtin {
-    Builtin { name, owner: PLT, signature, doc, func, keywords: true }
+    Builtin { name, owner: PLT, signature, doc, func, keywords: Keywords::Python }
 }
 
 /// The functions of `matplotlib.pyplot`.
