@@ -774,10 +774,22 @@ fn np_argmin(_: &mut Interp, args: Args) -> PyResult<Value> {
 fn cum_call(name: &str, args: Args, product: bool) -> PyResult<Value> {
     const P: &[&str] = &["a", "axis", "dtype", "out"];
     let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["dtype"], name)?;
     let a = arr(&req(&mut s, 0))?;
     let axis = single_axis(opt(&mut s, 1), a.ndim())?;
-    a.with_view(|v| reduce::cumulative(&v, axis, product)).map(array_value)
+    // dtype= converts the elements first and is the result's type:
+    // np.cumsum([1.5, 2.5, -1.7], dtype=int) is [1, 3, 2]; in bool a running
+    // sum is true from the first true on, a running product until the first
+    // false (the int64 result cast back).
+    let dtype = dtype_arg(opt(&mut s, 2))?;
+    let a = match dtype {
+        Some(dt) if dt != a.dtype() => NdArray::new(a.with_view(|v| cast_warned(&v, dt))),
+        _ => a,
+    };
+    let data = a.with_view(|v| reduce::cumulative(&v, axis, product))?;
+    Ok(array_value(match dtype {
+        Some(dt) if dt != data.dtype() => cast_data(&data.view(), dt),
+        _ => data,
+    }))
 }
 
 fn np_cumsum(_: &mut Interp, args: Args) -> PyResult<Value> {
@@ -1536,20 +1548,24 @@ fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
     Ok(array_value(arr(&req(&mut s, 0))?.to_data()))
 }
 
+/// `v` converted to `dt`, with NumPy's warning when a float that is NaN or
+/// out of int64's range becomes an int (`astype`, `cumsum(dtype=int)`).
+fn cast_warned(v: &AView, dt: DType) -> ArrayData {
+    if let (DType::Int64, AView::Float(x)) = (dt, v) {
+        if x.iter().any(|&f| crate::ops::cast::float_cast_invalid(f)) {
+            crate::interp::warnings::warn_runtime("invalid value encountered in cast");
+        }
+    }
+    cast_data(v, dt)
+}
+
 fn m_astype(_: &mut Interp, args: Args) -> PyResult<Value> {
     let mut s = bind("astype", args, &["self", "dtype", "order", "casting", "subok", "copy"], 2)?;
     let recv = req(&mut s, 0);
     let dt = dtype_arg(opt(&mut s, 1))?.unwrap_or(DType::Float64);
     let a = arr(&recv)?;
     let data = a.to_data();
-    if dt == DType::Int64 {
-        if let ArrayData::Float(x) = &data {
-            if x.iter().any(|&v| crate::ops::cast::float_cast_invalid(v)) {
-                crate::interp::warnings::warn_runtime("invalid value encountered in cast");
-            }
-        }
-    }
-    let out = cast_data(&data.view(), dt);
+    let out = cast_warned(&data.view(), dt);
     if matches!(recv, Value::Scalar(_)) {
         return Ok(wrap_result(out));
     }
