@@ -66,7 +66,8 @@ impl Builtin {
         Builtin { keywords: Keywords::None, ..self }
     }
 
-    /// The same builtin, with NumPy's C wording for unknown keywords.
+    /// The same builtin, with the wording of NumPy's C argument parser for
+    /// argument errors (see [`Keywords::CParser`]).
     pub const fn c_keywords(self) -> Builtin {
         Builtin { keywords: Keywords::CParser, ..self }
     }
