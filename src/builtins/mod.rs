@@ -90,9 +90,21 @@ pub fn invalid_keyword(args: &Args, allowed: &[&str], name: Option<&str>) -> PyR
         None => Ok(()),
         Some(k) => {
             let what = name.map_or_else(|| "this function".to_string(), |n| format!("{n}()"));
-            Err(keyword_hint(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")), k, allowed))
+            Err(invalid_keyword_error(k, &what, allowed))
         }
     }
+}
+
+/// `'foo' is an invalid keyword argument for min()` (CPython's and NumPy's C
+/// argument parsers), with a hint when `k` looks like a misspelt one of `params`.
+fn invalid_keyword_error(k: &str, what: &str, params: &[&str]) -> PyErr {
+    keyword_hint(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")), k, params)
+}
+
+/// `cumsum() got an unexpected keyword argument 'foo'` (a function written in
+/// Python), with a hint when `k` looks like a misspelt one of `params`.
+pub fn unexpected_keyword_error(fname: &str, k: &str, params: &[&str]) -> PyErr {
+    keyword_hint(PyErr::type_err(format!("{fname}() got an unexpected keyword argument '{k}'")), k, params)
 }
 
 /// The first keyword of `args` not in `allowed`.
@@ -105,9 +117,7 @@ fn unknown_keyword<'a>(args: &'a Args, allowed: &[&str]) -> Option<&'a str> {
 pub fn unexpected_keyword(args: &Args, allowed: &[&str], name: &str) -> PyResult<()> {
     match unknown_keyword(args, allowed) {
         None => Ok(()),
-        Some(k) => {
-            Err(keyword_hint(PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'")), k, allowed))
-        }
+        Some(k) => Err(unexpected_keyword_error(name, k, allowed)),
     }
 }
 
@@ -299,14 +309,8 @@ pub fn bind(fname: &str, args: Args, params: &[&str], required: usize) -> PyResu
                 }
                 slots[i] = Some(v);
             }
-            None => {
-                let err = PyErr::type_err(if c {
-                    format!("'{k}' is an invalid keyword argument for {fname}()")
-                } else {
-                    format!("{fname}() got an unexpected keyword argument '{k}'")
-                });
-                return Err(keyword_hint(err, &k, params));
-            }
+            None if c => return Err(invalid_keyword_error(&k, &format!("{fname}()"), params)),
+            None => return Err(unexpected_keyword_error(fname, &k, params)),
         }
     }
     not_supported(&slots, params, &["out", "where"], fname)?;

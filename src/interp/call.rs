@@ -108,10 +108,9 @@ fn bind_arguments(func: &Function, args: Args, frame: &mut crate::value::Names) 
         } else if params.double_star.is_some() {
             kwargs.entries.push((Value::str(&k), v));
         } else {
-            let err = PyErr::type_err(format!("{name}() got an unexpected keyword argument '{k}'"));
             let known: Vec<&str> =
                 params.positional.iter().chain(&params.keyword_only).map(|(p, _)| p.as_str()).collect();
-            return Err(crate::builtins::keyword_hint(err, &k, &known));
+            return Err(crate::builtins::unexpected_keyword_error(name, &k, &known));
         }
     }
     let mut missing = Vec::new();
