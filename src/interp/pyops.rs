@@ -117,6 +117,9 @@ pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
         };
         return binary(op, &as_set(l)?, &as_set(r)?);
     }
+    if let Some(v) = small_float_binary(op, l, r) {
+        return Ok(v);
+    }
     if is_numpy(l) || is_numpy(r) {
         return numpy_operator(op, l, r);
     }
@@ -135,6 +138,39 @@ pub fn binary(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
         return python_arith(op, a, b).ok_or_else(|| unsupported(op.symbol(), l, r))?;
     }
     sequence_op(op, l, r)
+}
+
+/// `+ - * /` on small whole float64 arrays of one shape, or one and a
+/// Python float or int (a lesson's `a + b`, `a * 2.0`), straight to the
+/// kernel: what `numpy_operator` gives, with the same warnings. None for
+/// anything else.
+fn small_float_binary(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
+    use crate::ops::kernels::{arith_of, small_binary, Small};
+    // NumPy converts a Python number to the array's float64; ints beyond
+    // 2**53 (where that rounds) take the general path.
+    let number = |v: &Value| match *v {
+        Value::Float(f) => Some(f),
+        Value::Int(i) if i.unsigned_abs() <= 1 << 53 => Some(i as f64),
+        _ => None,
+    };
+    let u = ufunc_for(op)?;
+    let k = arith_of(u)?;
+    let (r, flags) = match (l, r) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.with_f64_base(|a| y.with_f64_base(|b| small_binary(k, Small::Array(a), Small::Array(b))))??
+        }
+        (Value::Array(x), v) => {
+            let q = number(v)?;
+            x.with_f64_base(|a| small_binary(k, Small::Array(a), Small::Number(q)))?
+        }
+        (v, Value::Array(y)) => {
+            let p = number(v)?;
+            y.with_f64_base(|b| small_binary(k, Small::Number(p), Small::Array(b)))?
+        }
+        _ => return None,
+    }?;
+    ufunc::report_flags(flags, u.name(), false);
+    Some(Value::Array(NdArray::from_f64(r)))
 }
 
 fn numpy_operator(op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {

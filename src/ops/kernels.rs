@@ -615,6 +615,85 @@ pub fn dot_body(x: &[f64], y: &[f64]) -> f64 {
 /// Results up to this many elements are computed into a zeroed vector.
 const SMALL_DIRECT: usize = 64;
 
+/// One side of [`small_binary`]: a whole float64 array, or a Python number
+/// (already a float64, as NumPy converts it for a float64 array).
+#[derive(Clone, Copy)]
+pub enum Small<'a> {
+    Array(&'a ArrayD<f64>),
+    Number(f64),
+}
+
+/// `a op b` for whole float64 arrays of one shape (not 0-d), or one such
+/// array and a number, with at most [`SMALL_DIRECT`] elements, C-contiguous:
+/// the result is a copy of the array (of the left one for two) overwritten,
+/// so it keeps that array's shape and strides without building them again.
+/// A lesson's `a + b` or `a * 2.0` on small arrays spends most of its time
+/// around the arithmetic, not in it. The same values and flags as
+/// [`binary_operands`] (the same kernel body); `None` for anything else.
+pub fn small_binary(op: Arith, a: Small, b: Small) -> Option<(ArrayD<f64>, u8)> {
+    let (like, xs, ys) = match (a, b) {
+        (Small::Array(x), Small::Array(y)) if x.shape() == y.shape() => {
+            (x, Src::Slice(x.as_slice()?), Src::Slice(y.as_slice()?))
+        }
+        (Small::Array(x), Small::Number(q)) => (x, Src::Slice(x.as_slice()?), Src::Scalar(q)),
+        (Small::Number(p), Small::Array(y)) => (y, Src::Scalar(p), Src::Slice(y.as_slice()?)),
+        _ => return None,
+    };
+    if like.ndim() == 0 || like.len() > SMALL_DIRECT {
+        return None;
+    }
+    let mut r = like.clone();
+    let out = r.as_slice_mut()?;
+    // `out` holds the array side; the other side is applied over it.
+    let (other, number_left) = match (xs, ys) {
+        (Src::Scalar(p), _) => (Src::Scalar(p), true),
+        (_, other) => (other, false),
+    };
+    let bad = match op {
+        Arith::Add => apply_over::<OP_ADD>(out, other, number_left),
+        Arith::Sub => apply_over::<OP_SUB>(out, other, number_left),
+        Arith::Mul => apply_over::<OP_MUL>(out, other, number_left),
+        Arith::Div => apply_over::<OP_DIV>(out, other, number_left),
+    };
+    let mut flags = 0;
+    if bad {
+        for (i, &v) in out.iter().enumerate() {
+            if !v.is_finite() {
+                flags |= arith_flags(op.code(), xs.get(i), ys.get(i), v);
+            }
+        }
+    }
+    Some((r, flags))
+}
+
+/// `out[i] = out[i] op other[i]` (or `other op out[i]` for a number on the
+/// left); true if any result is not finite.
+#[inline(always)]
+fn apply_over<const OP: u8>(out: &mut [f64], other: Src, number_left: bool) -> bool {
+    let mut bad = false;
+    match other {
+        Src::Slice(y) => {
+            for (o, &q) in out.iter_mut().zip(y) {
+                *o = apply::<OP>(*o, q);
+                bad |= !o.is_finite();
+            }
+        }
+        Src::Scalar(p) if number_left => {
+            for o in out.iter_mut() {
+                *o = apply::<OP>(p, *o);
+                bad |= !o.is_finite();
+            }
+        }
+        Src::Scalar(q) => {
+            for o in out.iter_mut() {
+                *o = apply::<OP>(*o, q);
+                bad |= !o.is_finite();
+            }
+        }
+    }
+    bad
+}
+
 /// `a op b` for two float64 operands of the same shape (or one a single
 /// value), both C-contiguous: the common small case, without the general
 /// broadcasting machinery. Same results, flags and errors as `ufunc::binary`
@@ -708,6 +787,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The direct path for small arrays gives the plain kernel's values and
+    /// flags, and keeps the shape; larger, 0-d, mismatched or non-C-order
+    /// arrays are left to the general path.
+    #[test]
+    fn small_binary_matches_plain() {
+        let specials = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e308, -1e308, 5e-324];
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for n in [1, 2, 7, 8, 9, 63, 64] {
+            let mut x = data(n, 11);
+            let mut y = data(n, 13);
+            for (i, &v) in specials.iter().enumerate() {
+                x[(3 * i) % n] = v;
+                y[(5 * i + 1) % n] = specials[(i + 3) % specials.len()];
+            }
+            let shape = [1, n];
+            let ax = ArrayD::from_shape_vec(IxDyn(&shape), x.clone()).unwrap();
+            let ay = ArrayD::from_shape_vec(IxDyn(&shape), y.clone()).unwrap();
+            for op in [Arith::Add, Arith::Sub, Arith::Mul, Arith::Div] {
+                let mut cases = vec![(Src::Slice(&x), Src::Slice(&y), Small::Array(&ax), Small::Array(&ay))];
+                for q in specials.into_iter().chain([2.5, -3.0]) {
+                    cases.push((Src::Slice(&x), Src::Scalar(q), Small::Array(&ax), Small::Number(q)));
+                    cases.push((Src::Scalar(q), Src::Slice(&y), Small::Number(q), Small::Array(&ay)));
+                }
+                for (sa, sb, a, b) in cases {
+                    let mut plain = vec![0.0; n];
+                    let f1 = binary_slices(op, sa, sb, &mut plain);
+                    let (r, f2) = small_binary(op, a, b).expect("small arrays take the direct path");
+                    assert_eq!(r.shape(), &shape);
+                    assert_eq!(f1, f2, "{op:?} flags, n = {n}");
+                    assert_eq!(bits(r.as_slice().unwrap()), bits(&plain), "{op:?} values, n = {n}");
+                }
+            }
+        }
+        let add = |a, b| small_binary(Arith::Add, a, b);
+        let big = ArrayD::from_elem(IxDyn(&[65]), 1.0);
+        assert!(add(Small::Array(&big), Small::Array(&big)).is_none());
+        assert!(add(Small::Array(&big), Small::Number(1.0)).is_none());
+        let zero_d = ArrayD::from_elem(IxDyn(&[]), 1.0);
+        assert!(add(Small::Array(&zero_d), Small::Array(&zero_d)).is_none());
+        assert!(add(Small::Number(1.0), Small::Array(&zero_d)).is_none());
+        assert!(add(Small::Number(1.0), Small::Number(1.0)).is_none());
+        let (a, b) = (ArrayD::from_elem(IxDyn(&[2, 3]), 1.0), ArrayD::from_elem(IxDyn(&[3, 2]), 1.0));
+        assert!(add(Small::Array(&a), Small::Array(&b)).is_none());
+        // Fortran order (a transpose's owned copy keeps its strides).
+        let f = b.t().to_owned();
+        assert!(f.as_slice().is_none());
+        assert!(add(Small::Array(&a), Small::Array(&f)).is_none());
+        assert!(add(Small::Array(&f), Small::Number(1.0)).is_none());
     }
 
     fn data(n: usize, seed: u64) -> Vec<f64> {

@@ -165,6 +165,18 @@ impl NdArray {
         }
     }
 
+    /// Run `f` on the base's float64 array, if this is a whole float64
+    /// base (not a view, not another dtype).
+    pub fn with_f64_base<R>(&self, f: impl FnOnce(&ndarray::ArrayD<f64>) -> R) -> Option<R> {
+        if !self.ops.is_empty() {
+            return None;
+        }
+        match &*self.base.borrow() {
+            ArrayData::Float(a) => Some(f(a)),
+            _ => None,
+        }
+    }
+
     /// Is this the whole base (not a view)?
     pub fn is_base(&self) -> bool {
         self.ops.is_empty()
