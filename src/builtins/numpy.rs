@@ -412,17 +412,86 @@ fn ufunc1(name: &str, u: Ufunc1, args: Args) -> PyResult<Value> {
     ufunc_arity(name, 1, args.positional.len())?;
     const P: &[&str] = &["x", "out", "where", "dtype"];
     let mut s = bind(name, args, P, 1)?;
-    super::not_supported(&s, P, &["dtype"], name)?;
-    pyops::numpy_unary(u, &req(&mut s, 0), false)
+    let x = req(&mut s, 0);
+    match dtype_arg(opt(&mut s, 3))? {
+        None => pyops::numpy_unary(u, &x, false),
+        Some(d) => ufunc_dtype(name, d, [x], |[x]| pyops::numpy_unary(u, x, false)),
+    }
 }
 
 fn ufunc2(name: &str, u: Ufunc2, args: Args) -> PyResult<Value> {
     ufunc_arity(name, 2, args.positional.len())?;
     const P: &[&str] = &["x1", "x2", "out", "where", "dtype"];
     let mut s = bind(name, args, P, 2)?;
-    super::not_supported(&s, P, &["dtype"], name)?;
     let (a, b) = (req(&mut s, 0), req(&mut s, 1));
-    pyops::numpy_binary(u, &a, &b, false)
+    match dtype_arg(opt(&mut s, 4))? {
+        None => pyops::numpy_binary(u, &a, &b, false),
+        Some(d) => ufunc_dtype(name, d, [a, b], |[a, b]| pyops::numpy_binary(u, a, b, false)),
+    }
+}
+
+/// A ufunc called with `dtype=d`. NumPy takes the loop whose output is `d`
+/// and casts the inputs to its input type under 'same_kind' casting, which
+/// for npr's dtypes only goes up bool < int64 < float64
+/// (`np.add([1, 2], [3, 4], dtype=float)` adds 1.0 and 3.0; `dtype=int` on
+/// a float64 input is an error). Without such a loop (`np.exp(x,
+/// dtype=int)`, `np.divide(i, j, dtype=int)`) it is a TypeError. A ufunc
+/// whose output is bool whatever its inputs (comparisons, `logical_*`,
+/// `isnan`) keeps its inputs: only `dtype=bool` matches it. `compute`
+/// applies the ufunc; empty arrays of each dtype probe its loops (no
+/// elements, so no warnings).
+fn ufunc_dtype<const N: usize>(
+    name: &str,
+    d: DType,
+    inputs: [Value; N],
+    compute: impl Fn(&[Value; N]) -> PyResult<Value>,
+) -> PyResult<Value> {
+    let no_loop =
+        || PyErr::type_err(format!("No loop matching the specified signature and casting was found for ufunc {name}"));
+    let empty = |dt: DType| -> PyResult<[Value; N]> {
+        let e = array_value(filled(&[0], dt, 0.0)?);
+        Ok(std::array::from_fn(|_| e.clone()))
+    };
+    let output = |r: &PyResult<Value>| match r {
+        Ok(Value::Array(a)) => Some(a.dtype()),
+        _ => None,
+    };
+    if output(&compute(&empty(DType::Float64)?)) == Some(DType::Bool) {
+        return if d == DType::Bool { compute(&inputs) } else { Err(no_loop()) };
+    }
+    match compute(&empty(d)?) {
+        Ok(Value::Array(a)) if a.dtype() == d => {}
+        // NumPy's own TypeErrors for bool `-` and negative come first.
+        Err(e) if e.message.contains("numpy boolean") => return Err(e),
+        _ => return Err(no_loop()),
+    }
+    let mut cast = Vec::with_capacity(N);
+    for (k, v) in inputs.iter().enumerate() {
+        let a = match *v {
+            // Beyond int64 too: NumPy converts a Python int to the float64 loop.
+            Value::Int(i) if d == DType::Float64 => arr(&Value::Float(i as f64))?,
+            // Beyond int64 for the int64 loop: the ufunc's own OverflowError.
+            Value::Int(i) if i64::try_from(i).is_err() && d == DType::Int64 => {
+                cast.push(v.clone());
+                continue;
+            }
+            _ => arr(v)?,
+        };
+        if a.dtype() > d {
+            let which = if N == 1 { "input".to_string() } else { format!("input {k}") };
+            return Err(PyErr::new(
+                ExcType::UFuncTypeError,
+                format!(
+                    "Cannot cast ufunc '{name}' {which} from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+                    a.dtype().name(),
+                    d.name()
+                ),
+            ));
+        }
+        cast.push(array_value(a.with_view(|v| cast_data(&v, d))));
+    }
+    let cast: [Value; N] = cast.try_into().map_err(|_| no_loop())?;
+    compute(&cast)
 }
 
 macro_rules! unary_fns {
