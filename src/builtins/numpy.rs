@@ -666,10 +666,11 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     let dtype = params.iter().position(|p| *p == "dtype").map(|i| dtype_arg(opt(&mut s, i))).transpose()?.flatten();
     let initial = params.iter().position(|p| *p == "initial").and_then(|i| opt(&mut s, i));
     let axes = normalize_axes(axis.as_deref(), a.ndim())?;
-    // dtype= converts the elements before reducing (np.sum([1.6, 2.7], dtype=int) is 3).
+    // dtype= converts the elements before reducing (np.sum([1.6, 2.7], dtype=int)
+    // is 3; np.mean([2.5, 3.5], dtype=int) is (2 + 3) / 2 made an int, 2).
     let a = match dtype {
-        Some(dt) if matches!(r, Reduction::Sum | Reduction::Prod) && dt != a.dtype() => {
-            NdArray::new(a.with_view(|v| cast_data(&v, dt)))
+        Some(dt) if matches!(r, Reduction::Sum | Reduction::Prod | Reduction::Mean) && dt != a.dtype() => {
+            NdArray::new(a.with_view(|v| cast_warned_in(&v, dt, "reduce")))
         }
         _ => a,
     };
@@ -679,6 +680,16 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
         (Some(_), Reduction::Max | Reduction::Min) if lane_empty => {
             let shape = reduce::reduced_shape(&shape, &axes, keepdims);
             filled(&shape, a.dtype(), 0.0)?
+        }
+        // NumPy's mean with dtype=int adds in int64 (wrapping) and divides
+        // that sum as a float; the result is cast back below.
+        _ if r == Reduction::Mean && dtype == Some(DType::Int64) => {
+            let count: usize = axes.iter().map(|&ax| shape[ax]).product();
+            let sum = a.with_view(|v| reduce::reduce(&v, Reduction::Sum, &axes, keepdims))?;
+            match sum {
+                ArrayData::Int(s) => ArrayData::Float(s.mapv(|x| x as f64 / count as f64)),
+                other => other,
+            }
         }
         _ => a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?,
     };
@@ -715,6 +726,14 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
                     "invalid value encountered in divide"
                 };
                 crate::interp::warnings::warn_at("RuntimeWarning", msg, "mean-divide");
+                // NumPy makes a scalar's nan an int64 with a cast of its own.
+                if scalar && dtype == Some(DType::Int64) {
+                    crate::interp::warnings::warn_at(
+                        "RuntimeWarning",
+                        "invalid value encountered in cast",
+                        "mean-cast",
+                    );
+                }
             }
         }
     }
@@ -1620,9 +1639,15 @@ fn m_copy(_: &mut Interp, args: Args) -> PyResult<Value> {
 /// `v` converted to `dt`, with NumPy's warning when a float that is NaN or
 /// out of int64's range becomes an int (`astype`, `cumsum(dtype=int)`).
 fn cast_warned(v: &AView, dt: DType) -> ArrayData {
+    cast_warned_in(v, dt, "cast")
+}
+
+/// [`cast_warned`] for a cast made inside `operation` (NumPy's reductions
+/// say "invalid value encountered in reduce").
+fn cast_warned_in(v: &AView, dt: DType, operation: &str) -> ArrayData {
     if let (DType::Int64, AView::Float(x)) = (dt, v) {
         if x.iter().any(|&f| crate::ops::cast::float_cast_invalid(f)) {
-            crate::interp::warnings::warn_runtime("invalid value encountered in cast");
+            crate::interp::warnings::warn_runtime(format!("invalid value encountered in {operation}"));
         }
     }
     cast_data(v, dt)
