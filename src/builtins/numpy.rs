@@ -463,6 +463,16 @@ fn ufunc_dtype<const N: usize>(
         Ok(Value::Array(a)) if a.dtype() == d => {}
         // NumPy's own TypeErrors for bool `-` and negative come first.
         Err(e) if e.message.contains("numpy boolean") => return Err(e),
+        // `np.sign(b)`'s "... matching types <class ...> -> None" names the output now.
+        Err(e) if e.message.ends_with("-> None") => {
+            let class = match d {
+                DType::Bool => "BoolDType",
+                DType::Int64 => "Int64DType",
+                DType::Float64 => "Float64DType",
+            };
+            let message = format!("{}<class 'numpy.dtypes.{class}'>", e.message.trim_end_matches("None"));
+            return Err(PyErr::new(e.exc, message));
+        }
         _ => return Err(no_loop()),
     }
     let mut cast = Vec::with_capacity(N);
