@@ -97,7 +97,7 @@ pub fn invalid_keyword(args: &Args, allowed: &[&str], name: Option<&str>) -> PyR
 
 /// `'foo' is an invalid keyword argument for min()` (CPython's and NumPy's C
 /// argument parsers), with a hint when `k` looks like a misspelt one of `params`.
-fn invalid_keyword_error(k: &str, what: &str, params: &[&str]) -> PyErr {
+pub fn invalid_keyword_error(k: &str, what: &str, params: &[&str]) -> PyErr {
     keyword_hint(PyErr::type_err(format!("'{k}' is an invalid keyword argument for {what}")), k, params)
 }
 

@@ -107,7 +107,7 @@ fn py_print(i: &mut Interp, args: Args) -> PyResult<Value> {
             ("end", Value::Str(s)) => end = s.to_string(),
             ("sep" | "end", Value::None) => {}
             ("file" | "flush", _) => {}
-            (other, _) => return Err(PyErr::type_err(format!("'{other}' is an invalid keyword argument for print()"))),
+            (other, _) => return Err(super::invalid_keyword_error(other, "print()", &["sep", "end", "file", "flush"])),
         }
     }
     let parts: PyResult<Vec<String>> = args.positional.iter().map(|v| str_of(i, v)).collect();

@@ -1144,7 +1144,7 @@ fn plt_show(_: &mut Interp, mut args: Args) -> PyResult<Value> {
     let mut kw = kwargs(&mut args);
     kw.take(&["block"]);
     if let Some((k, _)) = kw.0.first() {
-        return Err(PyErr::type_err(format!("show() got an unexpected keyword argument '{k}'")));
+        return Err(crate::builtins::unexpected_keyword_error("show", k, &["block"]));
     }
     let text = render_open_figures(current_term_size());
     close_all();
@@ -1153,6 +1153,21 @@ fn plt_show(_: &mut Interp, mut args: Args) -> PyResult<Value> {
     }
     none()
 }
+
+/// savefig() keywords npr accepts and does not apply (the picture is the same).
+const SAVEFIG_IGNORED: &[&str] = &[
+    "transparent",
+    "metadata",
+    "bbox_inches",
+    "pad_inches",
+    "facecolor",
+    "edgecolor",
+    "backend",
+    "orientation",
+    "papertype",
+    "bbox_extra_artists",
+    "pil_kwargs",
+];
 
 const MPL_FORMATS: &str = "eps, jpeg, jpg, pdf, pgf, png, ps, raw, rgba, svg, svgz, tif, tiff, webp";
 
@@ -1166,23 +1181,12 @@ fn plt_savefig(_: &mut Interp, mut args: Args) -> PyResult<Value> {
         .ok_or_else(|| PyErr::type_err("savefig() missing 1 required positional argument: 'fname'"))?;
     let dpi = kw.take(&["dpi"]);
     let format = kw.take(&["format"]);
-    for k in [
-        "transparent",
-        "metadata",
-        "bbox_inches",
-        "pad_inches",
-        "facecolor",
-        "edgecolor",
-        "backend",
-        "orientation",
-        "papertype",
-        "bbox_extra_artists",
-        "pil_kwargs",
-    ] {
+    for k in SAVEFIG_IGNORED {
         kw.take(&[k]);
     }
     if let Some((k, _)) = kw.0.first() {
-        return Err(PyErr::type_err(format!("savefig() got an unexpected keyword argument '{k}'")));
+        let known: Vec<&str> = ["fname", "dpi", "format"].into_iter().chain(SAVEFIG_IGNORED.iter().copied()).collect();
+        return Err(crate::builtins::unexpected_keyword_error("savefig", k, &known));
     }
     let Value::Str(path) = &fname else {
         return Err(PyErr::type_err(format!("expected str, bytes or os.PathLike object, not {}", fname.type_name())));
