@@ -686,6 +686,8 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
     };
     let shape = a.shape();
     let lane_empty = axes.iter().any(|&ax| shape[ax] == 0) || (a.size() == 0 && axes.len() == a.ndim());
+    // The number of elements each result reduces (a mean's divisor).
+    let count: usize = axes.iter().map(|&ax| shape[ax]).product();
     let mut data = match (&initial, r) {
         (Some(_), Reduction::Max | Reduction::Min) if lane_empty => {
             let shape = reduce::reduced_shape(&shape, &axes, keepdims);
@@ -694,12 +696,8 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
         // NumPy's mean with dtype=int adds in int64 (wrapping) and divides
         // that sum as a float; the result is cast back below.
         _ if r == Reduction::Mean && dtype == Some(DType::Int64) => {
-            let count: usize = axes.iter().map(|&ax| shape[ax]).product();
             let sum = a.with_view(|v| reduce::reduce(&v, Reduction::Sum, &axes, keepdims))?;
-            match sum {
-                ArrayData::Int(s) => ArrayData::Float(s.mapv(|x| x as f64 / count as f64)),
-                other => other,
-            }
+            ArrayData::Float(as_f64(&sum.view()).mapv(|x| x / count as f64))
         }
         _ => a.with_view(|v| reduce::reduce(&v, r, &axes, keepdims))?,
     };
@@ -724,7 +722,6 @@ fn reduce_call(name: &str, r: Reduction, args: Args, params: &[&str]) -> PyResul
         reduce::reduction_flag_warnings(&a, &data);
     }
     if r == Reduction::Mean {
-        let count: usize = axes.iter().map(|&ax| shape[ax]).product();
         let out_size: usize = data.shape().iter().product();
         if count == 0 {
             crate::interp::warnings::warn_at("RuntimeWarning", "Mean of empty slice", "mean");
